@@ -1,0 +1,1 @@
+"""What every substrate shares: RNG, backends, the epoch loop and HDF5 run files."""

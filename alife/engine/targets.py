@@ -1,0 +1,31 @@
+"""One source, two targets: compile a plain Python function for the CPU or for CUDA.
+
+Kernels in alife are written once as plain Python functions on scalars and arrays. A
+*builder* takes a ``jit`` decorator from :func:`device_jit` and returns the compiled
+functions, wiring helpers together through closures, so the same text becomes a
+``numba.njit`` function for the CPU and a ``numba.cuda.jit(device=True)`` function inside
+CUDA kernels (also under the simulator, ``NUMBA_ENABLE_CUDASIM=1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numba
+
+Target = str  # "cpu" or "cuda"
+
+
+def device_jit(target: Target) -> Callable[[Callable], Callable]:
+    """Return the decorator that compiles a device-side helper for ``target``.
+
+    ``"cpu"`` gives ``numba.njit`` (inlined into its callers by LLVM); ``"cuda"`` gives
+    ``numba.cuda.jit(device=True)``. numba.cuda is imported only when asked for.
+    """
+    if target == "cpu":
+        return numba.njit(cache=False)
+    if target == "cuda":
+        from numba import cuda
+
+        return cuda.jit(device=True)
+    raise ValueError(f"unknown compile target {target!r}; valid targets are 'cpu' and 'cuda'")

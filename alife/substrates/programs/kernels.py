@@ -1,0 +1,198 @@
+"""Batch kernels for program languages, one source for the CPU and for CUDA.
+
+For a :class:`~alife.substrates.programs.language.Language` and a target this module
+builds
+
+* ``run_tapes(tapes, max_steps) -> ops``: run every (128,) tape of an (n, 128) uint8
+  array in place;
+* ``soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps) -> ops``: one
+  soup epoch as cubff's ``MutateAndRunPrograms``: for pair k, programs ``pairs[2k]`` and
+  ``pairs[2k+1]`` are concatenated into a tape, mutated, run (only when k < n_run) and
+  split back.
+
+The per-tape bodies (:func:`_build_bodies`) are plain Python compiled by the target's
+``jit``; only the outer parallel loop differs: ``numba.prange`` on the CPU, one CUDA
+thread per tape on the GPU.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numba
+import numpy as np
+
+from alife.engine.backend import array_module, cuda_simulated
+from alife.engine.rng import rng_functions
+from alife.engine.targets import device_jit
+from alife.errors import AlifeInputError
+from alife.substrates.programs.language import PROGRAM_SIZE, SCRATCH_SIZE, TAPE_SIZE, Language
+
+_MASK30 = np.uint64((1 << 30) - 1)
+_EIGHT = np.uint64(8)
+_BYTE = np.uint64(255)
+_TAPE_U64 = np.uint64(TAPE_SIZE)
+_CPU_BLOCK = 64  # pairs per prange iteration: amortises the scratch tape allocation
+_CUDA_THREADS = 128
+
+_cache: dict[tuple[str, str], SimpleNamespace] = {}
+
+
+def _build_bodies(language: Language, target: str) -> SimpleNamespace:
+    """Compile the per-tape bodies of the batch kernels for ``target``."""
+    jit = device_jit(target)
+    evaluate = language.build_evaluate(jit)
+    mix = rng_functions(target).splitmix64
+
+    @jit
+    def run_one(tapes, i, max_steps, tape, scratch):
+        for j in range(TAPE_SIZE):
+            tape[j] = tapes[i, j]
+        ops = evaluate(tape, max_steps, scratch)
+        for j in range(TAPE_SIZE):
+            tapes[i, j] = tape[j]
+        return ops
+
+    @jit
+    def mutate_and_run(
+        programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
+    ):
+        a = pairs[2 * k]
+        b = pairs[2 * k + 1]
+        for j in range(PROGRAM_SIZE):
+            tape[j] = programs[a, j]
+            tape[PROGRAM_SIZE + j] = programs[b, j]
+        if threshold != 0:
+            n = np.uint64(programs.shape[0])
+            base = (n * np.uint64(epoch_seed) + np.uint64(k)) * _TAPE_U64
+            # Byte j mutates when its draw's bits 8..37 fall below the threshold. A first,
+            # branch-free (vectorisable) pass asks whether any byte mutates; only the few
+            # tapes that do (about 3% at p = 1/4096) draw again and write.
+            hit = np.uint64(0)
+            for j in range(TAPE_SIZE):
+                hit |= np.uint64(((mix(base + np.uint64(j)) >> _EIGHT) & _MASK30) < threshold)
+            if hit != 0:
+                for j in range(TAPE_SIZE):
+                    r = mix(base + np.uint64(j))
+                    if ((r >> _EIGHT) & _MASK30) < threshold:
+                        tape[j] = r & _BYTE
+        ops = 0
+        if k < n_run:
+            ops = evaluate(tape, max_steps, scratch)
+        for j in range(PROGRAM_SIZE):
+            programs[a, j] = tape[j]
+            programs[b, j] = tape[PROGRAM_SIZE + j]
+        return ops
+
+    return SimpleNamespace(run_one=run_one, mutate_and_run=mutate_and_run)
+
+
+def _build_cpu(language: Language) -> SimpleNamespace:
+    bodies = _build_bodies(language, "cpu")
+    run_one, mutate_and_run = bodies.run_one, bodies.mutate_and_run
+
+    @numba.njit(parallel=True)
+    def run_tapes_kernel(tapes, max_steps, ops):
+        n = tapes.shape[0]
+        for block in numba.prange((n + _CPU_BLOCK - 1) // _CPU_BLOCK):
+            tape = np.empty(TAPE_SIZE, dtype=np.uint8)
+            scratch = np.empty(SCRATCH_SIZE, dtype=np.int32)
+            for i in range(block * _CPU_BLOCK, min(n, (block + 1) * _CPU_BLOCK)):
+                ops[i] = run_one(tapes, i, max_steps, tape, scratch)
+
+    @numba.njit(parallel=True)
+    def soup_epoch_kernel(programs, pairs, epoch_seed, threshold, n_run, max_steps, ops):
+        n_pairs = pairs.shape[0] // 2
+        for block in numba.prange((n_pairs + _CPU_BLOCK - 1) // _CPU_BLOCK):
+            tape = np.empty(TAPE_SIZE, dtype=np.uint8)
+            scratch = np.empty(SCRATCH_SIZE, dtype=np.int32)
+            for k in range(block * _CPU_BLOCK, min(n_pairs, (block + 1) * _CPU_BLOCK)):
+                ops[k] = mutate_and_run(
+                    programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
+                )
+
+    def run_tapes(tapes, max_steps):
+        ops = np.zeros(tapes.shape[0], dtype=np.int64)
+        run_tapes_kernel(tapes, np.int64(max_steps), ops)
+        return ops
+
+    def soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps):
+        ops = np.zeros(pairs.shape[0] // 2, dtype=np.int64)
+        soup_epoch_kernel(
+            programs, pairs, np.uint64(epoch_seed), np.uint64(threshold),
+            np.int64(n_run), np.int64(max_steps), ops,
+        )
+        return ops
+
+    return SimpleNamespace(run_tapes=run_tapes, soup_epoch=soup_epoch)
+
+
+def _build_cuda(language: Language) -> SimpleNamespace:
+    from numba import cuda
+
+    bodies = _build_bodies(language, "cuda")
+    run_one, mutate_and_run = bodies.run_one, bodies.mutate_and_run
+    xp = array_module("cuda")
+
+    @cuda.jit
+    def run_tapes_kernel(tapes, max_steps, ops):
+        i = cuda.grid(1)
+        if i < tapes.shape[0]:
+            tape = cuda.local.array(TAPE_SIZE, numba.uint8)
+            scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
+            ops[i] = run_one(tapes, i, max_steps, tape, scratch)
+
+    @cuda.jit
+    def soup_epoch_kernel(programs, pairs, epoch_seed, threshold, n_run, max_steps, ops):
+        k = cuda.grid(1)
+        if k < pairs.shape[0] // 2:
+            tape = cuda.local.array(TAPE_SIZE, numba.uint8)
+            scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
+            ops[k] = mutate_and_run(
+                programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
+            )
+
+    def blocks(n):
+        return max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS)
+
+    def run_tapes(tapes, max_steps):
+        ops = xp.zeros(tapes.shape[0], dtype=np.int64)
+        run_tapes_kernel[blocks(tapes.shape[0]), _CUDA_THREADS](tapes, np.int64(max_steps), ops)
+        return ops
+
+    def soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps):
+        n_pairs = pairs.shape[0] // 2
+        ops = xp.zeros(n_pairs, dtype=np.int64)
+        soup_epoch_kernel[blocks(n_pairs), _CUDA_THREADS](
+            programs, pairs, np.uint64(epoch_seed), np.uint64(threshold),
+            np.int64(n_run), np.int64(max_steps), ops,
+        )
+        return ops
+
+    return SimpleNamespace(run_tapes=run_tapes, soup_epoch=soup_epoch)
+
+
+def kernels_for(language: Language, backend: str) -> SimpleNamespace:
+    """The compiled batch kernels of ``language`` for ``backend`` ("cpu"/"cuda"), cached."""
+    key = (language.name, backend)
+    if key not in _cache:
+        _cache[key] = _build_cpu(language) if backend == "cpu" else _build_cuda(language)
+    return _cache[key]
+
+
+def check_tapes(tapes, backend: str) -> None:
+    """Raise AlifeInputError unless ``tapes`` is a C-contiguous (n, 128) uint8 array that
+    lives on ``backend``."""
+    shape = getattr(tapes, "shape", None)
+    dtype = getattr(tapes, "dtype", None)
+    if shape is None or len(shape) != 2 or shape[1] != TAPE_SIZE or dtype != np.uint8:
+        raise AlifeInputError(
+            f"tapes must be an (n, {TAPE_SIZE}) uint8 array, got shape {shape} dtype {dtype}"
+        )
+    on_host = isinstance(tapes, np.ndarray)
+    if backend == "cpu" and not on_host:
+        raise AlifeInputError("backend 'cpu' needs a numpy array of tapes, got a device array")
+    if backend == "cuda" and on_host and not cuda_simulated():
+        raise AlifeInputError("backend 'cuda' needs a CuPy array of tapes, got a numpy array")
+    if on_host and not tapes.flags.c_contiguous:
+        raise AlifeInputError("tapes must be C-contiguous (use np.ascontiguousarray)")

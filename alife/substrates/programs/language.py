@@ -1,0 +1,135 @@
+"""What a program language is: an interpreter built for both targets and a printable form.
+
+A :class:`Language` bundles
+
+* ``build_evaluate(jit)``: a builder that, given a decorator from
+  :func:`alife.engine.targets.device_jit`, returns
+  ``evaluate(tape, max_steps, scratch) -> ops``, a device function that runs one (128,)
+  uint8 tape in place and returns the number of executed non-no-op instructions (int);
+  ``scratch`` is a (128,) int32 work array the interpreter may use freely;
+* a :class:`Printable` form: cubff's one-character-per-byte text for programs;
+* byte colours (cubff's palette) for images of soups.
+
+The batch entry point :meth:`Language.run` runs many tapes in parallel on the CPU or on a
+CUDA GPU through :mod:`alife.substrates.programs.kernels`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from alife.errors import AlifeInputError
+
+TAPE_SIZE = 128
+"""Bytes in one interaction tape: two 64-byte programs side by side."""
+
+SCRATCH_SIZE = 128
+"""int32 entries of the per-thread work array an interpreter gets beside its tape."""
+
+PROGRAM_SIZE = 64
+"""Bytes in one program of a soup."""
+
+DEFAULT_MAX_STEPS = 8192
+"""cubff's limit on interpreter loop iterations per interaction."""
+
+
+@dataclass(frozen=True)
+class Printable:
+    """cubff's printable form: a string per byte value (256 of them), unique, prefix-free.
+
+    ``symbols[b]`` is the text for byte ``b``. Parsing reads one symbol at a time; every
+    symbol is a single character, so the form is prefix-free.
+    """
+
+    symbols: tuple[str, ...]
+    _lookup: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.symbols) != 256 or len(set(self.symbols)) != 256:
+            raise ValueError("a printable form needs 256 distinct symbols, one per byte value")
+        if any(len(s) != 1 for s in self.symbols):
+            raise ValueError("every printable symbol must be one character")
+        object.__setattr__(self, "_lookup", {s: b for b, s in enumerate(self.symbols)})
+
+    def disassemble(self, program: np.ndarray) -> str:
+        """Text for a 1-D uint8 array of bytes."""
+        return "".join(self.symbols[b] for b in np.asarray(program, dtype=np.uint8).tolist())
+
+    def parse(self, text: str, language: str) -> np.ndarray:
+        """Bytes (1-D uint8 array) for ``text``; raises AlifeInputError on unknown symbols."""
+        out = np.empty(len(text), dtype=np.uint8)
+        for i, ch in enumerate(text):
+            b = self._lookup.get(ch)
+            if b is None:
+                raise AlifeInputError(
+                    f"character {ch!r} at position {i} of {text!r} is not a {language} "
+                    f"symbol; valid symbols are the language's commands, '0' for the zero "
+                    f"byte, and cubff's printable characters for other bytes"
+                )
+            out[i] = b
+        return out
+
+
+@dataclass(frozen=True)
+class Language:
+    """A program language: name, interpreter builder, printable form and byte colours.
+
+    Attributes
+    ----------
+    name, description:
+        Registry name (as cubff's ``--lang``) and a one-line description.
+    build_evaluate:
+        ``build_evaluate(jit) -> evaluate`` where ``evaluate(tape, max_steps, scratch)``
+        runs a (128,) uint8 tape in place, using the (128,) int32 ``scratch`` as work
+        space, and returns the op count (int).
+    printable:
+        cubff's printable form of bytes.
+    byte_colors:
+        (256, 3) uint8 RGB colour of each byte value, cubff's palette.
+    """
+
+    name: str
+    description: str
+    build_evaluate: Callable[[Callable], Callable] = field(repr=False)
+    printable: Printable = field(repr=False)
+    byte_colors: np.ndarray = field(repr=False)
+
+    def run(
+        self, tapes, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu"
+    ) -> np.ndarray:
+        """Run every tape of ``tapes`` in place; return the ops executed per tape.
+
+        Parameters
+        ----------
+        tapes:
+            C-contiguous (n, 128) uint8 array: numpy for ``backend="cpu"``, CuPy (or a
+            numba device array) for ``backend="cuda"``. Modified in place.
+        max_steps:
+            Interpreter loop iterations allowed per tape (cubff: 8192).
+        backend:
+            ``"cpu"`` or ``"cuda"``.
+
+        Returns
+        -------
+        (n,) int64 array (on the same device as ``tapes``): executed instructions per tape,
+        not counting no-ops.
+        """
+        from alife.engine.backend import resolve_backend
+        from alife.substrates.programs.kernels import check_tapes, kernels_for
+
+        backend = resolve_backend(backend)
+        check_tapes(tapes, backend)
+        if max_steps < 0:
+            raise AlifeInputError(f"max_steps must be >= 0, got {max_steps}")
+        return kernels_for(self, backend).run_tapes(tapes, max_steps)
+
+    def disassemble(self, program) -> str:
+        """cubff's printable text of a 1-D uint8 array (a program or a tape)."""
+        return self.printable.disassemble(program)
+
+    def parse(self, text: str) -> np.ndarray:
+        """Bytes of cubff's printable ``text`` as a 1-D uint8 array (inverse of disassemble)."""
+        return self.printable.parse(text, self.name)

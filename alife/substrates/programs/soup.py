@@ -1,0 +1,184 @@
+"""A primordial soup of programs, epoch by epoch, exactly as cubff runs it.
+
+State: ``soup``, an (n, 64) uint8 array of programs (numpy on the CPU, CuPy on CUDA), and
+four counters (completed epochs, total ops, ops and interactions of the last epoch).
+
+One epoch (:meth:`Soup.step`): cubff's permutation pairs the programs; each pair is
+concatenated into a 128-byte tape, every byte of the tape is replaced by a random byte
+with probability ``mutation`` (cubff: ``round(p * 2**30)`` out of 2**30), the tape is run
+for at most ``max_steps`` iterations, and split back. Every random number is cubff's
+SplitMix64 of a counter, so the same seed gives the same soup as cubff on any backend.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numba
+import numpy as np
+
+from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
+from alife.engine.rng import derive_host, rng_functions, splitmix64_host
+from alife.errors import AlifeInputError
+from alife.substrates.programs.kernels import kernels_for
+from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
+from alife.substrates.programs.pairing import cubff_permutation
+from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.soup_metrics import byte_histogram, soup_metrics
+
+DEFAULT_MUTATION = 1 / 4096
+_mix = rng_functions("cpu").splitmix64
+
+
+@dataclass(frozen=True)
+class SoupConfig:
+    """Parameters of a program soup (cubff's flags in brackets).
+
+    Attributes
+    ----------
+    language: registered language name (``--lang``).
+    programs: number of 64-byte programs, even and > 0 (``--num``).
+    seed: run seed, an integer in [0, 2**64) (``--seed``).
+    mutation: per-byte replacement probability per interaction, in [0, 1]
+        (``--mutation_prob``; default 1/4096).
+    max_steps: interpreter iterations per interaction (cubff: 8192).
+    """
+
+    language: str = "bff_noheads"
+    programs: int = 131072
+    seed: int = 0
+    mutation: float = DEFAULT_MUTATION
+    max_steps: int = DEFAULT_MAX_STEPS
+
+    def __post_init__(self) -> None:
+        get_language(self.language)  # raises for unknown names, listing valid ones
+        if isinstance(self.programs, bool) or not isinstance(self.programs, int):
+            raise AlifeInputError(f"programs must be an integer, got {self.programs!r}")
+        if self.programs <= 0 or self.programs % 2:
+            raise AlifeInputError(
+                f"programs must be a positive even number (programs meet in pairs), "
+                f"got {self.programs}"
+            )
+        if self.programs >= 2**32:
+            raise AlifeInputError(f"programs must be below 2**32, got {self.programs}")
+        if not 0 <= self.seed < 2**64:
+            raise AlifeInputError(f"seed must be in [0, 2**64), got {self.seed}")
+        if not (isinstance(self.mutation, int | float) and 0.0 <= self.mutation <= 1.0):
+            raise AlifeInputError(
+                f"mutation must be a probability in [0, 1], got {self.mutation!r}"
+            )
+        if self.max_steps < 0:
+            raise AlifeInputError(f"max_steps must be >= 0, got {self.max_steps}")
+
+    @property
+    def mutation_threshold(self) -> int:
+        """cubff's integer mutation threshold: ``round(mutation * 2**30)``."""
+        return round(self.mutation * (1 << 30))
+
+    def to_dict(self) -> dict:
+        """Plain dict of the fields (for JSON and HDF5 attributes)."""
+        return asdict(self)
+
+
+@numba.njit(parallel=True)
+def _init_programs(seed0, out):
+    n, size = out.shape
+    base = np.uint64(size) * np.uint64(n) * np.uint64(seed0)
+    for p in numba.prange(n):
+        start = base + np.uint64(size) * np.uint64(p)
+        for i in range(size):
+            out[p, i] = _mix(start + np.uint64(i)) & np.uint64(255)
+
+
+def initial_soup(config: SoupConfig) -> np.ndarray:
+    """cubff's random initial soup for ``config``: (programs, 64) uint8 on the host."""
+    out = np.empty((config.programs, PROGRAM_SIZE), dtype=np.uint8)
+    _init_programs(np.uint64(derive_host(config.seed, 0)), out)
+    return out
+
+
+class Soup:
+    """A soup simulation on one backend.
+
+    Parameters
+    ----------
+    config: the soup's parameters.
+    backend: ``"cpu"``, ``"cuda"`` or ``"auto"``.
+    state: optional full state from :meth:`checkpoint_state` to continue from.
+    """
+
+    substrate = "soup"
+    COUNTERS = ("epoch", "total_ops", "epoch_ops", "epoch_interactions")
+
+    def __init__(self, config: SoupConfig, backend: str = "cpu", state: dict | None = None):
+        self.config = config
+        self.backend = resolve_backend(backend)
+        self.language = get_language(config.language)
+        self._kernels = kernels_for(self.language, self.backend)
+        self._seed_hash = splitmix64_host(config.seed)
+        if state is None:
+            soup = initial_soup(config)
+            counters = np.zeros(len(self.COUNTERS), dtype=np.int64)
+        else:
+            soup, counters = state["soup"], state["counters"]
+            if soup.shape != (config.programs, PROGRAM_SIZE) or soup.dtype != np.uint8:
+                raise AlifeInputError(
+                    f"saved soup has shape {soup.shape} and dtype {soup.dtype}, but the config "
+                    f"needs ({config.programs}, {PROGRAM_SIZE}) uint8"
+                )
+        self.soup = to_backend(np.ascontiguousarray(soup), self.backend)
+        self._counters = dict(zip(self.COUNTERS, (int(c) for c in counters), strict=True))
+
+    @property
+    def epoch(self) -> int:
+        """Completed epochs."""
+        return self._counters["epoch"]
+
+    def step(self) -> None:
+        """Run one epoch: pair, mutate, run, split (cubff's ``MutateAndRunPrograms``)."""
+        cfg = self.config
+        epoch = self.epoch
+        pairs = cubff_permutation(self._seed_hash, epoch, cfg.programs)
+        epoch_seed = derive_host(cfg.seed, epoch)
+        n_run = cfg.programs // 2
+        ops = self._kernels.soup_epoch(
+            self.soup, to_backend(pairs, self.backend), epoch_seed,
+            cfg.mutation_threshold, n_run, cfg.max_steps,
+        )
+        epoch_ops = int(ops.sum())
+        c = self._counters
+        c["epoch"] = epoch + 1
+        c["total_ops"] += epoch_ops
+        c["epoch_ops"] = epoch_ops
+        c["epoch_interactions"] = n_run
+
+    def metrics(self) -> dict[str, float | int]:
+        """Scalar metrics of the current state (flat dict).
+
+        ``epoch`` (completed epochs), ``ops_per_interaction`` and ``epoch_ops`` of the last
+        epoch, ``total_ops`` since the start, and the complexity metrics of
+        :func:`~alife.substrates.programs.soup_metrics.soup_metrics`.
+        """
+        c = self._counters
+        if self.backend == "cuda":
+            counts = to_host(array_module("cuda").bincount(self.soup.ravel(), minlength=256))
+        else:
+            counts = byte_histogram(self.soup.reshape(-1))
+        interactions = c["epoch_interactions"]
+        return {
+            "epoch": c["epoch"],
+            "ops_per_interaction": c["epoch_ops"] / interactions if interactions else math.nan,
+            "epoch_ops": c["epoch_ops"],
+            "total_ops": c["total_ops"],
+            **soup_metrics(to_host(self.soup), counts),
+        }
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """What a snapshot stores: ``{"soup": (n, 64) uint8}`` on the host."""
+        return {"soup": to_host(self.soup).copy()}
+
+    def checkpoint_state(self) -> dict[str, np.ndarray]:
+        """Everything needed to continue bit-identically: soup and counters, on the host."""
+        counters = np.array([self._counters[k] for k in self.COUNTERS], dtype=np.int64)
+        return {"soup": to_host(self.soup).copy(), "counters": counters}
