@@ -39,9 +39,7 @@ def cuda_available() -> bool:
 def resolve_backend(name: str) -> str:
     """Map a user's backend name to ``"cpu"`` or ``"cuda"``, or raise AlifeInputError."""
     if name not in BACKENDS:
-        raise AlifeInputError(
-            f"unknown backend {name!r}; valid backends are {', '.join(BACKENDS)}"
-        )
+        raise AlifeInputError(f"unknown backend {name!r}; valid backends are {', '.join(BACKENDS)}")
     if name == "auto":
         return "cuda" if cuda_available() else "cpu"
     if name == "cuda" and not cuda_available():

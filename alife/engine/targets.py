@@ -20,10 +20,12 @@ def device_jit(target: Target) -> Callable[[Callable], Callable]:
     """Return the decorator that compiles a device-side helper for ``target``.
 
     ``"cpu"`` gives ``numba.njit`` (inlined into its callers by LLVM); ``"cuda"`` gives
-    ``numba.cuda.jit(device=True)``. numba.cuda is imported only when asked for.
+    ``numba.cuda.jit(device=True)``. numba.cuda is imported only when asked for. Builders
+    wire helpers through closures, which numba's disk cache cannot key reliably, so these
+    are compiled once per process (a few seconds) rather than cached.
     """
     if target == "cpu":
-        return numba.njit(cache=False)
+        return numba.njit
     if target == "cuda":
         from numba import cuda
 

@@ -1,1 +1,1 @@
-"""The worlds alife simulates; each substrate is a config dataclass, plain-array state and kernels."""
+"""The worlds alife simulates: each is a config dataclass, plain-array state and kernels."""

@@ -54,9 +54,7 @@ def _build_bodies(language: Language, target: str) -> SimpleNamespace:
         return ops
 
     @jit
-    def mutate_and_run(
-        programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
-    ):
+    def mutate_and_run(programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch):
         a = pairs[2 * k]
         b = pairs[2 * k + 1]
         for j in range(PROGRAM_SIZE):
@@ -119,8 +117,13 @@ def _build_cpu(language: Language) -> SimpleNamespace:
     def soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps):
         ops = np.zeros(pairs.shape[0] // 2, dtype=np.int64)
         soup_epoch_kernel(
-            programs, pairs, np.uint64(epoch_seed), np.uint64(threshold),
-            np.int64(n_run), np.int64(max_steps), ops,
+            programs,
+            pairs,
+            np.uint64(epoch_seed),
+            np.uint64(threshold),
+            np.int64(n_run),
+            np.int64(max_steps),
+            ops,
         )
         return ops
 
@@ -164,8 +167,13 @@ def _build_cuda(language: Language) -> SimpleNamespace:
         n_pairs = pairs.shape[0] // 2
         ops = xp.zeros(n_pairs, dtype=np.int64)
         soup_epoch_kernel[blocks(n_pairs), _CUDA_THREADS](
-            programs, pairs, np.uint64(epoch_seed), np.uint64(threshold),
-            np.int64(n_run), np.int64(max_steps), ops,
+            programs,
+            pairs,
+            np.uint64(epoch_seed),
+            np.uint64(threshold),
+            np.int64(n_run),
+            np.int64(max_steps),
+            ops,
         )
         return ops
 

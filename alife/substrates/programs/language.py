@@ -97,9 +97,7 @@ class Language:
     printable: Printable = field(repr=False)
     byte_colors: np.ndarray = field(repr=False)
 
-    def run(
-        self, tapes, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu"
-    ) -> np.ndarray:
+    def run(self, tapes, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu") -> np.ndarray:
         """Run every tape of ``tapes`` in place; return the ops executed per tape.
 
         Parameters

@@ -18,14 +18,14 @@ _rng = rng_functions("cpu")
 _mix, _derive = _rng.splitmix64, _rng.derive
 
 
-@numba.njit(parallel=True)
+@numba.njit(parallel=True, cache=True)
 def _swap_partners(seed_hash, epoch, n, out):
     base = np.uint64(epoch) * np.uint64(n)
     for i in numba.prange(n):
         out[i] = _mix(_derive(seed_hash, base + np.uint64(i))) % np.uint64(i + 1)
 
 
-@numba.njit
+@numba.njit(cache=True)
 def _apply_swaps(partners, perm):
     for i in range(perm.shape[0]):
         perm[i] = i

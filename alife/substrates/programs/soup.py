@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import numba
 import numpy as np
@@ -81,7 +82,7 @@ class SoupConfig:
         return asdict(self)
 
 
-@numba.njit(parallel=True)
+@numba.njit(parallel=True, cache=True)
 def _init_programs(seed0, out):
     n, size = out.shape
     base = np.uint64(size) * np.uint64(n) * np.uint64(seed0)
@@ -109,7 +110,24 @@ class Soup:
     """
 
     substrate = "soup"
+    config_class = SoupConfig
     COUNTERS = ("epoch", "total_ops", "epoch_ops", "epoch_interactions")
+    METRICS: ClassVar[dict[str, str]] = {
+        "epoch": "i8",
+        "ops_per_interaction": "f8",
+        "epoch_ops": "i8",
+        "total_ops": "i8",
+        "brotli_size": "i8",
+        "brotli_bpb": "f8",
+        "h0": "f8",
+        "higher_entropy": "f8",
+        "most_frequent_byte": "i8",
+        "most_frequent_fraction": "f8",
+        "least_frequent_byte": "i8",
+        "least_frequent_fraction": "f8",
+    }
+    """Metric name -> dtype of every value :meth:`metrics` returns."""
+    PROGRESS_KEYS = ("higher_entropy", "ops_per_interaction")
 
     def __init__(self, config: SoupConfig, backend: str = "cpu", state: dict | None = None):
         self.config = config
@@ -135,6 +153,11 @@ class Soup:
         """Completed epochs."""
         return self._counters["epoch"]
 
+    @property
+    def counters(self) -> dict[str, int]:
+        """A copy of the counters: epoch, total_ops, epoch_ops, epoch_interactions."""
+        return dict(self._counters)
+
     def step(self) -> None:
         """Run one epoch: pair, mutate, run, split (cubff's ``MutateAndRunPrograms``)."""
         cfg = self.config
@@ -143,8 +166,12 @@ class Soup:
         epoch_seed = derive_host(cfg.seed, epoch)
         n_run = cfg.programs // 2
         ops = self._kernels.soup_epoch(
-            self.soup, to_backend(pairs, self.backend), epoch_seed,
-            cfg.mutation_threshold, n_run, cfg.max_steps,
+            self.soup,
+            to_backend(pairs, self.backend),
+            epoch_seed,
+            cfg.mutation_threshold,
+            n_run,
+            cfg.max_steps,
         )
         epoch_ops = int(ops.sum())
         c = self._counters

@@ -1,0 +1,5 @@
+"""``python -m alife`` runs the command-line interface."""
+
+from alife.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""Throughput benchmarks (``alife bench ...``, ``scripts/bench_*.py``): measured, printed.
+
+Soup benchmark regimes, both at the run's mutation rate (1/4096):
+
+* ``random``: cubff's random initial soup (seed 0): most tapes halt within a few steps;
+* ``replicator``: every program is the paper's palindrome replicator
+  ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[``: nearly every tape runs its 8192 steps.
+
+Only the epoch step is timed (pairing, mutation, execution); soup metrics (brotli) are
+a per-record cost reported separately. With ``cubff=PATH`` the same soups are run by
+cubff's own binary in the same call, timed by wall clock around its process minus its
+start-up, and reported beside ours.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from alife.engine.backend import cuda_available, to_host
+from alife.substrates.programs.soup import Soup, SoupConfig
+
+PALINDROME = "[[{.>]-]" + "0" * 48 + "]-]>.{[["
+"""The self-replicator of "Computational Life" (its Fig. 1), as cubff prints it."""
+
+
+@dataclass(frozen=True)
+class BenchRow:
+    """One measured line: who ran what, and how fast."""
+
+    tool: str
+    backend: str
+    regime: str
+    programs: int
+    epochs: int
+    seconds: float
+    ops: int
+
+    @property
+    def epochs_per_s(self) -> float:
+        return self.epochs / self.seconds
+
+    @property
+    def interactions_per_s(self) -> float:
+        return self.epochs * self.programs / 2 / self.seconds
+
+    @property
+    def ops_per_s(self) -> float:
+        return self.ops / self.seconds if self.ops >= 0 else float("nan")
+
+
+def machine_description() -> str:
+    """CPU model and core count of this machine, for benchmark tables."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
+
+
+def _soup(regime: str, config: SoupConfig, backend: str) -> Soup:
+    sim = Soup(config, backend)
+    if regime == "replicator":
+        program = sim.language.parse(PALINDROME)
+        state = sim.checkpoint_state()
+        state["soup"][:] = program
+        sim = Soup(config, backend, state=state)
+    return sim
+
+
+def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> BenchRow:
+    sim = _soup(regime, config, backend)
+    sim.step()  # compile and warm up
+    ops = 0
+    start = time.perf_counter()
+    for _ in range(epochs):
+        sim.step()
+        ops += sim.counters["epoch_ops"]
+    to_host(sim.soup[:1])  # wait for the device
+    seconds = time.perf_counter() - start
+    return BenchRow("alife", backend, regime, config.programs, epochs, seconds, ops)
+
+
+def _time_cubff(binary: str, regime: str, config: SoupConfig, epochs: int) -> BenchRow:
+    """Time cubff's binary on the same soup: wall time for 1 + epochs minus for 1 epoch."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [
+            binary,
+            "--lang",
+            config.language,
+            "--num",
+            str(config.programs),
+            "--seed",
+            str(config.seed),
+            "--mutation_prob",
+            str(config.mutation),
+            "--disable_output",
+        ]
+        if regime == "replicator":
+            sim = _soup(regime, config, "cpu")
+            path = os.path.join(tmp, "soup.dat")
+            with open(path, "wb") as f:
+                f.write(np.array([1, config.programs, 0], dtype=np.uint64).tobytes())
+                f.write(sim.checkpoint_state()["soup"].tobytes())
+            args += ["--load", path]
+
+        def wall(m: int) -> float:
+            # cubff checks its stop rule only when it logs: logging every m epochs with
+            # --max_epochs m runs m + 1 epochs and logs (brotli) twice, so the difference
+            # of two such runs is pure epochs: start-up and logging cancel.
+            interval = str(m)
+            start = time.perf_counter()
+            subprocess.run(
+                [
+                    *args,
+                    "--max_epochs",
+                    interval,
+                    "--print_interval",
+                    interval,
+                    "--save_interval",
+                    interval,
+                    "--clear_interval",
+                    interval,
+                ],
+                check=True,
+                capture_output=True,
+            )
+            return time.perf_counter() - start
+
+        seconds = wall(epochs + 1) - wall(1)
+    return BenchRow("cubff", "cpu", regime, config.programs, epochs, seconds, -1)
+
+
+def bench_soup(
+    *,
+    programs: int = 131072,
+    epochs: int = 20,
+    language: str = "bff_noheads",
+    backends: tuple[str, ...] | None = None,
+    cubff: str | None = None,
+    regimes: tuple[str, ...] = ("random", "replicator"),
+) -> list[BenchRow]:
+    """Measure soup throughput per backend and regime (and cubff's, given its binary)."""
+    if backends is None:
+        backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
+    rows = []
+    for regime in regimes:
+        config = SoupConfig(language=language, programs=programs, seed=0)
+        for backend in backends:
+            rows.append(_time_alife(regime, config, backend, epochs))
+        if cubff:
+            rows.append(_time_cubff(cubff, regime, config, epochs))
+    return rows
+
+
+def print_table(rows: list[BenchRow]) -> None:
+    """Print benchmark rows as a table with the machine and date."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"soup throughput on {machine_description()}, {time.strftime('%Y-%m-%d')}")
+    for col in (
+        "tool",
+        "backend",
+        "regime",
+        "programs",
+        "epochs",
+        "seconds",
+        "epochs/s",
+        "interactions/s",
+        "ops/s",
+    ):
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(
+            r.tool,
+            r.backend,
+            r.regime,
+            str(r.programs),
+            str(r.epochs),
+            f"{r.seconds:.2f}",
+            f"{r.epochs_per_s:.2f}",
+            f"{r.interactions_per_s:.3g}",
+            "n/a" if r.ops < 0 else f"{r.ops_per_s:.3g}",
+        )
+    Console().print(table)

@@ -1,0 +1,275 @@
+"""The ``alife`` command line: a thin shell over the Python API.
+
+Bad input ends with one sentence on stderr and exit code 2, before any file is touched.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from alife.errors import AlifeInputError
+
+_POSITIVE = click.IntRange(min=1)
+
+
+class _Group(click.Group):
+    """A click group that reports AlifeInputError as ``Error: ...`` with exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AlifeInputError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="alife")
+def main() -> None:
+    """alife: a laboratory for artificial life and self-replication."""
+
+
+@main.group(cls=_Group)
+def soup() -> None:
+    """Primordial soups of programs (Computational Life; cubff-exact)."""
+
+
+def _backend_option(default: str = "cpu"):
+    return click.option(
+        "--backend",
+        type=click.Choice(["cpu", "cuda", "auto"]),
+        default=default,
+        show_default=True,
+        help="cuda needs a GPU; auto picks cuda when one is usable.",
+    )
+
+
+_progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show the progress bar (default: only on a terminal).",
+)
+_stop_option = click.option(
+    "--stop-when",
+    multiple=True,
+    metavar="RULE",
+    help="End early when a metric crosses a value, e.g. 'higher_entropy>3' (repeatable).",
+)
+
+
+@soup.command("run")
+@click.option(
+    "--language",
+    default="bff_noheads",
+    show_default=True,
+    help="Program language (see 'alife soup languages').",
+)
+@click.option(
+    "--programs",
+    type=int,
+    default=131072,
+    show_default=True,
+    help="Number of 64-byte programs (even).",
+)
+@click.option(
+    "--epochs",
+    "--max-epochs",
+    "epochs",
+    type=int,
+    default=16384,
+    show_default=True,
+    help="Epochs to run at most.",
+)
+@click.option("--seed", type=click.IntRange(0, 2**64 - 1), default=0, show_default=True)
+@click.option(
+    "--mutation",
+    type=float,
+    default=1 / 4096,
+    show_default="1/4096",
+    help="Per-byte mutation probability per interaction, in [0, 1].",
+)
+@click.option(
+    "--max-steps",
+    type=int,
+    default=8192,
+    show_default=True,
+    help="Interpreter iterations per interaction.",
+)
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
+)
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@_backend_option()
+@click.option(
+    "--metrics-every",
+    type=int,
+    default=16,
+    show_default=True,
+    help="Record metrics after epoch 1 and every N epochs after it.",
+)
+@click.option(
+    "--snapshot-every",
+    type=int,
+    default=1024,
+    show_default=True,
+    help="Snapshot the soup every N epochs (the final soup always).",
+)
+@click.option(
+    "--checkpoint-every",
+    type=int,
+    default=256,
+    show_default=True,
+    help="Checkpoint every N epochs (also at the end and on Ctrl-C).",
+)
+@click.option(
+    "--compression",
+    type=click.Choice(["zstd", "gzip", "none"]),
+    default="zstd",
+    show_default=True,
+    help="Compression of snapshots.",
+)
+@_stop_option
+@_progress_option
+def soup_run(
+    language,
+    programs,
+    epochs,
+    seed,
+    mutation,
+    max_steps,
+    out,
+    overwrite,
+    backend,
+    metrics_every,
+    snapshot_every,
+    checkpoint_every,
+    compression,
+    stop_when,
+    progress,
+) -> None:
+    """Run a soup into a new run file."""
+    from alife.engine.run import Schedule
+    from alife.engine.session import start_run
+    from alife.substrates.programs.soup import Soup, SoupConfig
+
+    config = SoupConfig(
+        language=language, programs=programs, seed=seed, mutation=mutation, max_steps=max_steps
+    )
+    schedule = Schedule(
+        metrics_every=metrics_every,
+        snapshot_every=snapshot_every,
+        checkpoint_every=checkpoint_every,
+    )
+    outcome = start_run(
+        Soup,
+        config,
+        out,
+        epochs=epochs,
+        backend=backend,
+        schedule=schedule,
+        stop_when=stop_when,
+        compression=compression,
+        overwrite=overwrite,
+        progress=progress,
+    )
+    _report(out, outcome)
+
+
+@soup.command("resume")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--epochs",
+    type=int,
+    default=None,
+    help="Run N more epochs (default: on to the run's planned epoch count).",
+)
+@_backend_option()
+@_stop_option
+@_progress_option
+def soup_resume(path, epochs, backend, stop_when, progress) -> None:
+    """Continue a stopped or finished run from its checkpoint, in the same file."""
+    from alife.engine.session import resume_run
+
+    _report(
+        path,
+        resume_run(path, epochs=epochs, backend=backend, stop_when=stop_when, progress=progress),
+    )
+
+
+def _report(path: str, outcome) -> None:
+    click.echo(f"{path}: {outcome.reason} at epoch {outcome.epoch}", err=True)
+
+
+@soup.command("show")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--top",
+    type=_POSITIVE,
+    default=10,
+    show_default=True,
+    help="How many of the most frequent programs to list.",
+)
+@click.option("--epoch", type=int, default=None, help="Snapshot to show (default: the last).")
+def soup_show(path, top, epoch) -> None:
+    """Summarise a run: config, latest metrics, most frequent programs."""
+    from alife.substrates.programs.summary import print_summary
+
+    print_summary(path, top=top, epoch=epoch)
+
+
+@soup.command("languages")
+def soup_languages() -> None:
+    """List the program languages with a one-line description each."""
+    from alife.substrates.programs import get_language, language_names
+
+    for name in language_names():
+        click.echo(f"{name:16s} {get_language(name).description}")
+
+
+@main.group(cls=_Group)
+def bench() -> None:
+    """Throughput benchmarks for this machine."""
+
+
+@bench.command("soup")
+@click.option("--programs", type=_POSITIVE, default=131072, show_default=True)
+@click.option(
+    "--epochs",
+    type=_POSITIVE,
+    default=20,
+    show_default=True,
+    help="Timed epochs per regime (after one untimed warm-up epoch).",
+)
+@click.option("--language", default="bff_noheads", show_default=True)
+@click.option(
+    "--backend",
+    "backends",
+    multiple=True,
+    type=click.Choice(["cpu", "cuda"]),
+    help="Backends to time (default: cpu, and cuda when usable).",
+)
+@click.option(
+    "--cubff",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Path to a cubff 'main' binary to time side by side.",
+)
+def bench_soup_command(programs, epochs, language, backends, cubff) -> None:
+    """Epochs/s, interactions/s and ops/s on a random and a replicator-saturated soup."""
+    from alife.bench import bench_soup, print_table
+
+    print_table(
+        bench_soup(
+            programs=programs,
+            epochs=epochs,
+            language=language,
+            backends=backends or None,
+            cubff=cubff,
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

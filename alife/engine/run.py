@@ -1,0 +1,155 @@
+"""The epoch loop shared by every substrate: step, metrics, snapshots, checkpoints, stop.
+
+A *simulation* is any object with
+
+* ``epoch`` (completed epochs), ``step()`` (advance one epoch), ``metrics()`` (flat dict
+  of scalars), ``snapshot()`` and ``checkpoint_state()`` (dicts of host numpy arrays);
+* class attributes ``substrate`` (name) and ``METRICS`` (metric name -> dtype).
+
+:func:`run_epochs` drives one to a target epoch, writing through a
+:class:`~alife.engine.store.RunWriter`:
+
+* metrics after the first epoch and every ``metrics_every`` epochs after it (after
+  completed epochs 1, 1 + m, 1 + 2m, ..., as cubff logs), and after the last epoch;
+* snapshots every ``snapshot_every`` completed epochs and always of the final state;
+* checkpoints every ``checkpoint_every`` epochs, at the end, and on Ctrl-C (SIGINT is
+  deferred to the end of the epoch in progress, so the state is never half-updated);
+* stop rules checked at every metrics record.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tqdm import tqdm
+
+from alife.engine.stop import StopRule
+from alife.engine.store import RunWriter
+
+ENGINE_METRICS = {"wall_time_s": "f8", "epochs_per_s": "f8"}
+"""Metrics the engine adds to every record: seconds since this session's start and the
+epochs per second since the previous record."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When to record, snapshot and checkpoint (all in completed epochs, all > 0)."""
+
+    metrics_every: int = 16
+    snapshot_every: int = 1024
+    checkpoint_every: int = 256
+
+    def to_dict(self) -> dict:
+        return {
+            "metrics_every": self.metrics_every,
+            "snapshot_every": self.snapshot_every,
+            "checkpoint_every": self.checkpoint_every,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a call to :func:`run_epochs` ended: final epoch and why it stopped."""
+
+    epoch: int
+    reason: str  # "completed", "stop rule <rule>", or "interrupted"
+
+
+class _DeferredInterrupt:
+    """Turn the first SIGINT into a flag checked between epochs (main thread only)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self) -> _DeferredInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:  # a second Ctrl-C: stop at once
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _postfix(row: dict, keys: Sequence[str]) -> dict:
+    return {k: f"{row[k]:.4g}" for k in keys if k in row}
+
+
+def run_epochs(
+    sim,
+    writer: RunWriter,
+    *,
+    until_epoch: int,
+    schedule: Schedule,
+    stop_rules: Sequence[StopRule] = (),
+    progress: bool | None = None,
+    progress_keys: Sequence[str] = (),
+) -> Outcome:
+    """Advance ``sim`` until ``until_epoch`` completed epochs, a stop rule, or Ctrl-C.
+
+    ``progress``: True shows a bar, False hides it, None shows it on a terminal only;
+    ``progress_keys`` are the metrics shown beside it. Always ends with a metrics record,
+    a snapshot and a checkpoint of the final state, then closes ``writer``.
+    """
+    start_epoch = sim.epoch
+    t_start = time.perf_counter()
+    last = {"t": t_start, "epoch": start_epoch}
+    reason = "completed"
+    bar = tqdm(
+        total=until_epoch,
+        initial=start_epoch,
+        unit="epoch",
+        disable=None if progress is None else not progress,
+        dynamic_ncols=True,
+    )
+
+    def record() -> dict:
+        row = dict(sim.metrics())
+        now = time.perf_counter()
+        row["wall_time_s"] = now - t_start
+        epochs = sim.epoch - last["epoch"]
+        row["epochs_per_s"] = epochs / (now - last["t"]) if epochs else float("nan")
+        last.update(t=now, epoch=sim.epoch)
+        writer.append_metrics(row)
+        bar.set_postfix(_postfix(row, progress_keys), refresh=False)
+        return row
+
+    writer.start_swmr()
+    try:
+        with _DeferredInterrupt() as interrupt:
+            while sim.epoch < until_epoch:
+                sim.step()
+                epoch = sim.epoch
+                bar.update(1)
+                if (epoch - 1) % schedule.metrics_every == 0:
+                    row = record()
+                    met = [rule for rule in stop_rules if rule.met(row)]
+                    if met:
+                        reason = f"stop rule {met[0]}"
+                        break
+                if epoch % schedule.snapshot_every == 0:
+                    writer.write_snapshot(epoch, sim.snapshot())
+                if epoch % schedule.checkpoint_every == 0:
+                    writer.write_checkpoint(epoch, sim.checkpoint_state())
+                if interrupt.requested:
+                    reason = "interrupted"
+                    break
+            if writer.last_metrics_epoch() != sim.epoch:
+                record()
+            if writer.last_snapshot_epoch() != sim.epoch:
+                writer.write_snapshot(sim.epoch, sim.snapshot())
+            writer.write_checkpoint(sim.epoch, sim.checkpoint_state())
+    finally:
+        bar.close()
+        writer.close()
+    return Outcome(sim.epoch, reason)

@@ -1,0 +1,147 @@
+"""Start a run into a new file, or resume one from its file: the API behind ``run``/``resume``.
+
+Substrates are registered here by name (the file's ``substrate`` attribute) so that
+:func:`resume_run` can rebuild any simulation from its file alone. A simulation class
+has a ``config_class`` (frozen dataclass with ``to_dict``) and a constructor
+``cls(config, backend, state=None)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Sequence
+
+from alife.engine.backend import resolve_backend
+from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs
+from alife.engine.stop import parse_stop_rule
+from alife.engine.store import ArraySpec, RunWriter, check_output_path, compression_filters
+from alife.errors import AlifeInputError
+
+SIMULATIONS = {"soup": ("alife.substrates.programs.soup", "Soup")}
+
+
+def simulation_class(substrate: str):
+    """The simulation class registered for ``substrate``."""
+    if substrate not in SIMULATIONS:
+        raise AlifeInputError(
+            f"unknown substrate {substrate!r}; valid substrates are {', '.join(SIMULATIONS)}"
+        )
+    module, name = SIMULATIONS[substrate]
+    return getattr(importlib.import_module(module), name)
+
+
+def _check_schedule(epochs: int, schedule: Schedule) -> None:
+    if epochs < 0:
+        raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
+    for name, value in schedule.to_dict().items():
+        if value <= 0:
+            raise AlifeInputError(f"{name.replace('_', '-')} must be > 0, got {value}")
+
+
+def start_run(
+    sim_class,
+    config,
+    out: str,
+    *,
+    epochs: int,
+    backend: str = "cpu",
+    schedule: Schedule | None = None,
+    stop_when: Sequence[str] = (),
+    compression: str = "zstd",
+    overwrite: bool = False,
+    progress: bool | None = None,
+) -> Outcome:
+    """Run a new simulation of ``sim_class`` for ``epochs`` epochs into the file ``out``.
+
+    Every input is checked before the file is created; the initial state is snapshotted
+    at epoch 0. Returns how the run ended.
+    """
+    schedule = schedule or Schedule()
+    _check_schedule(epochs, schedule)
+    check_output_path(out, overwrite)
+    compression_filters(compression)
+    metric_names = {**sim_class.METRICS, **ENGINE_METRICS}
+    rules = [parse_stop_rule(text, metric_names) for text in stop_when]
+    backend = resolve_backend(backend)
+    sim = sim_class(config, backend)
+    snapshot, state = sim.snapshot(), sim.checkpoint_state()
+    writer = RunWriter.create(
+        out,
+        substrate=sim_class.substrate,
+        config=config.to_dict(),
+        schedule={"epochs": epochs, **schedule.to_dict()},
+        backend=backend,
+        metrics={k: v for k, v in metric_names.items() if k != "epoch"},
+        snapshot={k: ArraySpec.of(v) for k, v in snapshot.items()},
+        checkpoint={k: ArraySpec.of(v) for k, v in state.items()},
+        compression=compression,
+        overwrite=overwrite,
+    )
+    writer.write_snapshot(0, snapshot)
+    return run_epochs(
+        sim,
+        writer,
+        until_epoch=epochs,
+        schedule=schedule,
+        stop_rules=rules,
+        progress=progress,
+        progress_keys=sim_class.PROGRESS_KEYS,
+    )
+
+
+def resume_run(
+    path: str,
+    *,
+    epochs: int | None = None,
+    backend: str = "cpu",
+    stop_when: Sequence[str] = (),
+    progress: bool | None = None,
+) -> Outcome:
+    """Continue the run in ``path`` from its checkpoint, appending to the same file.
+
+    ``epochs=None`` runs on to the epoch count the run was started with; ``epochs=N``
+    runs N more epochs. Stop rules apply only if given again here.
+    """
+    from alife.engine.store import open_run
+
+    with open_run(path) as run:
+        substrate, config_dict, saved = run.substrate, run.config, run.schedule
+    sim_class = simulation_class(substrate)
+    schedule = Schedule(
+        metrics_every=saved["metrics_every"],
+        snapshot_every=saved["snapshot_every"],
+        checkpoint_every=saved["checkpoint_every"],
+    )
+    metric_names = {**sim_class.METRICS, **ENGINE_METRICS}
+    rules = [parse_stop_rule(text, metric_names) for text in stop_when]
+    backend = resolve_backend(backend)
+    config = sim_class.config_class(**config_dict)
+    writer, start, state = RunWriter.reopen(path, backend)
+    if epochs is None:
+        target = int(saved["epochs"])
+        if start >= target:
+            writer.close()
+            raise AlifeInputError(
+                f"{path!r} already completed its {target} epochs; pass --epochs N to run N more"
+            )
+    else:
+        if epochs < 0:
+            writer.close()
+            raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
+        target = start + epochs
+        writer.attrs["schedule"] = json.dumps({**saved, "epochs": target})
+    try:
+        sim = sim_class(config, backend, state=state)
+    except BaseException:
+        writer.close()
+        raise
+    return run_epochs(
+        sim,
+        writer,
+        until_epoch=target,
+        schedule=schedule,
+        stop_rules=rules,
+        progress=progress,
+        progress_keys=sim_class.PROGRESS_KEYS,
+    )

@@ -1,0 +1,359 @@
+"""Runs are files: one HDF5 file per run, written while it runs, readable while written.
+
+Layout (``format = "alife-run/1"``)::
+
+    /                       attrs: format, alife_version, substrate, backend, created,
+                            config (JSON), schedule (JSON)
+    /config                 attrs: one per config field
+    /metrics/<name>         (k,) resizable 1-D datasets, one row per metrics record;
+                            /metrics/epoch (completed epochs) is their dimension scale
+    /snapshots/epoch        (s,) int64: completed epochs of each snapshot
+    /snapshots/<key>        (s, *shape) chunked one chunk per snapshot, compressed
+                            (zstd through hdf5plugin by default, gzip or none)
+    /checkpoint/slot0|1/<key>  two full copies of the state (double buffer)
+    /checkpoint/slot_epoch  (2,) int64: epoch held by each slot, -1 when empty
+    /checkpoint/current     (1,) int64: the slot to restart from, -1 when none
+
+Every dataset exists before the first epoch runs, so the writer can switch the file to
+SWMR mode (single writer, multiple readers) and a viewer can follow the run live. A
+checkpoint is written into the slot not in use, flushed, and only then made current by
+one small write: a run killed mid-checkpoint still restarts from the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import h5py
+import numpy as np
+
+from alife import __version__
+from alife.errors import AlifeInputError
+
+FORMAT = "alife-run/1"
+COMPRESSIONS = ("zstd", "gzip", "none")
+_METRIC_CHUNK = 1024
+
+
+def compression_filters(name: str) -> dict:
+    """h5py dataset keyword arguments for compression ``name`` (zstd, gzip or none)."""
+    if name == "zstd":
+        import hdf5plugin
+
+        return dict(hdf5plugin.Zstd())
+    if name == "gzip":
+        return {"compression": "gzip", "compression_opts": 4}
+    if name == "none":
+        return {}
+    raise AlifeInputError(
+        f"unknown compression {name!r}; valid compressions are {', '.join(COMPRESSIONS)}"
+    )
+
+
+def _open_h5(path: str, mode: str, **kwargs) -> h5py.File:
+    """Open an HDF5 file, turning "missing" or "not HDF5" into one clear sentence."""
+    if not os.path.exists(path):
+        raise AlifeInputError(f"run file {path!r} does not exist")
+    try:
+        import hdf5plugin  # noqa: F401  (registers the zstd filter for readers)
+
+        return h5py.File(path, mode, locking=False, **kwargs)
+    except OSError as err:
+        raise AlifeInputError(
+            f"{path!r} is not a readable HDF5 file ({err.__class__.__name__}: "
+            f"{str(err).splitlines()[0]}); give an alife run file"
+        ) from None
+
+
+def _check_format(f: h5py.File, path: str) -> None:
+    if f.attrs.get("format") != FORMAT:
+        raise AlifeInputError(
+            f"{path!r} is an HDF5 file but not an alife run file (no format={FORMAT!r} "
+            f"attribute); give a file written by 'alife ... run'"
+        )
+
+
+def check_output_path(path: str, overwrite: bool) -> None:
+    """Raise AlifeInputError unless a new run file may be created at ``path``."""
+    if os.path.isdir(path):
+        raise AlifeInputError(
+            f"output path {path!r} is a folder; give a file name such as "
+            f"{os.path.join(path, 'run.h5')!r}"
+        )
+    if os.path.exists(path) and not overwrite:
+        raise AlifeInputError(
+            f"output file {path!r} already exists; pass --overwrite to replace it, or "
+            f"use 'resume' to continue it"
+        )
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise AlifeInputError(f"{parent!r} is a file, so {path!r} cannot be created under it")
+
+
+@dataclass(frozen=True)
+class ArraySpec:
+    """Shape and dtype of one state or snapshot array."""
+
+    shape: tuple[int, ...]
+    dtype: str
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> ArraySpec:
+        return cls(tuple(int(d) for d in array.shape), np.dtype(array.dtype).str)
+
+
+class RunWriter:
+    """Appends metrics, snapshots and checkpoints to one run file.
+
+    Create with :meth:`create` (a new file) or :meth:`reopen` (continue a run); call
+    :meth:`start_swmr` once the file holds every dataset, then write; :meth:`close`.
+    """
+
+    def __init__(self, f: h5py.File, path: str):
+        self._f = f
+        self.path = path
+
+    @classmethod
+    def create(
+        cls,
+        path: str,
+        *,
+        substrate: str,
+        config: Mapping,
+        schedule: Mapping,
+        backend: str,
+        metrics: Mapping[str, str],
+        snapshot: Mapping[str, ArraySpec],
+        checkpoint: Mapping[str, ArraySpec],
+        compression: str = "zstd",
+        overwrite: bool = False,
+    ) -> RunWriter:
+        """Create ``path`` with every dataset the run will write.
+
+        ``metrics`` maps metric names to dtypes ("i8", "f8"); ``snapshot`` and
+        ``checkpoint`` map state keys to their :class:`ArraySpec`. Refuses to replace an
+        existing file unless ``overwrite``.
+        """
+        check_output_path(path, overwrite)
+        filters = compression_filters(compression)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        f = h5py.File(path, "w", libver="latest", locking=False)
+        try:
+            f.attrs["format"] = FORMAT
+            f.attrs["alife_version"] = __version__
+            f.attrs["substrate"] = substrate
+            f.attrs["backend"] = backend
+            f.attrs["created"] = _dt.datetime.now(_dt.timezone.utc).isoformat()
+            f.attrs["config"] = json.dumps(dict(config))
+            f.attrs["schedule"] = json.dumps(dict(schedule))
+            cfg = f.create_group("config")
+            for key, value in config.items():
+                cfg.attrs[key] = "null" if value is None else value
+            group = f.create_group("metrics")
+            for name, dtype in {"epoch": "i8", **metrics}.items():
+                group.create_dataset(
+                    name, shape=(0,), maxshape=(None,), dtype=dtype, chunks=(_METRIC_CHUNK,)
+                )
+            group["epoch"].make_scale("epoch")
+            for name in metrics:
+                if name != "epoch":
+                    group[name].dims[0].attach_scale(group["epoch"])
+            snaps = f.create_group("snapshots")
+            snaps.create_dataset("epoch", shape=(0,), maxshape=(None,), dtype="i8", chunks=(256,))
+            for key, spec in snapshot.items():
+                snaps.create_dataset(
+                    key,
+                    shape=(0, *spec.shape),
+                    maxshape=(None, *spec.shape),
+                    dtype=spec.dtype,
+                    chunks=(1, *spec.shape),
+                    **filters,
+                )
+            ck = f.create_group("checkpoint")
+            for slot in ("slot0", "slot1"):
+                g = ck.create_group(slot)
+                for key, spec in checkpoint.items():
+                    g.create_dataset(key, shape=spec.shape, dtype=spec.dtype)
+            ck.create_dataset("slot_epoch", data=np.array([-1, -1], dtype=np.int64))
+            ck.create_dataset("current", data=np.array([-1], dtype=np.int64))
+        except BaseException:
+            f.close()
+            os.remove(path)
+            raise
+        return cls(f, path)
+
+    @classmethod
+    def reopen(cls, path: str, backend: str) -> tuple[RunWriter, int, dict[str, np.ndarray]]:
+        """Open ``path`` to continue it from its checkpoint.
+
+        Drops metrics rows and snapshots newer than the checkpoint (a killed run may have
+        written some), so the continued run is identical to an uninterrupted one. Returns
+        the writer, the checkpoint's epoch and its state arrays.
+        """
+        f = _open_h5(path, "r+", libver="latest")
+        try:
+            _check_format(f, path)
+            ck = f["checkpoint"]
+            slot = int(ck["current"][0])
+            if slot < 0:
+                raise AlifeInputError(
+                    f"{path!r} has no checkpoint to resume from (the run stopped before its "
+                    f"first one); start it again with --overwrite"
+                )
+            epoch = int(ck["slot_epoch"][slot])
+            state = {key: ds[()] for key, ds in ck[f"slot{slot}"].items()}
+            metrics_epoch = f["metrics/epoch"][()]
+            keep = int(np.searchsorted(metrics_epoch, epoch, side="right"))
+            for ds in f["metrics"].values():
+                ds.resize((keep,))
+            snap_epoch = f["snapshots/epoch"][()]
+            keep = int(np.searchsorted(snap_epoch, epoch, side="right"))
+            for ds in f["snapshots"].values():
+                ds.resize((keep, *ds.shape[1:]))
+            f.attrs["backend"] = backend
+        except BaseException:
+            f.close()
+            raise
+        return cls(f, path), epoch, state
+
+    @property
+    def attrs(self) -> h5py.AttributeManager:
+        return self._f.attrs
+
+    def start_swmr(self) -> None:
+        """Switch to SWMR writing: readers may now open the file while it grows."""
+        self._f.swmr_mode = True
+
+    def last_snapshot_epoch(self) -> int | None:
+        epochs = self._f["snapshots/epoch"]
+        return int(epochs[-1]) if epochs.shape[0] else None
+
+    def last_metrics_epoch(self) -> int | None:
+        epochs = self._f["metrics/epoch"]
+        return int(epochs[-1]) if epochs.shape[0] else None
+
+    def append_metrics(self, row: Mapping[str, float]) -> None:
+        """Append one record; names the file does not know are ignored, missing ones NaN."""
+        group = self._f["metrics"]
+        for name, ds in group.items():
+            k = ds.shape[0]
+            ds.resize((k + 1,))
+            value = row.get(name, np.nan)
+            ds[k] = value if ds.dtype.kind == "f" or value == value else -1
+            ds.flush()
+
+    def write_snapshot(self, epoch: int, arrays: Mapping[str, np.ndarray]) -> None:
+        """Append a snapshot of the state after ``epoch`` completed epochs."""
+        group = self._f["snapshots"]
+        k = group["epoch"].shape[0]
+        for key, array in arrays.items():
+            ds = group[key]
+            ds.resize((k + 1, *ds.shape[1:]))
+            ds[k] = array
+            ds.flush()
+        group["epoch"].resize((k + 1,))
+        group["epoch"][k] = epoch
+        group["epoch"].flush()
+
+    def write_checkpoint(self, epoch: int, arrays: Mapping[str, np.ndarray]) -> None:
+        """Write the full state into the free slot, flush, then make it current."""
+        ck = self._f["checkpoint"]
+        current = int(ck["current"][0])
+        slot = 1 - current if current >= 0 else 0
+        for key, array in arrays.items():
+            ck[f"slot{slot}/{key}"][...] = array
+        ck["slot_epoch"][slot] = epoch
+        self._f.flush()
+        ck["current"][0] = slot
+        self._f.flush()
+
+    def close(self) -> None:
+        self._f.close()
+
+
+class Run:
+    """A run file opened for reading (see :func:`open_run`).
+
+    Attributes
+    ----------
+    path, substrate, config (dict), schedule (dict), attrs (dict of root attributes).
+    """
+
+    def __init__(self, path: str, follow: bool = False):
+        self.path = path
+        self._f = _open_h5(path, "r", swmr=follow)
+        try:
+            _check_format(self._f, path)
+            self.attrs = dict(self._f.attrs)
+            self.substrate = str(self.attrs["substrate"])
+            self.config = json.loads(self.attrs["config"])
+            self.schedule = json.loads(self.attrs["schedule"])
+        except BaseException:
+            self._f.close()
+            raise
+
+    def refresh(self) -> None:
+        """Pick up rows and snapshots written since opening (for a run still running)."""
+        for group in ("metrics", "snapshots"):
+            for ds in self._f[group].values():
+                ds.refresh()
+
+    @property
+    def metrics(self) -> dict[str, np.ndarray]:
+        """Every metric as a 1-D numpy array, all aligned with ``metrics["epoch"]``."""
+        group = self._f["metrics"]
+        n = group["epoch"].shape[0]
+        return {name: ds[:n] for name, ds in group.items()}
+
+    @property
+    def snapshot_epochs(self) -> np.ndarray:
+        """(s,) int64: completed epochs at which a snapshot was taken, ascending."""
+        return self._f["snapshots/epoch"][()]
+
+    @property
+    def snapshot_keys(self) -> tuple[str, ...]:
+        return tuple(k for k in self._f["snapshots"] if k != "epoch")
+
+    def snapshot(self, epoch: int, key: str | None = None) -> np.ndarray:
+        """The state array ``key`` (default: the substrate's main one) after ``epoch``."""
+        epochs = self.snapshot_epochs
+        hits = np.flatnonzero(epochs == epoch)
+        if hits.size == 0:
+            raise AlifeInputError(
+                f"{self.path!r} has no snapshot at epoch {epoch}; snapshots exist at epochs "
+                f"{_summarise(epochs)}"
+            )
+        key = key or self.snapshot_keys[0]
+        return self._f["snapshots"][key][int(hits[-1])]
+
+    def checkpoint_epoch(self) -> int | None:
+        slot = int(self._f["checkpoint/current"][0])
+        return None if slot < 0 else int(self._f["checkpoint/slot_epoch"][slot])
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _summarise(values: np.ndarray) -> str:
+    if values.size == 0:
+        return "(none)"
+    if values.size <= 8:
+        return ", ".join(str(int(v)) for v in values)
+    return f"{int(values[0])}, {int(values[1])}, ..., {int(values[-1])} ({values.size} in all)"
+
+
+def open_run(path: str, follow: bool = False) -> Run:
+    """Open a run file for reading; ``follow=True`` opens it SWMR to track a live run."""
+    return Run(path, follow=follow)
