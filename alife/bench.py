@@ -194,4 +194,4 @@ def print_table(rows: list[BenchRow]) -> None:
             f"{r.interactions_per_s:.3g}",
             "n/a" if r.ops < 0 else f"{r.ops_per_s:.3g}",
         )
-    Console().print(table)
+    Console(width=max(120, Console().width)).print(table)

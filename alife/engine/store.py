@@ -32,6 +32,7 @@ import h5py
 import numpy as np
 
 from alife import __version__
+from alife.engine.h5clear import clear_write_flags
 from alife.errors import AlifeInputError
 
 FORMAT = "alife-run/1"
@@ -54,14 +55,29 @@ def compression_filters(name: str) -> dict:
     )
 
 
+_LEFT_OPEN = "already open for write"  # HDF5's words for flags a killed writer left set
+
+
 def _open_h5(path: str, mode: str, **kwargs) -> h5py.File:
-    """Open an HDF5 file, turning "missing" or "not HDF5" into one clear sentence."""
+    """Open an HDF5 file, turning "missing" or "not HDF5" into one clear sentence.
+
+    A file whose writer was killed still carries HDF5's "open for write" flags: a reader
+    then opens it in SWMR-read mode (which tolerates them), a writer clears them first.
+    """
+    import hdf5plugin  # noqa: F401  (registers the zstd filter for readers)
+
     if not os.path.exists(path):
         raise AlifeInputError(f"run file {path!r} does not exist")
     try:
-        import hdf5plugin  # noqa: F401  (registers the zstd filter for readers)
-
-        return h5py.File(path, mode, locking=False, **kwargs)
+        try:
+            return h5py.File(path, mode, locking=False, **kwargs)
+        except OSError as err:
+            if _LEFT_OPEN not in str(err):
+                raise
+            if mode == "r":
+                return h5py.File(path, "r", locking=False, swmr=True)
+            clear_write_flags(path)
+            return h5py.File(path, mode, locking=False, **kwargs)
     except OSError as err:
         raise AlifeInputError(
             f"{path!r} is not a readable HDF5 file ({err.__class__.__name__}: "

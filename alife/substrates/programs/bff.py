@@ -30,8 +30,14 @@ PLUS, MINUS = ord("+"), ord("-")
 COPY01, COPY10 = ord("."), ord(",")
 DEC0, INC0, DEC1, INC1 = ord("<"), ord(">"), ord("{"), ord("}")
 COMMANDS = "[]+-.,<>{}"
-IS_NOOP = np.array([chr(b) not in COMMANDS for b in range(256)], dtype=np.bool_)
-"""(256,) bool: True for bytes that are no-ops (the zero byte included)."""
+NOOP, K_DEC0, K_INC0, K_DEC1, K_INC1 = 0, 1, 2, 3, 4
+K_PLUS, K_MINUS, K_COPY01, K_COPY10, K_LOOP_START, K_LOOP_END = 5, 6, 7, 8, 9, 10
+KIND = np.zeros(256, dtype=np.int64)
+"""(256,) int64: the kind of each byte, 0 for no-ops; dense so dispatch is one table."""
+for _kind, _byte in enumerate(
+    (DEC0, INC0, DEC1, INC1, PLUS, MINUS, COPY01, COPY10, LOOP_START, LOOP_END), start=1
+):
+    KIND[_byte] = _kind
 IS_BRACKET = np.array([chr(b) in "[]" for b in range(256)], dtype=np.bool_)
 """(256,) bool: True for ``[`` and ``]``."""
 
@@ -43,7 +49,8 @@ def make_builder(heads: bool):
     partner (as cubff does on every jump) and stores the answer in ``scratch``; later jumps
     from the same bracket reuse it. Any write that puts or removes a bracket byte starts a
     new generation, which invalidates every stored match at once, so results are exactly
-    those of scanning each time.
+    those of scanning each time. Ops are counted directly: loop iterations minus no-ops,
+    as cubff reports them.
     """
 
     def build_evaluate(jit):
@@ -77,6 +84,8 @@ def make_builder(heads: bool):
 
         @jit
         def evaluate(tape, max_steps, scratch):
+            for j in range(128):
+                scratch[j] = 0  # scratch[p] = generation * 256 + match + 1 (0: unknown)
             if heads:
                 head0 = np.int64(tape[0])
                 head1 = np.int64(tape[1])
@@ -85,69 +94,55 @@ def make_builder(heads: bool):
                 head0 = 0
                 head1 = 0
                 pc = 0
-            generation = 1  # scratch[p] = generation * 256 + match + 1, valid if current
-            scratch_clear = False
-            nskip = 0
+            generation = 1
+            ops = 0
             i = 0
+            # Heads are kept unwrapped and reduced mod 128 (& 127) where they index, which
+            # equals wrapping them before every step and lets the compiler drop checks.
             while i < max_steps:
-                c = tape[pc]
-                if IS_NOOP[c]:  # most bytes of a young soup: one predictable branch
-                    nskip += 1
-                    i += 1
-                    pc += 1
-                    if pc >= 128:
-                        break
-                    continue
-                head0 &= 127
-                head1 &= 127
-                if c == DEC0:
-                    head0 -= 1
-                elif c == INC0:
-                    head0 += 1
-                elif c == DEC1:
-                    head1 -= 1
-                elif c == INC1:
-                    head1 += 1
-                elif c == PLUS:
-                    old = tape[head0]
-                    tape[head0] = (old + 1) & 255
-                    if IS_BRACKET[old] or IS_BRACKET[tape[head0]]:
-                        generation += 1
-                elif c == MINUS:
-                    old = tape[head0]
-                    tape[head0] = (old + 255) & 255
-                    if IS_BRACKET[old] or IS_BRACKET[tape[head0]]:
-                        generation += 1
-                elif c == COPY01:
-                    old = tape[head1]
-                    tape[head1] = tape[head0]
-                    if IS_BRACKET[old] or IS_BRACKET[tape[head1]]:
-                        generation += 1
-                elif c == COPY10:
-                    old = tape[head0]
-                    tape[head0] = tape[head1]
-                    if IS_BRACKET[old] or IS_BRACKET[tape[head0]]:
-                        generation += 1
-                elif (tape[head0] == 0) == (c == LOOP_START):  # '[' on zero, ']' on non-zero
-                    if not scratch_clear:
-                        for j in range(128):
-                            scratch[j] = 0
-                        scratch_clear = True
-                    entry = scratch[pc]
-                    if (entry >> 8) == generation:
-                        target = (entry & 255) - 1
-                    else:
-                        target = find_match(tape, pc)
-                        scratch[pc] = generation * 256 + target + 1
-                    if target < 0:  # unmatched bracket: halt
-                        i += 1
-                        break
-                    pc = target
+                kind = KIND[tape[pc & 127]]
                 i += 1
+                if kind != NOOP:
+                    ops += 1
+                    if kind == K_DEC0:
+                        head0 -= 1
+                    elif kind == K_INC0:
+                        head0 += 1
+                    elif kind == K_DEC1:
+                        head1 -= 1
+                    elif kind == K_INC1:
+                        head1 += 1
+                    elif kind <= K_COPY10:  # the four writes
+                        if kind == K_PLUS:
+                            at = head0 & 127
+                            new = (tape[at] + 1) & 255
+                        elif kind == K_MINUS:
+                            at = head0 & 127
+                            new = (tape[at] + 255) & 255
+                        elif kind == K_COPY01:
+                            at = head1 & 127
+                            new = tape[head0 & 127]
+                        else:
+                            at = head0 & 127
+                            new = tape[head1 & 127]
+                        old = tape[at]
+                        tape[at] = new
+                        generation += IS_BRACKET[old] | IS_BRACKET[new]
+                    elif (tape[head0 & 127] == 0) == (kind == K_LOOP_START):
+                        # '[' on zero or ']' on non-zero: jump to the matching bracket
+                        entry = scratch[pc & 127]
+                        if (entry >> 8) == generation:
+                            target = (entry & 255) - 1
+                        else:
+                            target = find_match(tape, pc)
+                            scratch[pc & 127] = generation * 256 + target + 1
+                        if target < 0:  # unmatched: halt
+                            break
+                        pc = target
                 pc += 1
                 if pc >= 128:
                     break
-            return i - nskip
+            return ops
 
         return evaluate
 

@@ -10,9 +10,9 @@ builds
   ``pairs[2k+1]`` are concatenated into a tape, mutated, run (only when k < n_run) and
   split back.
 
-The per-tape bodies (:func:`_build_bodies`) are plain Python compiled by the target's
-``jit``; only the outer parallel loop differs: ``numba.prange`` on the CPU, one CUDA
-thread per tape on the GPU.
+The per-tape bodies (:func:`build_bodies`) are plain Python compiled by the target's
+``jit``; only the outer parallel loop differs: ``numba.prange`` on the CPU (here), one
+CUDA thread per tape on the GPU (:mod:`alife.substrates.programs.kernels_cuda`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import numba
 import numpy as np
 
-from alife.engine.backend import array_module, cuda_simulated
+from alife.engine.backend import cuda_simulated
 from alife.engine.rng import rng_functions
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
@@ -33,12 +33,11 @@ _EIGHT = np.uint64(8)
 _BYTE = np.uint64(255)
 _TAPE_U64 = np.uint64(TAPE_SIZE)
 _CPU_BLOCK = 64  # pairs per prange iteration: amortises the scratch tape allocation
-_CUDA_THREADS = 128
 
 _cache: dict[tuple[str, str], SimpleNamespace] = {}
 
 
-def _build_bodies(language: Language, target: str) -> SimpleNamespace:
+def build_bodies(language: Language, target: str) -> SimpleNamespace:
     """Compile the per-tape bodies of the batch kernels for ``target``."""
     jit = device_jit(target)
     evaluate = language.build_evaluate(jit)
@@ -86,7 +85,7 @@ def _build_bodies(language: Language, target: str) -> SimpleNamespace:
 
 
 def _build_cpu(language: Language) -> SimpleNamespace:
-    bodies = _build_bodies(language, "cpu")
+    bodies = build_bodies(language, "cpu")
     run_one, mutate_and_run = bodies.run_one, bodies.mutate_and_run
 
     @numba.njit(parallel=True)
@@ -130,61 +129,16 @@ def _build_cpu(language: Language) -> SimpleNamespace:
     return SimpleNamespace(run_tapes=run_tapes, soup_epoch=soup_epoch)
 
 
-def _build_cuda(language: Language) -> SimpleNamespace:
-    from numba import cuda
-
-    bodies = _build_bodies(language, "cuda")
-    run_one, mutate_and_run = bodies.run_one, bodies.mutate_and_run
-    xp = array_module("cuda")
-
-    @cuda.jit
-    def run_tapes_kernel(tapes, max_steps, ops):
-        i = cuda.grid(1)
-        if i < tapes.shape[0]:
-            tape = cuda.local.array(TAPE_SIZE, numba.uint8)
-            scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
-            ops[i] = run_one(tapes, i, max_steps, tape, scratch)
-
-    @cuda.jit
-    def soup_epoch_kernel(programs, pairs, epoch_seed, threshold, n_run, max_steps, ops):
-        k = cuda.grid(1)
-        if k < pairs.shape[0] // 2:
-            tape = cuda.local.array(TAPE_SIZE, numba.uint8)
-            scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
-            ops[k] = mutate_and_run(
-                programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
-            )
-
-    def blocks(n):
-        return max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS)
-
-    def run_tapes(tapes, max_steps):
-        ops = xp.zeros(tapes.shape[0], dtype=np.int64)
-        run_tapes_kernel[blocks(tapes.shape[0]), _CUDA_THREADS](tapes, np.int64(max_steps), ops)
-        return ops
-
-    def soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps):
-        n_pairs = pairs.shape[0] // 2
-        ops = xp.zeros(n_pairs, dtype=np.int64)
-        soup_epoch_kernel[blocks(n_pairs), _CUDA_THREADS](
-            programs,
-            pairs,
-            np.uint64(epoch_seed),
-            np.uint64(threshold),
-            np.int64(n_run),
-            np.int64(max_steps),
-            ops,
-        )
-        return ops
-
-    return SimpleNamespace(run_tapes=run_tapes, soup_epoch=soup_epoch)
-
-
 def kernels_for(language: Language, backend: str) -> SimpleNamespace:
     """The compiled batch kernels of ``language`` for ``backend`` ("cpu"/"cuda"), cached."""
     key = (language.name, backend)
     if key not in _cache:
-        _cache[key] = _build_cpu(language) if backend == "cpu" else _build_cuda(language)
+        if backend == "cpu":
+            _cache[key] = _build_cpu(language)
+        else:
+            from alife.substrates.programs.kernels_cuda import build_cuda
+
+            _cache[key] = build_cuda(language, build_bodies(language, "cuda"))
     return _cache[key]
 
 

@@ -1,0 +1,6 @@
+"""Shared fixtures: make ``tests/`` importable so tests can use ``reference``."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))

@@ -1,0 +1,88 @@
+"""Compare the CUDA kernels (under NUMBA_ENABLE_CUDASIM=1) with the CPU path, bit for bit.
+
+Run by tests/test_cudasim.py in a subprocess, because the simulator must be switched on
+before numba is imported. Exits non-zero (an AssertionError) on the first difference.
+"""
+
+import os
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+
+assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
+warnings.simplefilter("ignore", RuntimeWarning)  # the simulator wraps uint8/uint64 in numpy
+
+from alife.engine.run import Schedule  # noqa: E402
+from alife.engine.session import start_run  # noqa: E402
+from alife.engine.store import open_run  # noqa: E402
+from alife.substrates.programs import get_language  # noqa: E402
+from alife.substrates.programs.soup import Soup, SoupConfig  # noqa: E402
+
+COMMANDS = np.frombuffer(b"[]+-.,<>{}\x00", dtype=np.uint8)
+
+
+def tapes(n, seed, share):
+    rng = np.random.default_rng(seed)
+    out = rng.integers(0, 256, (n, 128), dtype=np.uint8)
+    pick = rng.random((n, 128)) < share
+    out[pick] = rng.choice(COMMANDS, size=int(pick.sum()))
+    return out
+
+
+def compare_run_tapes():
+    for name in ("bff", "bff_noheads"):
+        language = get_language(name)
+        for share, steps in ((0.0, 8192), (0.6, 300), (0.9, 300)):
+            data = tapes(48, int(share * 10) + len(name), share)
+            cpu, gpu = data.copy(), data.copy()
+            ops_cpu = language.run(cpu, max_steps=steps, backend="cpu")
+            ops_gpu = language.run(gpu, max_steps=steps, backend="cuda")
+            np.testing.assert_array_equal(ops_gpu, ops_cpu)
+            np.testing.assert_array_equal(gpu, cpu)
+            print(f"run_tapes {name} share={share}: {len(data)} tapes identical")
+
+
+def compare_soup_epochs():
+    config = SoupConfig(language="bff_noheads", programs=32, seed=9, mutation=0.02, max_steps=256)
+    cpu, gpu = Soup(config, "cpu"), Soup(config, "cuda")
+    for _ in range(3):
+        cpu.step()
+        gpu.step()
+        np.testing.assert_array_equal(gpu.soup, cpu.soup)
+        assert gpu.metrics() == cpu.metrics()
+    print("soup epochs identical")
+
+
+def compare_whole_runs():
+    config = SoupConfig(programs=16, seed=2, mutation=0.01, max_steps=128)
+    schedule = Schedule(metrics_every=2, snapshot_every=2, checkpoint_every=2)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for backend in ("cpu", "cuda"):
+            paths[backend] = os.path.join(tmp, f"{backend}.h5")
+            start_run(
+                Soup,
+                config,
+                paths[backend],
+                epochs=5,
+                backend=backend,
+                schedule=schedule,
+                progress=False,
+            )
+        with open_run(paths["cpu"]) as a, open_run(paths["cuda"]) as b:
+            assert a.attrs["backend"] == "cpu" and b.attrs["backend"] == "cuda"
+            for epoch in a.snapshot_epochs:
+                np.testing.assert_array_equal(a.snapshot(epoch), b.snapshot(epoch))
+            for name, values in a.metrics.items():
+                if name not in ("wall_time_s", "epochs_per_s"):
+                    np.testing.assert_array_equal(values, b.metrics[name], err_msg=name)
+    print("whole runs identical")
+
+
+if __name__ == "__main__":
+    compare_run_tapes()
+    compare_soup_epochs()
+    compare_whole_runs()
+    sys.exit(0)

@@ -1,0 +1,106 @@
+"""The command line: a real run, and bad input refused with one sentence and exit code 2."""
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from alife.cli import main
+from alife.engine.store import open_run
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_run_show_resume(tmp_path):
+    out = str(tmp_path / "runs" / "s.h5")
+    result = invoke(
+        "soup",
+        "run",
+        "--programs",
+        "256",
+        "--epochs",
+        "20",
+        "--seed",
+        "4",
+        "--out",
+        out,
+        "--metrics-every",
+        "5",
+    )
+    assert result.exit_code == 0, result.output
+    assert "completed at epoch 20" in result.stderr
+    result = invoke("soup", "show", out, "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert "bff_noheads" in result.stdout and "most frequent programs" in result.stdout
+    result = invoke("soup", "resume", out, "--epochs", "5")
+    assert result.exit_code == 0, result.output
+    with open_run(out) as r:
+        assert r.checkpoint_epoch() == 25
+        assert r.metrics["epoch"].tolist() == [1, 6, 11, 16, 20, 21, 25]
+
+
+def test_languages_lists_each_with_a_description():
+    result = invoke("soup", "languages")
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["bff", "bff_noheads"]
+    assert all(len(line.split()) > 3 for line in lines)
+
+
+BAD_RUNS = [
+    (["--language", "bf"], "unknown language 'bf'; valid languages are bff, bff_noheads"),
+    (["--programs", "0"], "programs must be a positive even number"),
+    (["--programs", "1001"], "got 1001"),
+    (["--epochs", "-3"], "epochs must be >= 0, got -3"),
+    (["--mutation", "1.5"], "mutation must be a probability in [0, 1], got 1.5"),
+    (["--mutation", "-0.5"], "got -0.5"),
+    (["--backend", "cuda"], "backend 'cuda' was requested but no CUDA GPU is usable"),
+    (["--stop-when", "entropy>3"], "unknown metric 'entropy'"),
+    (["--metrics-every", "0"], "metrics-every must be > 0, got 0"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD_RUNS)
+def test_bad_run_options(tmp_path, args, message, monkeypatch):
+    monkeypatch.delenv("NUMBA_ENABLE_CUDASIM", raising=False)
+    out = tmp_path / "never.h5"
+    result = invoke("soup", "run", "--out", str(out), *args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"Error: {lines[0][7:]}"] and message in lines[0]
+    assert "Traceback" not in result.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_untouched(tmp_path):
+    out = tmp_path / "mine.h5"
+    out.write_bytes(b"my data")
+    result = invoke("soup", "run", "--out", str(out), "--programs", "2")
+    assert result.exit_code == 2 and "already exists; pass --overwrite" in result.stderr
+    assert out.read_bytes() == b"my data"
+
+
+@pytest.mark.parametrize("command", ["show", "resume"])
+def test_bad_run_files(tmp_path, command):
+    missing = invoke("soup", command, str(tmp_path / "nope.h5"))
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    junk = tmp_path / "junk.h5"
+    junk.write_bytes(b"this is not hdf5")
+    result = invoke("soup", command, str(junk))
+    assert result.exit_code == 2 and "is not a readable HDF5 file" in result.stderr
+    assert junk.read_bytes() == b"this is not hdf5"
+
+
+def test_unknown_option_is_a_usage_error():
+    result = invoke("soup", "run", "--colour", "red")
+    assert result.exit_code == 2 and "No such option" in result.stderr
+
+
+def test_final_snapshot_is_the_soup_after_all_epochs(tmp_path):
+    out = str(tmp_path / "e.h5")
+    assert invoke("soup", "run", "--programs", "64", "--epochs", "7", "--out", out).exit_code == 0
+    with open_run(out) as r:
+        assert r.snapshot_epochs.tolist() == [0, 7]
+        assert r.snapshot(7).shape == (64, 64)
+        assert not np.array_equal(r.snapshot(0), r.snapshot(7))
