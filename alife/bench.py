@@ -6,10 +6,10 @@ Soup benchmark regimes, both at the run's mutation rate (1/4096):
 * ``replicator``: every program is the paper's palindrome replicator
   ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[``: nearly every tape runs its 8192 steps.
 
-Only the epoch step is timed (pairing, mutation, execution); soup metrics (brotli) are
-a per-record cost reported separately. With ``cubff=PATH`` the same soups are run by
-cubff's own binary in the same call, timed by wall clock around its process minus its
-start-up, and reported beside ours.
+Only the epoch step is timed (pairing, mutation, execution); a metrics record (brotli of
+the whole soup and the byte histogram) is a per-record cost, reported separately. With
+``cubff=PATH`` the same soups are run by cubff's own binary in the same call, timed by
+wall clock around its process minus its start-up, and reported beside ours.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class BenchRow:
     epochs: int
     seconds: float
     ops: int
+    metrics_seconds: float = float("nan")
+    """Seconds for one metrics record (brotli of the whole soup, histogram) at the end."""
 
     @property
     def epochs_per_s(self) -> float:
@@ -89,7 +91,12 @@ def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> B
         ops += sim.counters["epoch_ops"]
     to_host(sim.soup[:1])  # wait for the device
     seconds = time.perf_counter() - start
-    return BenchRow("alife", backend, regime, config.programs, epochs, seconds, ops)
+    start = time.perf_counter()
+    sim.metrics()
+    metrics_seconds = time.perf_counter() - start
+    return BenchRow(
+        "alife", backend, regime, config.programs, epochs, seconds, ops, metrics_seconds
+    )
 
 
 def _time_cubff(binary: str, regime: str, config: SoupConfig, epochs: int) -> BenchRow:
@@ -194,4 +201,4 @@ def print_table(rows: list[BenchRow]) -> None:
             f"{r.interactions_per_s:.3g}",
             "n/a" if r.ops < 0 else f"{r.ops_per_s:.3g}",
         )
-    Console(width=max(120, Console().width)).print(table)
+    Console(width=max(160, Console().width)).print(table)

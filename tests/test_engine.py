@@ -202,3 +202,21 @@ def test_killed_run_resumes_from_its_last_checkpoint(tmp_path):
         epochs = r.metrics["epoch"]
         assert np.all(np.diff(epochs) > 0)
     same_data(reference_run(tmp_path, checkpoint + 3), path, checkpoint + 3)
+
+
+def test_save_and_load_a_soup(tmp_path):
+    sim = Soup(CONFIG).run(6)
+    sim.save(str(tmp_path / "saved.h5"))
+    loaded = Soup.load(str(tmp_path / "saved.h5"))
+    assert loaded.epoch == 6 and loaded.config == CONFIG
+    np.testing.assert_array_equal(loaded.soup, sim.soup)
+    loaded.run(3)
+    sim.run(3)
+    np.testing.assert_array_equal(loaded.soup, sim.soup)
+    assert loaded.counters == sim.counters
+    # the saved file is a run file that resume continues
+    assert resume_run(str(tmp_path / "saved.h5"), epochs=3, progress=False).epoch == 9
+    with open_run(str(tmp_path / "saved.h5")) as r:
+        np.testing.assert_array_equal(r.snapshot(9), sim.soup)
+    with pytest.raises(AlifeInputError, match="already exists"):
+        sim.save(str(tmp_path / "saved.h5"))

@@ -31,6 +31,58 @@ def simulation_class(substrate: str):
     return getattr(importlib.import_module(module), name)
 
 
+def _create_writer(
+    sim, out: str, *, epochs: int, schedule: Schedule, compression: str, overwrite: bool
+) -> RunWriter:
+    metric_names = {**sim.METRICS, **ENGINE_METRICS}
+    return RunWriter.create(
+        out,
+        substrate=sim.substrate,
+        config=sim.config.to_dict(),
+        schedule={"epochs": epochs, **schedule.to_dict()},
+        backend=sim.backend,
+        metrics={k: v for k, v in metric_names.items() if k != "epoch"},
+        snapshot={k: ArraySpec.of(v) for k, v in sim.snapshot().items()},
+        checkpoint={k: ArraySpec.of(v) for k, v in sim.checkpoint_state().items()},
+        compression=compression,
+        overwrite=overwrite,
+    )
+
+
+def save_simulation(sim, out: str, *, overwrite: bool = False, compression: str = "zstd") -> None:
+    """Write ``sim``'s current state to a new run file (snapshot and checkpoint).
+
+    The file is an ordinary run file that has completed ``sim.epoch`` epochs: read it with
+    :func:`~alife.engine.store.open_run`, continue it with :func:`resume_run`, or load the
+    simulation back with :func:`load_simulation`.
+    """
+    check_output_path(out, overwrite)
+    writer = _create_writer(
+        sim,
+        out,
+        epochs=sim.epoch,
+        schedule=Schedule(),
+        compression=compression,
+        overwrite=overwrite,
+    )
+    try:
+        writer.write_snapshot(sim.epoch, sim.snapshot())
+        writer.write_checkpoint(sim.epoch, sim.checkpoint_state())
+    finally:
+        writer.close()
+
+
+def load_simulation(path: str, backend: str = "cpu"):
+    """The simulation saved in ``path`` (a run file), as of its checkpoint."""
+    from alife.engine.store import open_run
+
+    with open_run(path) as run:
+        substrate, config_dict = run.substrate, run.config
+        state = run.checkpoint_state()
+    sim_class = simulation_class(substrate)
+    return sim_class(sim_class.config_class(**config_dict), backend, state=state)
+
+
 def _check_schedule(epochs: int, schedule: Schedule) -> None:
     if epochs < 0:
         raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
@@ -63,22 +115,11 @@ def start_run(
     compression_filters(compression)
     metric_names = {**sim_class.METRICS, **ENGINE_METRICS}
     rules = [parse_stop_rule(text, metric_names) for text in stop_when]
-    backend = resolve_backend(backend)
-    sim = sim_class(config, backend)
-    snapshot, state = sim.snapshot(), sim.checkpoint_state()
-    writer = RunWriter.create(
-        out,
-        substrate=sim_class.substrate,
-        config=config.to_dict(),
-        schedule={"epochs": epochs, **schedule.to_dict()},
-        backend=backend,
-        metrics={k: v for k, v in metric_names.items() if k != "epoch"},
-        snapshot={k: ArraySpec.of(v) for k, v in snapshot.items()},
-        checkpoint={k: ArraySpec.of(v) for k, v in state.items()},
-        compression=compression,
-        overwrite=overwrite,
+    sim = sim_class(config, resolve_backend(backend))
+    writer = _create_writer(
+        sim, out, epochs=epochs, schedule=schedule, compression=compression, overwrite=overwrite
     )
-    writer.write_snapshot(0, snapshot)
+    writer.write_snapshot(0, sim.snapshot())
     return run_epochs(
         sim,
         writer,

@@ -124,6 +124,18 @@ class ArraySpec:
         return cls(tuple(int(d) for d in array.shape), np.dtype(array.dtype).str)
 
 
+def _read_checkpoint(f: h5py.File, path: str) -> tuple[int, dict[str, np.ndarray]]:
+    """Epoch and state arrays of the current checkpoint of an open run file."""
+    ck = f["checkpoint"]
+    slot = int(ck["current"][0])
+    if slot < 0:
+        raise AlifeInputError(
+            f"{path!r} has no checkpoint (the run stopped before its first one); start it "
+            f"again with --overwrite"
+        )
+    return int(ck["slot_epoch"][slot]), {key: ds[()] for key, ds in ck[f"slot{slot}"].items()}
+
+
 class RunWriter:
     """Appends metrics, snapshots and checkpoints to one run file.
 
@@ -215,15 +227,7 @@ class RunWriter:
         f = _open_h5(path, "r+", libver="latest")
         try:
             _check_format(f, path)
-            ck = f["checkpoint"]
-            slot = int(ck["current"][0])
-            if slot < 0:
-                raise AlifeInputError(
-                    f"{path!r} has no checkpoint to resume from (the run stopped before its "
-                    f"first one); start it again with --overwrite"
-                )
-            epoch = int(ck["slot_epoch"][slot])
-            state = {key: ds[()] for key, ds in ck[f"slot{slot}"].items()}
+            epoch, state = _read_checkpoint(f, path)
             metrics_epoch = f["metrics/epoch"][()]
             keep = int(np.searchsorted(metrics_epoch, epoch, side="right"))
             for ds in f["metrics"].values():
@@ -349,8 +353,13 @@ class Run:
         return self._f["snapshots"][key][int(hits[-1])]
 
     def checkpoint_epoch(self) -> int | None:
+        """Completed epochs of the checkpoint a resume would start from (None: none yet)."""
         slot = int(self._f["checkpoint/current"][0])
         return None if slot < 0 else int(self._f["checkpoint/slot_epoch"][slot])
+
+    def checkpoint_state(self) -> dict[str, np.ndarray]:
+        """The full state arrays of the current checkpoint."""
+        return _read_checkpoint(self._f, self.path)[1]
 
     def close(self) -> None:
         self._f.close()

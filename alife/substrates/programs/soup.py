@@ -180,6 +180,30 @@ class Soup:
         c["epoch_ops"] = epoch_ops
         c["epoch_interactions"] = n_run
 
+    def run(self, epochs: int) -> Soup:
+        """Advance ``epochs`` epochs (no files, no metrics); returns self."""
+        if epochs < 0:
+            raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
+        for _ in range(epochs):
+            self.step()
+        return self
+
+    def save(self, path: str, *, overwrite: bool = False) -> None:
+        """Save the soup as a run file that :meth:`load` and ``alife soup resume`` read."""
+        from alife.engine.session import save_simulation
+
+        save_simulation(self, path, overwrite=overwrite)
+
+    @classmethod
+    def load(cls, path: str, backend: str = "cpu") -> Soup:
+        """The soup of a run file, as of its checkpoint (its latest state)."""
+        from alife.engine.session import load_simulation
+
+        sim = load_simulation(path, backend)
+        if not isinstance(sim, cls):
+            raise AlifeInputError(f"{path!r} holds a {sim.substrate!r} run, not a soup")
+        return sim
+
     def metrics(self) -> dict[str, float | int]:
         """Scalar metrics of the current state (flat dict).
 
