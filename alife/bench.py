@@ -19,7 +19,7 @@ import platform
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,6 +41,7 @@ class BenchRow:
     epochs: int
     seconds: float
     ops: int
+    trial: int = 0
     metrics_seconds: float = float("nan")
     """Seconds for one metrics record (brotli of the whole soup, histogram) at the end."""
 
@@ -95,7 +96,14 @@ def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> B
     sim.metrics()
     metrics_seconds = time.perf_counter() - start
     return BenchRow(
-        "alife", backend, regime, config.programs, epochs, seconds, ops, metrics_seconds
+        "alife",
+        backend,
+        regime,
+        config.programs,
+        epochs,
+        seconds,
+        ops,
+        metrics_seconds=metrics_seconds,
     )
 
 
@@ -157,18 +165,41 @@ def bench_soup(
     backends: tuple[str, ...] | None = None,
     cubff: str | None = None,
     regimes: tuple[str, ...] = ("random", "replicator"),
+    repeats: int = 1,
 ) -> list[BenchRow]:
-    """Measure soup throughput per backend and regime (and cubff's, given its binary)."""
+    """Measure soup throughput per backend and regime (and cubff's, given its binary).
+
+    With ``repeats > 1`` every measurement is repeated, alife and cubff alternating, so
+    that drifts in the machine's speed hit both alike; rows carry their trial number.
+    """
     if backends is None:
         backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
     rows = []
     for regime in regimes:
         config = SoupConfig(language=language, programs=programs, seed=0)
-        for backend in backends:
-            rows.append(_time_alife(regime, config, backend, epochs))
-        if cubff:
-            rows.append(_time_cubff(cubff, regime, config, epochs))
+        for trial in range(repeats):
+            for backend in backends:
+                rows.append(replace(_time_alife(regime, config, backend, epochs), trial=trial))
+            if cubff:
+                rows.append(replace(_time_cubff(cubff, regime, config, epochs), trial=trial))
     return rows
+
+
+def speedups(rows: list[BenchRow]) -> dict[str, list[float]]:
+    """Per regime, alife-cpu epochs/s over cubff epochs/s, one ratio per trial."""
+    out: dict[str, list[float]] = {}
+    for r in rows:
+        if r.tool == "cubff":
+            ours = [
+                a
+                for a in rows
+                if a.tool == "alife"
+                and a.backend == "cpu"
+                and a.regime == r.regime
+                and a.trial == r.trial
+            ]
+            out.setdefault(r.regime, []).extend(a.epochs_per_s / r.epochs_per_s for a in ours)
+    return out
 
 
 def print_table(rows: list[BenchRow]) -> None:
@@ -178,6 +209,7 @@ def print_table(rows: list[BenchRow]) -> None:
 
     table = Table(title=f"soup throughput on {machine_description()}, {time.strftime('%Y-%m-%d')}")
     for col in (
+        "trial",
         "tool",
         "backend",
         "regime",
@@ -187,10 +219,12 @@ def print_table(rows: list[BenchRow]) -> None:
         "epochs/s",
         "interactions/s",
         "ops/s",
+        "metrics record (s)",
     ):
         table.add_column(col, justify="right")
     for r in rows:
         table.add_row(
+            str(r.trial),
             r.tool,
             r.backend,
             r.regime,
@@ -200,5 +234,12 @@ def print_table(rows: list[BenchRow]) -> None:
             f"{r.epochs_per_s:.2f}",
             f"{r.interactions_per_s:.3g}",
             "n/a" if r.ops < 0 else f"{r.ops_per_s:.3g}",
+            "n/a" if np.isnan(r.metrics_seconds) else f"{r.metrics_seconds:.3f}",
         )
-    Console(width=max(160, Console().width)).print(table)
+    console = Console(width=max(160, Console().width))
+    console.print(table)
+    for regime, ratios in speedups(rows).items():
+        listed = ", ".join(f"{x:.2f}" for x in ratios)
+        console.print(
+            f"alife/cubff epochs/s, {regime}: median {np.median(ratios):.2f}x (trials: {listed})"
+        )

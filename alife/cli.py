@@ -251,12 +251,19 @@ def bench() -> None:
     help="Backends to time (default: cpu, and cuda when usable).",
 )
 @click.option(
+    "--repeats",
+    type=_POSITIVE,
+    default=1,
+    show_default=True,
+    help="Repeat each measurement, alife and cubff alternating (machine drift hits both).",
+)
+@click.option(
     "--cubff",
     type=click.Path(exists=True, dir_okay=False),
     default=None,
     help="Path to a cubff 'main' binary to time side by side.",
 )
-def bench_soup_command(programs, epochs, language, backends, cubff) -> None:
+def bench_soup_command(programs, epochs, language, backends, repeats, cubff) -> None:
     """Epochs/s, interactions/s and ops/s on a random and a replicator-saturated soup."""
     from alife.bench import bench_soup, print_table
 
@@ -267,6 +274,7 @@ def bench_soup_command(programs, epochs, language, backends, cubff) -> None:
             language=language,
             backends=backends or None,
             cubff=cubff,
+            repeats=repeats,
         )
     )
 

@@ -104,3 +104,21 @@ def test_final_snapshot_is_the_soup_after_all_epochs(tmp_path):
         assert r.snapshot_epochs.tolist() == [0, 7]
         assert r.snapshot(7).shape == (64, 64)
         assert not np.array_equal(r.snapshot(0), r.snapshot(7))
+
+
+def test_bench_soup_prints_a_table_of_both_regimes():
+    result = invoke("bench", "soup", "--programs", "64", "--epochs", "2")
+    assert result.exit_code == 0, result.output
+    assert "random" in result.stdout and "replicator" in result.stdout
+
+
+def test_speedups_pair_trials():
+    from alife.bench import BenchRow, speedups
+
+    rows = [
+        BenchRow("alife", "cpu", "random", 64, 10, 1.0, 5, trial=0),
+        BenchRow("cubff", "cpu", "random", 64, 10, 2.0, -1, trial=0),
+        BenchRow("alife", "cpu", "random", 64, 10, 1.0, 5, trial=1),
+        BenchRow("cubff", "cpu", "random", 64, 10, 4.0, -1, trial=1),
+    ]
+    assert speedups(rows) == {"random": [2.0, 4.0]}

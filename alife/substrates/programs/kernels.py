@@ -108,14 +108,27 @@ def _build_cpu(language: Language) -> SimpleNamespace:
                     programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
                 )
 
+    return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, np.zeros, lambda kernel, n: kernel)
+
+
+def wrap_kernels(run_tapes_kernel, soup_epoch_kernel, zeros, launcher) -> SimpleNamespace:
+    """Host-side entry points around compiled kernels, shared by both targets.
+
+    ``zeros`` allocates the ops array on the target (numpy or CuPy); ``launcher(kernel,
+    n)`` returns the callable that runs ``kernel`` over ``n`` tapes or pairs (the kernel
+    itself on the CPU, ``kernel[blocks, threads]`` on CUDA).
+    """
+
     def run_tapes(tapes, max_steps):
-        ops = np.zeros(tapes.shape[0], dtype=np.int64)
-        run_tapes_kernel(tapes, np.int64(max_steps), ops)
+        n = tapes.shape[0]
+        ops = zeros(n, dtype=np.int64)
+        launcher(run_tapes_kernel, n)(tapes, np.int64(max_steps), ops)
         return ops
 
     def soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps):
-        ops = np.zeros(pairs.shape[0] // 2, dtype=np.int64)
-        soup_epoch_kernel(
+        n_pairs = pairs.shape[0] // 2
+        ops = zeros(n_pairs, dtype=np.int64)
+        launcher(soup_epoch_kernel, n_pairs)(
             programs,
             pairs,
             np.uint64(epoch_seed),
@@ -138,7 +151,7 @@ def kernels_for(language: Language, backend: str) -> SimpleNamespace:
         else:
             from alife.substrates.programs.kernels_cuda import build_cuda
 
-            _cache[key] = build_cuda(language, build_bodies(language, "cuda"))
+            _cache[key] = build_cuda(build_bodies(language, "cuda"))
     return _cache[key]
 
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numba
-import numpy as np
 from numba import cuda
 
 from alife.engine.backend import array_module
-from alife.substrates.programs.language import SCRATCH_SIZE, TAPE_SIZE, Language
+from alife.substrates.programs.kernels import wrap_kernels
+from alife.substrates.programs.language import SCRATCH_SIZE, TAPE_SIZE
 
 _CUDA_THREADS = 128
 
 
-def build_cuda(language: Language, bodies: SimpleNamespace) -> SimpleNamespace:
+def build_cuda(bodies: SimpleNamespace) -> SimpleNamespace:
     """CUDA launchers of the batch kernels around ``bodies`` compiled for "cuda"."""
     run_one, mutate_and_run = bodies.run_one, bodies.mutate_and_run
     xp = array_module("cuda")
@@ -41,26 +41,7 @@ def build_cuda(language: Language, bodies: SimpleNamespace) -> SimpleNamespace:
                 programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
             )
 
-    def blocks(n):
-        return max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS)
+    def launcher(kernel, n):
+        return kernel[max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS), _CUDA_THREADS]
 
-    def run_tapes(tapes, max_steps):
-        ops = xp.zeros(tapes.shape[0], dtype=np.int64)
-        run_tapes_kernel[blocks(tapes.shape[0]), _CUDA_THREADS](tapes, np.int64(max_steps), ops)
-        return ops
-
-    def soup_epoch(programs, pairs, epoch_seed, threshold, n_run, max_steps):
-        n_pairs = pairs.shape[0] // 2
-        ops = xp.zeros(n_pairs, dtype=np.int64)
-        soup_epoch_kernel[blocks(n_pairs), _CUDA_THREADS](
-            programs,
-            pairs,
-            np.uint64(epoch_seed),
-            np.uint64(threshold),
-            np.int64(n_run),
-            np.int64(max_steps),
-            ops,
-        )
-        return ops
-
-    return SimpleNamespace(run_tapes=run_tapes, soup_epoch=soup_epoch)
+    return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, xp.zeros, launcher)
