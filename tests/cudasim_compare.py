@@ -17,25 +17,25 @@ warnings.simplefilter("ignore", RuntimeWarning)  # the simulator wraps uint8/uin
 from alife.engine.run import Schedule  # noqa: E402
 from alife.engine.session import start_run  # noqa: E402
 from alife.engine.store import open_run  # noqa: E402
-from alife.substrates.programs import get_language  # noqa: E402
+from alife.substrates.programs import get_language, language_names  # noqa: E402
 from alife.substrates.programs.soup import Soup, SoupConfig  # noqa: E402
 
-COMMANDS = np.frombuffer(b"[]+-.,<>{}\x00", dtype=np.uint8)
 
-
-def tapes(n, seed, share):
+def tapes(language, n, seed, share):
+    """Random tapes where ``share`` of the bytes are ``language``'s command bytes."""
+    special = np.flatnonzero(language.byte_colors[:, 0] != language.byte_colors[:, 1])
     rng = np.random.default_rng(seed)
     out = rng.integers(0, 256, (n, 128), dtype=np.uint8)
     pick = rng.random((n, 128)) < share
-    out[pick] = rng.choice(COMMANDS, size=int(pick.sum()))
+    out[pick] = rng.choice(special.astype(np.uint8), size=int(pick.sum()))
     return out
 
 
 def compare_run_tapes():
-    for name in ("bff", "bff_noheads"):
+    for name in language_names():
         language = get_language(name)
         for share, steps in ((0.0, 8192), (0.6, 300), (0.9, 300)):
-            data = tapes(48, int(share * 10) + len(name), share)
+            data = tapes(language, 32, int(share * 10) + len(name), share)
             cpu, gpu = data.copy(), data.copy()
             ops_cpu = language.run(cpu, max_steps=steps, backend="cpu")
             ops_gpu = language.run(gpu, max_steps=steps, backend="cuda")

@@ -22,23 +22,62 @@ def cubff_seed(seed: int, x: int) -> int:
     return splitmix64(splitmix64(seed) ^ splitmix64(x))
 
 
+# Each BFF variant as cubff defines it: the command character of each byte, which bytes
+# the brackets treat as zero, heads read from the tape or not, 8-byte jumps, and
+# bff_selfmove's ',' that also advances head1.
+ASCII = {ord(c): c for c in "[]+-.,<>{}"}
+VARIANTS = {
+    "bff_noheads": dict(commands=ASCII, zero=lambda b: b == 0, heads=False),
+    "bff": dict(commands=ASCII, zero=lambda b: b == 0, heads=True),
+    "bff8": dict(commands=ASCII, zero=lambda b: b == 0, heads=True, jump8=True),
+    "bff8_noheads": dict(commands=ASCII, zero=lambda b: b == 0, heads=False, jump8=True),
+    "bff_noheads_4bit": dict(
+        commands={b: "[]+-.,<>{}"[b % 16 - 6] for b in range(256) if b % 16 >= 6},
+        zero=lambda b: b % 16 == 0,
+        heads=False,
+    ),
+    "bff_perm": dict(
+        commands={9: "[", 10: "]", 5: "+", 6: "-", 7: ".", 8: ",", 1: "<", 2: ">", 3: "{", 4: "}"},
+        zero=lambda b: b == 0,
+        heads=True,
+    ),
+    "bff_selfmove": dict(
+        commands={0: ">", 1: "<", 2: "+", 3: "-", 4: ",", 5: "[", 6: "]"},
+        zero=lambda b: b == 0,
+        heads=True,
+        selfmove=True,
+    ),
+}
+
+
 def run_bff(tape: list[int], heads: bool, max_steps: int = 8192) -> int:
-    """Run a 128-byte BFF tape (list of ints, modified in place); return the op count.
+    """Run a tape of ``bff`` (heads=True) or ``bff_noheads``; see :func:`run_variant`."""
+    return run_variant(tape, "bff" if heads else "bff_noheads", max_steps)
+
+
+def run_variant(tape: list[int], language: str, max_steps: int = 8192) -> int:
+    """Run a 128-byte tape (list of ints, modified in place) of a BFF variant; return ops.
 
     Each loop iteration: wrap the heads mod 128, execute the byte at pc, count it if it is
-    a command, move on; the pc never wraps; brackets are matched by scanning.
+    a command, move on; the pc never wraps; brackets are matched by scanning (or jump 8).
     """
+    spec = VARIANTS[language]
+    commands, zero = spec["commands"], spec["zero"]
     n = len(tape)
-    if heads:
+    if spec["heads"]:
         h0, h1, pc = tape[0] % n, tape[1] % n, 2
     else:
         h0, h1, pc = 0, 0, 0
+
+    def op_at(p):
+        return commands.get(tape[p], "")
+
     iterations = 0
     noops = 0
     while iterations < max_steps:
         h0 %= n
         h1 %= n
-        op = chr(tape[pc])
+        op = op_at(pc)
         iterations += 1
         if op == "<":
             h0 -= 1
@@ -56,28 +95,38 @@ def run_bff(tape: list[int], heads: bool, max_steps: int = 8192) -> int:
             tape[h1] = tape[h0]
         elif op == ",":
             tape[h0] = tape[h1]
+            if spec.get("selfmove"):
+                h1 += 1
         elif op == "[":
-            if tape[h0] == 0:
-                depth, q = 0, pc
-                while q < n:
-                    depth += {"[": 1, "]": -1}.get(chr(tape[q]), 0)
-                    if depth == 0:
+            if zero(tape[h0]):
+                if spec.get("jump8"):
+                    pc += 8
+                else:
+                    depth, q = 0, pc
+                    while q < n:
+                        depth += {"[": 1, "]": -1}.get(op_at(q), 0)
+                        if depth == 0:
+                            break
+                        q += 1
+                    if q == n:  # no matching ']': halt
                         break
-                    q += 1
-                if q == n:  # no matching ']': halt
-                    break
-                pc = q
+                    pc = q
         elif op == "]":
-            if tape[h0] != 0:
-                depth, q = 0, pc
-                while q >= 0:
-                    depth += {"]": 1, "[": -1}.get(chr(tape[q]), 0)
-                    if depth == 0:
+            if not zero(tape[h0]):
+                if spec.get("jump8"):
+                    pc -= 8
+                    if pc < 0:
                         break
-                    q -= 1
-                if q < 0:  # no matching '[': halt
-                    break
-                pc = q
+                else:
+                    depth, q = 0, pc
+                    while q >= 0:
+                        depth += {"]": 1, "[": -1}.get(op_at(q), 0)
+                        if depth == 0:
+                            break
+                        q -= 1
+                    if q < 0:  # no matching '[': halt
+                        break
+                    pc = q
         else:
             noops += 1
         pc += 1
@@ -110,7 +159,7 @@ def soup_epoch(
     seed: int,
     epoch: int,
     mutation: float,
-    heads: bool,
+    language: str,
     max_steps: int = 8192,
 ) -> int:
     """One cubff epoch on ``soup`` (modified in place); returns the epoch's total ops.
@@ -131,6 +180,6 @@ def soup_epoch(
             r = splitmix64(((n * epoch_seed + k) * 128 + i) & MASK64)
             if (r >> 8) % 2**30 < threshold:
                 tape[i] = r & 255
-        total += run_bff(tape, heads, max_steps)
+        total += run_variant(tape, language, max_steps)
         soup[a], soup[b] = tape[:64], tape[64:]
     return total

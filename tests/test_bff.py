@@ -29,24 +29,35 @@ def random_tapes(n: int, seed: int, command_share: float) -> np.ndarray:
     return tapes
 
 
-def reference_run(tapes: np.ndarray, heads: bool, max_steps: int):
+def reference_run(tapes: np.ndarray, name: str, max_steps: int):
     out = tapes.copy()
     ops = np.zeros(len(tapes), dtype=np.int64)
     for i in range(len(tapes)):
         tape = out[i].tolist()
-        ops[i] = reference.run_bff(tape, heads, max_steps)
+        ops[i] = reference.run_variant(tape, name, max_steps)
         out[i] = tape
     return out, ops
 
 
-@pytest.mark.parametrize("name,heads", [("bff_noheads", False), ("bff", True)])
+def variant_tapes(name: str, count: int, seed: int, share: float) -> np.ndarray:
+    """Random tapes where ``share`` of the bytes are the variant's command or zero bytes."""
+    spec = reference.VARIANTS[name]
+    special = sorted(spec["commands"]) + [b for b in range(256) if spec["zero"](b)][:2]
+    rng = np.random.default_rng(seed)
+    tapes = rng.integers(0, 256, (count, 128), dtype=np.uint8)
+    pick = rng.random((count, 128)) < share
+    tapes[pick] = rng.choice(np.array(special, dtype=np.uint8), size=int(pick.sum()))
+    return tapes
+
+
+@pytest.mark.parametrize("name", sorted(reference.VARIANTS))
 @pytest.mark.parametrize(
     "share,count,max_steps",
     [(0.0, 2000, 8192), (0.5, 600, 8192), (0.9, 400, 1000), (0.7, 300, 7)],
 )
-def test_kernel_matches_reference(name, heads, share, count, max_steps):
-    tapes = random_tapes(count, seed=count + int(share * 10), command_share=share)
-    expected, expected_ops = reference_run(tapes, heads, max_steps)
+def test_kernel_matches_reference(name, share, count, max_steps):
+    tapes = variant_tapes(name, count, seed=count + int(share * 10), share=share)
+    expected, expected_ops = reference_run(tapes, name, max_steps)
     got = tapes.copy()
     ops = get_language(name).run(got, max_steps=max_steps)
     np.testing.assert_array_equal(ops, expected_ops)
@@ -142,5 +153,42 @@ def test_run_rejects_wrong_shapes():
 
 
 def test_unknown_language_lists_valid_ones():
-    with pytest.raises(AlifeInputError, match="valid languages are bff, bff_noheads"):
+    with pytest.raises(AlifeInputError, match="valid languages are bff, bff8, bff8_noheads"):
         get_language("brainfuck")
+
+
+@pytest.mark.parametrize("name", sorted(reference.VARIANTS))
+def test_printable_form_round_trips_printed_text(name):
+    language = get_language(name)
+    text = language.disassemble(np.arange(256, dtype=np.uint8))
+    assert language.disassemble(language.parse(text)) == text
+
+
+def test_selfmove_parses_missing_commands_to_byte_zero_as_cubff():
+    # bff_selfmove has no '.', '{', '}' or zero kind; cubff parses them to byte 0 (its '>').
+    np.testing.assert_array_equal(get_language("bff_selfmove").parse(".{}0>"), [0] * 5)
+
+
+def test_4bit_prints_every_byte_of_a_kind_alike_and_parses_to_the_highest():
+    language = get_language("bff_noheads_4bit")
+    assert language.disassemble(np.array([6, 22, 246, 16, 0], dtype=np.uint8)) == "[[[00"
+    np.testing.assert_array_equal(language.parse("[0"), [246, 240])
+
+
+def test_jump_by_8():
+    # bff8_noheads: '[' on zero jumps 8 ahead, ']' on non-zero 8 back.
+    tapes = tapes_of(b"\x00[" + b"+" * 12)  # '+' at 2..13; '[' (pc 1) lands on 9, runs 10..13
+    ops = get_language("bff8_noheads").run(tapes)
+    assert tapes[0, 0] == 4
+    assert ops[0] == 5
+    back = tapes_of(b"]")  # ']' at 0 on non-zero jumps to -8: halt
+    assert get_language("bff8_noheads").run(back)[0] == 1
+
+
+def test_selfmove_copy_advances_head1():
+    # bff_selfmove: heads from tape[0] = 10, tape[1] = 20; byte 4 is ',' (copy head1 to
+    # head0, then head1 += 1); byte 0 is '>'.
+    tape = bytes([10, 20, 4, 0, 4]) + bytes(15) + bytes([77, 88])
+    tapes = tapes_of(tape)
+    get_language("bff_selfmove").run(tapes, max_steps=3)
+    assert tapes[0, 10] == 77 and tapes[0, 11] == 88

@@ -44,12 +44,20 @@ def test_languages_lists_each_with_a_description():
     result = invoke("soup", "languages")
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert [line.split()[0] for line in lines] == ["bff", "bff_noheads"]
+    assert [line.split()[0] for line in lines] == [
+        "bff",
+        "bff8",
+        "bff8_noheads",
+        "bff_noheads",
+        "bff_noheads_4bit",
+        "bff_perm",
+        "bff_selfmove",
+    ]
     assert all(len(line.split()) > 3 for line in lines)
 
 
 BAD_RUNS = [
-    (["--language", "bf"], "unknown language 'bf'; valid languages are bff, bff_noheads"),
+    (["--language", "bf"], "unknown language 'bf'; valid languages are bff, bff8,"),
     (["--programs", "0"], "programs must be a positive even number"),
     (["--programs", "1001"], "got 1001"),
     (["--epochs", "-3"], "epochs must be >= 0, got -3"),

@@ -1,22 +1,29 @@
-"""BFF: the Brainfuck-like language of "Computational Life" (two heads, self-modifying tape).
+"""The BFF family: the Brainfuck-like languages of "Computational Life" (cubff's bff*).
 
-Semantics follow cubff's ``bff.inc.h`` exactly. The tape is 128 bytes; ``head0`` and
-``head1`` wrap modulo 128 before every step; the program counter does not wrap: execution
-stops when it leaves [0, 128) or after ``max_steps`` loop iterations (a bracket scan is part
-of one iteration). Opcodes (ASCII bytes):
+Semantics follow cubff's ``bff.inc.h`` and its variants exactly. The tape is 128 bytes;
+``head0`` and ``head1`` wrap modulo 128; the program counter does not wrap: execution
+stops when it leaves [0, 128) or after ``max_steps`` loop iterations (a bracket scan is
+part of one iteration). The commands, by kind:
 
 ====  =====================================  ====  =====================================
 ``<`` head0 -= 1                             ``>`` head0 += 1
 ``{`` head1 -= 1                             ``}`` head1 += 1
 ``+`` tape[head0] += 1 (mod 256)             ``-`` tape[head0] -= 1 (mod 256)
 ``.`` tape[head1] = tape[head0]              ``,`` tape[head0] = tape[head1]
-``[`` if tape[head0] == 0: jump past the     ``]`` if tape[head0] != 0: jump back to just
-      matching ``]`` (none: halt)                  after the matching ``[`` (none: halt)
+``[`` if tape[head0] is "zero": jump past    ``]`` if tape[head0] is not "zero": jump
+      the matching ``]`` (none: halt)              back after the matching ``[`` (none: halt)
 ====  =====================================  ====  =====================================
 
-Every other byte (including 0, the "zero") is a no-op. The op count is loop iterations
-minus no-op iterations. ``bff_noheads`` starts with both heads and the PC at 0; ``bff``
-reads the heads from tape[0] and tape[1] (mod 128) and starts the PC at 2.
+Every other byte is a no-op; the op count is loop iterations minus no-op iterations.
+The variants differ only in:
+
+* which byte is which command (``kinds``: ASCII for ``bff``; the low nibble for
+  ``bff_noheads_4bit``; bytes 1-10 for ``bff_perm``; bytes 0-6 for ``bff_selfmove``);
+* which bytes count as "zero" for the brackets (byte 0, or every byte of the null kind);
+* whether the heads start at 0 with the PC at 0 (``*_noheads``) or are read from
+  tape[0] and tape[1] with the PC at 2;
+* brackets that jump by exactly 8 bytes instead of to their match (``bff8*``);
+* ``bff_selfmove``'s ``,`` that also moves head1 forward.
 """
 
 from __future__ import annotations
@@ -25,59 +32,83 @@ import numpy as np
 
 from alife.substrates.programs.language import Language, Printable
 
-LOOP_START, LOOP_END = ord("["), ord("]")
-PLUS, MINUS = ord("+"), ord("-")
-COPY01, COPY10 = ord("."), ord(",")
-DEC0, INC0, DEC1, INC1 = ord("<"), ord(">"), ord("{"), ord("}")
 COMMANDS = "[]+-.,<>{}"
+"""cubff's printable command characters, in the order of its op kinds."""
+
 NOOP, K_DEC0, K_INC0, K_DEC1, K_INC1 = 0, 1, 2, 3, 4
 K_PLUS, K_MINUS, K_COPY01, K_COPY10, K_LOOP_START, K_LOOP_END = 5, 6, 7, 8, 9, 10
-KIND = np.zeros(256, dtype=np.int64)
-"""(256,) int64: the kind of each byte, 0 for no-ops; dense so dispatch is one table."""
-for _kind, _byte in enumerate(
-    (DEC0, INC0, DEC1, INC1, PLUS, MINUS, COPY01, COPY10, LOOP_START, LOOP_END), start=1
+_KIND_OF_COMMAND = dict(
+    zip(
+        COMMANDS,
+        (
+            K_LOOP_START,
+            K_LOOP_END,
+            K_PLUS,
+            K_MINUS,
+            K_COPY01,
+            K_COPY10,
+            K_DEC0,
+            K_INC0,
+            K_DEC1,
+            K_INC1,
+        ),
+        strict=True,
+    )
+)
+
+
+def kinds_from_commands(command_bytes: dict[str, list[int]]) -> np.ndarray:
+    """(256,) int64 kind of each byte, given the bytes of each command character."""
+    kinds = np.full(256, NOOP, dtype=np.int64)
+    for ch, values in command_bytes.items():
+        kinds[values] = _KIND_OF_COMMAND[ch]
+    return kinds
+
+
+def make_builder(
+    kinds: np.ndarray,
+    zero: np.ndarray,
+    *,
+    heads: bool,
+    jump_by_8: bool = False,
+    copy10_moves_head1: bool = False,
 ):
-    KIND[_byte] = _kind
-IS_BRACKET = np.array([chr(b) in "[]" for b in range(256)], dtype=np.bool_)
-"""(256,) bool: True for ``[`` and ``]``."""
+    """Return ``build_evaluate(jit)`` for one BFF variant.
 
-
-def make_builder(heads: bool):
-    """Return ``build_evaluate(jit)`` for BFF with (``bff``) or without (``bff_noheads``) heads.
-
-    The interpreter memoises bracket matches: the first jump from a bracket scans for its
-    partner (as cubff does on every jump) and stores the answer in ``scratch``; later jumps
-    from the same bracket reuse it. Any write that puts or removes a bracket byte starts a
-    new generation, which invalidates every stored match at once, so results are exactly
-    those of scanning each time. Ops are counted directly: loop iterations minus no-ops,
-    as cubff reports them.
+    ``kinds``: (256,) int64 kind per byte (0 = no-op); ``zero``: (256,) bool, the bytes
+    the brackets treat as zero. The interpreter memoises bracket matches: the first jump
+    from a bracket scans for its partner (as cubff does on every jump) and stores it in
+    ``scratch``; later jumps reuse it. Any write that puts or removes a bracket byte
+    starts a new generation, invalidating every stored match at once, so results are
+    exactly those of scanning each time.
     """
+    is_bracket = (kinds == K_LOOP_START) | (kinds == K_LOOP_END)
 
     def build_evaluate(jit):
         @jit
         def find_match(tape, pc):
             """Position of the bracket matching tape[pc] ('[' scans right, ']' left), or -1."""
             depth = 1
-            if tape[pc] == LOOP_START:
+            if kinds[tape[pc]] == K_LOOP_START:
                 t = pc + 1
                 while t < 128:
-                    b = tape[t]
-                    if b == LOOP_END:
+                    k = kinds[tape[t]]
+                    if k == K_LOOP_END:
                         depth -= 1
                         if depth == 0:
                             return t
-                    elif b == LOOP_START:
+                    elif k == K_LOOP_START:
                         depth += 1
                     t += 1
             else:
                 t = pc - 1
                 while t >= 0:
-                    b = tape[t]
-                    if b == LOOP_START:
+                    k = kinds[tape[t]]
+                    if k == K_LOOP_START:
                         depth -= 1
                         if depth == 0:
                             return t
-                    elif b == LOOP_END:
+                    elif k == K_LOOP_END:
                         depth += 1
                     t -= 1
             return -1
@@ -100,7 +131,7 @@ def make_builder(heads: bool):
             # Heads are kept unwrapped and reduced mod 128 (& 127) where they index, which
             # equals wrapping them before every step and lets the compiler drop checks.
             while i < max_steps:
-                kind = KIND[tape[pc & 127]]
+                kind = kinds[tape[pc & 127]]
                 i += 1
                 if kind != NOOP:
                     ops += 1
@@ -125,20 +156,27 @@ def make_builder(heads: bool):
                         else:
                             at = head0 & 127
                             new = tape[head1 & 127]
+                            if copy10_moves_head1:
+                                head1 += 1
                         old = tape[at]
                         tape[at] = new
-                        generation += IS_BRACKET[old] | IS_BRACKET[new]
-                    elif (tape[head0 & 127] == 0) == (kind == K_LOOP_START):
-                        # '[' on zero or ']' on non-zero: jump to the matching bracket
-                        entry = scratch[pc & 127]
-                        if (entry >> 8) == generation:
-                            target = (entry & 255) - 1
+                        generation += is_bracket[old] | is_bracket[new]
+                    elif zero[tape[head0 & 127]] == (kind == K_LOOP_START):
+                        # '[' on zero or ']' on non-zero: jump
+                        if jump_by_8:
+                            pc += 8 if kind == K_LOOP_START else -8
+                            if pc < 0:
+                                break
                         else:
-                            target = find_match(tape, pc)
-                            scratch[pc & 127] = generation * 256 + target + 1
-                        if target < 0:  # unmatched: halt
-                            break
-                        pc = target
+                            entry = scratch[pc & 127]
+                            if (entry >> 8) == generation:
+                                target = (entry & 255) - 1
+                            else:
+                                target = find_match(tape, pc)
+                                scratch[pc & 127] = generation * 256 + target + 1
+                            if target < 0:  # unmatched: halt
+                                break
+                            pc = target
                 pc += 1
                 if pc >= 128:
                     break
@@ -149,52 +187,144 @@ def make_builder(heads: bool):
     return build_evaluate
 
 
-def cubff_symbols(commands: str, command_bytes: bytes) -> tuple[str, ...]:
-    """cubff's printable form for a language whose commands are ``command_bytes``.
+def cubff_printable(kinds: np.ndarray, null: np.ndarray) -> Printable:
+    """cubff's printable form for a BFF variant (its ``MapChar`` and ``Parse``).
 
-    Commands print as themselves, byte 0 as ``0``; every other byte ``b`` prints as the
-    code point U+0100 + b, except that cubff writes ``A``-``I`` for bytes 196-204 and
-    ``J``-``L`` for 241-243 (where U+01C4.. and U+01F1.. are ligature letters).
+    A command byte prints as its command character, a byte of the null kind as ``0``,
+    any other byte ``b`` as U+0100 + b, except that cubff writes ``A``-``I`` for bytes
+    196-204 and ``J``-``L`` for 241-243 (where U+01C4.. and U+01F1.. are ligatures).
+    Parsing maps a command character to the highest byte of its kind and ``0`` to the
+    highest null byte, each to byte 0 where the language has no such byte (as cubff does),
+    and the other characters back to their byte.
     """
-    symbols = [chr(0x100 + b) for b in range(256)]
-    for k, b in enumerate(range(196, 205)):
-        symbols[b] = "ABCDEFGHI"[k]
-    for k, b in enumerate(range(241, 244)):
-        symbols[b] = "JKL"[k]
-    for ch, b in zip(commands, command_bytes, strict=True):
-        symbols[b] = ch
-    symbols[0] = "0"
-    return tuple(symbols)
+    other = [chr(0x100 + b) for b in range(256)]
+    other[196:205] = "ABCDEFGHI"
+    other[241:244] = "JKL"
+    parse_map = {ch: b for b, ch in enumerate(other)}
+    symbols = list(other)
+    for ch, kind in _KIND_OF_COMMAND.items():
+        of_kind = np.flatnonzero(kinds == kind)
+        for b in of_kind:
+            symbols[b] = ch
+        parse_map[ch] = int(of_kind[-1]) if of_kind.size else 0
+    for b in np.flatnonzero(null):
+        symbols[b] = "0"
+    null_bytes = np.flatnonzero(null)
+    parse_map["0"] = int(null_bytes[-1]) if null_bytes.size else 0
+    return Printable(tuple(symbols), parse_map)
 
 
-def bff_byte_colors() -> np.ndarray:
+def bff_byte_colors(kinds: np.ndarray, null: np.ndarray) -> np.ndarray:
     """(256, 3) uint8 cubff palette: brackets green, arithmetic/copy magenta, head moves
-    lilac, zero red, every other byte a grey that brightens with its value."""
+    lilac, null red, every other byte a grey that brightens with its value."""
     colors = np.empty((256, 3), dtype=np.uint8)
     for b in range(256):
         v = 192 + b // 4
         colors[b] = (v, v, v)
-    colors[[LOOP_START, LOOP_END]] = (0, 192, 0)
-    colors[[PLUS, MINUS, COPY01, COPY10]] = (200, 0, 200)
-    colors[[DEC0, INC0, DEC1, INC1]] = (200, 128, 220)
-    colors[0] = (255, 0, 0)
+    colors[(kinds == K_LOOP_START) | (kinds == K_LOOP_END)] = (0, 192, 0)
+    colors[(kinds >= K_PLUS) & (kinds <= K_COPY10)] = (200, 0, 200)
+    colors[(kinds >= K_DEC0) & (kinds <= K_INC1)] = (200, 128, 220)
+    colors[null] = (255, 0, 0)
     return colors
 
 
-_PRINTABLE = Printable(cubff_symbols(COMMANDS, COMMANDS.encode("ascii")))
+def bff_language(
+    name: str,
+    description: str,
+    kinds: np.ndarray,
+    null: np.ndarray,
+    *,
+    zero: np.ndarray | None = None,
+    **variant,
+) -> Language:
+    """A BFF-family :class:`Language`; ``zero`` defaults to the null bytes."""
+    zero = null if zero is None else zero
+    return Language(
+        name=name,
+        description=description,
+        build_evaluate=make_builder(kinds, zero, **variant),
+        printable=cubff_printable(kinds, null),
+        byte_colors=bff_byte_colors(kinds, null),
+    )
 
-BFF_NOHEADS = Language(
-    name="bff_noheads",
-    description="BFF with both heads and the PC starting at 0 (the paper's main language)",
-    build_evaluate=make_builder(heads=False),
-    printable=_PRINTABLE,
-    byte_colors=bff_byte_colors(),
+
+_ASCII = kinds_from_commands({ch: [ord(ch)] for ch in COMMANDS})
+_BYTE_ZERO = np.arange(256) == 0
+_NIBBLE = np.arange(256) % 16
+_NIBBLE_KINDS = kinds_from_commands(
+    {ch: np.flatnonzero(_NIBBLE - k == 6).tolist() for k, ch in enumerate(COMMANDS)}
 )
+_PERM_KINDS = kinds_from_commands(
+    {
+        "[": [9],
+        "]": [10],
+        "+": [5],
+        "-": [6],
+        ".": [7],
+        ",": [8],
+        "<": [1],
+        ">": [2],
+        "{": [3],
+        "}": [4],
+    }
+)
+_SELFMOVE_KINDS = kinds_from_commands(
+    {">": [0], "<": [1], "+": [2], "-": [3], ",": [4], "[": [5], "]": [6]}
+)
+_NO_NULL = np.zeros(256, dtype=np.bool_)
 
-BFF = Language(
-    name="bff",
-    description="BFF with head0 = tape[0], head1 = tape[1] (mod 128) and the PC starting at 2",
-    build_evaluate=make_builder(heads=True),
-    printable=_PRINTABLE,
-    byte_colors=bff_byte_colors(),
+BFF_NOHEADS = bff_language(
+    "bff_noheads",
+    "BFF with both heads and the PC starting at 0 (the paper's main language)",
+    _ASCII,
+    _BYTE_ZERO,
+    heads=False,
+)
+BFF = bff_language(
+    "bff",
+    "BFF with head0 = tape[0], head1 = tape[1] (mod 128) and the PC starting at 2",
+    _ASCII,
+    _BYTE_ZERO,
+    heads=True,
+)
+BFF8 = bff_language(
+    "bff8",
+    "bff whose brackets jump exactly 8 bytes forward or back instead of to a match",
+    _ASCII,
+    _BYTE_ZERO,
+    heads=True,
+    jump_by_8=True,
+)
+BFF8_NOHEADS = bff_language(
+    "bff8_noheads",
+    "bff_noheads whose brackets jump exactly 8 bytes instead of to a match",
+    _ASCII,
+    _BYTE_ZERO,
+    heads=False,
+    jump_by_8=True,
+)
+BFF_NOHEADS_4BIT = bff_language(
+    "bff_noheads_4bit",
+    "bff_noheads where a byte's low nibble is its command (0: zero, "
+    "6-15: [ ] + - . , < > { }), so 10/16 of bytes are commands",
+    _NIBBLE_KINDS,
+    _NIBBLE == 0,
+    heads=False,
+)
+BFF_PERM = bff_language(
+    "bff_perm",
+    "bff with the commands on bytes 1-10 instead of their ASCII codes",
+    _PERM_KINDS,
+    _BYTE_ZERO,
+    heads=True,
+)
+BFF_SELFMOVE = bff_language(
+    "bff_selfmove",
+    "bff with commands on bytes 0-6 (> < + - , [ ]), no head1 moves, and "
+    "',' advancing head1 after copying",
+    _SELFMOVE_KINDS,
+    _NO_NULL,
+    zero=_BYTE_ZERO,
+    heads=True,
+    copy10_moves_head1=True,
 )

@@ -38,21 +38,20 @@ DEFAULT_MAX_STEPS = 8192
 
 @dataclass(frozen=True)
 class Printable:
-    """cubff's printable form: a string per byte value (256 of them), unique, prefix-free.
+    """cubff's printable form of a language: one character per byte, and back.
 
-    ``symbols[b]`` is the text for byte ``b``. Parsing reads one symbol at a time; every
-    symbol is a single character, so the form is prefix-free.
+    ``symbols[b]`` is the character printed for byte ``b``; several bytes may print alike
+    (bff_noheads_4bit prints every byte of a kind as that kind's command). ``parse_map``
+    maps every accepted character to the byte it parses to; parsing is the inverse of
+    printing on printed text, and on bytes wherever printing is one-to-one.
     """
 
     symbols: tuple[str, ...]
-    _lookup: dict[str, int] = field(init=False, repr=False, compare=False)
+    parse_map: dict[str, int] = field(repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.symbols) != 256 or len(set(self.symbols)) != 256:
-            raise ValueError("a printable form needs 256 distinct symbols, one per byte value")
-        if any(len(s) != 1 for s in self.symbols):
-            raise ValueError("every printable symbol must be one character")
-        object.__setattr__(self, "_lookup", {s: b for b, s in enumerate(self.symbols)})
+        if len(self.symbols) != 256 or any(len(s) != 1 for s in self.symbols):
+            raise ValueError("a printable form needs one single-character symbol per byte")
 
     def disassemble(self, program: np.ndarray) -> str:
         """Text for a 1-D uint8 array of bytes."""
@@ -62,7 +61,7 @@ class Printable:
         """Bytes (1-D uint8 array) for ``text``; raises AlifeInputError on unknown symbols."""
         out = np.empty(len(text), dtype=np.uint8)
         for i, ch in enumerate(text):
-            b = self._lookup.get(ch)
+            b = self.parse_map.get(ch)
             if b is None:
                 raise AlifeInputError(
                     f"character {ch!r} at position {i} of {text!r} is not a {language} "

@@ -14,6 +14,11 @@ from alife.substrates.programs.language import Language
 _ENTRIES: dict[str, tuple[str, str]] = {
     "bff": ("alife.substrates.programs.bff", "BFF"),
     "bff_noheads": ("alife.substrates.programs.bff", "BFF_NOHEADS"),
+    "bff8": ("alife.substrates.programs.bff", "BFF8"),
+    "bff8_noheads": ("alife.substrates.programs.bff", "BFF8_NOHEADS"),
+    "bff_noheads_4bit": ("alife.substrates.programs.bff", "BFF_NOHEADS_4BIT"),
+    "bff_perm": ("alife.substrates.programs.bff", "BFF_PERM"),
+    "bff_selfmove": ("alife.substrates.programs.bff", "BFF_SELFMOVE"),
 }
 
 
