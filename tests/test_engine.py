@@ -220,3 +220,16 @@ def test_save_and_load_a_soup(tmp_path):
         np.testing.assert_array_equal(r.snapshot(9), sim.soup)
     with pytest.raises(AlifeInputError, match="already exists"):
         sim.save(str(tmp_path / "saved.h5"))
+
+
+def test_refused_resumes_leave_the_file_untouched(tmp_path):
+    path = tmp_path / "done.h5"
+    run(path, 6)
+    before = path.read_bytes()
+    with pytest.raises(AlifeInputError, match="already completed its 6 epochs"):
+        resume_run(str(path), progress=False)
+    with pytest.raises(AlifeInputError, match="epochs must be >= 0, got -2"):
+        resume_run(str(path), epochs=-2, progress=False)
+    with pytest.raises(AlifeInputError, match="unknown metric"):
+        resume_run(str(path), epochs=2, stop_when=["nope>1"], progress=False)
+    assert path.read_bytes() == before

@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from alife.engine.backend import resolve_backend
 from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs
 from alife.engine.stop import parse_stop_rule
-from alife.engine.store import ArraySpec, RunWriter, check_output_path, compression_filters
+from alife.engine.store import (
+    ArraySpec,
+    RunWriter,
+    check_output_path,
+    compression_filters,
+    open_run,
+)
 from alife.errors import AlifeInputError
 
 SIMULATIONS = {"soup": ("alife.substrates.programs.soup", "Soup")}
@@ -31,10 +37,19 @@ def simulation_class(substrate: str):
     return getattr(importlib.import_module(module), name)
 
 
+def _metric_names(sim_class) -> dict[str, str]:
+    """Every metric a run of ``sim_class`` records: the substrate's and the engine's."""
+    return {**sim_class.METRICS, **ENGINE_METRICS}
+
+
+def _stop_rules(sim_class, stop_when: Sequence[str]) -> list:
+    return [parse_stop_rule(text, _metric_names(sim_class)) for text in stop_when]
+
+
 def _create_writer(
     sim, out: str, *, epochs: int, schedule: Schedule, compression: str, overwrite: bool
 ) -> RunWriter:
-    metric_names = {**sim.METRICS, **ENGINE_METRICS}
+    metric_names = _metric_names(type(sim))
     return RunWriter.create(
         out,
         substrate=sim.substrate,
@@ -74,8 +89,6 @@ def save_simulation(sim, out: str, *, overwrite: bool = False, compression: str 
 
 def load_simulation(path: str, backend: str = "cpu"):
     """The simulation saved in ``path`` (a run file), as of its checkpoint."""
-    from alife.engine.store import open_run
-
     with open_run(path) as run:
         substrate, config_dict = run.substrate, run.config
         state = run.checkpoint_state()
@@ -113,8 +126,7 @@ def start_run(
     _check_schedule(epochs, schedule)
     check_output_path(out, overwrite)
     compression_filters(compression)
-    metric_names = {**sim_class.METRICS, **ENGINE_METRICS}
-    rules = [parse_stop_rule(text, metric_names) for text in stop_when]
+    rules = _stop_rules(sim_class, stop_when)
     sim = sim_class(config, resolve_backend(backend))
     writer = _create_writer(
         sim, out, epochs=epochs, schedule=schedule, compression=compression, overwrite=overwrite
@@ -142,37 +154,35 @@ def resume_run(
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
     ``epochs=None`` runs on to the epoch count the run was started with; ``epochs=N``
-    runs N more epochs. Stop rules apply only if given again here.
+    runs N more epochs. Stop rules apply only if given again here. Every input is checked
+    (from a read-only open) before the file is opened for writing.
     """
-    from alife.engine.store import open_run
-
     with open_run(path) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
+        start = run.checkpoint_epoch()
+    if start is None:
+        raise AlifeInputError(
+            f"{path!r} has no checkpoint (the run stopped before its first one); start it "
+            f"again with --overwrite"
+        )
     sim_class = simulation_class(substrate)
-    schedule = Schedule(
-        metrics_every=saved["metrics_every"],
-        snapshot_every=saved["snapshot_every"],
-        checkpoint_every=saved["checkpoint_every"],
-    )
-    metric_names = {**sim_class.METRICS, **ENGINE_METRICS}
-    rules = [parse_stop_rule(text, metric_names) for text in stop_when]
+    rules = _stop_rules(sim_class, stop_when)
     backend = resolve_backend(backend)
-    config = sim_class.config_class(**config_dict)
-    writer, start, state = RunWriter.reopen(path, backend)
     if epochs is None:
         target = int(saved["epochs"])
         if start >= target:
-            writer.close()
             raise AlifeInputError(
                 f"{path!r} already completed its {target} epochs; pass --epochs N to run N more"
             )
+    elif epochs < 0:
+        raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
     else:
-        if epochs < 0:
-            writer.close()
-            raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
         target = start + epochs
-        writer.attrs["schedule"] = json.dumps({**saved, "epochs": target})
+    config = sim_class.config_class(**config_dict)
+    schedule = Schedule(**{key: saved[key] for key in Schedule().to_dict()})
+    writer, start, state = RunWriter.reopen(path, backend)
     try:
+        writer.attrs["schedule"] = json.dumps({**saved, "epochs": target})
         sim = sim_class(config, backend, state=state)
     except BaseException:
         writer.close()

@@ -259,13 +259,13 @@ class RunWriter:
         return int(epochs[-1]) if epochs.shape[0] else None
 
     def append_metrics(self, row: Mapping[str, float]) -> None:
-        """Append one record; names the file does not know are ignored, missing ones NaN."""
+        """Append one record. Names the file does not know are ignored; a metric missing
+        from ``row`` is stored as NaN (float datasets) or -1 (integer datasets)."""
         group = self._f["metrics"]
         for name, ds in group.items():
             k = ds.shape[0]
             ds.resize((k + 1,))
-            value = row.get(name, np.nan)
-            ds[k] = value if ds.dtype.kind == "f" or value == value else -1
+            ds[k] = row.get(name, np.nan if ds.dtype.kind == "f" else -1)
             ds.flush()
 
     def write_snapshot(self, epoch: int, arrays: Mapping[str, np.ndarray]) -> None:
