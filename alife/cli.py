@@ -97,6 +97,29 @@ _stop_option = click.option(
     show_default=True,
     help="Interpreter iterations per interaction.",
 )
+@click.option("--zero-init", is_flag=True, help="Start (and reset) with all-zero programs.")
+@click.option(
+    "--initial-program",
+    metavar="TEXT",
+    default=None,
+    help="Program (cubff's printable form) written over the start of the initial soup.",
+)
+@click.option(
+    "--reset-interval",
+    type=int,
+    default=None,
+    help="Re-draw the whole soup after epochs 0, N, 2N, ... (cubff's --reset_interval).",
+)
+@click.option(
+    "--no-permute",
+    is_flag=True,
+    help="Pair neighbours alternately instead of by a random permutation.",
+)
+@click.option(
+    "--fixed-shuffle",
+    is_flag=True,
+    help="Pair by cubff's deterministic pattern (programs a power of two).",
+)
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
@@ -139,6 +162,11 @@ def soup_run(
     seed,
     mutation,
     max_steps,
+    zero_init,
+    initial_program,
+    reset_interval,
+    no_permute,
+    fixed_shuffle,
     out,
     overwrite,
     backend,
@@ -155,7 +183,16 @@ def soup_run(
     from alife.substrates.programs.soup import Soup, SoupConfig
 
     config = SoupConfig(
-        language=language, programs=programs, seed=seed, mutation=mutation, max_steps=max_steps
+        language=language,
+        programs=programs,
+        seed=seed,
+        mutation=mutation,
+        max_steps=max_steps,
+        zero_init=zero_init,
+        initial_program=initial_program,
+        reset_interval=reset_interval,
+        permute=not no_permute,
+        fixed_shuffle=fixed_shuffle,
     )
     schedule = Schedule(
         metrics_every=metrics_every,

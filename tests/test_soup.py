@@ -50,10 +50,9 @@ def test_metrics_of_a_known_soup():
 
 def test_uniform_soup_has_zero_byte_entropy_and_tiny_brotli():
     config = SoupConfig(programs=1024, seed=0)
-    sim = Soup(
-        config, state={"soup": np.full((1024, 64), 7, np.uint8), "counters": np.zeros(4, np.int64)}
-    )
-    m = sim.metrics()
+    state = Soup(config).checkpoint_state()
+    state["soup"][:] = 7
+    m = Soup(config, state=state).metrics()
     assert m["h0"] == 0.0
     assert m["brotli_size"] < 100
     assert m["most_frequent_byte"] == 7 and m["most_frequent_fraction"] == 1.0

@@ -24,7 +24,7 @@ from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.errors import AlifeInputError
 from alife.substrates.programs.kernels import kernels_for
 from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
-from alife.substrates.programs.pairing import cubff_permutation
+from alife.substrates.programs.pairing import pairing
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.soup_metrics import byte_histogram, soup_metrics
 
@@ -44,6 +44,17 @@ class SoupConfig:
     mutation: per-byte replacement probability per interaction, in [0, 1]
         (``--mutation_prob``; default 1/4096).
     max_steps: interpreter iterations per interaction (cubff: 8192).
+    zero_init: start (and reset) with all-zero programs instead of random bytes
+        (``--zero_init``).
+    initial_program: a program in the language's printable form, written over the start
+        of the initial soup (``--initial_program``); longer than 64 bytes spills into the
+        next programs.
+    reset_interval: re-draw the whole soup after epochs 0, R, 2R, ... (counted from 0;
+        ``--reset_interval``), each time from the next seed index.
+    permute: pair programs by cubff's random permutation (default); False pairs them by
+        cubff's fixed alternating pattern (``--nopermute_programs``).
+    fixed_shuffle: pair by cubff's deterministic multiplicative pattern instead
+        (``--fixed_shuffle``; programs must be a power of two).
     """
 
     language: str = "bff_noheads"
@@ -51,6 +62,11 @@ class SoupConfig:
     seed: int = 0
     mutation: float = DEFAULT_MUTATION
     max_steps: int = DEFAULT_MAX_STEPS
+    zero_init: bool = False
+    initial_program: str | None = None
+    reset_interval: int | None = None
+    permute: bool = True
+    fixed_shuffle: bool = False
 
     def __post_init__(self) -> None:
         get_language(self.language)  # raises for unknown names, listing valid ones
@@ -71,6 +87,29 @@ class SoupConfig:
             )
         if self.max_steps < 0:
             raise AlifeInputError(f"max_steps must be >= 0, got {self.max_steps}")
+        if self.reset_interval is not None and self.reset_interval <= 0:
+            raise AlifeInputError(f"reset interval must be > 0, got {self.reset_interval}")
+        if self.fixed_shuffle:
+            if not self.permute:
+                raise AlifeInputError("fixed shuffle and no-permute exclude each other")
+            if self.programs & (self.programs - 1):
+                raise AlifeInputError(
+                    f"fixed shuffle needs a power-of-two number of programs, got {self.programs}"
+                )
+        if self.initial_program is not None:
+            size = len(self.initial_program_bytes)
+            if size > self.programs * PROGRAM_SIZE:
+                raise AlifeInputError(
+                    f"the initial program has {size} bytes but the soup only "
+                    f"{self.programs * PROGRAM_SIZE}"
+                )
+
+    @property
+    def initial_program_bytes(self) -> np.ndarray:
+        """The initial program parsed by the language (empty when there is none)."""
+        if self.initial_program is None:
+            return np.zeros(0, dtype=np.uint8)
+        return get_language(self.language).parse(self.initial_program)
 
     @property
     def mutation_threshold(self) -> int:
@@ -92,10 +131,21 @@ def _init_programs(seed0, out):
             out[p, i] = _mix(start + np.uint64(i)) & np.uint64(255)
 
 
+def drawn_soup(config: SoupConfig, index: int) -> np.ndarray:
+    """cubff's soup drawn from seed index ``index`` (0 at the start, 1, 2, ... at resets):
+    (programs, 64) uint8 on the host, all zero with ``zero_init``."""
+    out = np.zeros((config.programs, PROGRAM_SIZE), dtype=np.uint8)
+    if not config.zero_init:
+        _init_programs(np.uint64(derive_host(config.seed, index)), out)
+    return out
+
+
 def initial_soup(config: SoupConfig) -> np.ndarray:
-    """cubff's random initial soup for ``config``: (programs, 64) uint8 on the host."""
-    out = np.empty((config.programs, PROGRAM_SIZE), dtype=np.uint8)
-    _init_programs(np.uint64(derive_host(config.seed, 0)), out)
+    """cubff's initial soup for ``config`` (seed index 0, then the initial program written
+    over its first bytes): (programs, 64) uint8 on the host."""
+    out = drawn_soup(config, 0)
+    program = config.initial_program_bytes
+    out.reshape(-1)[: program.size] = program
     return out
 
 
@@ -111,7 +161,7 @@ class Soup:
 
     substrate = "soup"
     config_class = SoupConfig
-    COUNTERS = ("epoch", "total_ops", "epoch_ops", "epoch_interactions")
+    COUNTERS = ("epoch", "total_ops", "epoch_ops", "epoch_interactions", "reset_index")
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "ops_per_interaction": "f8",
@@ -138,6 +188,7 @@ class Soup:
         if state is None:
             soup = initial_soup(config)
             counters = np.zeros(len(self.COUNTERS), dtype=np.int64)
+            counters[self.COUNTERS.index("reset_index")] = 1
         else:
             soup, counters = state["soup"], state["counters"]
             if soup.shape != (config.programs, PROGRAM_SIZE) or soup.dtype != np.uint8:
@@ -159,10 +210,17 @@ class Soup:
         return dict(self._counters)
 
     def step(self) -> None:
-        """Run one epoch: pair, mutate, run, split (cubff's ``MutateAndRunPrograms``)."""
-        cfg = self.config
+        """Run one epoch: pair, mutate, run, split (cubff's ``MutateAndRunPrograms``).
+
+        A reset due after the previous epoch (``reset_interval``) happens first, so the
+        metrics and snapshots of an epoch show its soup before the reset, as cubff's do.
+        """
+        cfg, c = self.config, self._counters
         epoch = self.epoch
-        pairs = cubff_permutation(self._seed_hash, epoch, cfg.programs)
+        if cfg.reset_interval and epoch > 0 and (epoch - 1) % cfg.reset_interval == 0:
+            self.soup = to_backend(drawn_soup(cfg, c["reset_index"]), self.backend)
+            c["reset_index"] += 1
+        pairs = pairing(cfg, self._seed_hash, epoch)
         epoch_seed = derive_host(cfg.seed, epoch)
         n_run = cfg.programs // 2
         ops = self._kernels.soup_epoch(
@@ -174,7 +232,6 @@ class Soup:
             cfg.max_steps,
         )
         epoch_ops = int(ops.sum())
-        c = self._counters
         c["epoch"] = epoch + 1
         c["total_ops"] += epoch_ops
         c["epoch_ops"] = epoch_ops
