@@ -256,6 +256,57 @@ def soup_show(path, top, epoch) -> None:
     print_summary(path, top=top, epoch=epoch)
 
 
+@soup.command("import")
+@click.argument("dat", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@click.option(
+    "--language", default="bff_noheads", show_default=True, help="The cubff run's --lang."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**64 - 1),
+    default=0,
+    show_default=True,
+    help="The cubff run's --seed.",
+)
+@click.option(
+    "--mutation",
+    type=float,
+    default=1 / 4096,
+    show_default="1/4096",
+    help="The cubff run's --mutation_prob.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+def soup_import(dat, out, language, seed, mutation, overwrite) -> None:
+    """Make a run file from a cubff .dat checkpoint; 'alife soup resume' continues it."""
+    from alife.substrates.programs.cubff_io import read_dat
+    from alife.substrates.programs.soup import Soup, SoupConfig
+
+    programs = read_dat(dat).soup.shape[0]
+    config = SoupConfig(language=language, programs=programs, seed=seed, mutation=mutation)
+    sim = Soup.from_cubff(dat, config)
+    sim.save(out, overwrite=overwrite)
+    click.echo(f"{out}: {programs} programs after {sim.epoch} epochs", err=True)
+
+
+@soup.command("export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="cubff checkpoint (.dat) to write.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+def soup_export(path, out, overwrite) -> None:
+    """Write a run's latest checkpoint as a cubff .dat file (cubff --load continues it)."""
+    from alife.substrates.programs.soup import Soup
+
+    sim = Soup.load(path)
+    sim.to_cubff(out, overwrite=overwrite)
+    click.echo(f"{out}: {sim.config.programs} programs after {sim.epoch} epochs", err=True)
+
+
 @soup.command("languages")
 def soup_languages() -> None:
     """List the program languages with a one-line description each."""

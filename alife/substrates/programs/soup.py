@@ -252,6 +252,34 @@ class Soup:
         save_simulation(self, path, overwrite=overwrite)
 
     @classmethod
+    def from_cubff(cls, path: str, config: SoupConfig, backend: str = "cpu") -> Soup:
+        """The soup of a cubff ``.dat`` checkpoint, continued with ``config`` (whose seed,
+        language and mutation must be those of the cubff run to continue it exactly)."""
+        from alife.substrates.programs.cubff_io import read_dat
+
+        saved = read_dat(path)
+        if saved.soup.shape[0] != config.programs:
+            raise AlifeInputError(
+                f"{path!r} holds {saved.soup.shape[0]} programs but the config says "
+                f"{config.programs}"
+            )
+        counters = dict.fromkeys(cls.COUNTERS, 0)
+        counters.update(epoch=saved.epoch, reset_index=saved.reset_index)
+        state = {"soup": saved.soup, "counters": np.array(list(counters.values()))}
+        return cls(config, backend, state=state)
+
+    def to_cubff(self, path: str, *, overwrite: bool = False) -> None:
+        """Write the soup as a cubff ``.dat`` checkpoint (``cubff --load`` continues it)."""
+        from alife.substrates.programs.cubff_io import CubffCheckpoint, write_dat
+
+        c = self._counters
+        write_dat(
+            path,
+            CubffCheckpoint(to_host(self.soup), c["epoch"], c["reset_index"]),
+            overwrite=overwrite,
+        )
+
+    @classmethod
     def load(cls, path: str, backend: str = "cpu") -> Soup:
         """The soup of a run file, as of its checkpoint (its latest state)."""
         from alife.engine.session import load_simulation
