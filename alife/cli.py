@@ -46,6 +46,23 @@ def _backend_option(default: str = "cpu"):
     )
 
 
+def _language_option(help: str = "Program language (see 'alife soup languages')."):
+    return click.option("--language", default="bff_noheads", show_default=True, help=help)
+
+
+def _seed_option(help: str = "Run seed."):
+    return click.option(
+        "--seed", type=click.IntRange(0, 2**64 - 1), default=0, show_default=True, help=help
+    )
+
+
+def _mutation_option(help: str = "Per-byte mutation probability per interaction, in [0, 1]."):
+    return click.option(
+        "--mutation", type=float, default=1 / 4096, show_default="1/4096", help=help
+    )
+
+
+_overwrite_option = click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
 _progress_option = click.option(
     "--progress/--no-progress",
     default=None,
@@ -60,12 +77,7 @@ _stop_option = click.option(
 
 
 @soup.command("run")
-@click.option(
-    "--language",
-    default="bff_noheads",
-    show_default=True,
-    help="Program language (see 'alife soup languages').",
-)
+@_language_option()
 @click.option(
     "--programs",
     type=int,
@@ -82,14 +94,8 @@ _stop_option = click.option(
     show_default=True,
     help="Epochs to run at most.",
 )
-@click.option("--seed", type=click.IntRange(0, 2**64 - 1), default=0, show_default=True)
-@click.option(
-    "--mutation",
-    type=float,
-    default=1 / 4096,
-    show_default="1/4096",
-    help="Per-byte mutation probability per interaction, in [0, 1].",
-)
+@_seed_option()
+@_mutation_option()
 @click.option(
     "--max-steps",
     type=int,
@@ -123,7 +129,7 @@ _stop_option = click.option(
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
-@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@_overwrite_option
 @_backend_option()
 @click.option(
     "--metrics-every",
@@ -259,32 +265,19 @@ def soup_show(path, top, epoch) -> None:
 @soup.command("import")
 @click.argument("dat", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
-@click.option(
-    "--language", default="bff_noheads", show_default=True, help="The cubff run's --lang."
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**64 - 1),
-    default=0,
-    show_default=True,
-    help="The cubff run's --seed.",
-)
-@click.option(
-    "--mutation",
-    type=float,
-    default=1 / 4096,
-    show_default="1/4096",
-    help="The cubff run's --mutation_prob.",
-)
-@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@_language_option("The cubff run's --lang.")
+@_seed_option("The cubff run's --seed.")
+@_mutation_option("The cubff run's --mutation_prob.")
+@_overwrite_option
 def soup_import(dat, out, language, seed, mutation, overwrite) -> None:
     """Make a run file from a cubff .dat checkpoint; 'alife soup resume' continues it."""
     from alife.substrates.programs.cubff_io import read_dat
     from alife.substrates.programs.soup import Soup, SoupConfig
 
-    programs = read_dat(dat).soup.shape[0]
+    saved = read_dat(dat)
+    programs = saved.soup.shape[0]
     config = SoupConfig(language=language, programs=programs, seed=seed, mutation=mutation)
-    sim = Soup.from_cubff(dat, config)
+    sim = Soup.from_cubff(saved, config)
     sim.save(out, overwrite=overwrite)
     click.echo(f"{out}: {programs} programs after {sim.epoch} epochs", err=True)
 
@@ -297,7 +290,7 @@ def soup_import(dat, out, language, seed, mutation, overwrite) -> None:
     type=click.Path(dir_okay=False),
     help="cubff checkpoint (.dat) to write.",
 )
-@click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+@_overwrite_option
 def soup_export(path, out, overwrite) -> None:
     """Write a run's latest checkpoint as a cubff .dat file (cubff --load continues it)."""
     from alife.substrates.programs.soup import Soup
@@ -330,7 +323,7 @@ def bench() -> None:
     show_default=True,
     help="Timed epochs per regime (after one untimed warm-up epoch).",
 )
-@click.option("--language", default="bff_noheads", show_default=True)
+@_language_option()
 @click.option(
     "--backend",
     "backends",

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from alife.cli import main
 from alife.engine.store import open_run
+from alife.substrates.programs.cubff_io import read_dat
 from alife.substrates.programs.soup import Soup, SoupConfig
 
 
@@ -23,7 +24,7 @@ def test_reads_cubffs_layout(tmp_path):
     soup = np.arange(4 * 64, dtype=np.uint8).reshape(4, 64)
     path = tmp_path / "c.dat"
     path.write_bytes(struct.pack("<3Q", 3, 4, 17) + soup.tobytes())
-    sim = Soup.from_cubff(str(path), SoupConfig(programs=4))
+    sim = Soup.from_cubff(read_dat(str(path)), SoupConfig(programs=4))
     assert sim.epoch == 17 and sim.counters["reset_index"] == 3
     np.testing.assert_array_equal(sim.soup, soup)
 

@@ -252,16 +252,14 @@ class Soup:
         save_simulation(self, path, overwrite=overwrite)
 
     @classmethod
-    def from_cubff(cls, path: str, config: SoupConfig, backend: str = "cpu") -> Soup:
-        """The soup of a cubff ``.dat`` checkpoint, continued with ``config`` (whose seed,
-        language and mutation must be those of the cubff run to continue it exactly)."""
-        from alife.substrates.programs.cubff_io import read_dat
-
-        saved = read_dat(path)
+    def from_cubff(cls, saved, config: SoupConfig, backend: str = "cpu") -> Soup:
+        """The soup of a cubff checkpoint (a :class:`~alife.substrates.programs.cubff_io.
+        CubffCheckpoint` from ``read_dat``), continued with ``config``, whose seed,
+        language and mutation must be the cubff run's to continue it exactly."""
         if saved.soup.shape[0] != config.programs:
             raise AlifeInputError(
-                f"{path!r} holds {saved.soup.shape[0]} programs but the config says "
-                f"{config.programs}"
+                f"the cubff checkpoint holds {saved.soup.shape[0]} programs but the config "
+                f"says {config.programs}"
             )
         counters = dict.fromkeys(cls.COUNTERS, 0)
         counters.update(epoch=saved.epoch, reset_index=saved.reset_index)
