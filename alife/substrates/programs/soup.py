@@ -183,7 +183,6 @@ class Soup:
         self.config = config
         self.backend = resolve_backend(backend)
         self.language = get_language(config.language)
-        self._kernels = kernels_for(self.language, self.backend)
         self._seed_hash = splitmix64_host(config.seed)
         if state is None:
             soup = initial_soup(config)
@@ -206,7 +205,8 @@ class Soup:
 
     @property
     def counters(self) -> dict[str, int]:
-        """A copy of the counters: epoch, total_ops, epoch_ops, epoch_interactions."""
+        """A copy of the counters: epoch, total_ops, epoch_ops, epoch_interactions and
+        reset_index (the seed index of the next reset)."""
         return dict(self._counters)
 
     def step(self) -> None:
@@ -223,7 +223,7 @@ class Soup:
         pairs = pairing(cfg, self._seed_hash, epoch)
         epoch_seed = derive_host(cfg.seed, epoch)
         n_run = cfg.programs // 2
-        ops = self._kernels.soup_epoch(
+        ops = kernels_for(self.language, self.backend).soup_epoch(  # compiled on first use
             self.soup,
             to_backend(pairs, self.backend),
             epoch_seed,
