@@ -50,11 +50,6 @@ VARIANTS = {
 }
 
 
-def run_bff(tape: list[int], heads: bool, max_steps: int = 8192) -> int:
-    """Run a tape of ``bff`` (heads=True) or ``bff_noheads``; see :func:`run_variant`."""
-    return run_variant(tape, "bff" if heads else "bff_noheads", max_steps)
-
-
 def run_variant(tape: list[int], language: str, max_steps: int = 8192) -> int:
     """Run a 128-byte tape (list of ints, modified in place) of a BFF variant; return ops.
 
