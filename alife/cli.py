@@ -305,8 +305,9 @@ def soup_languages() -> None:
     """List the program languages with a one-line description each."""
     from alife.substrates.programs import get_language, language_names
 
+    width = max(map(len, language_names()))
     for name in language_names():
-        click.echo(f"{name:16s} {get_language(name).description}")
+        click.echo(f"{name:{width}s}  {get_language(name).description}")
 
 
 @main.group(cls=_Group)

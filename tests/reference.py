@@ -130,6 +130,148 @@ def run_variant(tape: list[int], language: str, max_steps: int = 8192) -> int:
     return iterations - noops
 
 
+FORTH_SHARED = {4: "dup", 5: "drop", 6: "swap", 7: "if0", 8: "inc", 9: "dec", 10: "add", 11: "sub"}
+FORTH_HALVES = {0: "read0", 1: "read1", 2: "write0", 3: "write1"}
+FORTH_VARIANTS = {
+    "forth": {**FORTH_HALVES, **FORTH_SHARED},
+    "forthcopy": {0: "read", 1: "write", 2: "copy", 3: "xor", **FORTH_SHARED},
+    "forthtrivial": {**FORTH_HALVES, **FORTH_SHARED, 12: "copy0", 13: "copy1"},
+    "forthtrivial_reset": {**FORTH_HALVES, **FORTH_SHARED, 12: "copy0", 13: "copy1"},
+}
+
+
+def forth_reset(tape: list[int], pc: int) -> None:
+    """forthtrivial_reset's trap: program 0 becomes SplitMix64(4096*h + 64*pc + i) % 256,
+    h folding SplitMix64 over the tape's bytes (h = SplitMix64(h ^ byte), from 0)."""
+    h = 0
+    for byte in tape:
+        h = splitmix64(h ^ byte)
+    for i in range(64):
+        tape[i] = splitmix64((4096 * h + 64 * pc + i) & MASK64) % 256
+
+
+def run_forth(tape: list[int], language: str, max_steps: int = 8192) -> int:
+    """Run a 128-byte tape of a Forth variant in place; return steps minus no-op steps.
+
+    A stack of at most 128 bytes; popping it empty gives 0; a push onto a full stack ends
+    the run after that step, as does the pc leaving the tape.
+    """
+    commands = FORTH_VARIANTS[language]
+    trap = language == "forthtrivial_reset"
+    stack: list[int] = []
+    full = False
+
+    def pop() -> int:
+        return stack.pop() if stack else 0
+
+    def push(v: int) -> None:
+        nonlocal full
+        if len(stack) == 128:
+            full = True
+        else:
+            stack.append(v % 256)
+
+    pc = steps = noops = 0
+    while steps < max_steps:
+        byte = tape[pc]
+        steps += 1
+        op = commands.get(byte) or ("const" if 64 <= byte < 128 else "jump" if byte >= 128 else "")
+        if op == "const":
+            push(byte % 64)
+        elif op == "jump":
+            pc += -(byte % 64 + 1) if byte & 64 else byte % 64 + 1
+            pc -= 1
+        elif op in ("read0", "read1"):
+            push(tape[pop() % 64 + (64 if op == "read1" else 0)])
+        elif op == "read":
+            push(tape[pop() % 128])
+        elif op in ("write0", "write1", "write"):
+            value, address = pop(), pop()
+            if op == "write":
+                tape[address % 128] = value
+            elif op == "write0":
+                tape[address % 64] = value
+            elif trap and tape[64 + address % 64] == 0x13:
+                forth_reset(tape, pc)
+            else:
+                tape[64 + address % 64] = value
+        elif op == "copy0":
+            address = pop() % 64
+            if trap and tape[64 + address] == 0x13:
+                forth_reset(tape, pc)
+            else:
+                tape[64 + address] = tape[address]
+        elif op == "copy1":
+            address = pop() % 64
+            tape[address] = tape[64 + address]
+        elif op == "copy":
+            to, source = pop() % 128, pop() % 128
+            tape[to] = tape[source]
+        elif op == "dup":
+            v = pop()
+            push(v)
+            push(v)
+        elif op == "drop":
+            pop()
+        elif op == "swap":
+            a, b = pop(), pop()
+            push(a)
+            push(b)
+        elif op == "if0":
+            v = pop()
+            if v:
+                pc += 1
+            push(v)
+        elif op in ("inc", "dec", "xor"):
+            v = pop()
+            push(v + 1 if op == "inc" else v - 1 if op == "dec" else v ^ 64)
+        elif op in ("add", "sub"):
+            a, b = pop(), pop()
+            push(a + b if op == "add" else a - b)
+        else:
+            noops += 1
+        pc += 1
+        if not 0 <= pc < 128 or full:
+            break
+    return steps - noops
+
+
+def run_subleq(tape: list[int], language: str, max_steps: int = 8192) -> int:
+    """Run a 128-byte tape of subleq or rsubleq4 in place; return the steps taken.
+
+    subleq: A B C; tape[A%128] -= tape[B%128]; to C if the byte is 0 or >= 128, else on 3.
+    rsubleq4: A B C D relative to pc; tape[pc+A] = tape[pc+B] - tape[pc+C] (indices
+    mod 128); on by D as a signed byte if the result is 0 or >= 128, else on 4.
+    """
+    width = 3 if language == "subleq" else 4
+    pc = steps = 0
+    while steps < max_steps:
+        steps += 1
+        if language == "subleq":
+            a, b = tape[pc] % 128, tape[pc + 1] % 128
+            tape[a] = (tape[a] - tape[b]) % 256
+            low = tape[a] == 0 or tape[a] >= 128
+            pc = tape[pc + 2] if low else pc + 3
+        else:
+            a, b, c = ((pc + tape[pc + k]) % 128 for k in range(3))
+            tape[a] = (tape[b] - tape[c]) % 256
+            low = tape[a] == 0 or tape[a] >= 128
+            d = tape[pc + 3]
+            pc += (d - 256 if d >= 128 else d) if low else 4
+        if pc + width > 128 or pc < 0:
+            break
+    return steps
+
+
+def run_program(tape: list[int], language: str, max_steps: int = 8192) -> int:
+    """Run a tape of any language in place with its reference interpreter; return ops."""
+    if language in FORTH_VARIANTS:
+        return run_forth(tape, language, max_steps)
+    if language in ("subleq", "rsubleq4"):
+        return run_subleq(tape, language, max_steps)
+    return run_variant(tape, language, max_steps)
+
+
 def initial_soup(seed: int, n: int) -> list[list[int]]:
     """cubff's initial soup: byte i of program p is SplitMix64(64*n*s + 64*p + i) % 256,
     s = cubff_seed(seed, 0), all in 64-bit wrapping arithmetic."""
@@ -175,6 +317,6 @@ def soup_epoch(
             r = splitmix64(((n * epoch_seed + k) * 128 + i) & MASK64)
             if (r >> 8) % 2**30 < threshold:
                 tape[i] = r & 255
-        total += run_variant(tape, language, max_steps)
+        total += run_program(tape, language, max_steps)
         soup[a], soup[b] = tape[:64], tape[64:]
     return total

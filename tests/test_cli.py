@@ -52,8 +52,16 @@ def test_languages_lists_each_with_a_description():
         "bff_noheads_4bit",
         "bff_perm",
         "bff_selfmove",
+        "forth",
+        "forthcopy",
+        "forthtrivial",
+        "forthtrivial_reset",
+        "rsubleq4",
+        "subleq",
     ]
     assert all(len(line.split()) > 3 for line in lines)
+    name_width = {len(line) - len(line.split(maxsplit=1)[1]) for line in lines}
+    assert len(name_width) == 1  # the descriptions start in one column
 
 
 BAD_RUNS = [

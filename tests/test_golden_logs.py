@@ -4,11 +4,13 @@ Two independent witnesses, both produced by cubff itself:
 
 * ``CUBFF_SOUPS``: SHA-256 (first 128 bits) of the soup cubff's CPU build (commit f212e84)
   saved after 1, 65, 129, 193 and 257 epochs (``--checkpoint_dir``, ``--save_interval
-  64``), for every language. Our soups must be these bytes exactly.
+  64``), for every language. Our soups must be these bytes exactly. (Most Forth and
+  SUBLEQ soups barely compress, so their log lines differ little between languages; the
+  digests are the sharper witness.)
 * ``GOLDEN``: cubff's ``testdata/<language>.txt`` (epoch, brotli_size, soup_size,
   higher_entropy every 64 epochs; the entropy printed as a 32-bit float with ``%f``).
   The brotli size depends on the brotli release: the ``brotli`` 1.2.1 wheel reproduces
-  30 of these 35 lines digit for digit; the five others (bff_perm at epochs 65, 193 and
+  60 of these 65 lines digit for digit; the five others (bff_perm at epochs 65, 193 and
   257, bff8_noheads at 129 and 257) come out one byte larger here, from soups that are
   byte-identical to cubff's (the digests pass); brotli 1.1.0 gives the same sizes as
   1.2.1 on those soups, and Debian's libbrotli 1.0.9 (cubff's CPU build here) differs on
@@ -75,6 +77,42 @@ GOLDEN = {
 129,8388856,131072,-0.000860
 193,8388802,131072,-0.001132
 257,8388766,131072,-0.001407""",
+    "forth": """\
+1,8388613,131072,-0.000034
+65,8388613,131072,-0.002463
+129,8388616,131072,-0.005488
+193,8388619,131072,-0.008011
+257,8388623,131072,-0.010055""",
+    "forthcopy": """\
+1,8388617,131072,-0.000036
+65,8388617,131072,-0.000113
+129,8388617,131072,-0.000234
+193,8388617,131072,-0.000369
+257,8388617,131072,-0.000515""",
+    "forthtrivial": """\
+1,8388613,131072,-0.000035
+65,8388613,131072,-0.022252
+129,8388613,131072,-0.022817
+193,8388613,131072,-0.023835
+257,433287,131072,5.390509""",
+    "forthtrivial_reset": """\
+1,8388613,131072,-0.000035
+65,8388613,131072,-0.021298
+129,8388613,131072,-0.020831
+193,8388627,131072,-0.020254
+257,8388621,131072,-0.019204""",
+    "subleq": """\
+1,8388613,131072,-0.000038
+65,8388613,131072,-0.004219
+129,8388613,131072,-0.006448
+193,8388613,131072,-0.007402
+257,8388617,131072,-0.007872""",
+    "rsubleq4": """\
+1,8388613,131072,-0.000033
+65,8388613,131072,-0.001932
+129,8388613,131072,-0.002752
+193,8388613,131072,-0.003142
+257,8388613,131072,-0.003207""",
 }
 
 
@@ -127,6 +165,48 @@ CUBFF_SOUPS = {
         129: "a4b20b77277b1b7a98539d8a71871e95",
         193: "796308e10f0c4028d7c9c256c5a23967",
         257: "1fc16751ecaa8a2e3752cd0cd7102aca",
+    },
+    "forth": {
+        1: "862e94e38256a564161c536e4e2cd2ff",
+        65: "d80ae08473cd76b1b602d0e8a77670ce",
+        129: "0ad3e62ab2289dec8def6378865cfd7e",
+        193: "900004993548821c6985e1118e166ca4",
+        257: "bf790a99d811dfdd4b5ac6bffec91e62",
+    },
+    "forthcopy": {
+        1: "89645cca41a2d84f1a6fdecee20711b3",
+        65: "867a255142cadc9b1fede28f9bf11f99",
+        129: "d1200f1045a1da90bd8184438cebb69b",
+        193: "350de4b2a89c5a389822b53e830ecba1",
+        257: "30ee4604b20babd0114e19294de41a71",
+    },
+    "forthtrivial": {
+        1: "3150d06000a018aec7d22c5fa3a8e4c7",
+        65: "be7ddd384cd8d34c98536c96751e5afc",
+        129: "60cbc0ef8cdb5b9639c87529800b9b53",
+        193: "4d6076f8f07b7988d32bd7b6e2eaa72f",
+        257: "61f72ed77cc5542c1fc0b27729a1f323",
+    },
+    "forthtrivial_reset": {
+        1: "340ab7829484e58968b5be1a353a8e6d",
+        65: "75f93c22f066f2355efecb05a7eb5221",
+        129: "abb0ef0266df0f2695841d3f2762ce99",
+        193: "41bf30f71aa7a4860ac369962876c4d7",
+        257: "4b067d42280ef39ea0abc1fe087da28e",
+    },
+    "subleq": {
+        1: "a8ba3e17cc0e84cd8b34187ca7552909",
+        65: "703ca2cfc8f73278f69ad91fb0d5679d",
+        129: "de8f86ab4cf2cec1ea2df3b8eb9e61a8",
+        193: "01094adadecf882ad081029bcb46838d",
+        257: "6d39f82a372a230ab107c2283649a944",
+    },
+    "rsubleq4": {
+        1: "a1f3995bcb1bcac9f15c4c2e52a42ae5",
+        65: "0e26e6d6a80f8f6edf892a4724d2f905",
+        129: "0e4dba91dc2919b8e2a3ceccd42b8172",
+        193: "2326e846c838a432472dae7f2c9e909a",
+        257: "df8e4f19e7124a6bc0729b29083b2a57",
     },
 }
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from alife.engine.targets import device_jit
 from alife.substrates.programs.language import Language, Printable
 
 COMMANDS = "[]+-.,<>{}"
@@ -73,7 +74,7 @@ def make_builder(
     jump_by_8: bool = False,
     copy10_moves_head1: bool = False,
 ):
-    """Return ``build_evaluate(jit)`` for one BFF variant.
+    """Return ``build_evaluate(target)`` for one BFF variant.
 
     ``kinds``: (256,) int64 kind per byte (0 = no-op); ``zero``: (256,) bool, the bytes
     the brackets treat as zero. The interpreter memoises bracket matches: the first jump
@@ -84,7 +85,9 @@ def make_builder(
     """
     is_bracket = (kinds == K_LOOP_START) | (kinds == K_LOOP_END)
 
-    def build_evaluate(jit):
+    def build_evaluate(target):
+        jit = device_jit(target)
+
         @jit
         def find_match(tape, pc):
             """Position of the bracket matching tape[pc] ('[' scans right, ']' left), or -1."""
@@ -211,7 +214,12 @@ def cubff_printable(kinds: np.ndarray, null: np.ndarray) -> Printable:
         symbols[b] = "0"
     null_bytes = np.flatnonzero(null)
     parse_map["0"] = int(null_bytes[-1]) if null_bytes.size else 0
-    return Printable(tuple(symbols), parse_map)
+    return Printable(
+        tuple(symbols),
+        parse_map,
+        "the language's commands, '0' for the zero byte, and cubff's printable "
+        "characters for other bytes",
+    )
 
 
 def bff_byte_colors(kinds: np.ndarray, null: np.ndarray) -> np.ndarray:

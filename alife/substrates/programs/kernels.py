@@ -40,7 +40,7 @@ _cache: dict[tuple[str, str], SimpleNamespace] = {}
 def build_bodies(language: Language, target: str) -> SimpleNamespace:
     """Compile the per-tape bodies of the batch kernels for ``target``."""
     jit = device_jit(target)
-    evaluate = language.build_evaluate(jit)
+    evaluate = language.build_evaluate(target)
     mix = rng_functions(target).splitmix64
 
     @jit

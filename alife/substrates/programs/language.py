@@ -2,8 +2,8 @@
 
 A :class:`Language` bundles
 
-* ``build_evaluate(jit)``: a builder that, given a decorator from
-  :func:`alife.engine.targets.device_jit`, returns
+* ``build_evaluate(target)``: a builder that, given a compile target (``"cpu"`` or
+  ``"cuda"``, see :mod:`alife.engine.targets`), returns
   ``evaluate(tape, max_steps, scratch) -> ops``, a device function that runs one (128,)
   uint8 tape in place and returns the number of executed non-no-op instructions (int);
   ``scratch`` is a (128,) int32 work array the interpreter may use freely;
@@ -38,20 +38,29 @@ DEFAULT_MAX_STEPS = 8192
 
 @dataclass(frozen=True)
 class Printable:
-    """cubff's printable form of a language: one character per byte, and back.
+    """cubff's printable form of a language: a fixed-width symbol per byte, and back.
 
-    ``symbols[b]`` is the character printed for byte ``b``; several bytes may print alike
-    (bff_noheads_4bit prints every byte of a kind as that kind's command). ``parse_map``
-    maps every accepted character to the byte it parses to; parsing is the inverse of
-    printing on printed text, and on bytes wherever printing is one-to-one.
+    ``symbols[b]`` is the text printed for byte ``b``, every symbol the same number of
+    characters (one for the BFF family, two hex digits for Forth and SUBLEQ); several bytes
+    may print alike (bff_noheads_4bit prints every byte of a kind as that kind's command).
+    ``parse_map`` maps every accepted symbol to the byte it parses to; parsing is the
+    inverse of printing on printed text, and on bytes wherever printing is one-to-one.
+    ``valid`` says in words what symbols are accepted, for error messages.
     """
 
     symbols: tuple[str, ...]
     parse_map: dict[str, int] = field(repr=False)
+    valid: str = field(repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.symbols) != 256 or any(len(s) != 1 for s in self.symbols):
-            raise ValueError("a printable form needs one single-character symbol per byte")
+        widths = {len(s) for s in self.symbols}
+        if len(self.symbols) != 256 or len(widths) != 1 or 0 in widths:
+            raise ValueError("a printable form needs one symbol per byte, all of one width")
+
+    @property
+    def width(self) -> int:
+        """Characters per byte."""
+        return len(self.symbols[0])
 
     def disassemble(self, program: np.ndarray) -> str:
         """Text for a 1-D uint8 array of bytes."""
@@ -59,17 +68,34 @@ class Printable:
 
     def parse(self, text: str, language: str) -> np.ndarray:
         """Bytes (1-D uint8 array) for ``text``; raises AlifeInputError on unknown symbols."""
-        out = np.empty(len(text), dtype=np.uint8)
-        for i, ch in enumerate(text):
-            b = self.parse_map.get(ch)
+        width = self.width
+        if len(text) % width:
+            raise AlifeInputError(
+                f"{text!r} has {len(text)} characters, not a multiple of {width}; "
+                f"{language} programs are written as {self.valid}"
+            )
+        out = np.empty(len(text) // width, dtype=np.uint8)
+        for i in range(len(out)):
+            symbol = text[i * width : (i + 1) * width]
+            b = self.parse_map.get(symbol)
             if b is None:
                 raise AlifeInputError(
-                    f"character {ch!r} at position {i} of {text!r} is not a {language} "
-                    f"symbol; valid symbols are the language's commands, '0' for the zero "
-                    f"byte, and cubff's printable characters for other bytes"
+                    f"{symbol!r} at position {i * width} of {text!r} is not a {language} "
+                    f"symbol; valid symbols are {self.valid}"
                 )
             out[i] = b
         return out
+
+
+def hex_printable() -> Printable:
+    """cubff's printable form for Forth and SUBLEQ: each byte as two hex digits, printed
+    upper case and parsed in either case."""
+    symbols = tuple(f"{b:02X}" for b in range(256))
+    parse_map = {s: b for b, s in enumerate(symbols)}
+    for s, b in list(parse_map.items()):
+        for variant in (s.lower(), s[0] + s[1].lower(), s[0].lower() + s[1]):
+            parse_map[variant] = b
+    return Printable(symbols, parse_map, "two hex digits per byte (00-FF)")
 
 
 @dataclass(frozen=True)
@@ -81,7 +107,7 @@ class Language:
     name, description:
         Registry name (as cubff's ``--lang``) and a one-line description.
     build_evaluate:
-        ``build_evaluate(jit) -> evaluate`` where ``evaluate(tape, max_steps, scratch)``
+        ``build_evaluate(target) -> evaluate`` where ``evaluate(tape, max_steps, scratch)``
         runs a (128,) uint8 tape in place, using the (128,) int32 ``scratch`` as work
         space, and returns the op count (int).
     printable:
@@ -92,7 +118,7 @@ class Language:
 
     name: str
     description: str
-    build_evaluate: Callable[[Callable], Callable] = field(repr=False)
+    build_evaluate: Callable[[str], Callable] = field(repr=False)
     printable: Printable = field(repr=False)
     byte_colors: np.ndarray = field(repr=False)
 
@@ -130,3 +156,12 @@ class Language:
     def parse(self, text: str) -> np.ndarray:
         """Bytes of cubff's printable ``text`` as a 1-D uint8 array (inverse of disassemble)."""
         return self.printable.parse(text, self.name)
+
+
+def gradient_byte_colors() -> np.ndarray:
+    """(256, 3) uint8 cubff's palette for hex-printed languages: red rises and blue falls
+    with the byte value."""
+    colors = np.zeros((256, 3), dtype=np.uint8)
+    colors[:, 0] = np.arange(256)
+    colors[:, 2] = 255 - np.arange(256)
+    return colors

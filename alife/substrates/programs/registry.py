@@ -19,6 +19,12 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "bff_noheads_4bit": ("alife.substrates.programs.bff", "BFF_NOHEADS_4BIT"),
     "bff_perm": ("alife.substrates.programs.bff", "BFF_PERM"),
     "bff_selfmove": ("alife.substrates.programs.bff", "BFF_SELFMOVE"),
+    "forth": ("alife.substrates.programs.forth", "FORTH"),
+    "forthcopy": ("alife.substrates.programs.forth", "FORTHCOPY"),
+    "forthtrivial": ("alife.substrates.programs.forth", "FORTHTRIVIAL"),
+    "forthtrivial_reset": ("alife.substrates.programs.forth", "FORTHTRIVIAL_RESET"),
+    "subleq": ("alife.substrates.programs.subleq", "SUBLEQ"),
+    "rsubleq4": ("alife.substrates.programs.subleq", "RSUBLEQ4"),
 }
 
 

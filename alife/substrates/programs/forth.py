@@ -1,0 +1,273 @@
+"""The Forth family: stack-machine languages of "Computational Life" (cubff's forth*).
+
+Semantics follow cubff's ``forth.inc.h`` and its variants exactly. The tape is the two
+64-byte programs side by side (128 bytes); the PC starts at 0 and execution stops when it
+leaves [0, 128), when a push finds the 128-entry stack full, or after ``max_steps``
+instructions. Stack entries are bytes; popping an empty stack gives 0. Every language
+reads bytes 0x40-0x7F as "push the constant ``b & 63``" and bytes 0x80-0xFF as a jump of
+``(b & 63) + 1`` bytes, backwards when bit 6 is set. Bytes 0x00-0x0D are the commands
+below (which byte is which depends on the language); every other byte is a no-op. The op
+count is instructions executed minus no-ops. In the table ``a`` is the first value
+popped, ``b`` the second; "program 0/1" is the first/second 64 bytes of the tape.
+
+=========  ==================================================================
+read0/1    push byte ``a % 64`` of program 0/1
+read       push byte ``a % 128`` of the tape
+write0/1   byte ``b % 64`` of program 0/1 = ``a``
+write      byte ``b % 128`` of the tape = ``a``
+copy0      byte ``a % 64`` of program 1 = the same byte of program 0
+copy1      byte ``a % 64`` of program 0 = the same byte of program 1
+copy       byte ``a % 128`` of the tape = byte ``b % 128``
+dup        push ``a`` twice;  drop: pop;  swap: push ``a`` then ``b``
+if0        push ``a`` back; if ``a`` is not 0, skip the next byte
+inc, dec   push ``a + 1``, ``a - 1`` (mod 256)
+add, sub   push ``a + b``, ``a - b`` (mod 256)
+xor        push ``a ^ 64``
+=========  ==================================================================
+
+``forthtrivial_reset`` adds a trap: a write1 or copy0 aimed at a byte of program 1 that
+holds 0x13 writes nothing and instead refills program 0 with bytes drawn from a hash of
+the whole tape and the PC (cubff's ``Reset``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alife.engine.rng import rng_functions
+from alife.engine.targets import device_jit
+from alife.substrates.programs.language import (
+    PROGRAM_SIZE,
+    Language,
+    gradient_byte_colors,
+    hex_printable,
+)
+
+(NOOP, READ0, READ1, READ, WRITE0, WRITE1, WRITE, COPY0, COPY1, COPY) = range(10)
+(DUP, DROP, SWAP, IF0, INC, DEC, ADD, SUB, XOR, CONST, JMP) = range(10, 21)
+
+STACK_SIZE = 128
+"""Entries of cubff's Forth stack."""
+
+RESET_MARKER = 0x13
+"""The program-1 byte that makes forthtrivial_reset's write1/copy0 reset program 0."""
+
+_SHARED_COMMANDS = {0x4: DUP, 0x5: DROP, 0x6: SWAP, 0x7: IF0}
+_SHARED_COMMANDS |= {0x8: INC, 0x9: DEC, 0xA: ADD, 0xB: SUB}
+_HALF_TAPE_COMMANDS = {0x0: READ0, 0x1: READ1, 0x2: WRITE0, 0x3: WRITE1}
+
+
+def forth_kinds(commands: dict[int, int]) -> np.ndarray:
+    """(256,) int64 op kind per byte: ``commands`` for bytes below 0x40, constants for
+    0x40-0x7F, jumps for 0x80-0xFF, no-op elsewhere."""
+    kinds = np.full(256, NOOP, dtype=np.int64)
+    kinds[64:128] = CONST
+    kinds[128:] = JMP
+    for byte, kind in commands.items():
+        kinds[byte] = kind
+    return kinds
+
+
+def make_builder(kinds: np.ndarray, *, reset_trap: bool):
+    """Return ``build_evaluate(target)`` for one Forth variant.
+
+    ``kinds``: (256,) int64 op kind per byte; ``reset_trap``: forthtrivial_reset's 0x13
+    trap on write1 and copy0. The interpreter keeps its stack in the (128,) int32
+    ``scratch`` array.
+    """
+    half = PROGRAM_SIZE
+
+    def build_evaluate(target):
+        jit = device_jit(target)
+        mix = rng_functions(target).splitmix64
+
+        @jit
+        def top(stack, depth):
+            """The value a pop returns: the top entry, or 0 on an empty stack."""
+            return stack[depth - 1] if depth > 0 else 0
+
+        @jit
+        def below(depth):
+            """Stack depth after a pop."""
+            return depth - 1 if depth > 0 else 0
+
+        @jit
+        def push(stack, depth, value):
+            """Depth after pushing ``value & 255``; STACK_SIZE + 1 marks an overflow."""
+            if depth < STACK_SIZE:
+                stack[depth] = value & 255
+                return depth + 1
+            return STACK_SIZE + 1
+
+        @jit
+        def reset(tape, pos):
+            """cubff's Reset: program 0 = hash-seeded bytes of the tape and the PC."""
+            seed = np.uint64(0)
+            for j in range(2 * half):
+                seed = mix(seed ^ np.uint64(tape[j]))
+            base = seed * np.uint64(half * half) + np.uint64(pos) * np.uint64(half)
+            for j in range(half):
+                tape[j] = mix(base + np.uint64(j)) & np.uint64(255)
+
+        @jit
+        def trapped(tape, addr):
+            return reset_trap and tape[half + addr] == RESET_MARKER
+
+        @jit
+        def evaluate(tape, max_steps, stack):
+            depth = 0
+            pos = 0
+            steps = 0
+            nops = 0
+            while steps < max_steps:
+                command = tape[pos]
+                kind = kinds[command]
+                steps += 1
+                if kind == NOOP:
+                    nops += 1
+                elif kind == CONST:
+                    depth = push(stack, depth, command & 63)
+                elif kind == JMP:
+                    distance = np.int64(command & 63) + 1
+                    pos += -distance - 1 if command & 64 else distance - 1
+                elif kind == DUP:
+                    a = top(stack, depth)
+                    depth = push(stack, below(depth), a)
+                    depth = push(stack, depth, a)
+                elif kind == DROP:
+                    depth = below(depth)
+                elif kind == IF0:
+                    if top(stack, depth) != 0:
+                        pos += 1
+                    depth = push(stack, below(depth), top(stack, depth))
+                elif kind == XOR:
+                    depth = push(stack, below(depth), top(stack, depth) ^ 64)
+                elif kind == INC:
+                    depth = push(stack, below(depth), top(stack, depth) + 1)
+                elif kind == DEC:
+                    depth = push(stack, below(depth), top(stack, depth) - 1)
+                elif kind == READ0:
+                    depth = push(stack, below(depth), tape[top(stack, depth) & 63])
+                elif kind == READ1:
+                    depth = push(stack, below(depth), tape[half + (top(stack, depth) & 63)])
+                elif kind == READ:
+                    depth = push(stack, below(depth), tape[top(stack, depth) & 127])
+                elif kind == COPY0:
+                    addr = top(stack, depth) & 63
+                    depth = below(depth)
+                    if trapped(tape, addr):
+                        reset(tape, pos)
+                    else:
+                        tape[half + addr] = tape[addr]
+                elif kind == COPY1:
+                    addr = top(stack, depth) & 63
+                    depth = below(depth)
+                    tape[addr] = tape[half + addr]
+                else:  # the two-operand ops
+                    a = top(stack, depth)
+                    depth = below(depth)
+                    b = top(stack, depth)
+                    depth = below(depth)
+                    if kind == SWAP:
+                        depth = push(stack, depth, a)
+                        depth = push(stack, depth, b)
+                    elif kind == ADD:
+                        depth = push(stack, depth, a + b)
+                    elif kind == SUB:
+                        depth = push(stack, depth, a - b)
+                    elif kind == WRITE0:
+                        tape[b & 63] = a
+                    elif kind == WRITE1:
+                        if trapped(tape, b & 63):
+                            reset(tape, pos)
+                        else:
+                            tape[half + (b & 63)] = a
+                    elif kind == WRITE:
+                        tape[b & 127] = a
+                    else:  # COPY: a is the destination, b the source
+                        tape[a & 127] = tape[b & 127]
+                pos += 1
+                if pos >= 2 * half or pos < 0 or depth > STACK_SIZE:
+                    break
+            return steps - nops
+
+        return evaluate
+
+    return build_evaluate
+
+
+def _scaled(rgb: tuple[int, int, int], offset: int, count: int) -> tuple[int, ...]:
+    """cubff's ``scale_color``: darken by up to 20% along a run of ``count`` bytes, in
+    float32 as cubff computes it."""
+    multiplier = np.float32(1.0) - np.float32(offset) * np.float32(0.2) / np.float32(count - 1)
+    return tuple(int(np.round(min(np.float32(255), multiplier * np.float32(c)))) for c in rgb)
+
+
+def _gradient_colors() -> np.ndarray:
+    """cubff's forth/forthcopy palette: red rising and blue falling with the byte value,
+    green 128 on the command bytes 0x00-0x0B."""
+    colors = gradient_byte_colors()
+    colors[:0xC, 1] = 128
+    return colors
+
+
+def _trivial_colors() -> np.ndarray:
+    """cubff's forthtrivial palette: purple I/O, brown stack ops, black if0, blue forward
+    and red backward jumps, white constants, green comments, each run darkening."""
+    colors = np.zeros((256, 3), dtype=np.uint8)
+    colors[[0x0, 0x1, 0x2, 0x3, 0xC, 0xD]] = (0x73, 0x01, 0xCE)
+    colors[[0x4, 0x5, 0x6, 0x8, 0x9, 0xA, 0xB]] = (0x4E, 0x10, 0x01)
+    for start, stop, rgb, count in (
+        (0x80, 0xC0, (0x94, 0xD9, 0xFF), 64),
+        (0xC0, 0x100, (0xFF, 0x77, 0x7D), 64),
+        (0x40, 0x80, (0xFF, 0xFF, 0xFF), 64),
+        (0x0E, 0x40, (0x02, 0x8A, 0x37), 50),
+    ):
+        for b in range(start, stop):
+            colors[b] = _scaled(rgb, b - start, count)
+    return colors
+
+
+def forth_language(
+    name: str, description: str, commands: dict[int, int], colors: np.ndarray, *, reset_trap=False
+) -> Language:
+    """A Forth-family :class:`Language` printed as hex bytes, as cubff does."""
+    return Language(
+        name=name,
+        description=description,
+        build_evaluate=make_builder(forth_kinds(commands), reset_trap=reset_trap),
+        printable=hex_printable(),
+        byte_colors=colors,
+    )
+
+
+_TRIVIAL_COMMANDS = {**_HALF_TAPE_COMMANDS, **_SHARED_COMMANDS, 0xC: COPY0, 0xD: COPY1}
+
+FORTH = forth_language(
+    "forth",
+    "stack machine: per-program reads and writes, stack and arithmetic ops, "
+    "6-bit constants and relative jumps (bytes as hex)",
+    {**_HALF_TAPE_COMMANDS, **_SHARED_COMMANDS},
+    _gradient_colors(),
+)
+FORTHCOPY = forth_language(
+    "forthcopy",
+    "forth with whole-tape read, write and copy ops and a xor-64 op in place of "
+    "the per-program reads and writes",
+    {0x0: READ, 0x1: WRITE, 0x2: COPY, 0x3: XOR, **_SHARED_COMMANDS},
+    _gradient_colors(),
+)
+FORTHTRIVIAL = forth_language(
+    "forthtrivial",
+    "forth plus copy0/copy1 (0x0C, 0x0D), which copy a byte between the programs",
+    _TRIVIAL_COMMANDS,
+    _trivial_colors(),
+)
+FORTHTRIVIAL_RESET = forth_language(
+    "forthtrivial_reset",
+    "forthtrivial where write1/copy0 onto a 0x13 byte of program 1 instead "
+    "refills program 0 with hash-seeded random bytes",
+    _TRIVIAL_COMMANDS,
+    _trivial_colors(),
+    reset_trap=True,
+)

@@ -1,0 +1,71 @@
+"""The SUBLEQ interpreters against the plain reference and hand-worked programs."""
+
+import numpy as np
+import pytest
+import reference
+
+from alife.errors import AlifeInputError
+from alife.substrates.programs import get_language
+
+
+@pytest.mark.parametrize("name", ["subleq", "rsubleq4"])
+@pytest.mark.parametrize(
+    "small,count,max_steps", [(0.0, 2000, 8192), (0.7, 800, 8192), (0.7, 300, 3)]
+)
+def test_kernel_matches_reference(name, small, count, max_steps):
+    """``small`` of the bytes are below 8 or above 248: addresses and jumps that stay near
+    the PC, so runs are long and loop."""
+    rng = np.random.default_rng(count + int(small * 10))
+    tapes = rng.integers(0, 256, (count, 128), dtype=np.uint8)
+    pick = rng.random((count, 128)) < small
+    tapes[pick] = rng.integers(-8, 8, int(pick.sum())).astype(np.uint8)
+    expected, expected_ops = tapes.copy(), np.zeros(count, dtype=np.int64)
+    for i in range(count):
+        tape = expected[i].tolist()
+        expected_ops[i] = reference.run_program(tape, name, max_steps)
+        expected[i] = tape
+    got = tapes.copy()
+    ops = get_language(name).run(got, max_steps=max_steps)
+    np.testing.assert_array_equal(ops, expected_ops)
+    np.testing.assert_array_equal(got, expected)
+
+
+def run_bytes(name: str, presets: dict[int, int]) -> tuple[np.ndarray, int]:
+    tapes = np.zeros((1, 128), dtype=np.uint8)
+    for pos, value in presets.items():
+        tapes[0, pos] = value
+    ops = get_language(name).run(tapes)
+    return tapes[0], int(ops[0])
+
+
+def test_subleq_positive_result_falls_through_then_zero_jumps_off():
+    # 10 11 50: tape[10] = 5 - 3 = 2 > 0, on to 3; 12 12 126: tape[12] = 0, jump to 126,
+    # where no whole instruction fits: halt.
+    tape, ops = run_bytes(
+        "subleq", {0: 10, 1: 11, 2: 50, 3: 12, 4: 12, 5: 126, 10: 5, 11: 3, 12: 9}
+    )
+    assert ops == 2 and tape[10] == 2 and tape[12] == 0
+
+
+def test_subleq_negative_result_jumps_and_addresses_wrap():
+    tape, ops = run_bytes("subleq", {0: 138, 1: 11, 2: 126, 10: 3, 11: 5})  # 138 % 128 = 10
+    assert ops == 1 and tape[10] == 254
+
+
+def test_rsubleq4_relative_operands_and_signed_jump():
+    # at 0: tape[20] = tape[21] - tape[22] = 5 > 0, on to 4; at 4: operands 0 0 0 and a
+    # relative 200 (% 128 = 76 from 4): tape[4] = 0 - 0, jump by tape[7] = 0x80 = -128.
+    tape, ops = run_bytes("rsubleq4", {0: 20, 1: 21, 2: 22, 3: 100, 21: 7, 22: 2, 7: 0x80})
+    assert ops == 2 and tape[20] == 5 and tape[4] == 0
+    tape, ops = run_bytes("rsubleq4", {0: 20, 1: 21, 2: 22, 3: 125, 21: 2, 22: 7})
+    assert ops == 1 and tape[20] == 251  # -5: jump by +125, where no instruction fits
+    # operand 200 addresses (0 + 200) % 128 = 72: tape[72] = tape[1] - tape[2] = 1 - 2
+    tape, ops = run_bytes("rsubleq4", {0: 200, 1: 1, 2: 2, 3: 127})
+    assert ops == 1 and tape[72] == 255
+
+
+def test_hex_parse_rejects_odd_length_and_non_hex():
+    with pytest.raises(AlifeInputError, match="not a multiple of 2"):
+        get_language("subleq").parse("ABC")
+    with pytest.raises(AlifeInputError, match=r"'G0' at position 2 .* two hex digits"):
+        get_language("forth").parse("00G0")
