@@ -76,14 +76,79 @@ _stop_option = click.option(
 )
 
 
+_initial_program_option = click.option(
+    "--initial-program",
+    metavar="TEXT",
+    default=None,
+    help="Program (cubff's printable form) written over the start of the initial soup.",
+)
+
+
+def _soup_rules_options(command):
+    """Options on how a soup resets and pairs, shared by 'soup run' and 'soup import'."""
+    options = [
+        click.option("--zero-init", is_flag=True, help="Start (and reset) with all-zero programs."),
+        click.option(
+            "--reset-interval",
+            type=int,
+            default=None,
+            help="Re-draw the whole soup after epochs 0, N, 2N, ... (cubff's --reset_interval).",
+        ),
+        click.option(
+            "--no-permute",
+            is_flag=True,
+            help="Pair neighbours alternately instead of by a random permutation.",
+        ),
+        click.option(
+            "--fixed-shuffle",
+            is_flag=True,
+            help="Pair by cubff's deterministic pattern (programs a power of two).",
+        ),
+        click.option(
+            "--grid",
+            metavar="WxH",
+            default=None,
+            help="2-D soup of W*H programs meeting neighbours within distance 2 "
+            "(--programs defaults to W*H).",
+        ),
+        click.option(
+            "--interactions",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="File of allowed interactions, 'a b' per line (cubff's --interaction_pattern).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, grid, interactions):
+    """SoupConfig keywords from the shared options; ``programs`` None means the grid's
+    size, or 131072 without a grid."""
+    from alife.substrates.programs.interactions import parse_grid
+
+    shape = parse_grid(grid) if grid is not None else None
+    if programs is None:
+        programs = shape[0] * shape[1] if shape else 131072
+    return dict(
+        programs=programs,
+        zero_init=zero_init,
+        reset_interval=reset_interval,
+        permute=not no_permute,
+        fixed_shuffle=fixed_shuffle,
+        grid=shape,
+        interactions=interactions,
+    )
+
+
 @soup.command("run")
 @_language_option()
 @click.option(
     "--programs",
     type=int,
-    default=131072,
-    show_default=True,
-    help="Number of 64-byte programs (even).",
+    default=None,
+    help="Number of 64-byte programs, even [default: 131072, or W*H with --grid].",
 )
 @click.option(
     "--epochs",
@@ -103,29 +168,8 @@ _stop_option = click.option(
     show_default=True,
     help="Interpreter iterations per interaction.",
 )
-@click.option("--zero-init", is_flag=True, help="Start (and reset) with all-zero programs.")
-@click.option(
-    "--initial-program",
-    metavar="TEXT",
-    default=None,
-    help="Program (cubff's printable form) written over the start of the initial soup.",
-)
-@click.option(
-    "--reset-interval",
-    type=int,
-    default=None,
-    help="Re-draw the whole soup after epochs 0, N, 2N, ... (cubff's --reset_interval).",
-)
-@click.option(
-    "--no-permute",
-    is_flag=True,
-    help="Pair neighbours alternately instead of by a random permutation.",
-)
-@click.option(
-    "--fixed-shuffle",
-    is_flag=True,
-    help="Pair by cubff's deterministic pattern (programs a power of two).",
-)
+@_initial_program_option
+@_soup_rules_options
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
@@ -168,11 +212,13 @@ def soup_run(
     seed,
     mutation,
     max_steps,
-    zero_init,
     initial_program,
+    zero_init,
     reset_interval,
     no_permute,
     fixed_shuffle,
+    grid,
+    interactions,
     out,
     overwrite,
     backend,
@@ -190,15 +236,13 @@ def soup_run(
 
     config = SoupConfig(
         language=language,
-        programs=programs,
         seed=seed,
         mutation=mutation,
         max_steps=max_steps,
-        zero_init=zero_init,
         initial_program=initial_program,
-        reset_interval=reset_interval,
-        permute=not no_permute,
-        fixed_shuffle=fixed_shuffle,
+        **_soup_rules(
+            programs, zero_init, reset_interval, no_permute, fixed_shuffle, grid, interactions
+        ),
     )
     schedule = Schedule(
         metrics_every=metrics_every,
@@ -262,21 +306,65 @@ def soup_show(path, top, epoch) -> None:
     print_summary(path, top=top, epoch=epoch)
 
 
+@soup.command("frame")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="PPM image to write.")
+@click.option("--epoch", type=int, default=None, help="Snapshot to draw (default: the last).")
+@click.option(
+    "--grid",
+    metavar="WxH",
+    default=None,
+    help="Layout for a soup without a grid (W*H = programs); default: the run's grid.",
+)
+@_overwrite_option
+def soup_frame_command(path, out, epoch, grid, overwrite) -> None:
+    """Draw a snapshot as an image, each program an 8x8 tile (cubff's 2-D frames)."""
+    from alife.substrates.programs.frames import write_run_frame
+
+    shape = write_run_frame(path, out, epoch=epoch, grid=grid, overwrite=overwrite)
+    click.echo(f"{out}: {shape[1]}x{shape[0]} pixels", err=True)
+
+
 @soup.command("import")
 @click.argument("dat", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
 @_language_option("The cubff run's --lang.")
 @_seed_option("The cubff run's --seed.")
 @_mutation_option("The cubff run's --mutation_prob.")
+@_soup_rules_options
 @_overwrite_option
-def soup_import(dat, out, language, seed, mutation, overwrite) -> None:
-    """Make a run file from a cubff .dat checkpoint; 'alife soup resume' continues it."""
+def soup_import(
+    dat,
+    out,
+    language,
+    seed,
+    mutation,
+    zero_init,
+    reset_interval,
+    no_permute,
+    fixed_shuffle,
+    grid,
+    interactions,
+    overwrite,
+) -> None:
+    """Make a run file from a cubff .dat checkpoint; 'alife soup resume' continues it.
+
+    Give the cubff run's flags (language, seed, mutation, pairing and reset options) to
+    continue it exactly as cubff would.
+    """
     from alife.substrates.programs.cubff_io import read_dat
     from alife.substrates.programs.soup import Soup, SoupConfig
 
     saved = read_dat(dat)
     programs = saved.soup.shape[0]
-    config = SoupConfig(language=language, programs=programs, seed=seed, mutation=mutation)
+    config = SoupConfig(
+        language=language,
+        seed=seed,
+        mutation=mutation,
+        **_soup_rules(
+            programs, zero_init, reset_interval, no_permute, fixed_shuffle, grid, interactions
+        ),
+    )
     sim = Soup.from_cubff(saved, config)
     sim.save(out, overwrite=overwrite)
     click.echo(f"{out}: {programs} programs after {sim.epoch} epochs", err=True)

@@ -45,14 +45,17 @@ def compare_run_tapes():
 
 
 def compare_soup_epochs():
-    config = SoupConfig(language="bff_noheads", programs=32, seed=9, mutation=0.02, max_steps=256)
-    cpu, gpu = Soup(config, "cpu"), Soup(config, "cuda")
-    for _ in range(3):
-        cpu.step()
-        gpu.step()
-        np.testing.assert_array_equal(gpu.soup, cpu.soup)
-        assert gpu.metrics() == cpu.metrics()
-    print("soup epochs identical")
+    for config in (
+        SoupConfig(language="bff_noheads", programs=32, seed=9, mutation=0.02, max_steps=256),
+        SoupConfig(language="forthtrivial", programs=24, seed=9, mutation=0.02, grid=(6, 4)),
+    ):
+        cpu, gpu = Soup(config, "cpu"), Soup(config, "cuda")
+        for _ in range(3):
+            cpu.step()
+            gpu.step()
+            np.testing.assert_array_equal(gpu.soup, cpu.soup)
+            assert gpu.metrics() == cpu.metrics()
+    print("soup epochs identical (well-mixed and grid)")
 
 
 def compare_whole_runs():

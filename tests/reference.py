@@ -1,7 +1,8 @@
 """Slow, obviously correct reference implementations of the soup, written from the spec.
 
 Nothing here imports alife: these are independent transliterations of the rules in the
-foundation issue (and cubff's documented protocol), in plain Python integers and lists.
+issues and of cubff's protocol (its interpreters, pairing and 2-D pattern script), in
+plain Python integers and lists.
 """
 
 from __future__ import annotations
@@ -291,6 +292,43 @@ def permutation(seed: int, epoch: int, n: int) -> list[int]:
     return perm
 
 
+def grid_neighbours(width: int, height: int) -> list[list[int]]:
+    """cubff's make_2d_pattern.py: for the program at row i, column j (index i*width+j),
+    every other cell within 2 rows and 2 columns, scanned row by row."""
+    out = []
+    for i in range(height):
+        for j in range(width):
+            out.append(
+                [
+                    y * width + x
+                    for y in range(i - 2, i + 3)
+                    for x in range(j - 2, j + 3)
+                    if 0 <= y < height and 0 <= x < width and (y, x) != (i, j)
+                ]
+            )
+    return out
+
+
+def greedy_pairs(seed: int, epoch: int, neighbours: list[list[int]]) -> tuple[list[int], int]:
+    """cubff's pairing over allowed interactions: visit programs in the epoch's shuffled
+    order; program i (with partners) proposes partner number
+    cubff_seed(seed, cubff_seed(seed, epoch) ^ cubff_seed(seed, i)) % len(partners); the
+    pair forms when neither is taken. Returns (pairs flattened + the untaken programs in
+    index order, number of pairs)."""
+    n = len(neighbours)
+    taken = [False] * n
+    pairs: list[int] = []
+    for i in permutation(seed, epoch, n):
+        if not neighbours[i]:
+            continue
+        pick = cubff_seed(seed, cubff_seed(seed, epoch) ^ cubff_seed(seed, i))
+        j = neighbours[i][pick % len(neighbours[i])]
+        if not (taken[i] or taken[j]):
+            taken[i] = taken[j] = True
+            pairs += [i, j]
+    return pairs + [i for i in range(n) if not taken[i]], len(pairs) // 2
+
+
 def soup_epoch(
     soup: list[list[int]],
     seed: int,
@@ -298,25 +336,31 @@ def soup_epoch(
     mutation: float,
     language: str,
     max_steps: int = 8192,
+    neighbours: list[list[int]] | None = None,
 ) -> int:
     """One cubff epoch on ``soup`` (modified in place); returns the epoch's total ops.
 
-    Pair k = (perm[2k], perm[2k+1]); its 128-byte tape byte i gets the random byte
-    r & 255 when (r >> 8) mod 2**30 < round(mutation * 2**30), with
+    Pair k = (order[2k], order[2k+1]) of the shuffled order, or of :func:`greedy_pairs`
+    with ``neighbours`` (then only the matched pairs run). Its 128-byte tape byte i gets
+    the random byte r & 255 when (r >> 8) mod 2**30 < round(mutation * 2**30), with
     r = SplitMix64(((n * cubff_seed(seed, epoch) + k) * 128 + i) mod 2**64).
     """
     n = len(soup)
-    perm = permutation(seed, epoch, n)
+    if neighbours is None:
+        order, running = permutation(seed, epoch, n), n // 2
+    else:
+        order, running = greedy_pairs(seed, epoch, neighbours)
     threshold = round(mutation * 2**30)
     epoch_seed = cubff_seed(seed, epoch)
     total = 0
     for k in range(n // 2):
-        a, b = perm[2 * k], perm[2 * k + 1]
+        a, b = order[2 * k], order[2 * k + 1]
         tape = soup[a] + soup[b]
         for i in range(128):
             r = splitmix64(((n * epoch_seed + k) * 128 + i) & MASK64)
             if (r >> 8) % 2**30 < threshold:
                 tape[i] = r & 255
-        total += run_program(tape, language, max_steps)
+        if k < running:
+            total += run_program(tape, language, max_steps)
         soup[a], soup[b] = tape[:64], tape[64:]
     return total

@@ -22,6 +22,12 @@ import numpy as np
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.errors import AlifeInputError
+from alife.substrates.programs.interactions import (
+    InteractionGraph,
+    greedy_matching,
+    grid_graph,
+    read_interactions,
+)
 from alife.substrates.programs.kernels import kernels_for
 from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
 from alife.substrates.programs.pairing import pairing
@@ -55,6 +61,12 @@ class SoupConfig:
         cubff's fixed alternating pattern (``--nopermute_programs``).
     fixed_shuffle: pair by cubff's deterministic multiplicative pattern instead
         (``--fixed_shuffle``; programs must be a power of two).
+    grid: (width, height) of a 2-D spatial soup of width * height programs, program
+        ``r * width + c`` at row r, column c, meeting only neighbours within Chebyshev
+        distance 2 (cubff's ``--interaction_pattern`` of ``make_2d_pattern.py``).
+    interactions: path of a text file of allowed interactions, ``a b`` per line
+        (cubff's ``--interaction_pattern``). With a grid or interactions, programs are
+        paired by cubff's greedy matching and unmatched ones do not run.
     """
 
     language: str = "bff_noheads"
@@ -67,9 +79,13 @@ class SoupConfig:
     reset_interval: int | None = None
     permute: bool = True
     fixed_shuffle: bool = False
+    grid: tuple[int, int] | None = None
+    interactions: str | None = None
 
     def __post_init__(self) -> None:
         get_language(self.language)  # raises for unknown names, listing valid ones
+        if self.grid is not None:  # run files give the grid back as a list
+            object.__setattr__(self, "grid", tuple(int(x) for x in self.grid))
         if isinstance(self.programs, bool) or not isinstance(self.programs, int):
             raise AlifeInputError(f"programs must be an integer, got {self.programs!r}")
         if self.programs <= 0 or self.programs % 2:
@@ -96,6 +112,7 @@ class SoupConfig:
                 raise AlifeInputError(
                     f"fixed shuffle needs a power-of-two number of programs, got {self.programs}"
                 )
+        self._check_spatial()
         if self.initial_program is not None:
             size = len(self.initial_program_bytes)
             if size > self.programs * PROGRAM_SIZE:
@@ -103,6 +120,26 @@ class SoupConfig:
                     f"the initial program has {size} bytes but the soup only "
                     f"{self.programs * PROGRAM_SIZE}"
                 )
+
+    def _check_spatial(self) -> None:
+        if self.grid is not None:
+            width, height = self.grid
+            if len(self.grid) != 2 or width <= 0 or height <= 0:
+                raise AlifeInputError(f"grid must be two positive sizes, got {self.grid}")
+            if width * height != self.programs:
+                raise AlifeInputError(
+                    f"grid {width}x{height} has {width * height} cells but the soup has "
+                    f"{self.programs} programs; the program count must be width * height"
+                )
+        if self.grid is not None and self.interactions is not None:
+            raise AlifeInputError("a grid and an interactions file exclude each other")
+        if (self.grid is not None or self.interactions is not None) and (
+            self.fixed_shuffle or not self.permute
+        ):
+            raise AlifeInputError(
+                "a grid or an interactions file decides the pairing itself; it cannot be "
+                "combined with no-permute or fixed shuffle"
+            )
 
     @property
     def initial_program_bytes(self) -> np.ndarray:
@@ -138,6 +175,18 @@ def drawn_soup(config: SoupConfig, index: int) -> np.ndarray:
     if not config.zero_init:
         _init_programs(np.uint64(derive_host(config.seed, index)), out)
     return out
+
+
+def interaction_graph(config: SoupConfig, state: dict | None = None):
+    """The :class:`InteractionGraph` of a spatial soup (None for a well-mixed one): the
+    one saved in ``state`` if any, else the config's grid or interactions file."""
+    if state is not None and "interaction_offsets" in state:
+        return InteractionGraph.from_state(state)
+    if config.grid is not None:
+        return grid_graph(*config.grid)
+    if config.interactions is not None:
+        return read_interactions(config.interactions, config.programs)
+    return None
 
 
 def initial_soup(config: SoupConfig) -> np.ndarray:
@@ -197,6 +246,7 @@ class Soup:
                 )
         self.soup = to_backend(np.ascontiguousarray(soup), self.backend)
         self._counters = dict(zip(self.COUNTERS, (int(c) for c in counters), strict=True))
+        self.graph = interaction_graph(config, state)
 
     @property
     def epoch(self) -> int:
@@ -220,9 +270,11 @@ class Soup:
         if cfg.reset_interval and epoch > 0 and (epoch - 1) % cfg.reset_interval == 0:
             self.soup = to_backend(drawn_soup(cfg, c["reset_index"]), self.backend)
             c["reset_index"] += 1
-        pairs = pairing(cfg, self._seed_hash, epoch)
+        if self.graph is None:
+            pairs, n_run = pairing(cfg, self._seed_hash, epoch), cfg.programs // 2
+        else:
+            pairs, n_run = greedy_matching(self.graph, self._seed_hash, epoch)
         epoch_seed = derive_host(cfg.seed, epoch)
-        n_run = cfg.programs // 2
         ops = kernels_for(self.language, self.backend).soup_epoch(  # compiled on first use
             self.soup,
             to_backend(pairs, self.backend),
@@ -313,6 +365,10 @@ class Soup:
         return {"soup": to_host(self.soup).copy()}
 
     def checkpoint_state(self) -> dict[str, np.ndarray]:
-        """Everything needed to continue bit-identically: soup and counters, on the host."""
+        """Everything needed to continue bit-identically, on the host: soup, counters, and
+        the interaction graph when it came from a file (a grid is rebuilt from its size)."""
         counters = np.array([self._counters[k] for k in self.COUNTERS], dtype=np.int64)
-        return {"soup": to_host(self.soup).copy(), "counters": counters}
+        state = {"soup": to_host(self.soup).copy(), "counters": counters}
+        if self.config.interactions is not None:
+            state.update(self.graph.state())
+        return state

@@ -1,0 +1,80 @@
+"""Pictures of soups: a 2-D soup as an RGB image, as in the paper's videos.
+
+Each program is an 8x8 tile of its 64 bytes (byte ``j`` at tile row ``j // 8``, column
+``j % 8``) in its language's byte colours, tiles laid out as the grid; the first row and
+column of every tile are darkened by 32 to outline it. These are the pixels of cubff's
+``--draw_to_2d`` frames: a 240x135 grid gives a 1920x1080 frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alife.errors import AlifeInputError
+from alife.substrates.programs.language import PROGRAM_SIZE
+
+TILE = 8
+"""Pixels per side of one program's tile (8 * 8 = 64 bytes)."""
+
+_OUTLINE = 32
+
+
+def soup_frame(soup: np.ndarray, grid: tuple[int, int], byte_colors: np.ndarray) -> np.ndarray:
+    """(8 * height, 8 * width, 3) uint8 image of ``soup``, (width * height, 64) uint8
+    programs in row-major grid order, coloured by ``byte_colors`` ((256, 3) uint8)."""
+    width, height = grid
+    soup = np.asarray(soup)
+    if soup.shape != (width * height, PROGRAM_SIZE):
+        raise AlifeInputError(
+            f"a {width}x{height} grid needs a ({width * height}, {PROGRAM_SIZE}) soup, "
+            f"got shape {soup.shape}"
+        )
+    tiles = byte_colors[soup].reshape(height, width, TILE, TILE, 3).astype(np.int16)
+    tiles[:, :, 0, :, :] -= _OUTLINE
+    tiles[:, :, 1:, 0, :] -= _OUTLINE
+    frame = np.clip(tiles, 0, 255).astype(np.uint8)
+    return frame.transpose(0, 2, 1, 3, 4).reshape(height * TILE, width * TILE, 3)
+
+
+def write_run_frame(
+    path: str,
+    out: str,
+    *,
+    epoch: int | None = None,
+    grid: str | None = None,
+    overwrite: bool = False,
+) -> tuple[int, int, int]:
+    """Draw the snapshot of run file ``path`` at ``epoch`` (default: the last) into the
+    PPM file ``out``; ``grid`` ("WxH") lays out a run without a grid of its own. Returns
+    the image's shape."""
+    from alife.engine.store import check_output_path, open_run
+    from alife.substrates.programs.interactions import parse_grid
+    from alife.substrates.programs.registry import get_language
+
+    check_output_path(out, overwrite)
+    with open_run(path) as run:
+        config = run.config
+        if epoch is None:
+            if not len(run.snapshot_epochs):
+                raise AlifeInputError(f"{path!r} holds no snapshots yet")
+            epoch = int(run.snapshot_epochs[-1])
+        soup = run.snapshot(epoch)
+    if grid is not None:
+        shape = parse_grid(grid)
+    elif config.get("grid"):
+        shape = tuple(config["grid"])
+    else:
+        raise AlifeInputError(
+            f"{path!r} is not a grid soup; give --grid WxH with W*H = {len(soup)} programs"
+        )
+    image = soup_frame(soup, shape, get_language(config["language"]).byte_colors)
+    write_ppm(out, image)
+    return image.shape
+
+
+def write_ppm(path: str, image: np.ndarray) -> None:
+    """Write an (h, w, 3) uint8 image as binary PPM (P6), the format cubff writes."""
+    height, width, _ = image.shape
+    with open(path, "wb") as f:
+        f.write(f"P6\n{width} {height}\n255\n".encode())
+        f.write(np.ascontiguousarray(image, dtype=np.uint8).tobytes())
