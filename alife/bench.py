@@ -1,10 +1,12 @@
 """Throughput benchmarks (``alife bench ...``, ``scripts/bench_*.py``): measured, printed.
 
-Soup benchmark regimes, both at the run's mutation rate (1/4096):
+Soup benchmark regimes, both at the run's mutation rate (1/4096), for any language:
 
 * ``random``: cubff's random initial soup (seed 0): most tapes halt within a few steps;
-* ``replicator``: every program is the paper's palindrome replicator
-  ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[``: nearly every tape runs its 8192 steps.
+* ``replicator`` (languages in :data:`REPLICATORS`): every program a known replicator,
+  so nearly every tape runs thousands of steps: for ``bff_noheads`` the paper's
+  palindrome ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[``, for ``forthtrivial`` the replicator
+  that took over cubff's golden-log run (seed 10248) by epoch 257.
 
 Only the epoch step is timed (pairing, mutation, execution); a metrics record (brotli of
 the whole soup and the byte histogram) is a per-record cost, reported separately. With
@@ -24,10 +26,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from alife.engine.backend import cuda_available, to_host
+from alife.errors import AlifeInputError
 from alife.substrates.programs.soup import Soup, SoupConfig
 
 PALINDROME = "[[{.>]-]" + "0" * 48 + "]-]>.{[["
 """The self-replicator of "Computational Life" (its Fig. 1), as cubff prints it."""
+
+REPLICATORS = {
+    "bff_noheads": PALINDROME,
+    "forthtrivial": "0C089C8E96B803CF8A727592EDAEE2F9B808315DF450136FCC2F308C4E59E704"
+    "2FC5850549A5A1E7E7617A410C13140289A7B9128E065DBB2462DBC09226B67E",
+}
+"""Per language, a program that copies itself into its partner (printable form)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class BenchRow:
 
     tool: str
     backend: str
+    language: str
     regime: str
     programs: int
     epochs: int
@@ -75,7 +86,7 @@ def machine_description() -> str:
 def _soup(regime: str, config: SoupConfig, backend: str) -> Soup:
     sim = Soup(config, backend)
     if regime == "replicator":
-        program = sim.language.parse(PALINDROME)
+        program = sim.language.parse(REPLICATORS[config.language])
         state = sim.checkpoint_state()
         state["soup"][:] = program
         sim = Soup(config, backend, state=state)
@@ -98,6 +109,7 @@ def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> B
     return BenchRow(
         "alife",
         backend,
+        config.language,
         regime,
         config.programs,
         epochs,
@@ -154,20 +166,21 @@ def _time_cubff(binary: str, regime: str, config: SoupConfig, epochs: int) -> Be
             return time.perf_counter() - start
 
         seconds = wall(epochs + 1) - wall(1)
-    return BenchRow("cubff", "cpu", regime, config.programs, epochs, seconds, -1)
+    return BenchRow("cubff", "cpu", config.language, regime, config.programs, epochs, seconds, -1)
 
 
 def bench_soup(
     *,
     programs: int = 131072,
     epochs: int = 20,
-    language: str = "bff_noheads",
+    languages: tuple[str, ...] = ("bff_noheads",),
     backends: tuple[str, ...] | None = None,
     cubff: str | None = None,
-    regimes: tuple[str, ...] = ("random", "replicator"),
+    regimes: tuple[str, ...] | None = None,
     repeats: int = 1,
 ) -> list[BenchRow]:
-    """Measure soup throughput per backend and regime (and cubff's, given its binary).
+    """Measure soup throughput per language, regime and backend (and cubff's, given its
+    binary). ``regimes`` defaults to random, plus replicator where the language has one.
 
     With ``repeats > 1`` every measurement is repeated, alife and cubff alternating, so
     that drifts in the machine's speed hit both alike; rows carry their trial number.
@@ -175,18 +188,28 @@ def bench_soup(
     if backends is None:
         backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
     rows = []
-    for regime in regimes:
+    for language in languages:
         config = SoupConfig(language=language, programs=programs, seed=0)
-        for trial in range(repeats):
-            for backend in backends:
-                rows.append(replace(_time_alife(regime, config, backend, epochs), trial=trial))
-            if cubff:
-                rows.append(replace(_time_cubff(cubff, regime, config, epochs), trial=trial))
+        wanted = regimes or ("random", "replicator")
+        for regime in wanted:
+            if regime == "replicator" and language not in REPLICATORS:
+                if regimes:
+                    raise AlifeInputError(
+                        f"no known replicator for {language!r}; the replicator regime "
+                        f"exists for {', '.join(sorted(REPLICATORS))}"
+                    )
+                continue
+            for trial in range(repeats):
+                for backend in backends:
+                    row = _time_alife(regime, config, backend, epochs)
+                    rows.append(replace(row, trial=trial))
+                if cubff:
+                    rows.append(replace(_time_cubff(cubff, regime, config, epochs), trial=trial))
     return rows
 
 
 def speedups(rows: list[BenchRow]) -> dict[str, list[float]]:
-    """Per regime, alife-cpu epochs/s over cubff epochs/s, one ratio per trial."""
+    """Per "language regime", alife-cpu epochs/s over cubff epochs/s, one ratio per trial."""
     out: dict[str, list[float]] = {}
     for r in rows:
         if r.tool == "cubff":
@@ -195,10 +218,10 @@ def speedups(rows: list[BenchRow]) -> dict[str, list[float]]:
                 for a in rows
                 if a.tool == "alife"
                 and a.backend == "cpu"
-                and a.regime == r.regime
-                and a.trial == r.trial
+                and (a.language, a.regime, a.trial) == (r.language, r.regime, r.trial)
             ]
-            out.setdefault(r.regime, []).extend(a.epochs_per_s / r.epochs_per_s for a in ours)
+            key = f"{r.language} {r.regime}"
+            out.setdefault(key, []).extend(a.epochs_per_s / r.epochs_per_s for a in ours)
     return out
 
 
@@ -212,6 +235,7 @@ def print_table(rows: list[BenchRow]) -> None:
         "trial",
         "tool",
         "backend",
+        "language",
         "regime",
         "programs",
         "epochs",
@@ -227,6 +251,7 @@ def print_table(rows: list[BenchRow]) -> None:
             str(r.trial),
             r.tool,
             r.backend,
+            r.language,
             r.regime,
             str(r.programs),
             str(r.epochs),
@@ -238,8 +263,8 @@ def print_table(rows: list[BenchRow]) -> None:
         )
     console = Console(width=max(160, Console().width))
     console.print(table)
-    for regime, ratios in speedups(rows).items():
+    for case, ratios in speedups(rows).items():
         listed = ", ".join(f"{x:.2f}" for x in ratios)
         console.print(
-            f"alife/cubff epochs/s, {regime}: median {np.median(ratios):.2f}x (trials: {listed})"
+            f"alife/cubff epochs/s, {case}: median {np.median(ratios):.2f}x (trials: {listed})"
         )

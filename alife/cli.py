@@ -412,7 +412,21 @@ def bench() -> None:
     show_default=True,
     help="Timed epochs per regime (after one untimed warm-up epoch).",
 )
-@_language_option()
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    default=("bff_noheads",),
+    show_default=True,
+    help="Language to time (repeatable), or 'all'.",
+)
+@click.option(
+    "--regime",
+    "regimes",
+    multiple=True,
+    type=click.Choice(["random", "replicator"]),
+    help="Soups to time (default: random, and replicator where the language has one).",
+)
 @click.option(
     "--backend",
     "backends",
@@ -433,15 +447,21 @@ def bench() -> None:
     default=None,
     help="Path to a cubff 'main' binary to time side by side.",
 )
-def bench_soup_command(programs, epochs, language, backends, repeats, cubff) -> None:
+def bench_soup_command(programs, epochs, languages, regimes, backends, repeats, cubff) -> None:
     """Epochs/s, interactions/s and ops/s on a random and a replicator-saturated soup."""
     from alife.bench import bench_soup, print_table
+    from alife.substrates.programs import get_language, language_names
 
+    if "all" in languages:
+        languages = language_names()
+    for name in languages:
+        get_language(name)  # an unknown name ends here, before anything is timed
     print_table(
         bench_soup(
             programs=programs,
             epochs=epochs,
-            language=language,
+            languages=tuple(languages),
+            regimes=tuple(regimes) or None,
             backends=backends or None,
             cubff=cubff,
             repeats=repeats,

@@ -128,13 +128,13 @@ def test_bench_soup_prints_a_table_of_both_regimes():
     assert "random" in result.stdout and "replicator" in result.stdout
 
 
-def test_speedups_pair_trials():
-    from alife.bench import BenchRow, speedups
-
-    rows = [
-        BenchRow("alife", "cpu", "random", 64, 10, 1.0, 5, trial=0),
-        BenchRow("cubff", "cpu", "random", 64, 10, 2.0, -1, trial=0),
-        BenchRow("alife", "cpu", "random", 64, 10, 1.0, 5, trial=1),
-        BenchRow("cubff", "cpu", "random", 64, 10, 4.0, -1, trial=1),
-    ]
-    assert speedups(rows) == {"random": [2.0, 4.0]}
+def test_bench_soup_times_several_languages():
+    args = ("bench", "soup", "--programs", "64", "--epochs", "1")
+    result = invoke(*args, "--language", "subleq", "--language", "forthtrivial")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if " alife " in line]
+    assert len(rows) == 3  # subleq random; forthtrivial random and replicator
+    result = invoke(*args, "--language", "forth", "--regime", "replicator")
+    assert result.exit_code == 2 and "no known replicator for 'forth'" in result.output
+    result = invoke(*args, "--language", "fourth")
+    assert result.exit_code == 2 and "unknown language 'fourth'" in result.output
