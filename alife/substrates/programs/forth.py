@@ -43,8 +43,9 @@ from alife.substrates.programs.language import (
     hex_printable,
 )
 
-(NOOP, READ0, READ1, READ, WRITE0, WRITE1, WRITE, COPY0, COPY1, COPY) = range(10)
-(DUP, DROP, SWAP, IF0, INC, DEC, ADD, SUB, XOR, CONST, JMP) = range(10, 21)
+# Kinds 1-9 pop an address from the stack and touch the tape; 10-18 work on the stack.
+(NOOP, READ0, READ1, READ, COPY0, COPY1, WRITE0, WRITE1, WRITE, COPY) = range(10)
+(DUP, DROP, IF0, INC, DEC, XOR, SWAP, ADD, SUB, CONST, JMP) = range(10, 21)
 
 STACK_SIZE = 128
 """Entries of cubff's Forth stack."""
@@ -72,32 +73,16 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
     """Return ``build_evaluate(target)`` for one Forth variant.
 
     ``kinds``: (256,) int64 op kind per byte; ``reset_trap``: forthtrivial_reset's 0x13
-    trap on write1 and copy0. The interpreter keeps its stack in the (128,) int32
-    ``scratch`` array.
+    trap on write1 and copy0. The stack lives in the int32 ``scratch`` array: entries at
+    ``scratch[1..depth]``, top at ``scratch[depth]``, and ``scratch[0]`` a constant 0, so
+    that popping an empty stack reads 0 with no test. A push onto a full stack writes
+    ``scratch[129]`` and leaves depth 129, which ends the run after that step.
     """
     half = PROGRAM_SIZE
 
     def build_evaluate(target):
         jit = device_jit(target)
         mix = rng_functions(target).splitmix64
-
-        @jit
-        def top(stack, depth):
-            """The value a pop returns: the top entry, or 0 on an empty stack."""
-            return stack[depth - 1] if depth > 0 else 0
-
-        @jit
-        def below(depth):
-            """Stack depth after a pop."""
-            return depth - 1 if depth > 0 else 0
-
-        @jit
-        def push(stack, depth, value):
-            """Depth after pushing ``value & 255``; STACK_SIZE + 1 marks an overflow."""
-            if depth < STACK_SIZE:
-                stack[depth] = value & 255
-                return depth + 1
-            return STACK_SIZE + 1
 
         @jit
         def reset(tape, pos):
@@ -110,11 +95,8 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
                 tape[j] = mix(base + np.uint64(j)) & np.uint64(255)
 
         @jit
-        def trapped(tape, addr):
-            return reset_trap and tape[half + addr] == RESET_MARKER
-
-        @jit
         def evaluate(tape, max_steps, stack):
+            stack[0] = 0
             depth = 0
             pos = 0
             steps = 0
@@ -126,66 +108,80 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
                 if kind == NOOP:
                     nops += 1
                 elif kind == CONST:
-                    depth = push(stack, depth, command & 63)
+                    depth += 1
+                    stack[depth] = command & 63
                 elif kind == JMP:
                     distance = np.int64(command & 63) + 1
                     pos += -distance - 1 if command & 64 else distance - 1
-                elif kind == DUP:
-                    a = top(stack, depth)
-                    depth = push(stack, below(depth), a)
-                    depth = push(stack, depth, a)
-                elif kind == DROP:
-                    depth = below(depth)
-                elif kind == IF0:
-                    if top(stack, depth) != 0:
-                        pos += 1
-                    depth = push(stack, below(depth), top(stack, depth))
-                elif kind == XOR:
-                    depth = push(stack, below(depth), top(stack, depth) ^ 64)
-                elif kind == INC:
-                    depth = push(stack, below(depth), top(stack, depth) + 1)
-                elif kind == DEC:
-                    depth = push(stack, below(depth), top(stack, depth) - 1)
-                elif kind == READ0:
-                    depth = push(stack, below(depth), tape[top(stack, depth) & 63])
-                elif kind == READ1:
-                    depth = push(stack, below(depth), tape[half + (top(stack, depth) & 63)])
-                elif kind == READ:
-                    depth = push(stack, below(depth), tape[top(stack, depth) & 127])
-                elif kind == COPY0:
-                    addr = top(stack, depth) & 63
-                    depth = below(depth)
-                    if trapped(tape, addr):
-                        reset(tape, pos)
-                    else:
-                        tape[half + addr] = tape[addr]
-                elif kind == COPY1:
-                    addr = top(stack, depth) & 63
-                    depth = below(depth)
-                    tape[addr] = tape[half + addr]
-                else:  # the two-operand ops
-                    a = top(stack, depth)
-                    depth = below(depth)
-                    b = top(stack, depth)
-                    depth = below(depth)
-                    if kind == SWAP:
-                        depth = push(stack, depth, a)
-                        depth = push(stack, depth, b)
-                    elif kind == ADD:
-                        depth = push(stack, depth, a + b)
-                    elif kind == SUB:
-                        depth = push(stack, depth, a - b)
-                    elif kind == WRITE0:
-                        tape[b & 63] = a
-                    elif kind == WRITE1:
-                        if trapped(tape, b & 63):
+                elif kind <= COPY:  # tape access: pop an address
+                    a = stack[depth]
+                    depth = max(depth - 1, 0)
+                    if kind == READ0:
+                        depth += 1
+                        stack[depth] = tape[a & 63]
+                    elif kind == READ1:
+                        depth += 1
+                        stack[depth] = tape[half + (a & 63)]
+                    elif kind == READ:
+                        depth += 1
+                        stack[depth] = tape[a & 127]
+                    elif kind == COPY0:
+                        if reset_trap and tape[half + (a & 63)] == RESET_MARKER:
                             reset(tape, pos)
                         else:
-                            tape[half + (b & 63)] = a
-                    elif kind == WRITE:
-                        tape[b & 127] = a
-                    else:  # COPY: a is the destination, b the source
-                        tape[a & 127] = tape[b & 127]
+                            tape[half + (a & 63)] = tape[a & 63]
+                    elif kind == COPY1:
+                        tape[a & 63] = tape[half + (a & 63)]
+                    else:  # the writes and copy pop a second value: b
+                        b = stack[depth]
+                        depth = max(depth - 1, 0)
+                        if kind == WRITE0:
+                            tape[b & 63] = a
+                        elif kind == WRITE1:
+                            if reset_trap and tape[half + (b & 63)] == RESET_MARKER:
+                                reset(tape, pos)
+                            else:
+                                tape[half + (b & 63)] = a
+                        elif kind == WRITE:
+                            tape[b & 127] = a
+                        else:  # COPY: a is the destination, b the source
+                            tape[a & 127] = tape[b & 127]
+                else:  # stack ops: pop a
+                    a = stack[depth]
+                    depth = max(depth - 1, 0)
+                    if kind == DROP:
+                        pass
+                    elif kind == DUP:
+                        stack[depth + 1] = a
+                        stack[depth + 2] = a
+                        depth += 2
+                    elif kind == IF0:
+                        if a != 0:
+                            pos += 1
+                        depth += 1
+                        stack[depth] = a
+                    elif kind == INC:
+                        depth += 1
+                        stack[depth] = (a + 1) & 255
+                    elif kind == DEC:
+                        depth += 1
+                        stack[depth] = (a - 1) & 255
+                    elif kind == XOR:
+                        depth += 1
+                        stack[depth] = a ^ 64
+                    else:  # SWAP, ADD, SUB pop b too
+                        b = stack[depth]
+                        depth = max(depth - 1, 0)
+                        if kind == SWAP:
+                            stack[depth + 1] = a
+                            stack[depth + 2] = b
+                            depth += 2
+                        elif kind == ADD:
+                            depth += 1
+                            stack[depth] = (a + b) & 255
+                        else:
+                            depth += 1
+                            stack[depth] = (a - b) & 255
                 pos += 1
                 if pos >= 2 * half or pos < 0 or depth > STACK_SIZE:
                     break

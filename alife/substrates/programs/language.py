@@ -6,7 +6,7 @@ A :class:`Language` bundles
   ``"cuda"``, see :mod:`alife.engine.targets`), returns
   ``evaluate(tape, max_steps, scratch) -> ops``, a device function that runs one (128,)
   uint8 tape in place and returns the number of executed non-no-op instructions (int);
-  ``scratch`` is a (128,) int32 work array the interpreter may use freely;
+  ``scratch`` is a (SCRATCH_SIZE,) int32 work array the interpreter may use freely;
 * a :class:`Printable` form: cubff's one-character-per-byte text for programs;
 * byte colours (cubff's palette) for images of soups.
 
@@ -26,8 +26,9 @@ from alife.errors import AlifeInputError
 TAPE_SIZE = 128
 """Bytes in one interaction tape: two 64-byte programs side by side."""
 
-SCRATCH_SIZE = 128
-"""int32 entries of the per-thread work array an interpreter gets beside its tape."""
+SCRATCH_SIZE = 130
+"""int32 entries of the per-thread work array an interpreter gets beside its tape (BFF's
+bracket memo uses 128; Forth's stack 130: a zero below the 128 entries, one above)."""
 
 PROGRAM_SIZE = 64
 """Bytes in one program of a soup."""
@@ -108,8 +109,8 @@ class Language:
         Registry name (as cubff's ``--lang``) and a one-line description.
     build_evaluate:
         ``build_evaluate(target) -> evaluate`` where ``evaluate(tape, max_steps, scratch)``
-        runs a (128,) uint8 tape in place, using the (128,) int32 ``scratch`` as work
-        space, and returns the op count (int).
+        runs a (128,) uint8 tape in place, using the (SCRATCH_SIZE,) int32 ``scratch``
+        as work space, and returns the op count (int).
     printable:
         cubff's printable form of bytes.
     byte_colors:
