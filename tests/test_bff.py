@@ -192,3 +192,19 @@ def test_selfmove_copy_advances_head1():
     tapes = tapes_of(tape)
     get_language("bff_selfmove").run(tapes, max_steps=3)
     assert tapes[0, 10] == 77 and tapes[0, 11] == 88
+
+
+@pytest.mark.parametrize("name", ["bff_noheads", "bff8_noheads"])
+@pytest.mark.parametrize("max_steps", [1000, 1001, 8192])
+def test_loops_that_change_nothing_run_to_the_step_limit(name, max_steps):
+    # '[' passes on the non-zero '[', then '<' '>' and ']' (jumping back: by 8 bytes, or
+    # to its match) forever; a no-op inside the loop of bff8 is not counted.
+    text = b"[<>]" if name == "bff_noheads" else b"[<>" + b"\x01" * 4 + b"]"
+    tapes = tapes_of(text)
+    expected = tapes[0].tolist()
+    expected_ops = reference.run_variant(expected, name, max_steps)
+    ops = get_language(name).run(tapes, max_steps=max_steps)
+    assert ops[0] == expected_ops
+    np.testing.assert_array_equal(tapes[0], expected)
+    if name == "bff_noheads":
+        assert ops[0] == max_steps

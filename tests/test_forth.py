@@ -38,7 +38,9 @@ def test_kernel_matches_reference(name, share, count, max_steps):
     np.testing.assert_array_equal(got, expected)
 
 
-def run_hex(name: str, program: str, at_end=False, **presets) -> tuple[np.ndarray, int]:
+def run_hex(
+    name: str, program: str, at_end=False, max_steps=8192, **presets
+) -> tuple[np.ndarray, int]:
     """Run ``program`` (hex) in a tape of no-ops, at its start (or its end); ``presets``
     maps "at<i>" to a byte placed at position i. Returns the tape after the run and the
     op count."""
@@ -48,7 +50,7 @@ def run_hex(name: str, program: str, at_end=False, **presets) -> tuple[np.ndarra
     tapes[0, start : start + len(code)] = code
     for key, value in presets.items():
         tapes[0, int(key[2:])] = value
-    ops = get_language(name).run(tapes)
+    ops = get_language(name).run(tapes, max_steps=max_steps)
     return tapes[0], int(ops[0])
 
 
@@ -136,3 +138,17 @@ def test_hex_printable_form_round_trips(name):
     assert text[:6] == "000102" and text[-2:] == "FF"
     np.testing.assert_array_equal(language.parse(text), every)
     np.testing.assert_array_equal(language.parse("ff0a"), [255, 10])
+
+
+@pytest.mark.parametrize("max_steps", [1000, 1001, 8192])
+def test_loops_that_change_nothing_count_their_no_ops(max_steps):
+    # const 0, a no-op, drop, jump back 3: a period-4 loop with one no-op per period,
+    # at steps 2, 6, 10, ...
+    tape, ops = run_hex("forth", "402005C2", max_steps=max_steps)
+    no_ops = (max_steps + 2) // 4
+    assert ops == max_steps - no_ops
+    expected = np.full(128, FILLER, dtype=np.uint8)
+    expected[:4] = [0x40, 0x20, 0x05, 0xC2]
+    reference_tape = expected.tolist()
+    assert reference.run_program(reference_tape, "forth", max_steps) == ops
+    np.testing.assert_array_equal(tape, reference_tape)

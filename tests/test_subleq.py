@@ -69,3 +69,17 @@ def test_hex_parse_rejects_odd_length_and_non_hex():
         get_language("subleq").parse("ABC")
     with pytest.raises(AlifeInputError, match=r"'G0' at position 2 .* two hex digits"):
         get_language("forth").parse("00G0")
+
+
+@pytest.mark.parametrize("max_steps", [1000, 1001, 8192])
+def test_loops_that_change_nothing_run_to_the_step_limit(max_steps):
+    # at 0: tape[20] -= tape[21] = 0 leaves 5 (> 0), on to 3; at 3: tape[22] -= itself
+    # is 0, jump to 0. After the first pass nothing changes: a period-2 loop.
+    tapes = np.zeros((1, 128), dtype=np.uint8)
+    for pos, value in {0: 20, 1: 21, 2: 3, 3: 22, 4: 22, 5: 0, 20: 5, 22: 7}.items():
+        tapes[0, pos] = value
+    expected = tapes[0].tolist()
+    assert reference.run_program(expected, "subleq", max_steps) == max_steps
+    ops = get_language("subleq").run(tapes, max_steps=max_steps)
+    assert ops[0] == max_steps
+    np.testing.assert_array_equal(tapes[0], expected)

@@ -82,6 +82,12 @@ def make_builder(
     ``scratch``; later jumps reuse it. Any write that puts or removes a bracket byte
     starts a new generation, invalidating every stored match at once, so results are
     exactly those of scanning each time.
+
+    Loops that no longer change anything are jumped over: at the 1st, 2nd, 4th, 8th, ...
+    backward jump the interpreter marks PC and heads; at a later backward jump to the
+    same place with the same heads and no byte changed since, the state repeats exactly,
+    so it skips as many whole periods as the step limit allows (counting their ops) and
+    runs the rest. Results are those of running every step.
     """
     is_bracket = (kinds == K_LOOP_START) | (kinds == K_LOOP_END)
 
@@ -131,6 +137,11 @@ def make_builder(
             generation = 1
             ops = 0
             i = 0
+            jumps = 0  # backward jumps taken
+            mark_pc = -1  # state at the last mark (see make_builder)
+            mark_h0 = mark_h1 = mark_i = mark_ops = 0
+            next_mark = 1
+            changed = False  # did a write change a byte since the mark?
             # Heads are kept unwrapped and reduced mod 128 (& 127) where they index, which
             # equals wrapping them before every step and lets the compiler drop checks.
             while i < max_steps:
@@ -164,6 +175,7 @@ def make_builder(
                         old = tape[at]
                         tape[at] = new
                         generation += is_bracket[old] | is_bracket[new]
+                        changed |= old != new
                     elif zero[tape[head0 & 127]] == (kind == K_LOOP_START):
                         # '[' on zero or ']' on non-zero: jump
                         if jump_by_8:
@@ -180,6 +192,17 @@ def make_builder(
                             if target < 0:  # unmatched: halt
                                 break
                             pc = target
+                        if kind == K_LOOP_END:  # a loop closes: is the state a repeat?
+                            h0, h1 = head0 & 127, head1 & 127
+                            if pc == mark_pc and h0 == mark_h0 and h1 == mark_h1 and not changed:
+                                skip = (max_steps - i) // (i - mark_i)
+                                ops += skip * (ops - mark_ops)
+                                i += skip * (i - mark_i)
+                            jumps += 1
+                            if jumps == next_mark:
+                                mark_pc, mark_h0, mark_h1, mark_i, mark_ops = pc, h0, h1, i, ops
+                                changed = False
+                                next_mark *= 2
                 pc += 1
                 if pc >= 128:
                     break

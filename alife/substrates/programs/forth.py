@@ -77,6 +77,11 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
     ``scratch[1..depth]``, top at ``scratch[depth]``, and ``scratch[0]`` a constant 0, so
     that popping an empty stack reads 0 with no test. A push onto a full stack writes
     ``scratch[129]`` and leaves depth 129, which ends the run after that step.
+
+    Much of a random soup's work is tapes looping without changing anything. As for
+    SUBLEQ (:mod:`alife.substrates.programs.subleq`), the interpreter marks PC and depth
+    at steps 1, 2, 4, ...; back at the mark with no tape or stack byte changed, the
+    state repeats exactly, and it jumps over whole periods (counting their no-ops).
     """
     half = PROGRAM_SIZE
 
@@ -101,90 +106,97 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
             pos = 0
             steps = 0
             nops = 0
+            mark_pos = -1  # PC, depth, steps and no-ops at the last mark
+            mark_depth = mark_steps = mark_nops = 0
+            next_mark = 1
+            changed = False  # did a write change the tape or the stack since the mark?
             while steps < max_steps:
                 command = tape[pos]
                 kind = kinds[command]
                 steps += 1
+                push = -1  # a value to push after the op, if >= 0
                 if kind == NOOP:
                     nops += 1
                 elif kind == CONST:
-                    depth += 1
-                    stack[depth] = command & 63
+                    push = command & 63
                 elif kind == JMP:
                     distance = np.int64(command & 63) + 1
                     pos += -distance - 1 if command & 64 else distance - 1
                 elif kind <= COPY:  # tape access: pop an address
                     a = stack[depth]
                     depth = max(depth - 1, 0)
+                    target = -1  # a tape byte to write, if >= 0
                     if kind == READ0:
-                        depth += 1
-                        stack[depth] = tape[a & 63]
+                        push = tape[a & 63]
                     elif kind == READ1:
-                        depth += 1
-                        stack[depth] = tape[half + (a & 63)]
+                        push = tape[half + (a & 63)]
                     elif kind == READ:
-                        depth += 1
-                        stack[depth] = tape[a & 127]
+                        push = tape[a & 127]
                     elif kind == COPY0:
-                        if reset_trap and tape[half + (a & 63)] == RESET_MARKER:
-                            reset(tape, pos)
-                        else:
-                            tape[half + (a & 63)] = tape[a & 63]
+                        target, value = half + (a & 63), tape[a & 63]
                     elif kind == COPY1:
-                        tape[a & 63] = tape[half + (a & 63)]
+                        target, value = a & 63, tape[half + (a & 63)]
                     else:  # the writes and copy pop a second value: b
                         b = stack[depth]
                         depth = max(depth - 1, 0)
                         if kind == WRITE0:
-                            tape[b & 63] = a
+                            target, value = b & 63, a
                         elif kind == WRITE1:
-                            if reset_trap and tape[half + (b & 63)] == RESET_MARKER:
-                                reset(tape, pos)
-                            else:
-                                tape[half + (b & 63)] = a
+                            target, value = half + (b & 63), a
                         elif kind == WRITE:
-                            tape[b & 127] = a
+                            target, value = b & 127, a
                         else:  # COPY: a is the destination, b the source
-                            tape[a & 127] = tape[b & 127]
+                            target, value = a & 127, tape[b & 127]
+                    if target >= 0:
+                        trap = kind in (COPY0, WRITE1)
+                        if reset_trap and trap and tape[target] == RESET_MARKER:
+                            reset(tape, pos)
+                            changed = True
+                        else:
+                            changed |= tape[target] != value
+                            tape[target] = value
                 else:  # stack ops: pop a
                     a = stack[depth]
                     depth = max(depth - 1, 0)
-                    if kind == DROP:
-                        pass
-                    elif kind == DUP:
+                    if kind in (DUP, SWAP):
+                        b = a
+                        if kind == SWAP:
+                            b = stack[depth]
+                            depth = max(depth - 1, 0)
+                        changed |= stack[depth + 1] != a or stack[depth + 2] != b
                         stack[depth + 1] = a
-                        stack[depth + 2] = a
+                        stack[depth + 2] = b
                         depth += 2
                     elif kind == IF0:
                         if a != 0:
                             pos += 1
-                        depth += 1
-                        stack[depth] = a
+                        push = a
                     elif kind == INC:
-                        depth += 1
-                        stack[depth] = (a + 1) & 255
+                        push = (a + 1) & 255
                     elif kind == DEC:
-                        depth += 1
-                        stack[depth] = (a - 1) & 255
+                        push = (a - 1) & 255
                     elif kind == XOR:
-                        depth += 1
-                        stack[depth] = a ^ 64
-                    else:  # SWAP, ADD, SUB pop b too
+                        push = a ^ 64
+                    elif kind != DROP:  # ADD, SUB pop b too
                         b = stack[depth]
                         depth = max(depth - 1, 0)
-                        if kind == SWAP:
-                            stack[depth + 1] = a
-                            stack[depth + 2] = b
-                            depth += 2
-                        elif kind == ADD:
-                            depth += 1
-                            stack[depth] = (a + b) & 255
-                        else:
-                            depth += 1
-                            stack[depth] = (a - b) & 255
+                        push = (a + b) & 255 if kind == ADD else (a - b) & 255
+                if push >= 0:
+                    depth += 1
+                    changed |= stack[depth] != push
+                    stack[depth] = push
                 pos += 1
                 if pos >= 2 * half or pos < 0 or depth > STACK_SIZE:
                     break
+                if pos == mark_pos and depth == mark_depth and not changed:
+                    period = steps - mark_steps
+                    skip = (max_steps - steps) // period
+                    nops += skip * (nops - mark_nops)
+                    steps += skip * period
+                if steps == next_mark:
+                    mark_pos, mark_depth, mark_steps, mark_nops = pos, depth, steps, nops
+                    changed = False
+                    next_mark *= 2
             return steps - nops
 
         return evaluate
