@@ -78,10 +78,11 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
     that popping an empty stack reads 0 with no test. A push onto a full stack writes
     ``scratch[129]`` and leaves depth 129, which ends the run after that step.
 
-    Much of a random soup's work is tapes looping without changing anything. As for
-    SUBLEQ (:mod:`alife.substrates.programs.subleq`), the interpreter marks PC and depth
-    at steps 1, 2, 4, ...; back at the mark with no tape or stack byte changed, the
-    state repeats exactly, and it jumps over whole periods (counting their no-ops).
+    Much of a random soup's work is tapes looping without changing anything. As BFF does
+    (:func:`alife.substrates.programs.bff.make_builder`), the interpreter marks PC and
+    depth at the 1st, 2nd, 4th, ... backward jump; at a backward jump back to the mark
+    with no tape or stack byte changed, the state repeats exactly, and it jumps over
+    whole periods (counting their no-ops).
     """
     half = PROGRAM_SIZE
 
@@ -106,6 +107,7 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
             pos = 0
             steps = 0
             nops = 0
+            jumps = 0  # backward jumps taken
             mark_pos = -1  # PC, depth, steps and no-ops at the last mark
             mark_depth = mark_steps = mark_nops = 0
             next_mark = 1
@@ -121,7 +123,19 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
                     push = command & 63
                 elif kind == JMP:
                     distance = np.int64(command & 63) + 1
-                    pos += -distance - 1 if command & 64 else distance - 1
+                    if command & 64:  # backward: a loop closes; is the state a repeat?
+                        pos -= distance + 1
+                        if pos == mark_pos and depth == mark_depth and not changed:
+                            skip = (max_steps - steps) // (steps - mark_steps)
+                            nops += skip * (nops - mark_nops)
+                            steps += skip * (steps - mark_steps)
+                        jumps += 1
+                        if jumps == next_mark:
+                            mark_pos, mark_depth, mark_steps, mark_nops = pos, depth, steps, nops
+                            changed = False
+                            next_mark *= 2
+                    else:
+                        pos += distance - 1
                 elif kind <= COPY:  # tape access: pop an address
                     a = stack[depth]
                     depth = max(depth - 1, 0)
@@ -188,15 +202,6 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
                 pos += 1
                 if pos >= 2 * half or pos < 0 or depth > STACK_SIZE:
                     break
-                if pos == mark_pos and depth == mark_depth and not changed:
-                    period = steps - mark_steps
-                    skip = (max_steps - steps) // period
-                    nops += skip * (nops - mark_nops)
-                    steps += skip * period
-                if steps == next_mark:
-                    mark_pos, mark_depth, mark_steps, mark_nops = pos, depth, steps, nops
-                    changed = False
-                    next_mark *= 2
             return steps - nops
 
         return evaluate
