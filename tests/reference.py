@@ -7,6 +7,8 @@ plain Python integers and lists.
 
 from __future__ import annotations
 
+import numpy as np
+
 MASK64 = (1 << 64) - 1
 
 
@@ -271,6 +273,18 @@ def run_program(tape: list[int], language: str, max_steps: int = 8192) -> int:
     if language in ("subleq", "rsubleq4"):
         return run_subleq(tape, language, max_steps)
     return run_variant(tape, language, max_steps)
+
+
+def run_tapes(tapes: np.ndarray, language: str, max_steps: int = 8192):
+    """Each (128,) row of ``tapes`` run by :func:`run_program` on a copy: returns (the
+    tapes after the runs, (n,) int64 ops)."""
+    out = tapes.copy()
+    ops = np.zeros(len(tapes), dtype=np.int64)
+    for i in range(len(tapes)):
+        tape = out[i].tolist()
+        ops[i] = run_program(tape, language, max_steps)
+        out[i] = tape
+    return out, ops
 
 
 def initial_soup(seed: int, n: int) -> list[list[int]]:

@@ -29,16 +29,6 @@ def random_tapes(n: int, seed: int, command_share: float) -> np.ndarray:
     return tapes
 
 
-def reference_run(tapes: np.ndarray, name: str, max_steps: int):
-    out = tapes.copy()
-    ops = np.zeros(len(tapes), dtype=np.int64)
-    for i in range(len(tapes)):
-        tape = out[i].tolist()
-        ops[i] = reference.run_variant(tape, name, max_steps)
-        out[i] = tape
-    return out, ops
-
-
 def variant_tapes(name: str, count: int, seed: int, share: float) -> np.ndarray:
     """Random tapes where ``share`` of the bytes are the variant's command or zero bytes."""
     spec = reference.VARIANTS[name]
@@ -57,7 +47,7 @@ def variant_tapes(name: str, count: int, seed: int, share: float) -> np.ndarray:
 )
 def test_kernel_matches_reference(name, share, count, max_steps):
     tapes = variant_tapes(name, count, seed=count + int(share * 10), share=share)
-    expected, expected_ops = reference_run(tapes, name, max_steps)
+    expected, expected_ops = reference.run_tapes(tapes, name, max_steps)
     got = tapes.copy()
     ops = get_language(name).run(got, max_steps=max_steps)
     np.testing.assert_array_equal(ops, expected_ops)

@@ -27,11 +27,7 @@ def forth_tapes(count: int, seed: int, share: float) -> np.ndarray:
 )
 def test_kernel_matches_reference(name, share, count, max_steps):
     tapes = forth_tapes(count, seed=count + int(share * 10), share=share)
-    expected, expected_ops = tapes.copy(), np.zeros(count, dtype=np.int64)
-    for i in range(count):
-        tape = expected[i].tolist()
-        expected_ops[i] = reference.run_program(tape, name, max_steps)
-        expected[i] = tape
+    expected, expected_ops = reference.run_tapes(tapes, name, max_steps)
     got = tapes.copy()
     ops = get_language(name).run(got, max_steps=max_steps)
     np.testing.assert_array_equal(ops, expected_ops)
