@@ -22,10 +22,9 @@ from alife.substrates.programs.soup import Soup, SoupConfig
 
 
 def partners(graph):
-    return [
-        graph.targets[graph.offsets[a] : graph.offsets[a + 1]].tolist()
-        for a in range(len(graph.offsets) - 1)
-    ]
+    """Each program's partner list, as Python lists."""
+    offsets = graph.offsets
+    return [graph.targets[offsets[a] : offsets[a + 1]].tolist() for a in range(graph.programs)]
 
 
 def graph_file(path, n):

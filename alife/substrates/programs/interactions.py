@@ -49,10 +49,13 @@ class InteractionGraph:
 
     @property
     def programs(self) -> int:
+        """Number of programs (nodes)."""
         return len(self.offsets) - 1
 
     @classmethod
-    def from_edges(cls, sources: np.ndarray, targets: np.ndarray, programs: int):
+    def from_edges(
+        cls, sources: np.ndarray, targets: np.ndarray, programs: int
+    ) -> InteractionGraph:
         """Graph of the edges ``sources[k] -> targets[k]``, each program's partners kept in
         the order they appear."""
         order = np.argsort(sources, kind="stable")
@@ -67,6 +70,7 @@ class InteractionGraph:
 
     @classmethod
     def from_state(cls, state: dict[str, np.ndarray]) -> InteractionGraph:
+        """The graph saved by :meth:`state`."""
         return cls(
             np.asarray(state["interaction_offsets"], dtype=np.int64),
             np.asarray(state["interaction_targets"], dtype=np.uint32),

@@ -1,13 +1,15 @@
 """A primordial soup of programs, epoch by epoch, exactly as cubff runs it.
 
-State: ``soup``, an (n, 64) uint8 array of programs (numpy on the CPU, CuPy on CUDA), and
-four counters (completed epochs, total ops, ops and interactions of the last epoch).
+State: ``soup``, an (n, 64) uint8 array of programs (numpy on the CPU, CuPy on CUDA),
+five counters (completed epochs, total ops, ops and interactions of the last epoch, the
+next reset's seed index) and, for spatial soups, the interaction graph.
 
-One epoch (:meth:`Soup.step`): cubff's permutation pairs the programs; each pair is
-concatenated into a 128-byte tape, every byte of the tape is replaced by a random byte
-with probability ``mutation`` (cubff: ``round(p * 2**30)`` out of 2**30), the tape is run
-for at most ``max_steps`` iterations, and split back. Every random number is cubff's
-SplitMix64 of a counter, so the same seed gives the same soup as cubff on any backend.
+One epoch (:meth:`Soup.step`): cubff's permutation pairs the programs (or, on a grid or
+graph, cubff's greedy matching over allowed partners); each pair is concatenated into a
+128-byte tape, every byte of the tape is replaced by a random byte with probability
+``mutation`` (cubff: ``round(p * 2**30)`` out of 2**30), the tape is run for at most
+``max_steps`` iterations, and split back. Every random number is cubff's SplitMix64 of
+a counter, so the same seed gives the same soup as cubff on any backend.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ class SoupConfig:
     def __post_init__(self) -> None:
         get_language(self.language)  # raises for unknown names, listing valid ones
         if self.grid is not None:  # run files give the grid back as a list
-            object.__setattr__(self, "grid", tuple(int(x) for x in self.grid))
+            object.__setattr__(self, "grid", tuple(self.grid))
         if isinstance(self.programs, bool) or not isinstance(self.programs, int):
             raise AlifeInputError(f"programs must be an integer, got {self.programs!r}")
         if self.programs <= 0 or self.programs % 2:
@@ -123,9 +125,11 @@ class SoupConfig:
 
     def _check_spatial(self) -> None:
         if self.grid is not None:
+            if len(self.grid) != 2 or not all(isinstance(x, int) and x > 0 for x in self.grid):
+                raise AlifeInputError(
+                    f"grid must be (width, height), two positive integers, got {self.grid}"
+                )
             width, height = self.grid
-            if len(self.grid) != 2 or width <= 0 or height <= 0:
-                raise AlifeInputError(f"grid must be two positive sizes, got {self.grid}")
             if width * height != self.programs:
                 raise AlifeInputError(
                     f"grid {width}x{height} has {width * height} cells but the soup has "
@@ -177,7 +181,7 @@ def drawn_soup(config: SoupConfig, index: int) -> np.ndarray:
     return out
 
 
-def interaction_graph(config: SoupConfig, state: dict | None = None):
+def interaction_graph(config: SoupConfig, state: dict | None = None) -> InteractionGraph | None:
     """The :class:`InteractionGraph` of a spatial soup (None for a well-mixed one): the
     one saved in ``state`` if any, else the config's grid or interactions file."""
     if state is not None and "interaction_offsets" in state:
