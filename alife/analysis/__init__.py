@@ -1,0 +1,1 @@
+"""Analysis of runs: selection and transmission (Price equation), and more to come."""
