@@ -6,6 +6,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from alife.analysis.transitions import ENTROPY_TRANSITION_BITS, entropy_transition
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
@@ -52,6 +53,11 @@ def print_summary(
         for key, label, fmt in _SHOWN_METRICS:
             if key in last and np.isfinite(last[key]):
                 table.add_row(label, fmt.format(last[key].item()))
+        transition = entropy_transition(metrics)
+        table.add_row(
+            f"higher-order entropy > {ENTROPY_TRANSITION_BITS:g} first at",
+            "not yet" if transition is None else f"epoch {transition}",
+        )
     console.print(table)
 
     programs = Table(title=f"most frequent programs at epoch {epoch}")
