@@ -93,17 +93,17 @@ def _check_format(f: h5py.File, path: str) -> None:
         )
 
 
-def check_output_path(path: str, overwrite: bool) -> None:
-    """Raise AlifeInputError unless a new run file may be created at ``path``."""
+def check_output_path(path: str, overwrite: bool, *, run_file: bool = True) -> None:
+    """Raise AlifeInputError unless a new file may be created at ``path`` (missing parent
+    folders are fine: writers create them). ``run_file`` adds the hint that an existing
+    run can be resumed instead."""
     if os.path.isdir(path):
-        raise AlifeInputError(
-            f"output path {path!r} is a folder; give a file name such as "
-            f"{os.path.join(path, 'run.h5')!r}"
-        )
+        example = f" such as {os.path.join(path, 'run.h5')!r}" if run_file else " inside it"
+        raise AlifeInputError(f"output path {path!r} is a folder; give a file name{example}")
     if os.path.exists(path) and not overwrite:
+        resume = ", or use 'resume' to continue it" if run_file else ""
         raise AlifeInputError(
-            f"output file {path!r} already exists; pass --overwrite to replace it, or "
-            f"use 'resume' to continue it"
+            f"output file {path!r} already exists; pass --overwrite to replace it{resume}"
         )
     parent = os.path.dirname(os.path.abspath(path))
     while not os.path.exists(parent):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alife.engine.store import check_output_path
 from alife.errors import AlifeInputError
 from alife.substrates.programs.language import PROGRAM_SIZE
 
@@ -46,8 +47,8 @@ def read_dat(path: str) -> CubffCheckpoint:
 
 def write_dat(path: str, checkpoint: CubffCheckpoint, *, overwrite: bool = False) -> None:
     """Write a cubff ``.dat`` checkpoint that ``cubff --load`` continues from."""
-    if os.path.exists(path) and not overwrite:
-        raise AlifeInputError(f"output file {path!r} already exists; pass --overwrite")
+    check_output_path(path, overwrite, run_file=False)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     soup = np.ascontiguousarray(checkpoint.soup, dtype=np.uint8)
     header = np.array([checkpoint.reset_index, soup.shape[0], checkpoint.epoch], dtype="<u8")
     with open(path, "wb") as f:

@@ -8,6 +8,8 @@ column of every tile are darkened by 32 to outline it. These are the pixels of c
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from alife.errors import AlifeInputError
@@ -51,7 +53,7 @@ def write_run_frame(
     from alife.substrates.programs.interactions import parse_grid
     from alife.substrates.programs.registry import get_language
 
-    check_output_path(out, overwrite)
+    check_output_path(out, overwrite, run_file=False)
     with open_run(path) as run:
         config = run.config
         if epoch is None:
@@ -75,6 +77,7 @@ def write_run_frame(
 def write_ppm(path: str, image: np.ndarray) -> None:
     """Write an (h, w, 3) uint8 image as binary PPM (P6), the format cubff writes."""
     height, width, _ = image.shape
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "wb") as f:
         f.write(f"P6\n{width} {height}\n255\n".encode())
         f.write(np.ascontiguousarray(image, dtype=np.uint8).tobytes())

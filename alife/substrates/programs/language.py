@@ -7,7 +7,7 @@ A :class:`Language` bundles
   ``evaluate(tape, max_steps, scratch) -> ops``, a device function that runs one (128,)
   uint8 tape in place and returns the number of executed non-no-op instructions (int);
   ``scratch`` is a (SCRATCH_SIZE,) int32 work array the interpreter may use freely;
-* a :class:`Printable` form: cubff's one-character-per-byte text for programs;
+* a :class:`Printable` form: cubff's text for programs (a fixed-width symbol per byte);
 * byte colours (cubff's palette) for images of soups.
 
 The batch entry point :meth:`Language.run` runs many tapes in parallel on the CPU or on a
