@@ -14,10 +14,12 @@ import numpy as np
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
 warnings.simplefilter("ignore", RuntimeWarning)  # the simulator wraps uint8/uint64 in numpy
 
+from alife.bench import PALINDROME, REPLICATORS  # noqa: E402
 from alife.engine.run import Schedule  # noqa: E402
 from alife.engine.session import start_run  # noqa: E402
 from alife.engine.store import open_run  # noqa: E402
 from alife.substrates.programs import get_language, language_names  # noqa: E402
+from alife.substrates.programs.selfrep import selfrep_scores  # noqa: E402
 from alife.substrates.programs.soup import Soup, SoupConfig  # noqa: E402
 
 
@@ -42,6 +44,18 @@ def compare_run_tapes():
             np.testing.assert_array_equal(ops_gpu, ops_cpu)
             np.testing.assert_array_equal(gpu, cpu)
             print(f"run_tapes {name} share={share}: {len(data)} tapes identical")
+
+
+def compare_selfrep_scores():
+    for name, text in (("bff_noheads", PALINDROME), ("forthtrivial", REPLICATORS["forthtrivial"])):
+        language = get_language(name)
+        programs = tapes(language, 3, 5, 0.5)[:, :64].copy()
+        programs[0] = language.parse(text)
+        cpu = selfrep_scores(language, programs, 17, max_steps=1024, backend="cpu")
+        gpu = selfrep_scores(language, programs, 17, max_steps=1024, backend="cuda")
+        np.testing.assert_array_equal(gpu, cpu)
+        assert cpu[0] > 0
+        print(f"selfrep scores {name}: {cpu.tolist()} identical")
 
 
 def compare_soup_epochs():
@@ -86,6 +100,7 @@ def compare_whole_runs():
 
 if __name__ == "__main__":
     compare_run_tapes()
+    compare_selfrep_scores()
     compare_soup_epochs()
     compare_whole_runs()
     sys.exit(0)

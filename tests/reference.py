@@ -378,3 +378,33 @@ def soup_epoch(
             total += run_program(tape, language, max_steps)
         soup[a], soup[b] = tape[:64], tape[64:]
     return total
+
+
+def selfrep_score(
+    programs: np.ndarray, index: int, seed: int, language: str, max_steps: int = 8192
+) -> int:
+    """cubff's CheckSelfRep score of row ``index`` of ``programs`` ((n, 64) uint8),
+    transliterated: 13 trials of program + noise run 5 times (offspring moved left, the
+    same noise put right each time), then positions where >= 4 trials agree, counted per
+    half (left-half bytes must equal the program's), and the smaller count returned."""
+    n = len(programs)
+    program = [int(b) for b in programs[index]]
+    local_seed = splitmix64((n * seed + index) & MASK64)
+    finals = []
+    for trial in range(13):
+        noise = [splitmix64(local_seed ^ splitmix64((trial + 1) * 64 + j)) % 256 for j in range(64)]
+        tape = program + noise
+        run_program(tape, language, max_steps)
+        for _ in range(4):
+            tape = tape[64:] + noise
+            run_program(tape, language, max_steps)
+        finals.append(tape)
+    replicated = [0, 0]
+    for i in range(128):
+        for a in range(13):
+            if i < 64 and finals[a][i] != program[i]:
+                continue
+            if 1 + sum(finals[b][i] == finals[a][i] for b in range(a + 1, 13)) > 13 // 4:
+                replicated[i // 64] += 1
+                break
+    return min(replicated)

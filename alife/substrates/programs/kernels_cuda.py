@@ -9,11 +9,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numba
+import numpy as np
 from numba import cuda
 
 from alife.engine.backend import array_module
 from alife.substrates.programs.kernels import wrap_kernels
-from alife.substrates.programs.language import SCRATCH_SIZE, TAPE_SIZE
+from alife.substrates.programs.language import PROGRAM_SIZE, SCRATCH_SIZE, TAPE_SIZE
+from alife.substrates.programs.selfrep import TRIALS
 
 _CUDA_THREADS = 128
 
@@ -45,3 +47,28 @@ def build_cuda(bodies: SimpleNamespace) -> SimpleNamespace:
         return kernel[max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS), _CUDA_THREADS]
 
     return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, xp.zeros, launcher)
+
+
+def build_selfrep_cuda(score):
+    """CUDA launcher of the self-replication scores around ``score`` compiled for "cuda"
+    (see :mod:`alife.substrates.programs.selfrep`): one thread per program."""
+    xp = array_module("cuda")
+
+    @cuda.jit
+    def scores_kernel(programs, seed, max_steps, out):
+        i = cuda.grid(1)
+        if i < programs.shape[0]:
+            finals = cuda.local.array(TRIALS * TAPE_SIZE, numba.uint8)
+            tape = cuda.local.array(TAPE_SIZE, numba.uint8)
+            noise = cuda.local.array(PROGRAM_SIZE, numba.uint8)
+            scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
+            out[i] = score(programs, i, seed, max_steps, finals, tape, noise, scratch)
+
+    def scores(programs, seed, max_steps):
+        n = programs.shape[0]
+        out = xp.zeros(n, dtype=np.int64)
+        blocks = max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS)
+        scores_kernel[blocks, _CUDA_THREADS](programs, np.uint64(seed), np.int64(max_steps), out)
+        return out
+
+    return scores
