@@ -72,8 +72,20 @@ _stop_option = click.option(
     "--stop-when",
     multiple=True,
     metavar="RULE",
-    help="End early when a metric crosses a value, e.g. 'higher_entropy>3' (repeatable).",
+    help="End early when a metric crosses a value, e.g. 'higher_entropy>3' or "
+    "'replicators>1000' (repeatable).",
 )
+
+
+def _census_option(default: int | None, help: str):
+    return click.option(
+        "--eval-replicators-every",
+        "census_every",
+        type=click.IntRange(min=0),
+        default=default,
+        metavar="N",
+        help=help,
+    )
 
 
 _initial_program_option = click.option(
@@ -203,6 +215,11 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
     show_default=True,
     help="Compression of snapshots.",
 )
+@_census_option(
+    0,
+    "Count self-replicators (cubff's --eval_selfrep) after epoch 1 and every N epochs "
+    "after it, into the metrics; 0: never. Costs about 65 interactions per program.",
+)
 @_stop_option
 @_progress_option
 def soup_run(
@@ -226,6 +243,7 @@ def soup_run(
     snapshot_every,
     checkpoint_every,
     compression,
+    census_every,
     stop_when,
     progress,
 ) -> None:
@@ -248,6 +266,7 @@ def soup_run(
         metrics_every=metrics_every,
         snapshot_every=snapshot_every,
         checkpoint_every=checkpoint_every,
+        census_every=census_every,
     )
     outcome = start_run(
         Soup,
@@ -273,16 +292,22 @@ def soup_run(
     help="Run N more epochs (default: on to the run's planned epoch count).",
 )
 @_backend_option()
+@_census_option(None, "Change the run's replicator census interval from here on (0: never).")
 @_stop_option
 @_progress_option
-def soup_resume(path, epochs, backend, stop_when, progress) -> None:
+def soup_resume(path, epochs, backend, census_every, stop_when, progress) -> None:
     """Continue a stopped or finished run from its checkpoint, in the same file."""
     from alife.engine.session import resume_run
 
-    _report(
+    outcome = resume_run(
         path,
-        resume_run(path, epochs=epochs, backend=backend, stop_when=stop_when, progress=progress),
+        epochs=epochs,
+        backend=backend,
+        stop_when=stop_when,
+        census_every=census_every,
+        progress=progress,
     )
+    _report(path, outcome)
 
 
 def _report(path: str, outcome) -> None:
@@ -304,6 +329,25 @@ def soup_show(path, top, epoch) -> None:
     from alife.substrates.programs.summary import print_summary
 
     print_summary(path, top=top, epoch=epoch)
+
+
+@soup.command("census")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--epoch", type=int, default=None, help="Snapshot to score (default: the last).")
+@click.option(
+    "--top",
+    type=_POSITIVE,
+    default=10,
+    show_default=True,
+    help="How many of the most abundant replicators to list.",
+)
+@_backend_option()
+def soup_census(path, epoch, top, backend) -> None:
+    """Count the self-replicators of a snapshot (cubff's CheckSelfRep) and list the
+    most abundant ones."""
+    from alife.substrates.programs.summary import print_census
+
+    print_census(path, epoch=epoch, top=top, backend=backend)
 
 
 @soup.command("frame")

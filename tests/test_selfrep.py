@@ -7,6 +7,9 @@ from reference import selfrep_score
 
 from alife.bench import PALINDROME, REPLICATORS
 from alife.engine.rng import derive_host
+from alife.engine.run import Schedule
+from alife.engine.session import start_run
+from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs import get_language, language_names
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
@@ -73,13 +76,18 @@ CUBFF_REPLICATOR_COUNTS = {
 
 
 @pytest.mark.parametrize("key", list(CUBFF_REPLICATOR_COUNTS), ids=lambda key: key[0])
-def test_replicator_counts_equal_cubffs_log(key):
+def test_census_of_a_run_equals_cubffs_log(key, tmp_path):
     language, seed, initial = key
-    soup = Soup(SoupConfig(language=language, programs=2048, seed=seed, initial_program=initial))
-    for epoch, expected in CUBFF_REPLICATOR_COUNTS[key].items():
-        soup.run(epoch - soup.epoch)
-        scores = selfrep_scores(language, soup.soup, derive_host(seed, epoch - 1))
-        assert int((scores >= REPLICATOR_THRESHOLD).sum()) == expected, epoch
+    expected = CUBFF_REPLICATOR_COUNTS[key]
+    config = SoupConfig(language=language, programs=2048, seed=seed, initial_program=initial)
+    path = str(tmp_path / "run.h5")
+    schedule = Schedule(metrics_every=64, census_every=64)
+    start_run(Soup, config, path, epochs=max(expected), schedule=schedule, progress=False)
+    with open_run(path) as run:
+        got = dict(
+            zip(run.metrics["epoch"].tolist(), run.metrics["replicators"].tolist(), strict=True)
+        )
+    assert got == expected
 
 
 def test_bad_programs_are_one_clear_error():

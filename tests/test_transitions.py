@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from alife.analysis.transitions import entropy_transition, first_crossing
+from alife.analysis.transitions import entropy_transition, first_crossing, replicator_transition
 from alife.cli import main
 from alife.errors import AlifeInputError
 
@@ -35,3 +35,13 @@ def test_soup_show_reports_the_transition(tmp_path):
     assert CliRunner().invoke(main, args).exit_code == 0
     shown = CliRunner().invoke(main, ["soup", "show", out]).output
     assert "first at" in shown and "not yet" in shown  # a random soup is far below 3 bits
+
+
+def test_replicator_transition_reads_census_records_only():
+    metrics = {
+        "epoch": np.array([1, 17, 33, 49]),
+        "replicator_fraction": np.array([0.0, np.nan, 0.5, 0.9]),
+    }
+    assert replicator_transition(metrics) == 33
+    assert replicator_transition(metrics, fraction=0.6) == 49
+    assert replicator_transition({"epoch": np.array([1])}) is None

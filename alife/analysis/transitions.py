@@ -1,7 +1,8 @@
 """When a soup changes: the first record at which a metric crosses a threshold.
 
 The transition to replicators shows as a sharp jump of the high-order entropy (the
-paper; cubff's scripts call a run "transitioned" once it exceeds 3 bits per byte).
+paper; cubff's scripts call a run "transitioned" once it exceeds 3 bits per byte), and,
+in runs with a replicator census, as the replicators' share of the soup taking off.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from alife.errors import AlifeInputError
 
 ENTROPY_TRANSITION_BITS = 3.0
 """cubff's scripts' threshold on higher_entropy (bits per byte) for a transitioned soup."""
+
+REPLICATOR_TRANSITION_FRACTION = 0.01
+"""Default share of the soup that self-replicators must exceed for a transition (random
+soups hold almost none; after a transition they are most of the soup)."""
 
 
 def first_crossing(epochs, values, threshold: float, *, above: bool = True) -> int | None:
@@ -33,3 +38,11 @@ def entropy_transition(metrics, threshold: float = ENTROPY_TRANSITION_BITS) -> i
     """First recorded epoch with ``higher_entropy > threshold`` in a run's metrics (the
     mapping of :attr:`alife.engine.store.Run.metrics`), or None."""
     return first_crossing(metrics["epoch"], metrics["higher_entropy"], threshold)
+
+
+def replicator_transition(metrics, fraction: float = REPLICATOR_TRANSITION_FRACTION) -> int | None:
+    """First census epoch with ``replicator_fraction > fraction`` in a run's metrics, or
+    None (also when the run took no census)."""
+    if "replicator_fraction" not in metrics:
+        return None
+    return first_crossing(metrics["epoch"], metrics["replicator_fraction"], fraction)

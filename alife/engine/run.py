@@ -4,7 +4,10 @@ A *simulation* is any object with
 
 * ``epoch`` (completed epochs), ``step()`` (advance one epoch), ``metrics()`` (flat dict
   of scalars), ``snapshot()`` and ``checkpoint_state()`` (dicts of host numpy arrays);
-* class attributes ``substrate`` (name) and ``METRICS`` (metric name -> dtype).
+* class attributes ``substrate`` (name) and ``METRICS`` (metric name -> dtype);
+* optionally a *census*: ``census()`` (flat dict of scalars too costly to compute at
+  every record, e.g. a soup's self-replicator count) and ``CENSUS_METRICS`` (name ->
+  dtype, floating point: records without a census hold NaN there).
 
 :func:`run_epochs` drives one to a target epoch, writing through a
 :class:`~alife.engine.store.RunWriter`:
@@ -14,11 +17,14 @@ A *simulation* is any object with
 * snapshots every ``snapshot_every`` completed epochs and always of the final state;
 * checkpoints every ``checkpoint_every`` epochs, at the end, and on Ctrl-C (SIGINT is
   deferred to the end of the epoch in progress, so the state is never half-updated);
+* a census after epochs 1, 1 + c, 1 + 2c, ... with ``census_every`` = c > 0 (each
+  census epoch also gets a metrics record);
 * stop rules checked at every metrics record.
 """
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
@@ -37,18 +43,25 @@ epochs per second since the previous record."""
 
 @dataclass(frozen=True)
 class Schedule:
-    """When to record, snapshot and checkpoint (all in completed epochs, all > 0)."""
+    """When to record, snapshot, checkpoint and take a census (in completed epochs, all
+    > 0 except ``census_every``, where 0 means never)."""
 
     metrics_every: int = 16
     snapshot_every: int = 1024
     checkpoint_every: int = 256
+    census_every: int = 0
 
     def to_dict(self) -> dict:
         return {
             "metrics_every": self.metrics_every,
             "snapshot_every": self.snapshot_every,
             "checkpoint_every": self.checkpoint_every,
+            "census_every": self.census_every,
         }
+
+    def census_due(self, epoch: int) -> bool:
+        """Whether a census follows completed epoch ``epoch``."""
+        return self.census_every > 0 and (epoch - 1) % self.census_every == 0
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,7 @@ class _DeferredInterrupt:
 
 
 def _postfix(row: dict, keys: Sequence[str]) -> dict:
-    return {k: f"{row[k]:.4g}" for k in keys if k in row}
+    return {k: f"{row[k]:.4g}" for k in keys if k in row and not math.isnan(row[k])}
 
 
 def run_epochs(
@@ -113,8 +126,11 @@ def run_epochs(
         dynamic_ncols=True,
     )
 
-    def record() -> dict:
+    no_census = dict.fromkeys(getattr(sim, "CENSUS_METRICS", {}), math.nan)
+
+    def record(census: bool = False) -> dict:
         row = dict(sim.metrics())
+        row.update(sim.census() if census else no_census)
         now = time.perf_counter()
         row["wall_time_s"] = now - t_start
         epochs = sim.epoch - last["epoch"]
@@ -131,8 +147,9 @@ def run_epochs(
                 sim.step()
                 epoch = sim.epoch
                 bar.update(1)
-                if (epoch - 1) % schedule.metrics_every == 0:
-                    row = record()
+                census = schedule.census_due(epoch)
+                if census or (epoch - 1) % schedule.metrics_every == 0:
+                    row = record(census)
                     met = [rule for rule in stop_rules if rule.met(row)]
                     if met:
                         reason = f"stop rule {met[0]}"

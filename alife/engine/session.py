@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from alife.engine.backend import resolve_backend
 from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs
@@ -38,12 +39,22 @@ def simulation_class(substrate: str):
 
 
 def _metric_names(sim_class) -> dict[str, str]:
-    """Every metric a run of ``sim_class`` records: the substrate's and the engine's."""
-    return {**sim_class.METRICS, **ENGINE_METRICS}
+    """Every metric a run of ``sim_class`` records: the substrate's, its census's and the
+    engine's."""
+    return {**sim_class.METRICS, **getattr(sim_class, "CENSUS_METRICS", {}), **ENGINE_METRICS}
 
 
-def _stop_rules(sim_class, stop_when: Sequence[str]) -> list:
-    return [parse_stop_rule(text, _metric_names(sim_class)) for text in stop_when]
+def _stop_rules(sim_class, stop_when: Sequence[str], schedule: Schedule) -> list:
+    """Parse ``stop_when``; a rule on a census metric needs the census switched on."""
+    rules = [parse_stop_rule(text, _metric_names(sim_class)) for text in stop_when]
+    census = getattr(sim_class, "CENSUS_METRICS", {})
+    for rule in rules:
+        if rule.metric in census and schedule.census_every == 0:
+            raise AlifeInputError(
+                f"stop rule '{rule}' needs a census of {rule.metric}; switch it on with "
+                f"--eval-replicators-every N"
+            )
+    return rules
 
 
 def _create_writer(
@@ -96,12 +107,15 @@ def load_simulation(path: str, backend: str = "cpu"):
     return sim_class(sim_class.config_class(**config_dict), backend, state=state)
 
 
-def _check_schedule(epochs: int, schedule: Schedule) -> None:
-    if epochs < 0:
-        raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
+def _check_schedule(sim_class, schedule: Schedule) -> None:
     for name, value in schedule.to_dict().items():
-        if value <= 0:
+        if name == "census_every":
+            if value < 0:
+                raise AlifeInputError(f"census interval must be >= 0 (0: never), got {value}")
+        elif value <= 0:
             raise AlifeInputError(f"{name.replace('_', '-')} must be > 0, got {value}")
+    if schedule.census_every and not hasattr(sim_class, "census"):
+        raise AlifeInputError(f"{sim_class.substrate} runs have no census to take")
 
 
 def start_run(
@@ -123,10 +137,12 @@ def start_run(
     at epoch 0. Returns how the run ended.
     """
     schedule = schedule or Schedule()
-    _check_schedule(epochs, schedule)
+    if epochs < 0:
+        raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
+    _check_schedule(sim_class, schedule)
     check_output_path(out, overwrite)
     compression_filters(compression)
-    rules = _stop_rules(sim_class, stop_when)
+    rules = _stop_rules(sim_class, stop_when, schedule)
     sim = sim_class(config, resolve_backend(backend))
     writer = _create_writer(
         sim, out, epochs=epochs, schedule=schedule, compression=compression, overwrite=overwrite
@@ -149,13 +165,16 @@ def resume_run(
     epochs: int | None = None,
     backend: str = "cpu",
     stop_when: Sequence[str] = (),
+    census_every: int | None = None,
     progress: bool | None = None,
 ) -> Outcome:
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
     ``epochs=None`` runs on to the epoch count the run was started with; ``epochs=N``
-    runs N more epochs. Stop rules apply only if given again here. Every input is checked
-    (from a read-only open) before the file is opened for writing.
+    runs N more epochs. Stop rules apply only if given again here. The run's schedule is
+    kept, except that ``census_every`` (when given) replaces its census interval from
+    here on. Every input is checked (from a read-only open) before the file is opened
+    for writing.
     """
     with open_run(path) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
@@ -166,7 +185,12 @@ def resume_run(
             f"again with --overwrite"
         )
     sim_class = simulation_class(substrate)
-    rules = _stop_rules(sim_class, stop_when)
+    defaults = Schedule().to_dict()
+    schedule = Schedule(**{key: saved.get(key, value) for key, value in defaults.items()})
+    if census_every is not None:
+        schedule = replace(schedule, census_every=census_every)
+    _check_schedule(sim_class, schedule)
+    rules = _stop_rules(sim_class, stop_when, schedule)
     backend = resolve_backend(backend)
     if epochs is None:
         target = int(saved["epochs"])
@@ -179,10 +203,9 @@ def resume_run(
     else:
         target = start + epochs
     config = sim_class.config_class(**config_dict)
-    schedule = Schedule(**{key: saved[key] for key in Schedule().to_dict()})
     writer, start, state = RunWriter.reopen(path, backend)
     try:
-        writer.attrs["schedule"] = json.dumps({**saved, "epochs": target})
+        writer.attrs["schedule"] = json.dumps({**saved, **schedule.to_dict(), "epochs": target})
         sim = sim_class(config, backend, state=state)
     except BaseException:
         writer.close()

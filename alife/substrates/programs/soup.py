@@ -24,6 +24,7 @@ import numpy as np
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.errors import AlifeInputError
+from alife.substrates.programs.census import census_seed, replicator_census
 from alife.substrates.programs.interactions import (
     InteractionGraph,
     greedy_matching,
@@ -34,6 +35,7 @@ from alife.substrates.programs.kernels import kernels_for
 from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
 from alife.substrates.programs.pairing import pairing
 from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.selfrep import selfrep_scores
 from alife.substrates.programs.soup_metrics import byte_histogram, soup_metrics
 
 DEFAULT_MUTATION = 1 / 4096
@@ -230,6 +232,12 @@ class Soup:
         "least_frequent_fraction": "f8",
     }
     """Metric name -> dtype of every value :meth:`metrics` returns."""
+    CENSUS_METRICS: ClassVar[dict[str, str]] = {
+        "replicators": "f8",
+        "replicator_fraction": "f8",
+        "replicator_kinds": "f8",
+    }
+    """Metric name -> dtype of the values :meth:`census` returns (NaN without a census)."""
     PROGRESS_KEYS = ("higher_entropy", "ops_per_interaction")
 
     def __init__(self, config: SoupConfig, backend: str = "cpu", state: dict | None = None):
@@ -363,6 +371,24 @@ class Soup:
             "total_ops": c["total_ops"],
             **soup_metrics(to_host(self.soup), counts),
         }
+
+    def replicator_scores(self):
+        """cubff's self-replication score of every program, (programs,) int64 on the
+        soup's device, drawn with :func:`~alife.substrates.programs.census.census_seed`."""
+        return selfrep_scores(
+            self.language,
+            self.soup,
+            census_seed(self.config.seed, self.epoch),
+            max_steps=self.config.max_steps,
+            backend=self.backend,
+        )
+
+    def census(self) -> dict[str, float]:
+        """The replicator census of the current soup as metrics (see
+        :class:`~alife.substrates.programs.census.Census`); costs about 65 interactions
+        per program."""
+        scores = to_host(self.replicator_scores())
+        return replicator_census(to_host(self.soup), scores, top=0).metrics()
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """What a snapshot stores: ``{"soup": (n, 64) uint8}`` on the host."""

@@ -1,4 +1,4 @@
-"""``alife soup show``: a readable summary of a soup run file."""
+"""``alife soup show`` and ``alife soup census``: readable summaries of a soup run file."""
 
 from __future__ import annotations
 
@@ -6,11 +6,23 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from alife.analysis.transitions import ENTROPY_TRANSITION_BITS, entropy_transition
+from alife.analysis.transitions import (
+    ENTROPY_TRANSITION_BITS,
+    REPLICATOR_TRANSITION_FRACTION,
+    entropy_transition,
+    replicator_transition,
+)
+from alife.engine.backend import resolve_backend, to_backend, to_host
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.programs.census import most_frequent_programs
+from alife.substrates.programs.census import (
+    Census,
+    census_seed,
+    most_frequent_programs,
+    replicator_census,
+)
 from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
 
 _SHOWN_METRICS = (
     ("higher_entropy", "higher-order entropy (bits/byte)", "{:.4f}"),
@@ -22,23 +34,36 @@ _SHOWN_METRICS = (
 )
 
 
+def _read_soup_run(path: str, epoch: int | None, command: str):
+    """(metrics, config, checkpoint epoch, snapshot epoch, snapshot) of a soup run file;
+    ``epoch=None`` picks the last snapshot."""
+    with open_run(path) as run:
+        if run.substrate != "soup":
+            raise AlifeInputError(
+                f"{path!r} holds a {run.substrate!r} run; '{command}' reads soup runs"
+            )
+        if epoch is None:
+            epoch = int(run.snapshot_epochs[-1])
+        return run.metrics, run.config, run.checkpoint_epoch(), epoch, run.snapshot(epoch)
+
+
+def _last_census(metrics) -> dict | None:
+    """The latest metrics row that holds a census, or None."""
+    if "replicators" not in metrics:
+        return None
+    taken = np.flatnonzero(np.isfinite(metrics["replicators"]))
+    if not taken.size:
+        return None
+    return {k: v[taken[-1]] for k, v in metrics.items()}
+
+
 def print_summary(
     path: str, *, top: int = 10, epoch: int | None = None, console: Console | None = None
 ) -> None:
     """Print the config, the latest metrics and the ``top`` most frequent programs of the
     snapshot at ``epoch`` (default: the last one) of the soup run in ``path``."""
     console = console or Console()
-    with open_run(path) as run:
-        if run.substrate != "soup":
-            raise AlifeInputError(
-                f"{path!r} holds a {run.substrate!r} run; 'soup show' reads soup runs"
-            )
-        metrics = run.metrics
-        epochs = run.snapshot_epochs
-        if epoch is None:
-            epoch = int(epochs[-1])
-        soup = run.snapshot(epoch)
-        config, checkpoint = run.config, run.checkpoint_epoch()
+    metrics, config, checkpoint, epoch, soup = _read_soup_run(path, epoch, "soup show")
     language = get_language(config["language"])
 
     table = Table(title=f"{path}", show_header=False)
@@ -58,6 +83,18 @@ def print_summary(
             f"higher-order entropy > {ENTROPY_TRANSITION_BITS:g} first at",
             "not yet" if transition is None else f"epoch {transition}",
         )
+        census = _last_census(metrics)
+        if census is not None:
+            table.add_row(
+                f"replicators at epoch {int(census['epoch'])}",
+                f"{int(census['replicators']):,} ({census['replicator_fraction']:.2%}), "
+                f"{int(census['replicator_kinds']):,} distinct programs",
+            )
+            transition = replicator_transition(metrics)
+            table.add_row(
+                f"replicators > {REPLICATOR_TRANSITION_FRACTION:.0%} of the soup first at",
+                "not yet" if transition is None else f"epoch {transition}",
+            )
     console.print(table)
 
     programs = Table(title=f"most frequent programs at epoch {epoch}")
@@ -67,3 +104,54 @@ def print_summary(
     for program, count in most_frequent_programs(soup, top):
         programs.add_row(str(count), f"{count / len(soup):.2%}", language.disassemble(program))
     console.print(programs)
+
+
+def snapshot_census(
+    path: str, *, epoch: int | None = None, top: int = 10, backend: str = "cpu"
+) -> tuple[int, Census]:
+    """The replicator census of the snapshot at ``epoch`` (default: the last) of the soup
+    run in ``path``, scored with the run's seed and step limit as a census during the run
+    would be: returns (epoch, census)."""
+    backend = resolve_backend(backend)
+    _, config, _, epoch, soup = _read_soup_run(path, epoch, "soup census")
+    scores = selfrep_scores(
+        config["language"],
+        to_backend(soup, backend),
+        census_seed(config["seed"], epoch),
+        max_steps=config["max_steps"],
+        backend=backend,
+    )
+    return epoch, replicator_census(soup, to_host(scores), top)
+
+
+def print_census(
+    path: str,
+    *,
+    epoch: int | None = None,
+    top: int = 10,
+    backend: str = "cpu",
+    console: Console | None = None,
+) -> None:
+    """Print the replicator census of a snapshot and its ``top`` most abundant replicators."""
+    console = console or Console()
+    epoch, census = snapshot_census(path, epoch=epoch, top=top, backend=backend)
+    with open_run(path) as run:
+        language = get_language(run.config["language"])
+    console.print(
+        f"epoch {epoch}: {census.replicators:,} of {census.programs:,} programs replicate "
+        f"(score >= {REPLICATOR_THRESHOLD}; {census.fraction:.2%}), "
+        f"{census.kinds:,} distinct replicator programs"
+    )
+    if not census.top:
+        return
+    table = Table(title=f"most abundant replicators at epoch {epoch}")
+    table.add_column("copies", justify="right", no_wrap=True, min_width=6)
+    table.add_column("score mean/max", justify="right", no_wrap=True, min_width=14)
+    table.add_column("program (cubff's printable form)", no_wrap=True)
+    for kind in census.top:
+        table.add_row(
+            str(kind.copies),
+            f"{kind.mean_score:.1f} / {kind.max_score}",
+            language.disassemble(kind.program),
+        )
+    console.print(table)
