@@ -1,13 +1,17 @@
-"""Pictures of soups: a 2-D soup as an RGB image, as in the paper's videos.
+"""Pictures of soups, pixel for pixel as cubff draws them, in the language's byte colours.
 
-Each program is an 8x8 tile of its 64 bytes (byte ``j`` at tile row ``j // 8``, column
-``j % 8``) in its language's byte colours, tiles laid out as the grid; the first row and
-column of every tile are darkened by 32 to outline it. These are the pixels of cubff's
-``--draw_to_2d`` frames: a 240x135 grid gives a 1920x1080 frame.
+* :func:`soup_frame`, a 2-D soup as in the paper's videos: each program an 8x8 tile of
+  its 64 bytes (byte ``j`` at tile row ``j // 8``, column ``j % 8``), tiles laid out as
+  the grid, the first row and column of every tile darkened by 32 to outline it. These
+  are cubff's ``--draw_to_2d`` frames: a 240x135 grid gives a 1920x1080 frame.
+* :func:`soup_rows_image`, any soup as rows of bytes: each program a row of 64 pixels,
+  programs in columns top to bottom, left to right, columns 4 black pixels apart, as
+  cubff's ``--draw_to`` frames (2^17 programs give 45 columns of 2978 rows).
 """
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -19,6 +23,8 @@ TILE = 8
 """Pixels per side of one program's tile (8 * 8 = 64 bytes)."""
 
 _OUTLINE = 32
+COLUMN_GAP = 4
+"""Black pixels between columns of programs in :func:`soup_rows_image` (cubff's)."""
 
 
 def soup_frame(soup: np.ndarray, grid: tuple[int, int], byte_colors: np.ndarray) -> np.ndarray:
@@ -36,6 +42,22 @@ def soup_frame(soup: np.ndarray, grid: tuple[int, int], byte_colors: np.ndarray)
     tiles[:, :, 1:, 0, :] -= _OUTLINE
     frame = np.clip(tiles, 0, 255).astype(np.uint8)
     return frame.transpose(0, 2, 1, 3, 4).reshape(height * TILE, width * TILE, 3)
+
+
+def soup_rows_image(soup: np.ndarray, byte_colors: np.ndarray) -> np.ndarray:
+    """(rows, columns * 68 - 4, 3) uint8 image of an (n, 64) uint8 soup as columns of
+    program rows, coloured by ``byte_colors`` ((256, 3) uint8). ``rows`` is cubff's
+    ``n // ceil(sqrt(n // 68))``; unused places of the last column are black."""
+    soup = np.asarray(soup)
+    if soup.ndim != 2 or soup.shape[1] != PROGRAM_SIZE or not len(soup):
+        raise AlifeInputError(f"a soup is an (n, {PROGRAM_SIZE}) array, got shape {soup.shape}")
+    n = len(soup)
+    rows = int(n / math.ceil(math.sqrt(n // (PROGRAM_SIZE + COLUMN_GAP))))
+    columns = -(-n // rows)
+    padded = np.zeros((columns * rows, PROGRAM_SIZE + COLUMN_GAP, 3), dtype=np.uint8)
+    padded[:n, :PROGRAM_SIZE] = byte_colors[soup]
+    image = padded.reshape(columns, rows, PROGRAM_SIZE + COLUMN_GAP, 3).transpose(1, 0, 2, 3)
+    return image.reshape(rows, -1, 3)[:, :-COLUMN_GAP]
 
 
 def write_run_frame(
