@@ -5,6 +5,7 @@ Bad input ends with one sentence on stderr and exit code 2, before any file is t
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -511,6 +512,61 @@ def bench_soup_command(programs, epochs, languages, regimes, backends, repeats, 
             repeats=repeats,
         )
     )
+
+
+@main.command("analyze")
+@click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the report (default: RUN_report beside the run; 'comparison' with --compare).",
+)
+@click.option("--compare", is_flag=True, help="Overlay several runs in one report.")
+@click.option(
+    "--epoch",
+    "epochs",
+    type=int,
+    multiple=True,
+    help="Snapshot to draw (repeatable; default: first, first past the transition, last).",
+)
+@click.option(
+    "--census/--no-census",
+    default=True,
+    show_default=True,
+    help="Count the replicators of the last snapshot for the summary.",
+)
+@click.option(
+    "--top",
+    type=_POSITIVE,
+    default=10,
+    show_default=True,
+    help="Programs listed in the summary.",
+)
+@_backend_option()
+@_overwrite_option
+def analyze(runs, out, compare, epochs, census, top, backend, overwrite) -> None:
+    """Plots (PNG) and a markdown summary of a soup run, or of several with --compare."""
+    from alife.analysis.report import analyze_run, compare_runs
+
+    if compare:
+        written = compare_runs(runs, out or "comparison", overwrite=overwrite)
+    elif len(runs) > 1:
+        raise AlifeInputError(
+            f"got {len(runs)} runs; analyze one run at a time, or overlay them with --compare"
+        )
+    else:
+        written = analyze_run(
+            runs[0],
+            out or f"{os.path.splitext(runs[0])[0]}_report",
+            epochs=epochs or None,
+            census=census,
+            top=top,
+            backend=backend,
+            overwrite=overwrite,
+        )
+    for path in written:
+        click.echo(path)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,153 @@
+"""Figures of soup runs (matplotlib, no display needed): metrics over epochs with their
+transitions, replicator censuses, and soup images with a colour legend.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so
+nothing here opens a window or touches global state; save it with ``fig.savefig(path)``.
+A *run* here is a pair ``(label, metrics)`` with ``metrics`` the mapping of
+:attr:`alife.engine.store.Run.metrics` (metric name -> (k,) array, ``epoch`` included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from alife.analysis.transitions import (
+    ENTROPY_TRANSITION_BITS,
+    REPLICATOR_TRANSITION_FRACTION,
+    entropy_transition,
+    replicator_transition,
+)
+from alife.substrates.programs.language import Language
+
+Runs = Sequence[tuple[str, dict]]
+_DPI = 100
+_LEGEND_BAND_PX = 70  # rows of pixels above a soup image for its title and legend
+
+
+def _mark(ax, epoch: int | None, color, label: str | None) -> None:
+    if epoch is not None:
+        ax.axvline(epoch, color=color, linestyle="--", linewidth=1, label=label)
+
+
+def metrics_figure(runs: Runs) -> Figure:
+    """Higher-order entropy (top) and ops per interaction (bottom, log scale) against
+    epochs; each run's entropy transition is a dashed line. A single run also shows the
+    byte entropy h0 and brotli bits per byte the high-order entropy is made of."""
+    fig = Figure(figsize=(9, 6.5), dpi=_DPI, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    single = len(runs) == 1
+    for i, (label, metrics) in enumerate(runs):
+        color = f"C{i}"
+        epochs = metrics["epoch"]
+        transition = entropy_transition(metrics)
+        when = "not reached" if transition is None else f"epoch {transition}"
+        name = "higher-order entropy" if single else f"{label} (transition: {when})"
+        top.plot(epochs, metrics["higher_entropy"], color=color, label=name)
+        if single:
+            top.plot(epochs, metrics["h0"], color="C1", linewidth=0.8, label="byte entropy h0")
+            top.plot(epochs, metrics["brotli_bpb"], color="C2", linewidth=0.8, label="brotli bpb")
+        _mark(top, transition, color, f"transition ({when})" if single else None)
+        bottom.plot(epochs, metrics["ops_per_interaction"], color=color, label=label)
+        _mark(bottom, transition, color, None)
+    top.axhline(ENTROPY_TRANSITION_BITS, color="grey", linewidth=0.6, linestyle=":")
+    top.set_ylabel("bits per byte")
+    top.set_title(
+        f"Complexity of the soup (dashed: higher-order entropy first > "
+        f"{ENTROPY_TRANSITION_BITS:g} bits)"
+    )
+    top.legend(loc="upper left", fontsize="small")
+    if any((np.asarray(m["ops_per_interaction"]) > 0).any() for _, m in runs):
+        bottom.set_yscale("log")  # else (no ops recorded yet) a log axis has nothing to show
+    bottom.set_ylabel("ops per interaction")
+    bottom.set_xlabel("epoch")
+    bottom.set_title("Instructions executed per interaction (last epoch of each record)")
+    if not single:
+        bottom.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def census_figure(runs: Runs) -> Figure:
+    """Self-replicators' share of the soup (top) and distinct replicator programs
+    (bottom) at each census; dashed: share first above the transition fraction."""
+    fig = Figure(figsize=(9, 6.5), dpi=_DPI, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for i, (label, metrics) in enumerate(runs):
+        color = f"C{i}"
+        taken = np.isfinite(metrics["replicators"])
+        epochs = metrics["epoch"][taken]
+        transition = replicator_transition(metrics)
+        when = "not reached" if transition is None else f"epoch {transition}"
+        name = f"{label} (transition: {when})"
+        top.plot(epochs, metrics["replicator_fraction"][taken], "o-", color=color, ms=3, label=name)
+        _mark(top, transition, color, None)
+        bottom.plot(epochs, metrics["replicator_kinds"][taken], "o-", color=color, ms=3)
+        _mark(bottom, transition, color, None)
+    top.axhline(REPLICATOR_TRANSITION_FRACTION, color="grey", linewidth=0.6, linestyle=":")
+    top.set_ylim(-0.02, 1.02)
+    top.set_ylabel("fraction of programs")
+    top.set_title(
+        f"Self-replicators (cubff's score >= 5; dashed: first above "
+        f"{REPLICATOR_TRANSITION_FRACTION:.0%})"
+    )
+    top.legend(loc="upper left", fontsize="small")
+    bottom.set_ylabel("distinct replicator programs")
+    bottom.set_xlabel("epoch")
+    bottom.set_title("Diversity of the replicators")
+    return fig
+
+
+def color_legend(language: Language) -> list[tuple[tuple[int, int, int], str]]:
+    """``[(rgb, label), ...]`` for a language's palette: one entry per colour shared by
+    its command bytes (labelled by their symbols) and one for the grey rest, or a single
+    entry describing a per-value gradient (hex languages)."""
+    colors = language.byte_colors
+    grey = (colors[:, 0] == colors[:, 1]) & (colors[:, 1] == colors[:, 2])
+    entries: dict[tuple[int, int, int], list[str]] = {}
+    for byte in np.flatnonzero(~grey).tolist():
+        symbols = entries.setdefault(tuple(int(v) for v in colors[byte]), [])
+        symbol = language.printable.symbols[byte]
+        if symbol not in symbols:
+            symbols.append(symbol)
+    if len(entries) > 8:
+        low, high = colors[0], colors[255]
+        return [
+            (tuple(int(v) for v in low), "byte 00"),
+            (tuple(int(v) for v in high), "byte FF (colour runs with the byte value)"),
+        ]
+    legend = [
+        (rgb, " ".join(symbols) + (" (zero byte)" if tuple(colors[0]) == rgb else ""))
+        for rgb, symbols in entries.items()
+    ]
+    if grey.any():
+        legend.append(((128, 128, 128), "other bytes (grey by value)"))
+    return legend
+
+
+def soup_image_figure(image: np.ndarray, title: str, language: Language) -> Figure:
+    """The (h, w, 3) uint8 soup ``image`` at one pixel per pixel (no resampling), under a
+    band with ``title`` and the legend of the language's colours."""
+    height, width, _ = image.shape
+    band = _LEGEND_BAND_PX
+    fig_width = max(width, 640)
+    fig = Figure(figsize=(fig_width / _DPI, (height + band) / _DPI), dpi=_DPI)
+    fig.figimage(image, xo=0, yo=0, origin="upper")
+    fig.text(0.01, 1 - 22 / (height + band), title, fontsize=11, va="baseline")
+    handles = [
+        Patch(facecolor=np.array(rgb) / 255, edgecolor="black", label=label)
+        for rgb, label in color_legend(language)
+    ]
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1 - 28 / (height + band)),
+        ncol=len(handles),
+        fontsize="small",
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
+    return fig

@@ -1,0 +1,257 @@
+"""``alife analyze``: PNG plots and a markdown summary of one soup run, or of several
+runs overlaid.
+
+One run (:func:`analyze_run`) gives ``metrics.png`` (entropy and ops per interaction,
+transition marked), ``replicators.png`` (when the run took censuses), ``soup_EPOCH.png``
+for chosen snapshots (cubff's row frames with a colour legend) and ``summary.md`` (config,
+transitions, final metrics, the replicator census and most frequent programs of the last
+snapshot, disassembled). Several runs (:func:`compare_runs`) give the overlaid
+``metrics.png`` and ``replicators.png`` and a ``summary.md`` table of their transitions.
+Every output file is checked before anything is written: existing files are kept unless
+``overwrite``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from alife.analysis.plots import census_figure, metrics_figure, soup_image_figure
+from alife.analysis.transitions import (
+    ENTROPY_TRANSITION_BITS,
+    REPLICATOR_TRANSITION_FRACTION,
+    entropy_transition,
+    replicator_transition,
+)
+from alife.engine.store import check_output_path, open_run
+from alife.errors import AlifeInputError
+from alife.substrates.programs.census import most_frequent_programs
+from alife.substrates.programs.frames import soup_rows_image
+from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.summary import snapshot_census
+
+
+@dataclass(frozen=True)
+class RunData:
+    """What a report reads from a soup run file: its path, label (file name without
+    extension), config dict, metrics (name -> (k,) array) and snapshot epochs."""
+
+    path: str
+    label: str
+    config: dict
+    metrics: dict
+    snapshot_epochs: list[int]
+
+    @property
+    def has_census(self) -> bool:
+        """Whether any metrics record holds a replicator census."""
+        counts = self.metrics.get("replicators")
+        return counts is not None and bool(np.isfinite(counts).any())
+
+
+def read_run(path: str) -> RunData:
+    """The :class:`RunData` of the soup run file ``path``."""
+    with open_run(path) as run:
+        if run.substrate != "soup":
+            raise AlifeInputError(f"{path!r} holds a {run.substrate!r} run; analyze reads soups")
+        label = os.path.splitext(os.path.basename(path))[0]
+        epochs = [int(e) for e in run.snapshot_epochs]
+        return RunData(path, label, run.config, run.metrics, epochs)
+
+
+def default_snapshot_epochs(run: RunData) -> list[int]:
+    """The first snapshot, the first one at or after the entropy transition (if any), and
+    the last."""
+    epochs = run.snapshot_epochs
+    if not epochs:
+        return []
+    chosen = [epochs[0]]
+    transition = entropy_transition(run.metrics) if run.metrics["epoch"].size else None
+    if transition is not None:
+        chosen += [e for e in epochs if e >= transition][:1]
+    chosen.append(epochs[-1])
+    return sorted(set(chosen))
+
+
+def _check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[str]:
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise AlifeInputError(f"--out {out_dir!r} exists and is not a directory")
+    paths = [os.path.join(out_dir, name) for name in names]
+    for path in paths:
+        check_output_path(path, overwrite, run_file=False)
+    return paths
+
+
+def _save(fig, path: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fig.savefig(path)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """``text``, or its start and its length when longer than ``limit`` characters."""
+    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
+def _fmt(value: float, spec: str) -> str:
+    return "n/a" if not np.isfinite(value) else format(value, spec)
+
+
+def analyze_run(
+    path: str,
+    out_dir: str,
+    *,
+    epochs: Sequence[int] | None = None,
+    census: bool = True,
+    top: int = 10,
+    backend: str = "cpu",
+    overwrite: bool = False,
+) -> list[str]:
+    """Write the report of one soup run into ``out_dir``; return the files written.
+
+    ``epochs``: snapshots to draw (default :func:`default_snapshot_epochs`); ``census``:
+    score the last snapshot's programs for the summary (about 65 interactions per
+    program on ``backend``); ``top``: programs listed.
+    """
+    run = read_run(path)
+    epochs = default_snapshot_epochs(run) if epochs is None else sorted(set(epochs))
+    missing = [e for e in epochs if e not in run.snapshot_epochs]
+    if missing:
+        raise AlifeInputError(
+            f"{path!r} has no snapshot at epoch {missing[0]}; snapshots exist at epochs "
+            f"{', '.join(map(str, run.snapshot_epochs))}"
+        )
+    names = [
+        *(["metrics.png"] if run.metrics["epoch"].size else []),
+        *(["replicators.png"] if run.has_census else []),
+        *(f"soup_{e:07d}.png" for e in epochs),
+        "summary.md",
+    ]
+    files = dict(zip(names, _check_outputs(out_dir, names, overwrite), strict=True))
+    language = get_language(run.config["language"])
+
+    if "metrics.png" in files:
+        _save(metrics_figure([(run.label, run.metrics)]), files["metrics.png"])
+    if run.has_census:
+        _save(census_figure([(run.label, run.metrics)]), files["replicators.png"])
+    with open_run(path) as handle:
+        soups = {e: handle.snapshot(e) for e in epochs}
+        last = run.snapshot_epochs[-1] if run.snapshot_epochs else None
+        last_soup = handle.snapshot(last) if last is not None else None
+    for epoch, soup in soups.items():
+        image = soup_rows_image(soup, language.byte_colors)
+        title = f"{run.label}: {run.config['language']} soup at epoch {epoch}"
+        _save(soup_image_figure(image, title, language), files[f"soup_{epoch:07d}.png"])
+
+    lines = _summary_lines(run, names)
+    if last_soup is not None:
+        lines += _snapshot_lines(run, last, last_soup, census, top, backend)
+    with open(files["summary.md"], "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return [files[name] for name in names]
+
+
+def _summary_lines(run: RunData, names: Sequence[str]) -> list[str]:
+    metrics = run.metrics
+    lines = [
+        f"# {run.label}",
+        "",
+        f"Run file: `{run.path}`",
+        "",
+        "| setting | value |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {_short(str(value))} |" for key, value in run.config.items()]
+    lines += ["", "## Transitions", ""]
+    if metrics["epoch"].size:
+        entropy = entropy_transition(metrics)
+        lines.append(
+            f"- higher-order entropy first > {ENTROPY_TRANSITION_BITS:g} bits/byte: "
+            + ("not reached" if entropy is None else f"epoch {entropy}")
+        )
+    if run.has_census:
+        replicators = replicator_transition(metrics)
+        lines.append(
+            f"- self-replicators first > {REPLICATOR_TRANSITION_FRACTION:.0%} of the soup: "
+            + ("not reached" if replicators is None else f"epoch {replicators}")
+        )
+    else:
+        lines.append("- no replicator census during the run (`--eval-replicators-every N`)")
+    if metrics["epoch"].size:
+        last = {k: v[-1] for k, v in metrics.items()}
+        lines += ["", f"## Last record (epoch {int(last['epoch'])})", ""]
+        lines.append(f"- higher-order entropy: {_fmt(last['higher_entropy'], '.4f')} bits/byte")
+        lines.append(f"- ops per interaction: {_fmt(last['ops_per_interaction'], '.1f')}")
+        lines.append(f"- total ops: {int(last['total_ops']):,}")
+    lines += ["", "## Figures", ""]
+    lines += [f"![{name}]({name})" for name in names if name.endswith(".png")]
+    return lines
+
+
+def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
+    language = get_language(run.config["language"])
+    lines = ["", f"## Last snapshot (epoch {epoch})", ""]
+    if census:
+        _, result = snapshot_census(run.path, epoch=epoch, top=top, backend=backend)
+        lines.append(
+            f"{result.replicators:,} of {result.programs:,} programs are self-replicators "
+            f"(score >= {REPLICATOR_THRESHOLD}; {result.fraction:.2%}), "
+            f"{result.kinds:,} distinct replicator programs."
+        )
+        if result.top:
+            lines += ["", "Most abundant replicators (copies, mean score, program):", "", "```"]
+            lines += [
+                f"{k.copies:>7} {k.mean_score:5.1f} {language.disassemble(k.program)}"
+                for k in result.top
+            ]
+            lines.append("```")
+    lines += ["", "Most frequent programs (copies, program):", "", "```"]
+    lines += [
+        f"{count:>7} {language.disassemble(program)}"
+        for program, count in most_frequent_programs(soup, top)
+    ]
+    lines.append("```")
+    return lines
+
+
+def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False) -> list[str]:
+    """Overlay several soup runs in ``out_dir``: metrics.png, replicators.png (runs with
+    censuses) and a summary.md table; return the files written."""
+    if len(paths) < 2:
+        raise AlifeInputError(f"--compare needs at least two runs, got {len(paths)}")
+    runs = [read_run(p) for p in paths]
+    labels = [r.label for r in runs]
+    if len(set(labels)) < len(labels):  # same file names in different folders
+        runs = [RunData(r.path, r.path, r.config, r.metrics, r.snapshot_epochs) for r in runs]
+    with_census = [r for r in runs if r.has_census]
+    names = ["metrics.png", *(["replicators.png"] if with_census else []), "summary.md"]
+    files = dict(zip(names, _check_outputs(out_dir, names, overwrite), strict=True))
+    recorded = [(r.label, r.metrics) for r in runs if r.metrics["epoch"].size]
+    _save(metrics_figure(recorded), files["metrics.png"])
+    if with_census:
+        _save(census_figure([(r.label, r.metrics) for r in with_census]), files["replicators.png"])
+    lines = [
+        "# Comparison",
+        "",
+        f"| run | language | seed | last epoch | entropy > {ENTROPY_TRANSITION_BITS:g} at "
+        f"| replicators > {REPLICATOR_TRANSITION_FRACTION:.0%} at | final higher-order entropy |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        epochs = r.metrics["epoch"]
+        entropy = entropy_transition(r.metrics) if epochs.size else None
+        replicators = replicator_transition(r.metrics) if r.has_census else None
+        final = _fmt(r.metrics["higher_entropy"][-1], ".3f") if epochs.size else "n/a"
+        lines.append(
+            f"| {r.label} | {r.config['language']} | {r.config['seed']} "
+            f"| {int(epochs[-1]) if epochs.size else 0} "
+            f"| {'-' if entropy is None else entropy} "
+            f"| {'-' if replicators is None else replicators} | {final} |"
+        )
+    lines += ["", *(f"![{name}]({name})" for name in names if name.endswith(".png"))]
+    with open(files["summary.md"], "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return [files[name] for name in names]

@@ -1,0 +1,84 @@
+"""'alife analyze': the files it writes, what they show, and what it refuses."""
+
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+from matplotlib.image import imread
+
+from alife.bench import PALINDROME
+from alife.cli import main
+from alife.engine.store import open_run
+
+RUN = ["soup", "run", "--programs", "128", "--max-steps", "1024", "--no-progress"]
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def census_run(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("runs") / "pal.h5")
+    args = [*RUN, "--initial-program", PALINDROME * 16, "--epochs", "40", "--seed", "4"]
+    result = invoke(*args, "--eval-replicators-every", "8", "--snapshot-every", "16", "--out", path)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_report_of_one_run(census_run, tmp_path):
+    out = tmp_path / "report"
+    result = invoke("analyze", census_run, "--out", str(out), "--top", "3")
+    assert result.exit_code == 0, result.output
+    with open_run(census_run) as run:
+        metrics, last = run.metrics, run.snapshot(40)
+    names = {"metrics.png", "replicators.png", "summary.md", "soup_0000000.png", "soup_0000040.png"}
+    assert {p.name for p in out.iterdir()} >= names
+    summary = (out / "summary.md").read_text()
+    above = metrics["epoch"][metrics["higher_entropy"] > 3]
+    expected = f"epoch {above[0]}" if above.size else "not reached"
+    assert f"higher-order entropy first > 3 bits/byte: {expected}" in summary
+    copies = Counter(bytes(p) for p in last).most_common(1)[0][1]
+    assert f"\n{copies:>7} " in summary  # the most frequent program's copy count
+    assert "programs are self-replicators" in summary
+
+
+def test_soup_image_shows_the_documented_palette(tmp_path):
+    path = str(tmp_path / "zero.h5")
+    assert invoke(*RUN, "--zero-init", "--epochs", "0", "--out", path).exit_code == 0
+    out = tmp_path / "report"
+    assert invoke("analyze", path, "--out", str(out), "--no-census").exit_code == 0
+    image = imread(out / "soup_0000000.png")[..., :3]
+    # 128 programs: 128 // 68 = 1 column of 128 rows, 64 pixels wide, under a 70-pixel band
+    soup = image[70:, :64]
+    assert soup.shape == (128, 64, 3)
+    assert (soup == [1.0, 0.0, 0.0]).all()  # the zero byte is red in cubff's BFF palette
+    assert (image[70:, 64:] == 1.0).all()  # white figure background beside it
+
+
+def test_compare_overlays_runs(census_run, tmp_path):
+    other = str(tmp_path / "random.h5")
+    assert invoke(*RUN, "--epochs", "20", "--seed", "9", "--out", other).exit_code == 0
+    out = tmp_path / "cmp"
+    result = invoke("analyze", "--compare", census_run, other, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"metrics.png", "replicators.png", "summary.md"}
+    table = (out / "summary.md").read_text()
+    assert (
+        "| pal | bff_noheads | 4 | 40 |" in table and "| random | bff_noheads | 9 | 20 |" in table
+    )
+
+
+def test_refusals_leave_files_alone(census_run, tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "summary.md").write_text("mine")
+    result = invoke("analyze", census_run, "--out", str(out), "--no-census")
+    assert result.exit_code == 2 and "already exists; pass --overwrite" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["summary.md"]
+    assert (out / "summary.md").read_text() == "mine"
+    result = invoke("analyze", census_run, "--out", str(tmp_path / "x"), "--epoch", "7")
+    assert result.exit_code == 2 and "no snapshot at epoch 7" in result.stderr
+    result = invoke("analyze", census_run, census_run)
+    assert result.exit_code == 2 and "--compare" in result.stderr
+    assert not (tmp_path / "x").exists()
