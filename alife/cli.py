@@ -184,6 +184,11 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
 @_initial_program_option
 @_soup_rules_options
 @click.option(
+    "--trace",
+    is_flag=True,
+    help="Carry an origin token with every byte (BFF family; see 'alife soup lineage').",
+)
+@click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
 @_overwrite_option
@@ -237,6 +242,7 @@ def soup_run(
     fixed_shuffle,
     grid,
     interactions,
+    trace,
     out,
     overwrite,
     backend,
@@ -259,6 +265,7 @@ def soup_run(
         mutation=mutation,
         max_steps=max_steps,
         initial_program=initial_program,
+        trace=trace,
         **_soup_rules(
             programs, zero_init, reset_interval, no_permute, fixed_shuffle, grid, interactions
         ),

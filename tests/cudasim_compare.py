@@ -62,14 +62,24 @@ def compare_soup_epochs():
     for config in (
         SoupConfig(language="bff_noheads", programs=32, seed=9, mutation=0.02, max_steps=256),
         SoupConfig(language="forthtrivial", programs=24, seed=9, mutation=0.02, grid=(6, 4)),
+        SoupConfig(
+            language="bff_noheads",
+            programs=16,
+            seed=4,
+            mutation=0.02,
+            initial_program=PALINDROME * 4,
+            trace=True,
+        ),
     ):
         cpu, gpu = Soup(config, "cpu"), Soup(config, "cuda")
         for _ in range(3):
             cpu.step()
             gpu.step()
             np.testing.assert_array_equal(gpu.soup, cpu.soup)
+            if config.trace:
+                np.testing.assert_array_equal(gpu.tokens, cpu.tokens)
             assert gpu.metrics() == cpu.metrics()
-    print("soup epochs identical (well-mixed and grid)")
+    print("soup epochs identical (well-mixed, grid, traced)")
 
 
 def compare_whole_runs():

@@ -343,6 +343,31 @@ def greedy_pairs(seed: int, epoch: int, neighbours: list[list[int]]) -> tuple[li
     return pairs + [i for i in range(n) if not taken[i]], len(pairs) // 2
 
 
+class Traced(int):
+    """A byte value that carries an origin token. Moving it (a copy) moves the token;
+    arithmetic on it (+ and - in the interpreter, then % 256) keeps the token. So the
+    unchanged reference interpreters trace tokens exactly as the tracer is specified."""
+
+    def __new__(cls, value: int, token: int):
+        obj = super().__new__(cls, value)
+        obj.token = token
+        return obj
+
+    def __add__(self, other):
+        return Traced(int(self) + int(other), self.token)
+
+    def __sub__(self, other):
+        return Traced(int(self) - int(other), self.token)
+
+    def __mod__(self, other):
+        return Traced(int(self) % int(other), self.token)
+
+
+def token(epoch: int, program: int, position: int) -> int:
+    """The tracer's token: creation epoch (30 bits), program (28 bits), position (6 bits)."""
+    return (epoch << 34) | (program << 6) | position
+
+
 def soup_epoch(
     soup: list[list[int]],
     seed: int,
@@ -351,13 +376,16 @@ def soup_epoch(
     language: str,
     max_steps: int = 8192,
     neighbours: list[list[int]] | None = None,
+    traced: bool = False,
 ) -> int:
     """One cubff epoch on ``soup`` (modified in place); returns the epoch's total ops.
 
     Pair k = (order[2k], order[2k+1]) of the shuffled order, or of :func:`greedy_pairs`
     with ``neighbours`` (then only the matched pairs run). Its 128-byte tape byte i gets
     the random byte r & 255 when (r >> 8) mod 2**30 < round(mutation * 2**30), with
-    r = SplitMix64(((n * cubff_seed(seed, epoch) + k) * 128 + i) mod 2**64).
+    r = SplitMix64(((n * cubff_seed(seed, epoch) + k) * 128 + i) mod 2**64); with
+    ``traced`` (a soup of :class:`Traced` bytes) that byte is
+    Traced(r & 255, token(epoch + 1, its program, i mod 64)).
     """
     n = len(soup)
     if neighbours is None:
@@ -374,6 +402,8 @@ def soup_epoch(
             r = splitmix64(((n * epoch_seed + k) * 128 + i) & MASK64)
             if (r >> 8) % 2**30 < threshold:
                 tape[i] = r & 255
+                if traced:
+                    tape[i] = Traced(r & 255, token(epoch + 1, a if i < 64 else b, i % 64))
         if k < running:
             total += run_program(tape, language, max_steps)
         soup[a], soup[b] = tape[:64], tape[64:]

@@ -44,15 +44,23 @@ def _metric_names(sim_class) -> dict[str, str]:
     return {**sim_class.METRICS, **getattr(sim_class, "CENSUS_METRICS", {}), **ENGINE_METRICS}
 
 
-def _stop_rules(sim_class, stop_when: Sequence[str], schedule: Schedule) -> list:
-    """Parse ``stop_when``; a rule on a census metric needs the census switched on."""
+def _stop_rules(sim_class, stop_when: Sequence[str], schedule: Schedule, config) -> list:
+    """Parse ``stop_when``; a rule on a census metric needs the census switched on, and
+    one on a metric the config leaves unrecorded (``sim_class.unrecorded_metrics``) what
+    records it."""
     rules = [parse_stop_rule(text, _metric_names(sim_class)) for text in stop_when]
     census = getattr(sim_class, "CENSUS_METRICS", {})
+    unrecorded = getattr(sim_class, "unrecorded_metrics", lambda config: {})(config)
     for rule in rules:
         if rule.metric in census and schedule.census_every == 0:
             raise AlifeInputError(
                 f"stop rule '{rule}' needs a census of {rule.metric}; switch it on with "
                 f"--eval-replicators-every N"
+            )
+        if rule.metric in unrecorded:
+            raise AlifeInputError(
+                f"stop rule '{rule}' names {rule.metric}, which this run records only "
+                f"with {unrecorded[rule.metric]}"
             )
     return rules
 
@@ -142,7 +150,7 @@ def start_run(
     _check_schedule(sim_class, schedule)
     check_output_path(out, overwrite)
     compression_filters(compression)
-    rules = _stop_rules(sim_class, stop_when, schedule)
+    rules = _stop_rules(sim_class, stop_when, schedule, config)
     sim = sim_class(config, resolve_backend(backend))
     writer = _create_writer(
         sim, out, epochs=epochs, schedule=schedule, compression=compression, overwrite=overwrite
@@ -190,7 +198,8 @@ def resume_run(
     if census_every is not None:
         schedule = replace(schedule, census_every=census_every)
     _check_schedule(sim_class, schedule)
-    rules = _stop_rules(sim_class, stop_when, schedule)
+    config = sim_class.config_class(**config_dict)
+    rules = _stop_rules(sim_class, stop_when, schedule, config)
     backend = resolve_backend(backend)
     if epochs is None:
         target = int(saved["epochs"])
@@ -202,7 +211,6 @@ def resume_run(
         raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
     else:
         target = start + epochs
-    config = sim_class.config_class(**config_dict)
     writer, start, state = RunWriter.reopen(path, backend)
     try:
         writer.attrs["schedule"] = json.dumps({**saved, **schedule.to_dict(), "epochs": target})

@@ -28,6 +28,8 @@ The variants differ only in:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from alife.engine.targets import device_jit
@@ -88,10 +90,15 @@ def make_builder(
     same place with the same heads and no byte changed since, the state repeats exactly,
     so it skips as many whole periods as the step limit allows (counting their ops) and
     runs the rest. Results are those of running every step.
+
+    ``build_evaluate(target, traced=True)`` builds the tracer's interpreter instead,
+    ``evaluate(tape, max_steps, scratch, tokens)``: ``tokens`` is a (128,) uint64 array
+    of origin tokens beside the tape; a copy (``.`` or ``,``) copies the source byte's
+    token with it, while ``+`` and ``-`` change a byte in place and keep its token.
     """
     is_bracket = (kinds == K_LOOP_START) | (kinds == K_LOOP_END)
 
-    def build_evaluate(target):
+    def build_evaluate(target, traced=False):
         jit = device_jit(target)
 
         @jit
@@ -123,7 +130,7 @@ def make_builder(
             return -1
 
         @jit
-        def evaluate(tape, max_steps, scratch):
+        def run(tape, max_steps, scratch, tokens):
             for j in range(128):
                 scratch[j] = 0  # scratch[p] = generation * 256 + match + 1 (0: unknown)
             if heads:
@@ -159,21 +166,25 @@ def make_builder(
                         head1 += 1
                     elif kind <= K_COPY10:  # the four writes
                         if kind == K_PLUS:
-                            at = head0 & 127
+                            at = src = head0 & 127
                             new = (tape[at] + 1) & 255
                         elif kind == K_MINUS:
-                            at = head0 & 127
+                            at = src = head0 & 127
                             new = (tape[at] + 255) & 255
                         elif kind == K_COPY01:
                             at = head1 & 127
-                            new = tape[head0 & 127]
+                            src = head0 & 127
+                            new = tape[src]
                         else:
                             at = head0 & 127
-                            new = tape[head1 & 127]
+                            src = head1 & 127
+                            new = tape[src]
                             if copy10_moves_head1:
                                 head1 += 1
                         old = tape[at]
                         tape[at] = new
+                        if traced:
+                            tokens[at] = tokens[src]  # +/- have src == at: token kept
                         generation += is_bracket[old] | is_bracket[new]
                         changed |= old != new
                     elif zero[tape[head0 & 127]] == (kind == K_LOOP_START):
@@ -207,6 +218,13 @@ def make_builder(
                 if pc >= 128:
                     break
             return ops
+
+        if traced:
+            return run
+
+        @jit
+        def evaluate(tape, max_steps, scratch):
+            return run(tape, max_steps, scratch, scratch)  # tokens unused untraced
 
         return evaluate
 
@@ -270,10 +288,12 @@ def bff_language(
 ) -> Language:
     """A BFF-family :class:`Language`; ``zero`` defaults to the null bytes."""
     zero = null if zero is None else zero
+    build_evaluate = make_builder(kinds, zero, **variant)
     return Language(
         name=name,
         description=description,
-        build_evaluate=make_builder(kinds, zero, **variant),
+        build_evaluate=build_evaluate,
+        build_traced=functools.partial(build_evaluate, traced=True),
         printable=cubff_printable(kinds, null),
         byte_colors=bff_byte_colors(kinds, null),
     )

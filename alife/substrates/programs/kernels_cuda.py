@@ -20,10 +20,12 @@ from alife.substrates.programs.selfrep import TRIALS
 _CUDA_THREADS = 128
 
 
-def build_cuda(bodies: SimpleNamespace) -> SimpleNamespace:
-    """CUDA launchers of the batch kernels around ``bodies`` compiled for "cuda"."""
+def build_cuda(bodies: SimpleNamespace, traced: bool) -> SimpleNamespace:
+    """CUDA launchers of the batch kernels around ``bodies`` compiled for "cuda" (with
+    origin tokens when ``traced``)."""
     run_one, mutate_and_run = bodies.run_one, bodies.mutate_and_run
     xp = array_module("cuda")
+    token_slots = TAPE_SIZE if traced else 1
 
     @cuda.jit
     def run_tapes_kernel(tapes, max_steps, ops):
@@ -34,13 +36,27 @@ def build_cuda(bodies: SimpleNamespace) -> SimpleNamespace:
             ops[i] = run_one(tapes, i, max_steps, tape, scratch)
 
     @cuda.jit
-    def soup_epoch_kernel(programs, pairs, epoch_seed, threshold, n_run, max_steps, ops):
+    def soup_epoch_kernel(
+        programs, pairs, epoch_seed, threshold, n_run, max_steps, ops, tokens, token_epoch
+    ):
         k = cuda.grid(1)
         if k < pairs.shape[0] // 2:
             tape = cuda.local.array(TAPE_SIZE, numba.uint8)
             scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
+            tape_tokens = cuda.local.array(token_slots, numba.uint64)
             ops[k] = mutate_and_run(
-                programs, pairs, k, epoch_seed, threshold, n_run, max_steps, tape, scratch
+                programs,
+                pairs,
+                k,
+                epoch_seed,
+                threshold,
+                n_run,
+                max_steps,
+                tape,
+                scratch,
+                tokens,
+                tape_tokens,
+                token_epoch,
             )
 
     def launcher(kernel, n):

@@ -111,6 +111,10 @@ class Language:
         ``build_evaluate(target) -> evaluate`` where ``evaluate(tape, max_steps, scratch)``
         runs a (128,) uint8 tape in place, using the (SCRATCH_SIZE,) int32 ``scratch``
         as work space, and returns the op count (int).
+    build_traced:
+        For languages with a tracer (the BFF family), ``build_traced(target) ->
+        evaluate(tape, max_steps, scratch, tokens)``: the same interpreter carrying a
+        (128,) uint64 origin token per byte along with copied bytes; None elsewhere.
     printable:
         cubff's printable form of bytes.
     byte_colors:
@@ -122,6 +126,7 @@ class Language:
     build_evaluate: Callable[[str], Callable] = field(repr=False)
     printable: Printable = field(repr=False)
     byte_colors: np.ndarray = field(repr=False)
+    build_traced: Callable[[str], Callable] | None = field(default=None, repr=False)
 
     def run(self, tapes, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu") -> np.ndarray:
         """Run every tape of ``tapes`` in place; return the ops executed per tape.

@@ -37,6 +37,13 @@ from alife.substrates.programs.pairing import pairing
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import selfrep_scores
 from alife.substrates.programs.soup_metrics import byte_histogram, soup_metrics
+from alife.substrates.programs.tracer import (
+    MAX_TRACED_EPOCH,
+    MAX_TRACED_PROGRAMS,
+    TRACE_METRICS,
+    fresh_tokens,
+    trace_metrics,
+)
 
 DEFAULT_MUTATION = 1 / 4096
 _mix = rng_functions("cpu").splitmix64
@@ -71,6 +78,8 @@ class SoupConfig:
     interactions: path of a text file of allowed interactions, ``a b`` per line
         (cubff's ``--interaction_pattern``). With a grid or interactions, programs are
         paired by cubff's greedy matching and unmatched ones do not run.
+    trace: carry an origin token with every byte (:mod:`~alife.substrates.programs.
+        tracer`; BFF family only). The soup itself is the same as without tracing.
     """
 
     language: str = "bff_noheads"
@@ -85,6 +94,7 @@ class SoupConfig:
     fixed_shuffle: bool = False
     grid: tuple[int, int] | None = None
     interactions: str | None = None
+    trace: bool = False
 
     def __post_init__(self) -> None:
         get_language(self.language)  # raises for unknown names, listing valid ones
@@ -117,6 +127,16 @@ class SoupConfig:
                     f"fixed shuffle needs a power-of-two number of programs, got {self.programs}"
                 )
         self._check_spatial()
+        if self.trace:
+            if get_language(self.language).build_traced is None:
+                raise AlifeInputError(
+                    f"{self.language} has no tracer; tracing works for the BFF family (bff*)"
+                )
+            if self.programs > MAX_TRACED_PROGRAMS:
+                raise AlifeInputError(
+                    f"a traced soup holds at most {MAX_TRACED_PROGRAMS} programs, got "
+                    f"{self.programs}"
+                )
         if self.initial_program is not None:
             size = len(self.initial_program_bytes)
             if size > self.programs * PROGRAM_SIZE:
@@ -230,6 +250,7 @@ class Soup:
         "most_frequent_fraction": "f8",
         "least_frequent_byte": "i8",
         "least_frequent_fraction": "f8",
+        **TRACE_METRICS,  # NaN in untraced runs
     }
     """Metric name -> dtype of every value :meth:`metrics` returns."""
     CENSUS_METRICS: ClassVar[dict[str, str]] = {
@@ -259,6 +280,16 @@ class Soup:
         self.soup = to_backend(np.ascontiguousarray(soup), self.backend)
         self._counters = dict(zip(self.COUNTERS, (int(c) for c in counters), strict=True))
         self.graph = interaction_graph(config, state)
+        self.tokens = None
+        """(programs, 64) uint64 origin tokens on the soup's device, when traced."""
+        if config.trace:
+            tokens = fresh_tokens(config.programs) if state is None else state["tokens"]
+            self.tokens = to_backend(np.ascontiguousarray(tokens), self.backend)
+
+    @classmethod
+    def unrecorded_metrics(cls, config: SoupConfig) -> dict[str, str]:
+        """Metrics a run of ``config`` records only as NaN -> what would record them."""
+        return {} if config.trace else dict.fromkeys(TRACE_METRICS, "--trace")
 
     @property
     def epoch(self) -> int:
@@ -279,21 +310,28 @@ class Soup:
         """
         cfg, c = self.config, self._counters
         epoch = self.epoch
+        if cfg.trace and epoch >= MAX_TRACED_EPOCH:
+            raise AlifeInputError(f"tracer tokens cannot name epochs past {MAX_TRACED_EPOCH}")
         if cfg.reset_interval and epoch > 0 and (epoch - 1) % cfg.reset_interval == 0:
             self.soup = to_backend(drawn_soup(cfg, c["reset_index"]), self.backend)
             c["reset_index"] += 1
+            if cfg.trace:
+                self.tokens = to_backend(fresh_tokens(cfg.programs, epoch), self.backend)
         if self.graph is None:
             pairs, n_run = pairing(cfg, self._seed_hash, epoch), cfg.programs // 2
         else:
             pairs, n_run = greedy_matching(self.graph, self._seed_hash, epoch)
         epoch_seed = derive_host(cfg.seed, epoch)
-        ops = kernels_for(self.language, self.backend).soup_epoch(  # compiled on first use
+        kernels = kernels_for(self.language, self.backend, cfg.trace)  # compiled on first use
+        ops = kernels.soup_epoch(
             self.soup,
             to_backend(pairs, self.backend),
             epoch_seed,
             cfg.mutation_threshold,
             n_run,
             cfg.max_steps,
+            self.tokens,
+            epoch + 1,
         )
         epoch_ops = int(ops.sum())
         c["epoch"] = epoch + 1
@@ -364,12 +402,14 @@ class Soup:
         else:
             counts = byte_histogram(self.soup.reshape(-1))
         interactions = c["epoch_interactions"]
+        traced = self.tokens is not None
         return {
             "epoch": c["epoch"],
             "ops_per_interaction": c["epoch_ops"] / interactions if interactions else math.nan,
             "epoch_ops": c["epoch_ops"],
             "total_ops": c["total_ops"],
             **soup_metrics(to_host(self.soup), counts),
+            **(trace_metrics(to_host(self.tokens)) if traced else self._no_trace),
         }
 
     def replicator_scores(self):
@@ -390,15 +430,21 @@ class Soup:
         scores = to_host(self.replicator_scores())
         return replicator_census(to_host(self.soup), scores, top=0).metrics()
 
+    _no_trace: ClassVar[dict[str, float]] = dict.fromkeys(TRACE_METRICS, math.nan)
+
     def snapshot(self) -> dict[str, np.ndarray]:
-        """What a snapshot stores: ``{"soup": (n, 64) uint8}`` on the host."""
-        return {"soup": to_host(self.soup).copy()}
+        """What a snapshot stores, on the host: ``{"soup": (n, 64) uint8}``, and for a
+        traced soup ``"tokens": (n, 64) uint64``."""
+        out = {"soup": to_host(self.soup).copy()}
+        if self.tokens is not None:
+            out["tokens"] = to_host(self.tokens).copy()
+        return out
 
     def checkpoint_state(self) -> dict[str, np.ndarray]:
         """Everything needed to continue bit-identically, on the host: soup, counters, and
         the interaction graph when it came from a file (a grid is rebuilt from its size)."""
         counters = np.array([self._counters[k] for k in self.COUNTERS], dtype=np.int64)
-        state = {"soup": to_host(self.soup).copy(), "counters": counters}
+        state = {**self.snapshot(), "counters": counters}
         if self.config.interactions is not None:
             state.update(self.graph.state())
         return state
