@@ -358,6 +358,28 @@ def soup_census(path, epoch, top, backend) -> None:
     print_census(path, epoch=epoch, top=top, backend=backend)
 
 
+@soup.command("lineage")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--epoch", type=int, default=None, help="Snapshot to examine (default: the last).")
+@click.option("--program", type=click.IntRange(min=0), default=None, help="Program to trace.")
+@click.option(
+    "--first-replicator",
+    "first",
+    is_flag=True,
+    help="Trace the most abundant replicator of the first snapshot holding one.",
+)
+@click.option("--top", type=_POSITIVE, default=10, show_default=True, help="Rows per table.")
+@_backend_option()
+def soup_lineage(path, epoch, program, first, top, backend) -> None:
+    """Where a traced run's bytes came from: surviving originals, one program's births,
+    and its line of descent through earlier snapshots."""
+    from alife.substrates.programs.lineage_view import print_lineage
+
+    if first and (program is not None or epoch is not None):
+        raise AlifeInputError("--first-replicator picks the epoch and program itself")
+    print_lineage(path, epoch=epoch, program=program, first=first, top=top, backend=backend)
+
+
 @soup.command("frame")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="PPM image to write.")
