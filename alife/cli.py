@@ -189,6 +189,13 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
     help="Carry an origin token with every byte (BFF family; see 'alife soup lineage').",
 )
 @click.option(
+    "--price-motif",
+    metavar="TEXT",
+    default=None,
+    help="With --trace: record at each census the Price terms of the share of programs "
+    "containing this byte pattern (cubff's printable form).",
+)
+@click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
 @_overwrite_option
@@ -243,6 +250,7 @@ def soup_run(
     grid,
     interactions,
     trace,
+    price_motif,
     out,
     overwrite,
     backend,
@@ -266,6 +274,7 @@ def soup_run(
         max_steps=max_steps,
         initial_program=initial_program,
         trace=trace,
+        price_motif=price_motif,
         **_soup_rules(
             programs, zero_init, reset_interval, no_permute, fixed_shuffle, grid, interactions
         ),

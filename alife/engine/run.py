@@ -7,7 +7,9 @@ A *simulation* is any object with
 * class attributes ``substrate`` (name) and ``METRICS`` (metric name -> dtype);
 * optionally a *census*: ``census()`` (flat dict of scalars too costly to compute at
   every record, e.g. a soup's self-replicator count) and ``CENSUS_METRICS`` (name ->
-  dtype, floating point: records without a census hold NaN there).
+  dtype, floating point: records without a census hold NaN there), and
+  ``prepare_census()``, called before the epoch a census follows (to keep what a
+  census compares the new state with).
 
 :func:`run_epochs` drives one to a target epoch, writing through a
 :class:`~alife.engine.store.RunWriter`:
@@ -143,7 +145,10 @@ def run_epochs(
     writer.start_swmr()
     try:
         with _DeferredInterrupt() as interrupt:
+            prepare_census = getattr(sim, "prepare_census", None)
             while sim.epoch < until_epoch:
+                if prepare_census is not None and schedule.census_due(sim.epoch + 1):
+                    prepare_census()
                 sim.step()
                 epoch = sim.epoch
                 bar.update(1)

@@ -21,6 +21,7 @@ from typing import ClassVar
 import numba
 import numpy as np
 
+from alife.analysis.soup_price import grid_blocks, motif_trait, soup_price
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.errors import AlifeInputError
@@ -46,6 +47,19 @@ from alife.substrates.programs.tracer import (
 )
 
 DEFAULT_MUTATION = 1 / 4096
+PRICE_BLOCK = 8
+"""Side (programs) of the grid squares that group a grid soup's programs for the
+two-level Price terms."""
+GRID_PRICE_METRICS = {"price_between": "f8", "price_within": "f8"}
+PRICE_METRICS = {
+    "price_selection": "f8",
+    "price_transmission": "f8",
+    "price_change": "f8",
+    **GRID_PRICE_METRICS,
+}
+"""Census metrics of a Price motif: selection, transmission and their sum (the change of
+the motif's share over the epoch before the census) and, on a grid, selection between
+and within 8x8 squares."""
 _mix = rng_functions("cpu").splitmix64
 
 
@@ -80,6 +94,9 @@ class SoupConfig:
         paired by cubff's greedy matching and unmatched ones do not run.
     trace: carry an origin token with every byte (:mod:`~alife.substrates.programs.
         tracer`; BFF family only). The soup itself is the same as without tracing.
+    price_motif: a byte pattern in the language's printable form; with ``trace``, each
+        census also records the Price terms of the share of programs containing it over
+        the epoch before the census (:mod:`alife.analysis.soup_price`).
     """
 
     language: str = "bff_noheads"
@@ -95,6 +112,7 @@ class SoupConfig:
     grid: tuple[int, int] | None = None
     interactions: str | None = None
     trace: bool = False
+    price_motif: str | None = None
 
     def __post_init__(self) -> None:
         get_language(self.language)  # raises for unknown names, listing valid ones
@@ -137,6 +155,12 @@ class SoupConfig:
                     f"a traced soup holds at most {MAX_TRACED_PROGRAMS} programs, got "
                     f"{self.programs}"
                 )
+        if self.price_motif is not None:
+            if not self.trace:
+                raise AlifeInputError(
+                    "a Price motif follows offspring by tracer tokens: add --trace"
+                )
+            motif_trait(np.zeros((1, PROGRAM_SIZE), np.uint8), self.price_motif_bytes)
         if self.initial_program is not None:
             size = len(self.initial_program_bytes)
             if size > self.programs * PROGRAM_SIZE:
@@ -173,6 +197,13 @@ class SoupConfig:
         if self.initial_program is None:
             return np.zeros(0, dtype=np.uint8)
         return get_language(self.language).parse(self.initial_program)
+
+    @property
+    def price_motif_bytes(self) -> np.ndarray:
+        """The Price motif parsed by the language (empty when there is none)."""
+        if self.price_motif is None:
+            return np.zeros(0, dtype=np.uint8)
+        return get_language(self.language).parse(self.price_motif)
 
     @property
     def mutation_threshold(self) -> int:
@@ -257,6 +288,7 @@ class Soup:
         "replicators": "f8",
         "replicator_fraction": "f8",
         "replicator_kinds": "f8",
+        **PRICE_METRICS,
     }
     """Metric name -> dtype of the values :meth:`census` returns (NaN without a census)."""
     PROGRESS_KEYS = ("higher_entropy", "ops_per_interaction")
@@ -282,6 +314,7 @@ class Soup:
         self.graph = interaction_graph(config, state)
         self.tokens = None
         """(programs, 64) uint64 origin tokens on the soup's device, when traced."""
+        self._before = None  # (epoch, soup, tokens) kept by prepare_census
         if config.trace:
             tokens = fresh_tokens(config.programs) if state is None else state["tokens"]
             self.tokens = to_backend(np.ascontiguousarray(tokens), self.backend)
@@ -289,7 +322,12 @@ class Soup:
     @classmethod
     def unrecorded_metrics(cls, config: SoupConfig) -> dict[str, str]:
         """Metrics a run of ``config`` records only as NaN -> what would record them."""
-        return {} if config.trace else dict.fromkeys(TRACE_METRICS, "--trace")
+        out = {} if config.trace else dict.fromkeys(TRACE_METRICS, "--trace")
+        if config.price_motif is None:
+            out.update(dict.fromkeys(PRICE_METRICS, "--trace --price-motif TEXT"))
+        elif config.grid is None:
+            out.update(dict.fromkeys(GRID_PRICE_METRICS, "a --grid soup"))
+        return out
 
     @property
     def epoch(self) -> int:
@@ -423,12 +461,40 @@ class Soup:
             backend=self.backend,
         )
 
+    def prepare_census(self) -> None:
+        """Keep the soup and tokens before the coming epoch, for the Price terms of the
+        census after it (only with a Price motif)."""
+        if self.config.price_motif is not None:
+            self._before = (self.epoch, to_host(self.soup).copy(), to_host(self.tokens).copy())
+
     def census(self) -> dict[str, float]:
         """The replicator census of the current soup as metrics (see
-        :class:`~alife.substrates.programs.census.Census`); costs about 65 interactions
-        per program."""
+        :class:`~alife.substrates.programs.census.Census`; about 65 interactions per
+        program) and, with a Price motif, the Price terms of the epoch just run (NaN
+        unless :meth:`prepare_census` was called before it)."""
         scores = to_host(self.replicator_scores())
-        return replicator_census(to_host(self.soup), scores, top=0).metrics()
+        out = replicator_census(to_host(self.soup), scores, top=0).metrics()
+        out.update(dict.fromkeys(PRICE_METRICS, math.nan))
+        before, self._before = self._before, None
+        if before is not None and before[0] == self.epoch - 1:
+            out.update(self._price_terms(*before[1:]))
+        return out
+
+    def _price_terms(self, parent_soup, parent_tokens) -> dict[str, float]:
+        cfg = self.config
+        soup, tokens = to_host(self.soup), to_host(self.tokens)
+        motif = cfg.price_motif_bytes
+        terms = soup_price(parent_soup, parent_tokens, soup, tokens, motif)
+        out = {
+            "price_selection": terms.selection,
+            "price_transmission": terms.transmission,
+            "price_change": terms.total,
+        }
+        if cfg.grid is not None:
+            groups = grid_blocks(*cfg.grid, PRICE_BLOCK)
+            split = soup_price(parent_soup, parent_tokens, soup, tokens, motif, groups)
+            out.update(price_between=split.between, price_within=split.within)
+        return out
 
     _no_trace: ClassVar[dict[str, float]] = dict.fromkeys(TRACE_METRICS, math.nan)
 

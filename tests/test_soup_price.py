@@ -1,0 +1,117 @@
+"""Price terms of a traced soup: offspring by tokens by hand and by brute force, and
+the terms a census records."""
+
+import numpy as np
+import pytest
+from reference import token
+
+from alife.analysis.price import price_equation
+from alife.analysis.soup_price import grid_blocks, motif_trait, token_offspring
+from alife.bench import PALINDROME
+from alife.engine.run import Schedule
+from alife.engine.session import start_run
+from alife.engine.store import open_run
+from alife.errors import AlifeInputError
+from alife.substrates.programs import get_language
+from alife.substrates.programs.soup import Soup, SoupConfig
+
+
+def test_offspring_by_hand():
+    a = [token(0, 0, j) for j in range(64)]
+    b = [token(0, 1, j) for j in range(64)]
+    parents = np.array([a, b], dtype=np.uint64)
+    # both children are copies of parent 0; child 1's byte 0 was mutated (a new token)
+    children = np.array([a, [token(1, 1, 0), *a[1:]]], dtype=np.uint64)
+    w, z_offspring = token_offspring(parents, children, np.array([1.0, 0.0]))
+    # parent 0: byte 0 has 1 copy, bytes 1-63 two each: 127 bytes' credit; trait credit
+    # 1 per byte (the copies in child 0) = 64
+    assert w[0] == 127 / 64 and z_offspring[0] == 64 / 127
+    assert w[1] == 0 and np.isnan(z_offspring[1])
+
+
+def test_a_token_held_twice_shares_its_credit():
+    a = [token(0, 0, j) for j in range(64)]
+    parents = np.array([a, a], dtype=np.uint64)  # two identical holders
+    children = np.array([a, a, a], dtype=np.uint64)
+    w, _ = token_offspring(parents, children, np.zeros(3))
+    assert w.tolist() == [1.5, 1.5]
+
+
+def brute_offspring(parents, children, child_trait):
+    holders = {}
+    for row in parents:
+        for t in row.tolist():
+            holders[t] = holders.get(t, 0) + 1
+    w, trait = np.zeros(len(parents)), np.zeros(len(parents))
+    for i, row in enumerate(parents):
+        for t in row.tolist():
+            for c, child in enumerate(children):
+                k = child.tolist().count(t)
+                w[i] += k / holders[t]
+                trait[i] += k * child_trait[c] / holders[t]
+    with np.errstate(invalid="ignore"):
+        return w / 64, np.where(w > 0, trait / w, np.nan)
+
+
+@pytest.fixture(scope="module")
+def traced():
+    config = SoupConfig(
+        programs=48, seed=5, mutation=0.01, initial_program=PALINDROME * 6, trace=True
+    )
+    soup = Soup(config).run(6)
+    before = (soup.soup.copy(), soup.tokens.copy())
+    soup.step()
+    return config, before, (soup.soup.copy(), soup.tokens.copy())
+
+
+def test_offspring_equal_brute_force(traced):
+    _, (_, parents), (child_soup, children) = traced
+    motif = get_language("bff_noheads").parse("[{.>]")
+    trait = motif_trait(child_soup, motif)
+    w, z_offspring = token_offspring(parents, children, trait)
+    expected_w, expected_z = brute_offspring(parents, children, trait)
+    np.testing.assert_allclose(w, expected_w, rtol=1e-12)
+    np.testing.assert_allclose(z_offspring, expected_z, rtol=1e-12)
+    assert trait.sum() > 0 and (w > 1).any()
+
+
+def test_census_records_the_price_terms_of_the_epoch_before_it(traced, tmp_path):
+    config, (parent_soup, parents), (child_soup, children) = traced
+    config = SoupConfig(**{**config.to_dict(), "price_motif": "[{.>]"})
+    path = str(tmp_path / "run.h5")
+    start_run(Soup, config, path, epochs=7, schedule=Schedule(census_every=6), progress=False)
+    with open_run(path) as run:
+        row = {k: v[run.metrics["epoch"] == 7][0] for k, v in run.metrics.items()}
+    motif = config.price_motif_bytes
+    w, z_offspring = brute_offspring(parents, children, motif_trait(child_soup, motif))
+    z = motif_trait(parent_soup, motif)
+    expected = price_equation(z, w, np.where(w > 0, z_offspring, z))
+    assert row["price_selection"] == pytest.approx(expected.selection, abs=1e-12)
+    assert row["price_transmission"] == pytest.approx(expected.transmission, abs=1e-12)
+    assert row["price_change"] == pytest.approx(expected.total, abs=1e-12)
+    assert np.isnan(row["price_between"])  # not a grid soup
+
+
+def test_motif_and_blocks_by_hand():
+    soup = np.zeros((2, 64), dtype=np.uint8)
+    soup[1, 62:] = [7, 9]
+    assert motif_trait(soup, np.array([7, 9], np.uint8)).tolist() == [0.0, 1.0]
+    assert grid_blocks(4, 2, 2).tolist() == [0, 0, 1, 1, 0, 0, 1, 1]
+    with pytest.raises(AlifeInputError, match="add --trace"):
+        SoupConfig(price_motif="[")
+
+
+def test_grid_soups_record_between_and_within_squares(tmp_path):
+    config = SoupConfig(
+        programs=256,
+        grid=(16, 16),
+        seed=2,
+        initial_program=PALINDROME * 40,
+        trace=True,
+        price_motif="[{.>]",
+    )
+    path = str(tmp_path / "grid.h5")
+    start_run(Soup, config, path, epochs=5, schedule=Schedule(census_every=4), progress=False)
+    with open_run(path) as run:
+        m = {k: v[run.metrics["epoch"] == 5][0] for k, v in run.metrics.items()}
+    assert m["price_between"] + m["price_within"] == pytest.approx(m["price_selection"])
