@@ -21,6 +21,7 @@ def invoke(*args):
 def census_run(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("runs") / "pal.h5")
     args = [*RUN, "--initial-program", PALINDROME * 16, "--epochs", "40", "--seed", "4"]
+    args += ["--trace", "--price-motif", "[{.>]"]
     result = invoke(*args, "--eval-replicators-every", "8", "--snapshot-every", "16", "--out", path)
     assert result.exit_code == 0, result.output
     return path
@@ -32,7 +33,8 @@ def test_report_of_one_run(census_run, tmp_path):
     assert result.exit_code == 0, result.output
     with open_run(census_run) as run:
         metrics, last = run.metrics, run.snapshot(40)
-    names = {"metrics.png", "replicators.png", "summary.md", "soup_0000000.png", "soup_0000040.png"}
+    names = {"metrics.png", "replicators.png", "price.png", "tracer.png", "summary.md"}
+    names |= {"soup_0000000.png", "soup_0000040.png"}
     assert {p.name for p in out.iterdir()} >= names
     summary = (out / "summary.md").read_text()
     above = metrics["epoch"][metrics["higher_entropy"] > 3]
@@ -62,7 +64,8 @@ def test_compare_overlays_runs(census_run, tmp_path):
     out = tmp_path / "cmp"
     result = invoke("analyze", "--compare", census_run, other, "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"metrics.png", "replicators.png", "summary.md"}
+    expected = {"metrics.png", "replicators.png", "price.png", "tracer.png", "summary.md"}
+    assert {p.name for p in out.iterdir()} == expected
     table = (out / "summary.md").read_text()
     assert (
         "| pal | bff_noheads | 4 | 40 |" in table and "| random | bff_noheads | 9 | 20 |" in table

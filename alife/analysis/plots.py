@@ -151,3 +151,53 @@ def soup_image_figure(image: np.ndarray, title: str, language: Language) -> Figu
         columnspacing=1.0,
     )
     return fig
+
+
+def price_figure(runs: Runs) -> Figure:
+    """The Price terms of a motif's share at each census: selection, transmission and
+    their sum, the change over the epoch before the census."""
+    fig = Figure(figsize=(9, 4.5), dpi=_DPI, layout="constrained")
+    ax = fig.subplots()
+    styles = {"price_selection": "-", "price_transmission": "--", "price_change": ":"}
+    for i, (label, metrics) in enumerate(runs):
+        taken = np.isfinite(metrics["price_change"])
+        for key, style in styles.items():
+            name = key.removeprefix("price_")
+            ax.plot(
+                metrics["epoch"][taken],
+                metrics[key][taken],
+                style,
+                color=f"C{i}",
+                marker="o",
+                ms=3,
+                label=name if len(runs) == 1 else f"{label}: {name}",
+            )
+    ax.axhline(0, color="grey", linewidth=0.6)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("change of the motif's share per epoch")
+    ax.set_title("Price equation: selection + transmission = change (at each census)")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def trace_figure(runs: Runs) -> Figure:
+    """Tracer metrics: distinct origin tokens (log scale), the share of bytes from the
+    initial soup, and the mean number of origins per program."""
+    fig = Figure(figsize=(9, 8), dpi=_DPI, layout="constrained")
+    axes = fig.subplots(3, 1, sharex=True)
+    keys = (
+        ("distinct_tokens", "distinct tokens", "Distinct origin tokens in the soup"),
+        ("original_fraction", "share of bytes", "Bytes still from the initial soup"),
+        ("mean_origins", "origins per program", "Distinct origins of a program's bytes"),
+    )
+    for i, (label, metrics) in enumerate(runs):
+        taken = np.isfinite(metrics["distinct_tokens"])
+        for ax, (key, _, _) in zip(axes, keys, strict=True):
+            ax.plot(metrics["epoch"][taken], metrics[key][taken], color=f"C{i}", label=label)
+    for ax, (_, ylabel, title) in zip(axes, keys, strict=True):
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+    axes[0].set_yscale("log")
+    axes[0].legend(fontsize="small")
+    axes[-1].set_xlabel("epoch")
+    return fig

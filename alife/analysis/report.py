@@ -2,11 +2,12 @@
 runs overlaid.
 
 One run (:func:`analyze_run`) gives ``metrics.png`` (entropy and ops per interaction,
-transition marked), ``replicators.png`` (when the run took censuses), ``soup_EPOCH.png``
+transition marked), ``replicators.png`` (when the run took censuses), ``price.png``
+(with a Price motif), ``tracer.png`` (traced runs), ``soup_EPOCH.png``
 for chosen snapshots (cubff's row frames with a colour legend) and ``summary.md`` (config,
 transitions, final metrics, the replicator census and most frequent programs of the last
-snapshot, disassembled). Several runs (:func:`compare_runs`) give the overlaid
-``metrics.png`` and ``replicators.png`` and a ``summary.md`` table of their transitions.
+snapshot, disassembled). Several runs (:func:`compare_runs`) give the same plots
+overlaid and a ``summary.md`` table of their transitions.
 Every output file is checked before anything is written: existing files are kept unless
 ``overwrite``.
 """
@@ -19,7 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.analysis.plots import census_figure, metrics_figure, soup_image_figure
+from alife.analysis.plots import (
+    census_figure,
+    metrics_figure,
+    price_figure,
+    soup_image_figure,
+    trace_figure,
+)
 from alife.analysis.transitions import (
     ENTROPY_TRANSITION_BITS,
     REPLICATOR_TRANSITION_FRACTION,
@@ -46,11 +53,33 @@ class RunData:
     metrics: dict
     snapshot_epochs: list[int]
 
+    def has(self, metric: str) -> bool:
+        """Whether any metrics record holds a value of ``metric``."""
+        values = self.metrics.get(metric)
+        return values is not None and bool(np.isfinite(values).any())
+
     @property
     def has_census(self) -> bool:
         """Whether any metrics record holds a replicator census."""
-        counts = self.metrics.get("replicators")
-        return counts is not None and bool(np.isfinite(counts).any())
+        return self.has("replicators")
+
+    def figures(self) -> list[str]:
+        """The optional figures this run has data for."""
+        optional = (
+            ("replicators.png", "replicators"),
+            ("price.png", "price_change"),
+            ("tracer.png", "distinct_tokens"),
+        )
+        return [name for name, metric in optional if self.has(metric)]
+
+
+_FIGURES = {
+    "metrics.png": metrics_figure,
+    "replicators.png": census_figure,
+    "price.png": price_figure,
+    "tracer.png": trace_figure,
+}
+"""Figure file -> function drawing it from [(label, metrics), ...]."""
 
 
 def read_run(path: str) -> RunData:
@@ -124,19 +153,13 @@ def analyze_run(
             f"{path!r} has no snapshot at epoch {missing[0]}; snapshots exist at epochs "
             f"{', '.join(map(str, run.snapshot_epochs))}"
         )
-    names = [
-        *(["metrics.png"] if run.metrics["epoch"].size else []),
-        *(["replicators.png"] if run.has_census else []),
-        *(f"soup_{e:07d}.png" for e in epochs),
-        "summary.md",
-    ]
+    plots = [*(["metrics.png"] if run.metrics["epoch"].size else []), *run.figures()]
+    names = [*plots, *(f"soup_{e:07d}.png" for e in epochs), "summary.md"]
     files = dict(zip(names, _check_outputs(out_dir, names, overwrite), strict=True))
     language = get_language(run.config["language"])
 
-    if "metrics.png" in files:
-        _save(metrics_figure([(run.label, run.metrics)]), files["metrics.png"])
-    if run.has_census:
-        _save(census_figure([(run.label, run.metrics)]), files["replicators.png"])
+    for name in plots:
+        _save(_FIGURES[name]([(run.label, run.metrics)]), files[name])
     with open_run(path) as handle:
         soups = {e: handle.snapshot(e) for e in epochs}
         last = run.snapshot_epochs[-1] if run.snapshot_epochs else None
@@ -226,13 +249,15 @@ def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False)
     labels = [r.label for r in runs]
     if len(set(labels)) < len(labels):  # same file names in different folders
         runs = [RunData(r.path, r.path, r.config, r.metrics, r.snapshot_epochs) for r in runs]
-    with_census = [r for r in runs if r.has_census]
-    names = ["metrics.png", *(["replicators.png"] if with_census else []), "summary.md"]
+    plots = ["metrics.png"] + [n for n in _FIGURES if any(n in r.figures() for r in runs)]
+    names = [*plots, "summary.md"]
     files = dict(zip(names, _check_outputs(out_dir, names, overwrite), strict=True))
-    recorded = [(r.label, r.metrics) for r in runs if r.metrics["epoch"].size]
-    _save(metrics_figure(recorded), files["metrics.png"])
-    if with_census:
-        _save(census_figure([(r.label, r.metrics) for r in with_census]), files["replicators.png"])
+    for name in plots:
+        having = [r for r in runs if name in r.figures() or name == "metrics.png"]
+        _save(
+            _FIGURES[name]([(r.label, r.metrics) for r in having if r.metrics["epoch"].size]),
+            files[name],
+        )
     lines = [
         "# Comparison",
         "",
