@@ -55,6 +55,8 @@ class BenchRow:
     trial: int = 0
     metrics_seconds: float = float("nan")
     """Seconds for one metrics record (brotli of the whole soup, histogram) at the end."""
+    census_seconds: float = float("nan")
+    """Seconds for one replicator census of the final soup (when asked for)."""
 
     @property
     def epochs_per_s(self) -> float:
@@ -93,7 +95,9 @@ def _soup(regime: str, config: SoupConfig, backend: str) -> Soup:
     return sim
 
 
-def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> BenchRow:
+def _time_alife(
+    regime: str, config: SoupConfig, backend: str, epochs: int, census: bool = False
+) -> BenchRow:
     sim = _soup(regime, config, backend)
     sim.step()  # compile and warm up
     ops = 0
@@ -106,8 +110,14 @@ def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> B
     start = time.perf_counter()
     sim.metrics()
     metrics_seconds = time.perf_counter() - start
+    census_seconds = float("nan")
+    if census:
+        sim.census()  # compile the scoring kernel untimed
+        start = time.perf_counter()
+        sim.census()
+        census_seconds = time.perf_counter() - start
     return BenchRow(
-        "alife",
+        "alife+trace" if config.trace else "alife",
         backend,
         config.language,
         regime,
@@ -116,6 +126,7 @@ def _time_alife(regime: str, config: SoupConfig, backend: str, epochs: int) -> B
         seconds,
         ops,
         metrics_seconds=metrics_seconds,
+        census_seconds=census_seconds,
     )
 
 
@@ -178,9 +189,13 @@ def bench_soup(
     cubff: str | None = None,
     regimes: tuple[str, ...] | None = None,
     repeats: int = 1,
+    trace: bool = False,
+    census: bool = False,
 ) -> list[BenchRow]:
     """Measure soup throughput per language, regime and backend (and cubff's, given its
     binary). ``regimes`` defaults to random, plus replicator where the language has one.
+    ``trace`` adds traced runs (tool "alife+trace": epochs and a metrics record with
+    the tracer's metrics); ``census`` times one replicator census of each final soup.
 
     With ``repeats > 1`` every measurement is repeated, alife and cubff alternating, so
     that drifts in the machine's speed hit both alike; rows carry their trial number.
@@ -199,10 +214,12 @@ def bench_soup(
                         f"exists for {', '.join(sorted(REPLICATORS))}"
                     )
                 continue
+            configs = [config, replace(config, trace=True)] if trace else [config]
             for trial in range(repeats):
                 for backend in backends:
-                    row = _time_alife(regime, config, backend, epochs)
-                    rows.append(replace(row, trial=trial))
+                    for timed in configs:
+                        row = _time_alife(regime, timed, backend, epochs, census)
+                        rows.append(replace(row, trial=trial))
                 if cubff:
                     rows.append(replace(_time_cubff(cubff, regime, config, epochs), trial=trial))
     return rows
@@ -244,6 +261,7 @@ def print_table(rows: list[BenchRow]) -> None:
         "interactions/s",
         "ops/s",
         "metrics record (s)",
+        "census (s)",
     ):
         table.add_column(col, justify="right")
     for r in rows:
@@ -260,6 +278,7 @@ def print_table(rows: list[BenchRow]) -> None:
             f"{r.interactions_per_s:.3g}",
             "n/a" if r.ops < 0 else f"{r.ops_per_s:.3g}",
             "n/a" if np.isnan(r.metrics_seconds) else f"{r.metrics_seconds:.3f}",
+            "n/a" if np.isnan(r.census_seconds) else f"{r.census_seconds:.2f}",
         )
     console = Console(width=max(160, Console().width))
     console.print(table)

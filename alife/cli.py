@@ -530,7 +530,11 @@ def bench() -> None:
     default=None,
     help="Path to a cubff 'main' binary to time side by side.",
 )
-def bench_soup_command(programs, epochs, languages, regimes, backends, repeats, cubff) -> None:
+@click.option("--trace", is_flag=True, help="Also time traced soups (tracer tokens).")
+@click.option("--census", is_flag=True, help="Also time one replicator census per soup.")
+def bench_soup_command(
+    programs, epochs, languages, regimes, backends, repeats, cubff, trace, census
+) -> None:
     """Epochs/s, interactions/s and ops/s on a random and a replicator-saturated soup."""
     from alife.bench import bench_soup, print_table
     from alife.substrates.programs import get_language, language_names
@@ -548,6 +552,8 @@ def bench_soup_command(programs, epochs, languages, regimes, backends, repeats, 
             backends=backends or None,
             cubff=cubff,
             repeats=repeats,
+            trace=trace,
+            census=census,
         )
     )
 

@@ -138,3 +138,13 @@ def test_bench_soup_times_several_languages():
     assert result.exit_code == 2 and "no known replicator for 'forth'" in result.output
     result = invoke(*args, "--language", "fourth")
     assert result.exit_code == 2 and "unknown language 'fourth'" in result.output
+
+
+def test_bench_soup_times_tracing_and_the_census():
+    args = ("bench", "soup", "--programs", "64", "--epochs", "1", "--regime", "random")
+    result = invoke(*args, "--trace", "--census")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(" alife " in line for line in lines)
+    traced = [line for line in lines if " alife+trace " in line]
+    assert len(traced) == 1 and "n/a" not in traced[0]  # metrics and census both timed
