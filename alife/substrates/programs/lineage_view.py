@@ -12,6 +12,7 @@ from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.summary import snapshot_census
+from alife.substrates.programs.tracer import distinct_tokens
 
 
 def _first_index(soup: np.ndarray, program: np.ndarray) -> int:
@@ -68,7 +69,7 @@ def print_lineage(
     console.print(
         f"epoch {epoch}: {copies.sum():,} of {tokens.size:,} bytes descend unmutated from "
         f"the initial soup, from {len(survivors):,} of its programs; "
-        f"{np.unique(tokens).size:,} distinct tokens"
+        f"{distinct_tokens(tokens):,} distinct tokens"
     )
     table = Table(title=f"initial programs with the most bytes at epoch {epoch}")
     table.add_column("initial program", justify="right")

