@@ -192,8 +192,14 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
     "--price-motif",
     metavar="TEXT",
     default=None,
-    help="With --trace: record at each census the Price terms of the share of programs "
-    "containing this byte pattern (cubff's printable form).",
+    help="Record at each census the Price terms of the share of programs containing this "
+    "byte pattern (cubff's printable form); offspring by tokens with --trace, else by "
+    "exact copies.",
+)
+@click.option(
+    "--price-replicators",
+    is_flag=True,
+    help="The same for the share of self-replicators (doubles the census's cost).",
 )
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
@@ -251,6 +257,7 @@ def soup_run(
     interactions,
     trace,
     price_motif,
+    price_replicators,
     out,
     overwrite,
     backend,
@@ -275,6 +282,7 @@ def soup_run(
         initial_program=initial_program,
         trace=trace,
         price_motif=price_motif,
+        price_replicators=price_replicators,
         **_soup_rules(
             programs, zero_init, reset_interval, no_permute, fixed_shuffle, grid, interactions
         ),

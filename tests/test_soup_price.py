@@ -6,7 +6,7 @@ import pytest
 from reference import token
 
 from alife.analysis.price import price_equation
-from alife.analysis.soup_price import grid_blocks, motif_trait, token_offspring
+from alife.analysis.soup_price import copy_offspring, grid_blocks, motif_trait, token_offspring
 from alife.bench import PALINDROME
 from alife.engine.run import Schedule
 from alife.engine.session import start_run
@@ -97,8 +97,41 @@ def test_motif_and_blocks_by_hand():
     soup[1, 62:] = [7, 9]
     assert motif_trait(soup, np.array([7, 9], np.uint8)).tolist() == [0.0, 1.0]
     assert grid_blocks(4, 2, 2).tolist() == [0, 0, 1, 1, 0, 0, 1, 1]
-    with pytest.raises(AlifeInputError, match="add --trace"):
-        SoupConfig(price_motif="[")
+    with pytest.raises(AlifeInputError, match="one trait"):
+        SoupConfig(price_motif="[", price_replicators=True)
+
+
+def test_exact_copy_offspring_by_hand():
+    a, b, c = (np.full(64, v, dtype=np.uint8) for v in (1, 2, 3))
+    parents = np.stack([a, a, b])
+    children = np.stack([a, a, a, c])  # three copies of a (two parents), b gone, c new
+    w, z_offspring = copy_offspring(parents, children, np.array([1.0, 0.0, 1.0, 1.0]))
+    assert w.tolist() == [1.5, 1.5, 0.0]
+    assert z_offspring[:2].tolist() == [2 / 3, 2 / 3] and np.isnan(z_offspring[2])
+
+
+def test_census_price_of_replicators_by_exact_copies(tmp_path):
+    config = SoupConfig(programs=32, seed=3, initial_program=PALINDROME * 4, price_replicators=True)
+    path = str(tmp_path / "run.h5")
+    start_run(Soup, config, path, epochs=5, schedule=Schedule(census_every=4), progress=False)
+    with open_run(path) as run:
+        row = {k: v[run.metrics["epoch"] == 5][0] for k, v in run.metrics.items()}
+    soup = Soup(config).run(4)
+    parents, z = soup.soup.copy(), (soup.replicator_scores() >= 5).astype(float)
+    soup.step()
+    child_trait = (soup.replicator_scores() >= 5).astype(float)
+    # brute force: a parent's copies are the children equal to it, shared among its twins
+    w, z_offspring = np.zeros(len(parents)), z.copy()
+    for i, p in enumerate(parents):
+        twins = sum((q == p).all() for q in parents)
+        copies = [t for c, t in zip(soup.soup, child_trait, strict=True) if (c == p).all()]
+        w[i] = len(copies) / twins
+        if copies:
+            z_offspring[i] = np.mean(copies)
+    expected = price_equation(z, w, z_offspring)
+    assert row["price_selection"] == pytest.approx(expected.selection, abs=1e-12)
+    assert row["price_change"] == pytest.approx(expected.total, abs=1e-12)
+    assert row["replicators"] == child_trait.sum()
 
 
 def test_grid_soups_record_between_and_within_squares(tmp_path):

@@ -1,19 +1,23 @@
-"""The Price equation applied to a traced soup over one epoch.
+"""The Price equation applied to a soup over one epoch.
 
-Individuals are the programs before the epoch; the trait ``z`` of a program is whether
-it contains a motif (a byte pattern, 1.0 or 0.0). Offspring are followed through tracer
-tokens: each byte after the epoch whose token some bytes before it held is credited in
-equal shares to those holders (a token held by m bytes gives each 1/m). Then
+Individuals are the programs before the epoch; a trait is a number per program, here
+whether it contains a motif (a byte pattern) or is a self-replicator (1.0 or 0.0).
+Offspring are found in one of two ways:
 
-* fitness ``w_i`` = the credit program i's bytes receive, divided by 64: how many
-  programs' worth of its bytes exist after the epoch (mutated bytes credit nobody);
-* offspring trait ``z'_i`` = the credit-weighted mean trait of the programs after the
-  epoch that hold those bytes,
+* by tracer tokens (:func:`token_offspring`, traced soups): each byte after the epoch
+  whose token some bytes before it held is credited in equal shares to those holders (a
+  token held by m bytes gives each 1/m); fitness ``w_i`` is the credit program i's bytes
+  receive divided by 64 (how many programs' worth of its bytes exist after the epoch;
+  mutated bytes credit nobody), and the offspring trait ``z'_i`` the credit-weighted
+  mean trait of the programs after the epoch holding those bytes;
+* by exact copies (:func:`copy_offspring`, any soup): a program after the epoch equal
+  byte for byte to programs before it is credited to them in equal shares; programs
+  with no exact parent are nobody's offspring.
 
-and :func:`alife.analysis.price.price_equation` splits the change of the motif's
-frequency into selection (programs with the motif leave more copies of their bytes)
-and transmission (copies gain or lose the motif). On a grid, programs can be grouped by
-blocks of the grid for :func:`alife.analysis.price.multilevel_price`.
+:func:`alife.analysis.price.price_equation` then splits the change of the trait's mean
+into selection (programs with the trait leave more copies) and transmission (copies
+gain or lose it). On a grid, programs can be grouped by blocks of the grid for
+:func:`alife.analysis.price.multilevel_price`.
 """
 
 from __future__ import annotations
@@ -61,21 +65,51 @@ def token_offspring(
     return w, z_offspring
 
 
+def copy_offspring(
+    parent_soup: np.ndarray, child_soup: np.ndarray, child_trait: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fitness and offspring trait ((n,) float64 each; NaN trait where the fitness is 0)
+    of the (n, 64) uint8 programs before an epoch from their exact copies among the
+    (m, 64) programs after it, whose traits are ``child_trait`` ((m,))."""
+    both = np.concatenate([parent_soup, child_soup])
+    _, kind = np.unique(both, axis=0, return_inverse=True)
+    kind = kind.reshape(-1)
+    n = len(parent_soup)
+    parents_of = np.bincount(kind[:n], minlength=kind.max() + 1).astype(np.float64)
+    copies = np.bincount(kind[n:], minlength=kind.max() + 1).astype(np.float64)
+    trait_sum = np.bincount(
+        kind[n:], weights=np.asarray(child_trait, np.float64), minlength=kind.max() + 1
+    )
+    mine = kind[:n]
+    w = copies[mine] / parents_of[mine]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z_offspring = np.where(copies[mine] > 0, trait_sum[mine] / copies[mine], np.nan)
+    return w, z_offspring
+
+
 def soup_price(
-    parent_soup: np.ndarray,
-    parent_tokens: np.ndarray,
-    child_soup: np.ndarray,
-    child_tokens: np.ndarray,
-    motif: np.ndarray,
+    z: np.ndarray,
+    child_trait: np.ndarray,
+    *,
+    parent_soup: np.ndarray | None = None,
+    child_soup: np.ndarray | None = None,
+    parent_tokens: np.ndarray | None = None,
+    child_tokens: np.ndarray | None = None,
     groups: np.ndarray | None = None,
 ) -> PriceTerms | MultilevelPriceTerms:
-    """Price terms of the motif's frequency over one epoch of a traced soup: the soup
-    and tokens ((n, 64) uint8 and uint64) before and after it. With ``groups`` ((n,) int
-    labels of the programs before the epoch) the two-level terms."""
-    z = motif_trait(parent_soup, motif)
-    w, z_offspring = token_offspring(parent_tokens, child_tokens, motif_trait(child_soup, motif))
+    """Price terms of a trait over one epoch: ``z`` ((n,)) of the programs before it,
+    ``child_trait`` ((m,)) of those after. Offspring by tokens when both token arrays
+    are given ((n, 64) and (m, 64) uint64), else by exact copies between the soups
+    ((n, 64) and (m, 64) uint8). With ``groups`` ((n,) int labels of the programs
+    before the epoch) the two-level terms."""
+    if parent_tokens is not None and child_tokens is not None:
+        w, z_offspring = token_offspring(parent_tokens, child_tokens, child_trait)
+    elif parent_soup is not None and child_soup is not None:
+        w, z_offspring = copy_offspring(parent_soup, child_soup, child_trait)
+    else:
+        raise AlifeInputError("soup_price needs the tokens or the soups before and after")
     if not (w > 0).any():
-        raise AlifeInputError("no byte after the epoch descends from one before it")
+        raise AlifeInputError("no program after the epoch descends from one before it")
     z_offspring = np.where(w > 0, z_offspring, z)
     if groups is None:
         return price_equation(z, w, z_offspring)

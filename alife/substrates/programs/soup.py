@@ -36,7 +36,7 @@ from alife.substrates.programs.kernels import kernels_for
 from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
 from alife.substrates.programs.pairing import pairing
 from alife.substrates.programs.registry import get_language
-from alife.substrates.programs.selfrep import selfrep_scores
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
 from alife.substrates.programs.soup_metrics import byte_histogram, soup_metrics
 from alife.substrates.programs.tracer import (
     MAX_TRACED_EPOCH,
@@ -94,9 +94,12 @@ class SoupConfig:
         paired by cubff's greedy matching and unmatched ones do not run.
     trace: carry an origin token with every byte (:mod:`~alife.substrates.programs.
         tracer`; BFF family only). The soup itself is the same as without tracing.
-    price_motif: a byte pattern in the language's printable form; with ``trace``, each
-        census also records the Price terms of the share of programs containing it over
-        the epoch before the census (:mod:`alife.analysis.soup_price`).
+    price_motif: a byte pattern in the language's printable form: each census also
+        records the Price terms of the share of programs containing it over the epoch
+        before the census (:mod:`alife.analysis.soup_price`; offspring by tracer tokens
+        when ``trace``, else by exact copies).
+    price_replicators: the same for the share of self-replicators (score >= 5; this
+        scores the soup before the epoch too, doubling the census's cost).
     """
 
     language: str = "bff_noheads"
@@ -113,6 +116,7 @@ class SoupConfig:
     interactions: str | None = None
     trace: bool = False
     price_motif: str | None = None
+    price_replicators: bool = False
 
     def __post_init__(self) -> None:
         get_language(self.language)  # raises for unknown names, listing valid ones
@@ -156,10 +160,8 @@ class SoupConfig:
                     f"{self.programs}"
                 )
         if self.price_motif is not None:
-            if not self.trace:
-                raise AlifeInputError(
-                    "a Price motif follows offspring by tracer tokens: add --trace"
-                )
+            if self.price_replicators:
+                raise AlifeInputError("Price terms follow one trait: a motif or replicators")
             motif_trait(np.zeros((1, PROGRAM_SIZE), np.uint8), self.price_motif_bytes)
         if self.initial_program is not None:
             size = len(self.initial_program_bytes)
@@ -323,8 +325,8 @@ class Soup:
     def unrecorded_metrics(cls, config: SoupConfig) -> dict[str, str]:
         """Metrics a run of ``config`` records only as NaN -> what would record them."""
         out = {} if config.trace else dict.fromkeys(TRACE_METRICS, "--trace")
-        if config.price_motif is None:
-            out.update(dict.fromkeys(PRICE_METRICS, "--trace --price-motif TEXT"))
+        if config.price_motif is None and not config.price_replicators:
+            out.update(dict.fromkeys(PRICE_METRICS, "--price-motif TEXT or --price-replicators"))
         elif config.grid is None:
             out.update(dict.fromkeys(GRID_PRICE_METRICS, "a --grid soup"))
         return out
@@ -461,11 +463,21 @@ class Soup:
             backend=self.backend,
         )
 
-    def prepare_census(self) -> None:
-        """Keep the soup and tokens before the coming epoch, for the Price terms of the
-        census after it (only with a Price motif)."""
+    def _price_trait(self, scores=None) -> np.ndarray:
+        """(programs,) float64 Price trait of the current soup: motif presence, or
+        replicator (from ``scores`` when given, else scored now)."""
         if self.config.price_motif is not None:
-            self._before = (self.epoch, to_host(self.soup).copy(), to_host(self.tokens).copy())
+            return motif_trait(to_host(self.soup), self.config.price_motif_bytes)
+        scores = to_host(self.replicator_scores() if scores is None else scores)
+        return (scores >= REPLICATOR_THRESHOLD).astype(np.float64)
+
+    def prepare_census(self) -> None:
+        """Keep what the Price terms of the census after the coming epoch compare with:
+        the epoch, soup, tokens (when traced) and Price trait (with a Price trait)."""
+        cfg = self.config
+        if cfg.price_motif is not None or cfg.price_replicators:
+            tokens = None if self.tokens is None else to_host(self.tokens).copy()
+            self._before = (self.epoch, to_host(self.soup).copy(), tokens, self._price_trait())
 
     def census(self) -> dict[str, float]:
         """The replicator census of the current soup as metrics (see
@@ -477,14 +489,22 @@ class Soup:
         out.update(dict.fromkeys(PRICE_METRICS, math.nan))
         before, self._before = self._before, None
         if before is not None and before[0] == self.epoch - 1:
-            out.update(self._price_terms(*before[1:]))
+            out.update(self._price_terms(*before[1:], self._price_trait(scores)))
         return out
 
-    def _price_terms(self, parent_soup, parent_tokens) -> dict[str, float]:
+    def _price_terms(self, parent_soup, parent_tokens, z, child_trait) -> dict[str, float]:
         cfg = self.config
-        soup, tokens = to_host(self.soup), to_host(self.tokens)
-        motif = cfg.price_motif_bytes
-        terms = soup_price(parent_soup, parent_tokens, soup, tokens, motif)
+        tokens = None if self.tokens is None else to_host(self.tokens)
+        offspring = dict(
+            parent_soup=parent_soup,
+            child_soup=to_host(self.soup),
+            parent_tokens=parent_tokens,
+            child_tokens=tokens,
+        )
+        try:
+            terms = soup_price(z, child_trait, **offspring)
+        except AlifeInputError:  # no program descends from one before: terms undefined
+            return {}
         out = {
             "price_selection": terms.selection,
             "price_transmission": terms.transmission,
@@ -492,7 +512,7 @@ class Soup:
         }
         if cfg.grid is not None:
             groups = grid_blocks(*cfg.grid, PRICE_BLOCK)
-            split = soup_price(parent_soup, parent_tokens, soup, tokens, motif, groups)
+            split = soup_price(z, child_trait, groups=groups, **offspring)
             out.update(price_between=split.between, price_within=split.within)
         return out
 
