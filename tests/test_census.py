@@ -14,7 +14,7 @@ from alife.engine.run import Schedule
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.programs.census import replicator_census
+from alife.substrates.programs.census import replicator_census, skeleton
 from alife.substrates.programs.soup import Soup, SoupConfig
 
 CONFIG = SoupConfig(programs=16, seed=5, max_steps=1024, initial_program=PALINDROME * 4)
@@ -34,9 +34,28 @@ def test_census_tallies_replicators_kinds_and_abundance():
         "replicators": 6.0,
         "replicator_fraction": 0.6,
         "replicator_kinds": 3.0,
+        "replicator_families": 3.0,
     }
     empty = replicator_census(soup, np.zeros(10, dtype=np.int64))
     assert (empty.replicators, empty.kinds, empty.top) == (0, 0, [])
+
+
+def test_families_join_mirror_images_and_ignore_noop_bytes():
+    noop = np.zeros(256, dtype=bool)
+    noop[100:] = True  # bytes 100-255 do nothing
+    code = np.array([1, 2, 3] + [200] * 61, dtype=np.uint8)
+    mirror = code[::-1].copy()
+    mutant = code.copy()
+    mutant[10] = 150  # a different no-op byte: same code
+    other = np.array([3, 3, 1] + [200] * 61, dtype=np.uint8)
+    assert (
+        skeleton(code, noop) == skeleton(mirror, noop) == skeleton(mutant, noop) == b"\x01\x02\x03"
+    )
+    soup = np.stack([code, mirror, mutant, mutant, other])
+    census = replicator_census(soup, np.full(5, 9), noop_bytes=noop)
+    assert (census.kinds, census.families) == (4, 2)
+    first = census.top_families[0]
+    assert (first.copies, first.kinds, first.skeleton.tolist()) == (4, 3, [1, 2, 3])
 
 
 def reference_count(soup: np.ndarray, seed: int, epoch: int) -> int:

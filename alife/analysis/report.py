@@ -222,7 +222,8 @@ def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
         lines.append(
             f"{result.replicators:,} of {result.programs:,} programs are self-replicators "
             f"(score >= {REPLICATOR_THRESHOLD}; {result.fraction:.2%}), "
-            f"{result.kinds:,} distinct replicator programs."
+            f"{result.kinds:,} distinct replicator programs in {result.families:,} families "
+            f"(same code without no-op bytes, mirror images together)."
         )
         if result.top:
             lines += ["", "Most abundant replicators (copies, mean score, program):", "", "```"]

@@ -294,6 +294,7 @@ def bff_language(
         description=description,
         build_evaluate=build_evaluate,
         build_traced=functools.partial(build_evaluate, traced=True),
+        noop_bytes=kinds == NOOP,
         printable=cubff_printable(kinds, null),
         byte_colors=bff_byte_colors(kinds, null),
     )

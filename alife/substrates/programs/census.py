@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,18 +41,32 @@ class ReplicatorKind:
 
 
 @dataclass(frozen=True)
+class ReplicatorFamily:
+    """Replicators with one code skeleton: ``skeleton`` (1-D uint8, the program without
+    its no-op bytes, or its mirror image, whichever sorts first), how many programs and
+    how many distinct exact programs share it."""
+
+    skeleton: np.ndarray
+    copies: int
+    kinds: int
+
+
+@dataclass(frozen=True)
 class Census:
     """Self-replicators of one soup.
 
     ``programs``: soup size; ``replicators``: programs scoring >= REPLICATOR_THRESHOLD;
     ``kinds``: distinct exact programs among them; ``top``: the most abundant of those
-    kinds, most copies first.
+    kinds, most copies first; ``families``: distinct code skeletons among them (see
+    :func:`skeleton`); ``top_families``: the largest families.
     """
 
     programs: int
     replicators: int
     kinds: int
     top: list[ReplicatorKind]
+    families: int = 0
+    top_families: list[ReplicatorFamily] = field(default_factory=list)
 
     @property
     def fraction(self) -> float:
@@ -60,24 +74,58 @@ class Census:
         return self.replicators / self.programs
 
     def metrics(self) -> dict[str, float]:
-        """The census as run-file metrics: ``replicators``, ``replicator_fraction`` and
-        ``replicator_kinds``."""
+        """The census as run-file metrics: ``replicators``, ``replicator_fraction``,
+        ``replicator_kinds`` and ``replicator_families``."""
         return {
             "replicators": float(self.replicators),
             "replicator_fraction": self.fraction,
             "replicator_kinds": float(self.kinds),
+            "replicator_families": float(self.families),
         }
 
 
-def replicator_census(soup: np.ndarray, scores: np.ndarray, top: int = 10) -> Census:
-    """The census of an (n, 64) uint8 host soup given its (n,) int scores."""
+def skeleton(program: np.ndarray, noop_bytes: np.ndarray | None) -> bytes:
+    """A program's family key: its bytes without the no-op bytes (``noop_bytes``, (256,)
+    bool; None keeps every byte), or that sequence reversed, whichever is smaller. BFF
+    replicators copy themselves backwards, so a program and its mirror are one family,
+    and mutations of data (no-op) bytes stay in the family."""
+    code = program if noop_bytes is None else program[~noop_bytes[program]]
+    forward, backward = code.tobytes(), code[::-1].tobytes()
+    return min(forward, backward)
+
+
+def _families(programs, copies, noop_bytes, top) -> tuple[int, list[ReplicatorFamily]]:
+    """Group distinct replicator programs ((k, 64) with their copy counts) by skeleton."""
+    groups: dict[bytes, list[int]] = {}
+    for program, count in zip(programs, copies.tolist(), strict=True):
+        key = skeleton(program, noop_bytes)
+        entry = groups.setdefault(key, [0, 0])
+        entry[0] += count
+        entry[1] += 1
+    ranked = sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))[:top]
+    return len(groups), [
+        ReplicatorFamily(np.frombuffer(key, dtype=np.uint8), copies_, kinds)
+        for key, (copies_, kinds) in ranked
+    ]
+
+
+def replicator_census(
+    soup: np.ndarray,
+    scores: np.ndarray,
+    top: int = 10,
+    noop_bytes: np.ndarray | None = None,
+) -> Census:
+    """The census of an (n, 64) uint8 host soup given its (n,) int scores; families are
+    keyed by :func:`skeleton` with the language's ``noop_bytes``."""
     replicating = np.flatnonzero(scores >= REPLICATOR_THRESHOLD)
     kinds: list[ReplicatorKind] = []
-    n_kinds = 0
+    n_kinds = n_families = 0
+    families: list[ReplicatorFamily] = []
     if replicating.size:
         programs, inverse, copies = np.unique(
             soup[replicating], axis=0, return_inverse=True, return_counts=True
         )
+        n_families, families = _families(programs, copies, noop_bytes, top)
         inverse = inverse.reshape(-1)
         kind_scores = scores[replicating]
         total = np.bincount(inverse, weights=kind_scores, minlength=len(programs))
@@ -88,4 +136,4 @@ def replicator_census(soup: np.ndarray, scores: np.ndarray, top: int = 10) -> Ce
             kinds.append(
                 ReplicatorKind(programs[k], int(copies[k]), total[k] / copies[k], int(best[k]))
             )
-    return Census(len(soup), int(replicating.size), n_kinds, kinds)
+    return Census(len(soup), int(replicating.size), n_kinds, kinds, n_families, families)

@@ -245,12 +245,14 @@ def forth_language(
     name: str, description: str, commands: dict[int, int], colors: np.ndarray, *, reset_trap=False
 ) -> Language:
     """A Forth-family :class:`Language` printed as hex bytes, as cubff does."""
+    kinds = forth_kinds(commands)
     return Language(
         name=name,
         description=description,
-        build_evaluate=make_builder(forth_kinds(commands), reset_trap=reset_trap),
+        build_evaluate=make_builder(kinds, reset_trap=reset_trap),
         printable=hex_printable(),
         byte_colors=colors,
+        noop_bytes=kinds == NOOP,
     )
 
 

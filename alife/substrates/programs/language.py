@@ -115,6 +115,9 @@ class Language:
         For languages with a tracer (the BFF family), ``build_traced(target) ->
         evaluate(tape, max_steps, scratch, tokens)``: the same interpreter carrying a
         (128,) uint64 origin token per byte along with copied bytes; None elsewhere.
+    noop_bytes:
+        (256,) bool, the bytes that do nothing when executed (None: every byte acts);
+        a program without them is its code skeleton (replicator families).
     printable:
         cubff's printable form of bytes.
     byte_colors:
@@ -127,6 +130,7 @@ class Language:
     printable: Printable = field(repr=False)
     byte_colors: np.ndarray = field(repr=False)
     build_traced: Callable[[str], Callable] | None = field(default=None, repr=False)
+    noop_bytes: np.ndarray | None = field(default=None, repr=False)
 
     def run(self, tapes, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu") -> np.ndarray:
         """Run every tape of ``tapes`` in place; return the ops executed per tape.

@@ -290,6 +290,7 @@ class Soup:
         "replicators": "f8",
         "replicator_fraction": "f8",
         "replicator_kinds": "f8",
+        "replicator_families": "f8",
         **PRICE_METRICS,
     }
     """Metric name -> dtype of the values :meth:`census` returns (NaN without a census)."""
@@ -485,7 +486,8 @@ class Soup:
         program) and, with a Price motif, the Price terms of the epoch just run (NaN
         unless :meth:`prepare_census` was called before it)."""
         scores = to_host(self.replicator_scores())
-        out = replicator_census(to_host(self.soup), scores, top=0).metrics()
+        soup, noop = to_host(self.soup), self.language.noop_bytes
+        out = replicator_census(soup, scores, top=0, noop_bytes=noop).metrics()
         out.update(dict.fromkeys(PRICE_METRICS, math.nan))
         before, self._before = self._before, None
         if before is not None and before[0] == self.epoch - 1:

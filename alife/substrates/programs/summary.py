@@ -88,7 +88,8 @@ def print_summary(
             table.add_row(
                 f"replicators at epoch {int(census['epoch'])}",
                 f"{int(census['replicators']):,} ({census['replicator_fraction']:.2%}), "
-                f"{int(census['replicator_kinds']):,} distinct programs",
+                f"{int(census['replicator_kinds']):,} distinct programs, "
+                f"{int(census['replicator_families']):,} families",
             )
             transition = replicator_transition(metrics)
             table.add_row(
@@ -121,7 +122,8 @@ def snapshot_census(
         max_steps=config["max_steps"],
         backend=backend,
     )
-    return epoch, replicator_census(soup, to_host(scores), top)
+    noop = get_language(config["language"]).noop_bytes
+    return epoch, replicator_census(soup, to_host(scores), top, noop)
 
 
 def print_census(
@@ -140,7 +142,8 @@ def print_census(
     console.print(
         f"epoch {epoch}: {census.replicators:,} of {census.programs:,} programs replicate "
         f"(score >= {REPLICATOR_THRESHOLD}; {census.fraction:.2%}), "
-        f"{census.kinds:,} distinct replicator programs"
+        f"{census.kinds:,} distinct replicator programs in {census.families:,} families "
+        f"(same code without no-op bytes, mirror images together)"
     )
     if not census.top:
         return
@@ -155,3 +158,12 @@ def print_census(
             language.disassemble(kind.program),
         )
     console.print(table)
+    families = Table(title=f"largest replicator families at epoch {epoch}")
+    families.add_column("copies", justify="right", no_wrap=True, min_width=6)
+    families.add_column("programs", justify="right", no_wrap=True, min_width=8)
+    families.add_column("code skeleton (no-op bytes left out)", no_wrap=True)
+    for family in census.top_families:
+        families.add_row(
+            str(family.copies), str(family.kinds), language.disassemble(family.skeleton)
+        )
+    console.print(families)
