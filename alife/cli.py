@@ -389,7 +389,7 @@ def soup_census(path, epoch, top, backend) -> None:
 @_backend_option()
 def soup_lineage(path, epoch, program, first, top, backend) -> None:
     """Where a traced run's bytes came from: surviving originals, one program's births,
-    and its line of descent through earlier snapshots."""
+    and its family tree through earlier snapshots."""
     from alife.substrates.programs.lineage_view import print_lineage
 
     if first and (program is not None or epoch is not None):

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from reference import token
 
-from alife.analysis.lineage import ancestry, best_ancestor, original_survivors, program_origins
+from alife.analysis.lineage import ancestors, family_tree, original_survivors, program_origins
 from alife.bench import PALINDROME
 from alife.cli import main
 from alife.engine.run import Schedule
@@ -40,14 +40,16 @@ def test_original_survivors_by_hand():
     assert programs.tolist() == [4, 9] and copies.tolist() == [54, 50]
 
 
-def test_best_ancestor_by_hand():
+def test_ancestors_cover_the_tokens_largest_giver_first():
     target = np.array([token(0, 0, i) for i in range(64)], dtype=np.uint64)
-    earlier = np.stack([target.copy(), target.copy(), target.copy()])
-    earlier[0, :10] = token(1, 5, 0)  # shares 54
-    earlier[1, :3] = token(1, 5, 1)  # shares 61: the best
-    earlier[2, :] = token(2, 2, 2)  # shares none
-    assert best_ancestor(earlier, target) == (1, 61)
-    assert best_ancestor(earlier[2:], target) == (-1, 0)
+    earlier = np.stack([target.copy(), target.copy(), target.copy(), target.copy()])
+    earlier[0, :10] = earlier[0, 61:] = token(1, 5, 0)  # holds tokens 10-60: 51
+    earlier[1, 61:] = token(1, 5, 1)  # holds 0-60: 61, the largest giver
+    earlier[2, 3:] = token(2, 2, 2)  # holds 0-2 only: nothing new after program 1
+    earlier[3, :61] = token(2, 2, 3)  # holds 61-63: the 3 tokens program 1 lacks
+    assert ancestors(earlier, target) == [(1, 61), (3, 3)]
+    assert ancestors(earlier, target, min_shared=4) == [(1, 61)]
+    assert ancestors(np.full((1, 64), token(9, 9, 9), dtype=np.uint64), target) == []
 
 
 @pytest.fixture(scope="module")
@@ -61,20 +63,24 @@ def traced_run(tmp_path_factory):
     return path
 
 
-def test_ancestry_follows_the_most_shared_tokens(traced_run):
+def test_family_tree_follows_the_largest_givers(traced_run):
     with open_run(traced_run) as run:
         soup = run.snapshot(60)
         tokens = {int(e): run.snapshot(int(e), "tokens") for e in run.snapshot_epochs}
     common = most_frequent_programs(soup, 1)[0][0]  # a descendant of the palindromes
     program = int(np.flatnonzero((soup == common).all(axis=1))[0])
-    steps = ancestry(traced_run, 60, program)
-    assert [s.epoch for s in steps] == [60, 40, 20, 0]
-    np.testing.assert_array_equal(steps[0].soup_bytes, soup[program])
-    for later, earlier in itertools.pairwise(steps):
+    root = family_tree(traced_run, 60, program)
+    np.testing.assert_array_equal(root.soup_bytes, soup[program])
+    chain = [root]
+    while chain[-1].parents:
+        chain.append(chain[-1].parents[0])
+    assert [node.epoch for node in chain] == [60, 40, 20, 0]
+    for later, earlier in itertools.pairwise(chain):
         wanted = set(later.tokens.tolist())
         shared = [len(wanted & set(row.tolist())) for row in tokens[earlier.epoch]]
-        assert earlier.shared_with_descendant == max(shared) > 0
+        assert earlier.gives == max(shared) > 0  # the first parent is the largest giver
         assert earlier.program == shared.index(max(shared))
+        assert sum(p.gives for p in later.parents) <= len(wanted)
 
 
 def test_lineage_command(traced_run, tmp_path):
@@ -84,7 +90,7 @@ def test_lineage_command(traced_run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "descend unmutated from the initial soup" in result.output
-    assert "line of descent" in result.output
+    assert "family tree" in result.output
     untraced = str(tmp_path / "plain.h5")
     assert (
         runner.invoke(
@@ -95,4 +101,4 @@ def test_lineage_command(traced_run, tmp_path):
     result = runner.invoke(main, ["soup", "lineage", untraced])
     assert result.exit_code == 2 and "is not a traced run" in result.stderr
     with pytest.raises(AlifeInputError, match="valid programs are 0 to 255"):
-        ancestry(traced_run, 60, 999)
+        family_tree(traced_run, 60, 999)

@@ -5,14 +5,14 @@ from whom between snapshots (see :mod:`alife.substrates.programs.tracer`).
   bytes, with how many bytes each gave;
 * :func:`original_survivors`: which programs of the initial soup still have bytes in a
   later soup, and how many copies;
-* :func:`best_ancestor`: the program of an earlier soup sharing the most distinct tokens
-  with a given program; :func:`ancestry` follows that link back through a run's snapshots,
-  giving the line of descent of one program (e.g. the first replicator).
+* :func:`ancestors`: the programs of an earlier soup a given program's bytes come from
+  (a greedy cover of its tokens, the largest giver first); :func:`family_tree` follows
+  those links back through a run's snapshots, e.g. for the first replicator.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -69,35 +69,52 @@ def original_survivors(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return programs[order], counts[order].astype(np.int64)
 
 
-def best_ancestor(earlier: np.ndarray, tokens: np.ndarray) -> tuple[int, int]:
-    """The program of the (n, 64) uint64 ``earlier`` tokens sharing the most distinct
-    tokens with one program's (64,) ``tokens``, and how many it shares (ties go to the
-    lowest index); (-1, 0) when none shares any. Vectorised over the whole soup: one
-    sort of its tokens per call."""
+def ancestors(
+    earlier: np.ndarray, tokens: np.ndarray, *, min_shared: int = 1, most: int | None = None
+) -> list[tuple[int, int]]:
+    """The programs of an earlier soup ((n, 64) uint64 tokens) that one program's bytes
+    ((64,) uint64 tokens) come from, as ``[(program, tokens it gives), ...]``: first the
+    program sharing the most distinct tokens (ties: lowest index), then the one holding
+    most of the tokens not yet accounted for, and so on (a greedy cover), while a program
+    gives at least ``min_shared`` tokens, at most ``most`` programs."""
     ordered = np.sort(earlier, axis=1)
     first = np.ones(ordered.shape, dtype=bool)
     first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    shared = (np.isin(ordered, tokens) & first).sum(axis=1)
-    best = int(np.argmax(shared))
-    return (best, int(shared[best])) if shared[best] else (-1, 0)
+    wanted = np.unique(tokens)
+    found: list[tuple[int, int]] = []
+    while wanted.size and (most is None or len(found) < most):
+        shared = (np.isin(ordered, wanted) & first).sum(axis=1)
+        best = int(np.argmax(shared))
+        if shared[best] < max(min_shared, 1):
+            break
+        found.append((best, int(shared[best])))
+        wanted = wanted[~np.isin(wanted, earlier[best])]
+    return found
 
 
-@dataclass(frozen=True)
-class AncestryStep:
-    """One link of a line of descent: ``program`` at snapshot ``epoch`` (its bytes and
-    tokens), and how many distinct tokens it shares with the next (later) step."""
+@dataclass
+class FamilyNode:
+    """A program in a family tree: at snapshot ``epoch``, its index, bytes and tokens,
+    how many of its descendant's tokens it gives (0 for the root), and its own
+    ``parents`` at the snapshot before (``ancestors``), or ``seen`` when its subtree is
+    already shown elsewhere in the tree."""
 
     epoch: int
     program: int
     soup_bytes: np.ndarray
     tokens: np.ndarray
-    shared_with_descendant: int
+    gives: int = 0
+    parents: list[FamilyNode] = field(default_factory=list)
+    seen: bool = False
 
 
-def ancestry(path: str, epoch: int, program: int) -> list[AncestryStep]:
-    """The line of descent of ``program`` at snapshot ``epoch`` of a traced run, through
-    every earlier snapshot: latest first, each step the :func:`best_ancestor` of the one
-    after it; it ends at the first snapshot or where no earlier program shares a token."""
+def family_tree(
+    path: str, epoch: int, program: int, *, min_shared: int = 4, max_nodes: int = 64
+) -> FamilyNode:
+    """The family tree of ``program`` at snapshot ``epoch`` of a traced run: its
+    :func:`ancestors` (each giving >= ``min_shared`` tokens) at the snapshot before,
+    theirs at the one before that, and so on back to the first snapshot, a program met
+    twice at one snapshot shown once; at most ``max_nodes`` nodes."""
     with open_run(path) as run:
         if "tokens" not in run.snapshot_keys:
             raise AlifeInputError(f"{path!r} is not a traced run (start it with --trace)")
@@ -109,14 +126,32 @@ def ancestry(path: str, epoch: int, program: int) -> list[AncestryStep]:
             raise AlifeInputError(
                 f"program {program} is not in the soup; valid programs are 0 to {len(soup) - 1}"
             )
-        steps = [AncestryStep(epoch, program, soup[program], tokens[program], 0)]
+        root = FamilyNode(epoch, program, soup[program], tokens[program])
+        level, count = [root], 1
         for earlier_epoch in reversed(epochs[:-1]):
-            earlier = run.snapshot(earlier_epoch, "tokens")
-            parent, shared = best_ancestor(earlier, steps[-1].tokens)
-            if parent < 0:
-                break
-            parent_soup = run.snapshot(earlier_epoch)
-            steps.append(
-                AncestryStep(earlier_epoch, parent, parent_soup[parent], earlier[parent], shared)
+            earlier, earlier_soup = (
+                run.snapshot(earlier_epoch, "tokens"),
+                run.snapshot(earlier_epoch),
             )
-    return steps
+            placed: dict[int, FamilyNode] = {}
+            for node in level:
+                for parent, gives in ancestors(earlier, node.tokens, min_shared=min_shared):
+                    if count >= max_nodes:
+                        break
+                    known = parent in placed
+                    node.parents.append(
+                        FamilyNode(
+                            earlier_epoch,
+                            parent,
+                            earlier_soup[parent],
+                            earlier[parent],
+                            gives,
+                            seen=known,
+                        )
+                    )
+                    placed.setdefault(parent, node.parents[-1])
+                    count += 1
+            level = list(placed.values())
+            if not level:
+                break
+    return root

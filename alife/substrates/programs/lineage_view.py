@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.tree import Tree
 
-from alife.analysis.lineage import ancestry, original_survivors, program_origins
+from alife.analysis.lineage import FamilyNode, family_tree, original_survivors, program_origins
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
@@ -47,7 +48,7 @@ def print_lineage(
     console: Console | None = None,
 ) -> None:
     """Print, for a traced run: which original programs survive at ``epoch`` (default:
-    the last snapshot), then the origins and line of descent of one program: ``program``,
+    the last snapshot), then the origins and family tree of one program: ``program``,
     the first replicator (``first``), or by default the most frequent program."""
     console = console or Console()
     with open_run(path) as run:
@@ -92,18 +93,23 @@ def print_lineage(
         births.add_row(str(o.epoch), str(o.program), str(o.bytes), _ranges(o.positions))
     console.print(births)
 
-    steps = ancestry(path, epoch, program)
-    descent = Table(title="line of descent through earlier snapshots (most shared tokens)")
-    descent.add_column("epoch", justify="right")
-    descent.add_column("program", justify="right")
-    descent.add_column("tokens shared with the next", justify="right")
-    descent.add_column("program (cubff's printable form)", no_wrap=True)
-    for step in steps:
-        shared = str(step.shared_with_descendant) if step.epoch != epoch else ""
-        descent.add_row(
-            str(step.epoch), str(step.program), shared, language.disassemble(step.soup_bytes)
-        )
-    console.print(descent)
+    root = family_tree(path, epoch, program)
+    tree = Tree(_node_label(root, language), guide_style="dim")
+    _add_parents(tree, root, language)
+    console.print("\nfamily tree through earlier snapshots (tokens each ancestor gives):")
+    console.print(tree)
+
+
+def _node_label(node: FamilyNode, language) -> str:
+    gives = f", gives {node.gives} tokens" if node.gives else ""
+    seen = " (its ancestors are shown above)" if node.seen else ""
+    code = language.disassemble(node.soup_bytes)
+    return f"epoch {node.epoch}, program {node.program}{gives}{seen}: {code}"
+
+
+def _add_parents(branch: Tree, node: FamilyNode, language) -> None:
+    for parent in node.parents:
+        _add_parents(branch.add(_node_label(parent, language)), parent, language)
 
 
 def _ranges(positions: list[int]) -> str:

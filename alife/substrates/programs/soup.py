@@ -57,9 +57,9 @@ PRICE_METRICS = {
     "price_change": "f8",
     **GRID_PRICE_METRICS,
 }
-"""Census metrics of a Price motif: selection, transmission and their sum (the change of
-the motif's share over the epoch before the census) and, on a grid, selection between
-and within 8x8 squares."""
+"""Census metrics of a Price trait (a motif, or being a replicator): selection,
+transmission and their sum (the change of the trait's share over the epoch before the
+census) and, on a grid, selection between and within 8x8 squares."""
 _mix = rng_functions("cpu").splitmix64
 
 
@@ -317,7 +317,7 @@ class Soup:
         self.graph = interaction_graph(config, state)
         self.tokens = None
         """(programs, 64) uint64 origin tokens on the soup's device, when traced."""
-        self._before = None  # (epoch, soup, tokens) kept by prepare_census
+        self._before = None  # (epoch, soup, tokens, Price trait) kept by prepare_census
         if config.trace:
             tokens = fresh_tokens(config.programs) if state is None else state["tokens"]
             self.tokens = to_backend(np.ascontiguousarray(tokens), self.backend)
