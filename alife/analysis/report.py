@@ -3,13 +3,13 @@ runs overlaid.
 
 One run (:func:`analyze_run`) gives ``metrics.png`` (entropy and ops per interaction,
 transition marked), ``replicators.png`` (when the run took censuses), ``price.png``
-(with a Price motif), ``tracer.png`` (traced runs), ``soup_EPOCH.png``
-for chosen snapshots (cubff's row frames with a colour legend) and ``summary.md`` (config,
-transitions, final metrics, the replicator census and most frequent programs of the last
-snapshot, disassembled). Several runs (:func:`compare_runs`) give the same plots
-overlaid and a ``summary.md`` table of their transitions.
-Every output file is checked before anything is written: existing files are kept unless
-``overwrite``.
+(with a Price trait), ``tracer.png`` (traced runs), ``soup_EPOCH.png`` for chosen
+snapshots (cubff's row frames, or a grid soup's tiles, under a colour legend) and
+``summary.md`` (config, transitions, final metrics, the replicator census and most
+frequent programs of the last snapshot, disassembled). Several runs
+(:func:`compare_runs`) give the same plots overlaid and a ``summary.md`` table of their
+transitions. Every output file is checked before anything is written: existing files
+are kept unless ``overwrite``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from alife.analysis.transitions import (
 from alife.engine.store import check_output_path, open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
-from alife.substrates.programs.frames import soup_rows_image
+from alife.substrates.programs.frames import soup_frame, soup_rows_image
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.summary import snapshot_census
@@ -164,8 +164,12 @@ def analyze_run(
         soups = {e: handle.snapshot(e) for e in epochs}
         last = run.snapshot_epochs[-1] if run.snapshot_epochs else None
         last_soup = handle.snapshot(last) if last is not None else None
+    grid = run.config.get("grid")
     for epoch, soup in soups.items():
-        image = soup_rows_image(soup, language.byte_colors)
+        if grid:  # a 2-D soup as its grid of 8x8 tiles
+            image = soup_frame(soup, tuple(grid), language.byte_colors)
+        else:
+            image = soup_rows_image(soup, language.byte_colors)
         title = f"{run.label}: {run.config['language']} soup at epoch {epoch}"
         _save(soup_image_figure(image, title, language), files[f"soup_{epoch:07d}.png"])
 
