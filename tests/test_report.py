@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from matplotlib.image import imread
@@ -85,3 +86,17 @@ def test_refusals_leave_files_alone(census_run, tmp_path):
     result = invoke("analyze", census_run, census_run)
     assert result.exit_code == 2 and "--compare" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_grid_soups_are_drawn_as_tiles(tmp_path):
+    path = str(tmp_path / "grid.h5")
+    args = ["soup", "run", "--grid", "6x4", "--zero-init", "--epochs", "0", "--out", path]
+    assert invoke(*args).exit_code == 0
+    out = tmp_path / "report"
+    assert invoke("analyze", path, "--out", str(out), "--no-census").exit_code == 0
+    image = imread(out / "soup_0000000.png")[..., :3]
+    tiles = image[70 : 70 + 32, : 6 * 8]  # 4 rows and 6 columns of 8x8 tiles
+    # a zero byte is red (255, 0, 0); each tile's first row and column darkened by 32
+    assert (tiles[1:8, 1:8] == [1.0, 0.0, 0.0]).all()
+    assert np.allclose(tiles[0, 0], [223 / 255, 0.0, 0.0])
+    assert (image[70 + 32 :, :48] == 1.0).all()  # below the grid: background
