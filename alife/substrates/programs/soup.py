@@ -455,7 +455,8 @@ class Soup:
 
     def replicator_scores(self):
         """cubff's self-replication score of every program, (programs,) int64 on the
-        soup's device, drawn with :func:`~alife.substrates.programs.census.census_seed`."""
+        soup's device, drawn with :func:`~alife.substrates.programs.census.census_seed`
+        and run with the soup's ``max_steps`` (cubff's 8192 by default)."""
         return selfrep_scores(
             self.language,
             self.soup,
