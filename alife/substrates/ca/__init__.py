@@ -1,0 +1,1 @@
+"""Cellular automata: Life-like rules on bit-packed grids, RLE patterns."""
