@@ -566,6 +566,125 @@ def bench_soup_command(
     )
 
 
+@main.group(cls=_Group)
+def ca() -> None:
+    """Cellular automata: Life-like rules (Golly notation, RLE patterns)."""
+
+
+@ca.command("run")
+@click.option("--rule", default=None, help="Golly rule, e.g. B3/S23 (default: the pattern's).")
+@click.option("--size", default="256x256", show_default=True, metavar="WxH", help="Grid size.")
+@click.option("--plane", is_flag=True, help="A finite plane with a dead border, not a torus.")
+@click.option(
+    "--density",
+    type=float,
+    default=None,
+    help="Share of live cells in the random start (default 0.5; 0 with --pattern).",
+)
+@click.option(
+    "--pattern",
+    default=None,
+    metavar="NAME|FILE.rle",
+    help="A shipped pattern ('alife ca patterns') or an RLE file, placed in the middle.",
+)
+@_seed_option("Seed of the random start.")
+@click.option("--steps", type=int, default=1000, show_default=True, help="Generations to run.")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
+)
+@_overwrite_option
+@click.option(
+    "--metrics-every",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Record population and changes after generation 1 and every N after it.",
+)
+@click.option(
+    "--snapshot-every",
+    type=int,
+    default=100,
+    show_default=True,
+    help="Snapshot the packed grid every N generations (and the last).",
+)
+@click.option("--checkpoint-every", type=int, default=1000, show_default=True)
+@_stop_option
+@_progress_option
+def ca_run(
+    rule,
+    size,
+    plane,
+    density,
+    pattern,
+    seed,
+    steps,
+    out,
+    overwrite,
+    metrics_every,
+    snapshot_every,
+    checkpoint_every,
+    stop_when,
+    progress,
+) -> None:
+    """Run a Life-like automaton into a new run file."""
+    from alife.engine.run import Schedule
+    from alife.engine.session import start_run
+    from alife.substrates.ca.life_sim import LifeConfig, LifeSim
+    from alife.substrates.programs.interactions import parse_grid
+
+    width, height = parse_grid(size)
+    if density is None:
+        density = 0.0 if pattern else 0.5
+    config = LifeConfig(
+        rule=rule,
+        width=width,
+        height=height,
+        torus=not plane,
+        density=density,
+        seed=seed,
+        pattern=pattern,
+    )
+    schedule = Schedule(
+        metrics_every=metrics_every,
+        snapshot_every=snapshot_every,
+        checkpoint_every=checkpoint_every,
+    )
+    outcome = start_run(
+        LifeSim,
+        config,
+        out,
+        epochs=steps,
+        schedule=schedule,
+        stop_when=stop_when,
+        overwrite=overwrite,
+        progress=progress,
+    )
+    _report(out, outcome)
+
+
+@ca.command("resume")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--steps", type=int, default=None, help="Run N more generations.")
+@_stop_option
+@_progress_option
+def ca_resume(path, steps, stop_when, progress) -> None:
+    """Continue a CA run from its checkpoint, in the same file."""
+    from alife.engine.session import resume_run
+
+    _report(path, resume_run(path, epochs=steps, stop_when=stop_when, progress=progress))
+
+
+@ca.command("patterns")
+def ca_patterns() -> None:
+    """List the shipped patterns with their size and rule."""
+    from alife.substrates.ca.patterns import load_pattern, pattern_names
+
+    for name in pattern_names():
+        cells, rule = load_pattern(name)
+        size = f"{cells.shape[1]}x{cells.shape[0]}"
+        click.echo(f"{name:<22} {size:<8} {rule}")
+
+
 @main.command("analyze")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(

@@ -25,7 +25,10 @@ from alife.engine.store import (
 )
 from alife.errors import AlifeInputError
 
-SIMULATIONS = {"soup": ("alife.substrates.programs.soup", "Soup")}
+SIMULATIONS = {
+    "soup": ("alife.substrates.programs.soup", "Soup"),
+    "life": ("alife.substrates.ca.life_sim", "LifeSim"),
+}
 
 
 def simulation_class(substrate: str):

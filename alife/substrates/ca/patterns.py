@@ -27,13 +27,18 @@ def load_pattern(name: str) -> tuple[np.ndarray, str]:
     return rle.read(text)
 
 
-def place(pattern: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """An all-dead (H, W) bool grid with ``pattern`` in its middle."""
-    height, width = shape
+def place_into(grid: np.ndarray, pattern: np.ndarray) -> None:
+    """Write ``pattern`` over the middle of ``grid`` (both 2-D), in place."""
+    height, width = grid.shape
     ph, pw = pattern.shape
     if ph > height or pw > width:
         raise AlifeInputError(f"a {pw}x{ph} pattern does not fit a {width}x{height} grid")
-    grid = np.zeros(shape, dtype=bool)
     top, left = (height - ph) // 2, (width - pw) // 2
     grid[top : top + ph, left : left + pw] = pattern
+
+
+def place(pattern: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """An all-dead (H, W) bool grid with ``pattern`` in its middle."""
+    grid = np.zeros(shape, dtype=bool)
+    place_into(grid, pattern)
     return grid
