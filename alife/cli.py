@@ -685,6 +685,31 @@ def ca_patterns() -> None:
         click.echo(f"{name:<22} {size:<8} {rule}")
 
 
+@bench.command("ca")
+@click.option(
+    "--size",
+    "sizes",
+    type=_POSITIVE,
+    multiple=True,
+    default=(256, 1024, 4096),
+    show_default=True,
+    help="Side of the square random soup (repeatable).",
+)
+@click.option("--steps", type=_POSITIVE, default=100, show_default=True, help="Timed generations.")
+@click.option("--repeats", type=_POSITIVE, default=1, show_default=True)
+@click.option(
+    "--golly",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Path to Golly's bgolly to time on the same soups.",
+)
+def bench_ca_command(sizes, steps, repeats, golly) -> None:
+    """Cell updates/s of Life on random soups (torus), beside bgolly when given."""
+    from alife.bench_ca import bench_ca, print_ca_table
+
+    print_ca_table(bench_ca(tuple(sizes), steps, golly=golly, repeats=repeats))
+
+
 @main.command("analyze")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(

@@ -84,3 +84,10 @@ def test_patterns_lists_the_library():
     result = invoke("ca", "patterns")
     assert result.exit_code == 0 and "highlife_replicator" in result.output
     assert "B36/S23" in result.output
+
+
+def test_bench_ca_prints_cell_updates():
+    result = invoke("bench", "ca", "--size", "64", "--size", "100", "--steps", "3")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if " alife " in line]
+    assert len(rows) == 2 and "100x100" in rows[1]
