@@ -20,7 +20,7 @@ import numpy as np
 
 from alife.bench import machine_description
 from alife.substrates.ca import rle
-from alife.substrates.ca.life import _step, pack
+from alife.substrates.ca.life import pack, step_words
 from alife.substrates.ca.life_sim import LifeConfig, random_cells
 from alife.substrates.ca.rules import parse_rule
 
@@ -49,10 +49,10 @@ def _time_alife(cells: np.ndarray, steps: int) -> float:
     birth, survival = np.int64(rule.birth), np.int64(rule.survival)
     width = cells.shape[1]
     current, spare = pack(cells), np.empty((cells.shape[0], -(-width // 64)), np.uint64)
-    _step(current, spare, birth, survival, width, True)  # compile, warm caches
+    step_words(current, spare, birth, survival, width, True)  # compile, warm caches
     start = time.perf_counter()
     for _ in range(steps):
-        _step(current, spare, birth, survival, width, True)
+        step_words(current, spare, birth, survival, width, True)
         current, spare = spare, current
     return time.perf_counter() - start
 

@@ -73,7 +73,10 @@ def _shifted(row, k, last, tail_bits, torus):
 
 
 @numba.njit(parallel=True, cache=True)
-def _step(cells, out, birth, survival, width, torus):
+def step_words(cells, out, birth, survival, width, torus):
+    """One generation from packed ``cells`` into ``out`` (both (H, ceil(W / 64))
+    uint64); ``birth``/``survival`` are a :class:`~alife.substrates.ca.rules.LifeRule`'s
+    masks (int64), ``width`` the grid's W, ``torus`` wraps (else dead border)."""
     height, words = cells.shape
     last = words - 1
     tail_bits = width - WORD * last  # used bits of each row's last word, 1..64
@@ -124,14 +127,6 @@ def _step(cells, out, birth, survival, width, torus):
             out[r, k] = nxt
 
 
-def step_packed(packed: np.ndarray, width: int, rule: str = "B3/S23", torus: bool = True):
-    """One generation of packed words (see :func:`pack`); returns new words."""
-    parsed = parse_rule(rule)
-    out = np.empty_like(packed)
-    _step(packed, out, np.int64(parsed.birth), np.int64(parsed.survival), width, torus)
-    return out
-
-
 def simulate(
     cells: np.ndarray,
     rule: str = "B3/S23",
@@ -154,6 +149,6 @@ def simulate(
     current = pack(cells.astype(bool))
     spare = np.empty_like(current)
     for _ in range(steps):
-        _step(current, spare, birth, survival, width, torus)
+        step_words(current, spare, birth, survival, width, torus)
         current, spare = spare, current
     return unpack(current, width)

@@ -18,7 +18,7 @@ from alife.engine.backend import resolve_backend
 from alife.engine.rng import derive_host, splitmix64
 from alife.errors import AlifeInputError
 from alife.substrates.ca import rle
-from alife.substrates.ca.life import _step, pack, unpack
+from alife.substrates.ca.life import pack, step_words, unpack
 from alife.substrates.ca.patterns import load_pattern, pattern_names, place_into
 from alife.substrates.ca.rules import parse_rule
 
@@ -138,7 +138,7 @@ class LifeSim:
 
     def step(self) -> None:
         """One generation."""
-        _step(
+        step_words(
             self.cells,
             self._spare,
             self._birth,
