@@ -89,6 +89,40 @@ def _census_option(default: int | None, help: str):
     )
 
 
+def _schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str):
+    """--metrics-every, --snapshot-every and --checkpoint-every with these defaults."""
+    options = [
+        click.option(
+            "--metrics-every",
+            type=int,
+            default=metrics,
+            show_default=True,
+            help=f"Record metrics after {unit} 1 and every N {unit}s after it.",
+        ),
+        click.option(
+            "--snapshot-every",
+            type=int,
+            default=snapshot,
+            show_default=True,
+            help=f"Snapshot the state every N {unit}s (the final state always).",
+        ),
+        click.option(
+            "--checkpoint-every",
+            type=int,
+            default=checkpoint,
+            show_default=True,
+            help=f"Checkpoint every N {unit}s (also at the end and on Ctrl-C).",
+        ),
+    ]
+
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 _initial_program_option = click.option(
     "--initial-program",
     metavar="TEXT",
@@ -206,27 +240,7 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
 )
 @_overwrite_option
 @_backend_option()
-@click.option(
-    "--metrics-every",
-    type=int,
-    default=16,
-    show_default=True,
-    help="Record metrics after epoch 1 and every N epochs after it.",
-)
-@click.option(
-    "--snapshot-every",
-    type=int,
-    default=1024,
-    show_default=True,
-    help="Snapshot the soup every N epochs (the final soup always).",
-)
-@click.option(
-    "--checkpoint-every",
-    type=int,
-    default=256,
-    show_default=True,
-    help="Checkpoint every N epochs (also at the end and on Ctrl-C).",
-)
+@_schedule_options(metrics=16, snapshot=1024, checkpoint=256, unit="epoch")
 @click.option(
     "--compression",
     type=click.Choice(["zstd", "gzip", "none"]),
@@ -593,21 +607,7 @@ def ca() -> None:
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
 @_overwrite_option
-@click.option(
-    "--metrics-every",
-    type=int,
-    default=1,
-    show_default=True,
-    help="Record population and changes after generation 1 and every N after it.",
-)
-@click.option(
-    "--snapshot-every",
-    type=int,
-    default=100,
-    show_default=True,
-    help="Snapshot the packed grid every N generations (and the last).",
-)
-@click.option("--checkpoint-every", type=int, default=1000, show_default=True)
+@_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 @_stop_option
 @_progress_option
 def ca_run(
