@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alife.engine.rng import derive_host
-from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
 
 
 def most_frequent_programs(soup: np.ndarray, top: int = 10) -> list[tuple[np.ndarray, int]]:
@@ -26,6 +26,14 @@ def census_seed(run_seed: int, epoch: int) -> int:
     of the epoch just run (cubff's ``seed(epoch)`` in its 0-based count), so a census
     equals cubff's ``--eval_selfrep`` at the same epoch. Epoch 0 uses counter 2**64 - 1."""
     return derive_host(run_seed, (epoch - 1) % 2**64)
+
+
+def census_scores(language, soup, run_seed: int, epoch: int, *, max_steps: int, backend: str):
+    """Replicator scores ((n,) int64, on the soup's device) of a run's soup after
+    ``epoch`` completed epochs, as a census during the run draws them: with
+    :func:`census_seed` and the run's step limit."""
+    seed = census_seed(run_seed, epoch)
+    return selfrep_scores(language, soup, seed, max_steps=max_steps, backend=backend)
 
 
 @dataclass(frozen=True)

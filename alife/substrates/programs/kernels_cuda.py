@@ -20,6 +20,11 @@ from alife.substrates.programs.selfrep import TRIALS
 _CUDA_THREADS = 128
 
 
+def _launcher(kernel, n: int):
+    """``kernel`` configured with one thread per item for ``n`` items."""
+    return kernel[max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS), _CUDA_THREADS]
+
+
 def build_cuda(bodies: SimpleNamespace, traced: bool) -> SimpleNamespace:
     """CUDA launchers of the batch kernels around ``bodies`` compiled for "cuda" (with
     origin tokens when ``traced``)."""
@@ -59,10 +64,7 @@ def build_cuda(bodies: SimpleNamespace, traced: bool) -> SimpleNamespace:
                 token_epoch,
             )
 
-    def launcher(kernel, n):
-        return kernel[max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS), _CUDA_THREADS]
-
-    return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, xp.zeros, launcher)
+    return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, xp.zeros, _launcher)
 
 
 def build_selfrep_cuda(score):
@@ -83,8 +85,7 @@ def build_selfrep_cuda(score):
     def scores(programs, seed, max_steps):
         n = programs.shape[0]
         out = xp.zeros(n, dtype=np.int64)
-        blocks = max(1, (n + _CUDA_THREADS - 1) // _CUDA_THREADS)
-        scores_kernel[blocks, _CUDA_THREADS](programs, np.uint64(seed), np.int64(max_steps), out)
+        _launcher(scores_kernel, n)(programs, np.uint64(seed), np.int64(max_steps), out)
         return out
 
     return scores

@@ -25,7 +25,7 @@ from alife.analysis.soup_price import grid_blocks, motif_trait, soup_price
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.errors import AlifeInputError
-from alife.substrates.programs.census import census_seed, replicator_census
+from alife.substrates.programs.census import census_scores, replicator_census
 from alife.substrates.programs.interactions import (
     InteractionGraph,
     greedy_matching,
@@ -36,7 +36,7 @@ from alife.substrates.programs.kernels import kernels_for
 from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
 from alife.substrates.programs.pairing import pairing
 from alife.substrates.programs.registry import get_language
-from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.soup_metrics import byte_histogram, soup_metrics
 from alife.substrates.programs.tracer import (
     MAX_TRACED_EPOCH,
@@ -457,11 +457,13 @@ class Soup:
         """cubff's self-replication score of every program, (programs,) int64 on the
         soup's device, drawn with :func:`~alife.substrates.programs.census.census_seed`
         and run with the soup's ``max_steps`` (cubff's 8192 by default)."""
-        return selfrep_scores(
+        cfg = self.config
+        return census_scores(
             self.language,
             self.soup,
-            census_seed(self.config.seed, self.epoch),
-            max_steps=self.config.max_steps,
+            cfg.seed,
+            self.epoch,
+            max_steps=cfg.max_steps,
             backend=self.backend,
         )
 

@@ -17,12 +17,12 @@ from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import (
     Census,
-    census_seed,
+    census_scores,
     most_frequent_programs,
     replicator_census,
 )
 from alife.substrates.programs.registry import get_language
-from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 
 _SHOWN_METRICS = (
     ("higher_entropy", "higher-order entropy (bits/byte)", "{:.4f}"),
@@ -115,10 +115,11 @@ def snapshot_census(
     would be: returns (epoch, census)."""
     backend = resolve_backend(backend)
     _, config, _, epoch, soup = _read_soup_run(path, epoch, "soup census")
-    scores = selfrep_scores(
+    scores = census_scores(
         config["language"],
         to_backend(soup, backend),
-        census_seed(config["seed"], epoch),
+        config["seed"],
+        epoch,
         max_steps=config["max_steps"],
         backend=backend,
     )
