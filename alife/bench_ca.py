@@ -1,9 +1,10 @@
 """``alife bench ca``: cell updates per second of Life on random soups, beside Golly.
 
 What is timed: ``steps`` generations of B3/S23 on a random N x N soup (density 0.5,
-seed 0) on a torus, packed once before the clock starts, after one untimed generation
-(which compiles the kernel). With ``golly=PATH`` (Golly's command-line ``bgolly``) the
-same soup, written as an RLE file, is run by bgolly's default QuickLife algorithm on
+seed 0) on a torus, packed (and copied to the GPU) before the clock starts, after one
+untimed generation (which compiles the kernel); on CUDA the clock stops after the
+device has finished (a one-word copy back). With ``golly=PATH`` (Golly's command-line
+``bgolly``) the same soup, written as an RLE file, is run by bgolly's default QuickLife algorithm on
 its unbounded plane in the same call, timed by wall clock as the difference of runs of
 ``steps + 1`` and 1 generations, so that reading the file cancels out.
 """
@@ -19,17 +20,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from alife.bench import machine_description
+from alife.engine.backend import cuda_available, to_backend, to_host
 from alife.substrates.ca import rle
-from alife.substrates.ca.life import pack, step_words
+from alife.substrates.ca.life import Stepper, pack
 from alife.substrates.ca.life_sim import LifeConfig, random_cells
 from alife.substrates.ca.rules import parse_rule
 
 
 @dataclass(frozen=True)
 class CaBenchRow:
-    """One measurement: tool, soup side (cells), generations, seconds, trial."""
+    """One measurement: tool, backend, soup side (cells), generations, seconds, trial."""
 
     tool: str
+    backend: str
     size: int
     steps: int
     seconds: float
@@ -44,51 +47,57 @@ def _soup(size: int) -> np.ndarray:
     return random_cells(LifeConfig(width=size, height=size, density=0.5, seed=0))
 
 
-def _time_alife(cells: np.ndarray, steps: int) -> float:
-    rule = parse_rule("B3/S23")
-    birth, survival = np.int64(rule.birth), np.int64(rule.survival)
-    width = cells.shape[1]
-    current, spare = pack(cells), np.empty((cells.shape[0], -(-width // 64)), np.uint64)
-    step_words(current, spare, birth, survival, width, True)  # compile, warm caches
+def _time_alife(cells: np.ndarray, steps: int, backend: str) -> float:
+    stepper = Stepper(parse_rule("B3/S23"), cells.shape[1], torus=True, backend=backend)
+    current = to_backend(pack(cells), backend)
+    stepper.step(current, current.copy())  # compile, warm caches
+    to_host(current[:1, :1])
     start = time.perf_counter()
-    for _ in range(steps):
-        step_words(current, spare, birth, survival, width, True)
-        current, spare = spare, current
+    result = stepper.run(current, steps)
+    to_host(result[:1, :1])  # wait for the device
     return time.perf_counter() - start
 
 
-def _time_golly(binary: str, cells: np.ndarray, steps: int) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "soup.rle")
-        with open(path, "w") as f:
-            f.write(rle.write(cells))
+def _time_golly(binary: str, path: str, steps: int) -> float:
+    """Seconds of ``steps`` generations of the RLE file at ``path`` in bgolly."""
 
-        def wall(generations: int) -> float:
-            start = time.perf_counter()
-            subprocess.run(
-                [binary, "-q", "-q", "-m", str(generations), path],
-                check=True,
-                capture_output=True,
-            )
-            return time.perf_counter() - start
+    def wall(generations: int) -> float:
+        start = time.perf_counter()
+        subprocess.run(
+            [binary, "-q", "-q", "-m", str(generations), path], check=True, capture_output=True
+        )
+        return time.perf_counter() - start
 
-        return wall(steps + 1) - wall(1)
+    return wall(steps + 1) - wall(1)
 
 
 def bench_ca(
-    sizes: tuple[int, ...], steps: int, *, golly: str | None = None, repeats: int = 1
+    sizes: tuple[int, ...],
+    steps: int,
+    *,
+    golly: str | None = None,
+    repeats: int = 1,
+    backends: tuple[str, ...] | None = None,
 ) -> list[CaBenchRow]:
-    """Time alife (and bgolly, given its path) on random soups of each size, ``repeats``
-    times alternating."""
+    """Time alife on each backend (default: cpu, and cuda when usable) and bgolly (given
+    its path) on random soups of each size, ``repeats`` times alternating."""
+    if backends is None:
+        backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
     rows = []
-    for size in sizes:
-        cells = _soup(size)
-        for trial in range(repeats):
-            rows.append(CaBenchRow("alife", size, steps, _time_alife(cells, steps), trial))
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            cells = _soup(size)
+            path = os.path.join(tmp, f"soup{size}.rle")
             if golly:
-                rows.append(
-                    CaBenchRow("bgolly", size, steps, _time_golly(golly, cells, steps), trial)
-                )
+                with open(path, "w") as f:
+                    f.write(rle.write(cells))
+            for trial in range(repeats):
+                for backend in backends:
+                    seconds = _time_alife(cells, steps, backend)
+                    rows.append(CaBenchRow("alife", backend, size, steps, seconds, trial))
+                if golly:
+                    seconds = _time_golly(golly, path, steps)
+                    rows.append(CaBenchRow("bgolly", "cpu", size, steps, seconds, trial))
     return rows
 
 
@@ -99,12 +108,13 @@ def print_ca_table(rows: list[CaBenchRow]) -> None:
 
     title = f"Life B3/S23 on random soups, {machine_description()}, {time.strftime('%Y-%m-%d')}"
     table = Table(title=title)
-    for column in ("trial", "tool", "size", "generations", "seconds", "cell updates/s"):
+    for column in ("trial", "tool", "backend", "size", "generations", "seconds", "cells/s"):
         table.add_column(column, justify="right")
     for r in rows:
         table.add_row(
             str(r.trial),
             r.tool,
+            r.backend,
             f"{r.size}x{r.size}",
             str(r.steps),
             f"{r.seconds:.3f}",

@@ -1,24 +1,33 @@
 """Life-like automata on bit-packed grids: 64 cells per uint64 word, a bit-sliced
-neighbour count, one numba-parallel pass over rows per generation.
+neighbour count written once for the CPU (numba, parallel over rows) and CUDA (one
+thread per word).
 
 Row ``r`` of an (H, W) grid is ``ceil(W / 64)`` words; bit ``j`` of word ``k`` is cell
-(r, 64 k + j); bits past column W - 1 are always 0. Each word's eight neighbour words
-(the words above and below, and all three rows shifted one column west and east, with
-the bits that cross word boundaries carried over) are added bit-parallel into a 4-bit
-count per cell, and the rule's birth and survival masks pick the next state. On a torus
-rows and columns wrap; on a finite plane every cell outside is dead.
+(r, 64 k + j); bits past column W - 1 are always 0. Each word's neighbours come as three
+rows (above, own, below) of three words each: the row shifted one column east, the row
+itself and the row shifted west, with the bits that cross word boundaries carried over.
+A full adder turns each row's three words into a 2-bit sum per cell, the three sums
+(the own row without its centre) add up to a 4-bit count, and the rule's birth and
+survival masks, compiled in as constants, pick the next state. On a torus rows and
+columns wrap; on a finite plane every cell outside is dead.
 """
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
+
 import numba
 import numpy as np
 
+from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
+from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
-from alife.substrates.ca.rules import parse_rule
+from alife.substrates.ca.rules import LifeRule, parse_rule
 
 WORD = 64
 _ONE = np.uint64(1)
+_ZERO = np.uint64(0)
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 _S63 = np.uint64(63)
 
@@ -38,93 +47,176 @@ def unpack(packed: np.ndarray, width: int) -> np.ndarray:
     return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width].astype(bool)
 
 
-@numba.njit(inline="always")
-def _count_add(s0, s1, s2, s3, x):
-    """Add the one-bit-per-cell word ``x`` into the 4-bit counts (s0 lowest bit)."""
-    c0 = s0 & x
-    s0 ^= x
-    c1 = s1 & c0
-    s1 ^= c0
-    c2 = s2 & c1
-    s2 ^= c1
-    s3 |= c2
-    return s0, s1, s2, s3
+def tail_mask(width: int) -> np.uint64:
+    """The used bits of each row's last word for a grid ``width`` cells wide."""
+    tail_bits = width - WORD * (-(-width // WORD) - 1)
+    return _ALL if tail_bits == WORD else np.uint64((1 << tail_bits) - 1)
 
 
-@numba.njit(inline="always")
-def _shifted(row, k, last, tail_bits, torus):
-    """(west, centre, east) neighbour words of word ``k`` of one packed row: west holds
-    each cell's west neighbour, east its east neighbour."""
-    centre = row[k]
-    if k > 0:
-        before = row[k - 1] >> _S63
-    elif torus:  # the west neighbour of column 0 is column W - 1
-        before = (row[last] >> np.uint64(tail_bits - 1)) & _ONE
-    else:
-        before = np.uint64(0)
-    west = (centre << _ONE) | before
-    if k < last:
-        after = row[k + 1] << _S63
-        east = (centre >> _ONE) | after
-    else:
-        wrap = row[0] & _ONE if torus else np.uint64(0)  # column 0 east of column W - 1
-        east = (centre >> _ONE) | (wrap << np.uint64(tail_bits - 1))
-    return west, centre, east
+def build_bodies(target: str, birth: int, survival: int) -> SimpleNamespace:
+    """The per-word functions of the rule (``birth``, ``survival``: 9-bit masks),
+    compiled for ``target`` ("cpu" or "cuda"). The masks are closure constants, so the
+    compiler folds the rule into a few logic operations per word. The helpers work on
+    scalars, so LLVM inlines them (numba-level inlining only made compiling slower)."""
+    jit = device_jit(target, inline=False)
 
+    @jit
+    def next_word(uw, uc, ue, w, alive, e, dw, dc, de):
+        """The next 64 cells from their neighbour words: row above (west-shifted,
+        centre, east-shifted), own row (west, the cells, east), row below."""
+        x = uw ^ uc
+        u0 = x ^ ue
+        u1 = (uw & uc) | (x & ue)
+        x = dw ^ dc
+        d0 = x ^ de
+        d1 = (dw & dc) | (x & de)
+        t0 = u0 ^ d0
+        carry = u0 & d0
+        x = u1 ^ d1
+        t1 = x ^ carry
+        t2 = (u1 & d1) | (x & carry)
+        m0 = w ^ e
+        m1 = w & e
+        s0 = t0 ^ m0
+        carry = t0 & m0
+        x = t1 ^ m1
+        s1 = x ^ carry
+        carry = (t1 & m1) | (x & carry)
+        s2 = t2 ^ carry
+        s3 = t2 & carry
+        born = _ZERO
+        kept = _ZERO
+        for count in range(9):  # cells whose neighbour count equals `count`
+            hit = _ALL
+            hit &= s0 if count & 1 else ~s0
+            hit &= s1 if count & 2 else ~s1
+            hit &= s2 if count & 4 else ~s2
+            hit &= s3 if count & 8 else ~s3
+            if birth >> count & 1:
+                born |= hit
+            if survival >> count & 1:
+                kept |= hit
+        return (alive & kept) | (~alive & born)
 
-@numba.njit(parallel=True, cache=True)
-def step_words(cells, out, birth, survival, width, torus):
-    """One generation from packed ``cells`` into ``out`` (both (H, ceil(W / 64))
-    uint64); ``birth``/``survival`` are a :class:`~alife.substrates.ca.rules.LifeRule`'s
-    masks (int64), ``width`` the grid's W, ``torus`` wraps (else dead border)."""
-    height, words = cells.shape
-    last = words - 1
-    tail_bits = width - WORD * last  # used bits of each row's last word, 1..64
-    tail_mask = _ALL if tail_bits == WORD else (_ONE << np.uint64(tail_bits)) - _ONE
-    zero_row = np.zeros(words, dtype=np.uint64)
-    for r in numba.prange(height):
-        if r > 0:
-            up = cells[r - 1]
-        elif torus:
-            up = cells[height - 1]
+    @jit
+    def row_words(cells, r, k, tail_bits, torus):
+        """(west, centre, east) neighbour words of word ``k`` of row ``r`` (any row
+        index; outside the grid: wrapped on a torus, else dead)."""
+        height, words = cells.shape
+        last = words - 1
+        if r < 0 or r >= height:
+            if not torus:
+                return _ZERO, _ZERO, _ZERO
+            r = (r + height) % height
+        centre = cells[r, k]
+        if k > 0:
+            before = cells[r, k - 1] >> _S63
+        elif torus:  # the west neighbour of column 0 is column W - 1
+            before = (cells[r, last] >> np.uint64(tail_bits - 1)) & _ONE
         else:
-            up = zero_row
-        if r < height - 1:
-            down = cells[r + 1]
-        elif torus:
-            down = cells[0]
+            before = _ZERO
+        if k < last:
+            after = cells[r, k + 1] << _S63
+        elif torus:  # column 0 is east of column W - 1
+            after = (cells[r, 0] & _ONE) << np.uint64(tail_bits - 1)
         else:
-            down = zero_row
-        row = cells[r]
-        for k in range(words):
-            s0 = s1 = s2 = s3 = np.uint64(0)
-            w, c, e = _shifted(up, k, last, tail_bits, torus)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, w)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, c)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, e)
-            w, alive, e = _shifted(row, k, last, tail_bits, torus)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, w)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, e)
-            w, c, e = _shifted(down, k, last, tail_bits, torus)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, w)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, c)
-            s0, s1, s2, s3 = _count_add(s0, s1, s2, s3, e)
-            born = np.uint64(0)
-            kept = np.uint64(0)
-            for count in range(9):  # cells whose neighbour count equals `count`
-                hit = _ALL
-                hit &= s0 if count & 1 else ~s0
-                hit &= s1 if count & 2 else ~s1
-                hit &= s2 if count & 4 else ~s2
-                hit &= s3 if count & 8 else ~s3
-                if birth >> count & 1:
-                    born |= hit
-                if survival >> count & 1:
-                    kept |= hit
-            nxt = (alive & kept) | (~alive & born)
-            if k == last:
-                nxt &= tail_mask
-            out[r, k] = nxt
+            after = _ZERO
+        return (centre << _ONE) | before, centre, (centre >> _ONE) | after
+
+    @jit
+    def word_at(cells, r, k, tail_bits, torus, mask):
+        """The next state of word ``k`` of row ``r``, border rules included."""
+        uw, uc, ue = row_words(cells, r - 1, k, tail_bits, torus)
+        w, alive, e = row_words(cells, r, k, tail_bits, torus)
+        dw, dc, de = row_words(cells, r + 1, k, tail_bits, torus)
+        nxt = next_word(uw, uc, ue, w, alive, e, dw, dc, de)
+        if k == cells.shape[1] - 1:
+            nxt &= mask
+        return nxt
+
+    return SimpleNamespace(next_word=next_word, word_at=word_at)
+
+
+def _build_cpu(birth: int, survival: int):
+    """The CPU generation kernel: rows in parallel; inside a row the interior words
+    take a branch-free path that the compiler vectorises, the two edge words the
+    general one."""
+    bodies = build_bodies("cpu", birth, survival)
+    next_word, word_at = bodies.next_word, bodies.word_at
+
+    @numba.njit(parallel=True)
+    def step(cells, out, tail_bits, torus, mask):
+        height, words = cells.shape
+        zero_row = np.zeros(words, dtype=np.uint64)
+        for row_index in numba.prange(height):
+            r = np.int64(row_index)  # a signed row index: word_at looks at r - 1
+            if r > 0:
+                up = cells[r - 1]
+            elif torus:
+                up = cells[height - 1]
+            else:
+                up = zero_row
+            if r < height - 1:
+                down = cells[r + 1]
+            elif torus:
+                down = cells[0]
+            else:
+                down = zero_row
+            row = cells[r]
+            out[r, 0] = word_at(cells, r, 0, tail_bits, torus, mask)
+            for k in range(1, words - 1):
+                out[r, k] = next_word(
+                    (up[k] << _ONE) | (up[k - 1] >> _S63),
+                    up[k],
+                    (up[k] >> _ONE) | (up[k + 1] << _S63),
+                    (row[k] << _ONE) | (row[k - 1] >> _S63),
+                    row[k],
+                    (row[k] >> _ONE) | (row[k + 1] << _S63),
+                    (down[k] << _ONE) | (down[k - 1] >> _S63),
+                    down[k],
+                    (down[k] >> _ONE) | (down[k + 1] << _S63),
+                )
+            if words > 1:
+                out[r, words - 1] = word_at(cells, r, words - 1, tail_bits, torus, mask)
+
+    return step
+
+
+@functools.cache
+def generation_kernel(birth: int, survival: int, backend: str):
+    """``step(cells, out, tail_bits, torus, mask)``: one generation of the rule from
+    packed ``cells`` into ``out`` (both (H, ceil(W / 64)) uint64, numpy on "cpu", CuPy
+    on "cuda"); ``tail_bits`` = used bits of the last word (1..64), ``mask`` =
+    :func:`tail_mask`. Compiled once per rule and backend in a process."""
+    if backend == "cpu":
+        return _build_cpu(birth, survival)
+    from alife.substrates.ca.life_cuda import build_cuda
+
+    return build_cuda(build_bodies("cuda", birth, survival))
+
+
+class Stepper:
+    """Advances packed grids of one size under one rule on one backend."""
+
+    def __init__(self, rule: LifeRule, width: int, torus: bool, backend: str = "cpu"):
+        self.backend = resolve_backend(backend)
+        self._kernel = generation_kernel(rule.birth, rule.survival, self.backend)
+        self._tail_bits = np.int64(width - WORD * (-(-width // WORD) - 1))
+        self._torus = bool(torus)
+        self._mask = tail_mask(width)
+
+    def step(self, cells, out) -> None:
+        """One generation from packed ``cells`` into ``out`` (same shape, backend)."""
+        self._kernel(cells, out, self._tail_bits, self._torus, self._mask)
+
+    def run(self, cells, steps: int):
+        """``steps`` generations of packed ``cells``; returns the array holding the
+        result (``cells`` itself or a new one)."""
+        spare = array_module(self.backend).empty_like(cells)
+        for _ in range(steps):
+            self.step(cells, spare)
+            cells, spare = spare, cells
+        return cells
 
 
 def simulate(
@@ -135,20 +227,14 @@ def simulate(
     backend: str = "cpu",
 ) -> np.ndarray:
     """Advance an (H, W) bool grid ``steps`` generations under a Life-like ``rule`` on a
-    torus (or a finite plane with a dead border); returns the (H, W) bool grid."""
+    torus (or a finite plane with a dead border) on ``backend`` ("cpu", "cuda",
+    "auto"); returns the (H, W) bool grid as numpy."""
     cells = np.asarray(cells)
     if cells.ndim != 2 or 0 in cells.shape:
         raise AlifeInputError(f"cells must be a non-empty 2-D array, got shape {cells.shape}")
     if steps < 0:
         raise AlifeInputError(f"steps must be >= 0, got {steps}")
-    if backend != "cpu":
-        raise AlifeInputError(f"backend {backend!r} is not available for CA yet; use 'cpu'")
-    parsed = parse_rule(rule)
-    birth, survival = np.int64(parsed.birth), np.int64(parsed.survival)
     width = cells.shape[1]
-    current = pack(cells.astype(bool))
-    spare = np.empty_like(current)
-    for _ in range(steps):
-        step_words(current, spare, birth, survival, width, torus)
-        current, spare = spare, current
-    return unpack(current, width)
+    stepper = Stepper(parse_rule(rule), width, torus, backend)
+    packed = to_backend(pack(cells.astype(bool)), stepper.backend)
+    return unpack(to_host(stepper.run(packed, steps)), width)

@@ -14,11 +14,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from alife.engine.backend import resolve_backend
+from alife.engine.backend import to_backend, to_host
 from alife.engine.rng import derive_host, splitmix64
 from alife.errors import AlifeInputError
 from alife.substrates.ca import rle
-from alife.substrates.ca.life import pack, step_words, unpack
+from alife.substrates.ca.life import Stepper, pack, unpack
 from alife.substrates.ca.patterns import load_pattern, pattern_names, place_into
 from alife.substrates.ca.rules import parse_rule
 
@@ -103,7 +103,8 @@ def initial_cells(config: LifeConfig) -> np.ndarray:
 
 
 class LifeSim:
-    """A Life-like automaton on the CPU (numba). ``state`` continues a checkpoint."""
+    """A Life-like automaton on the CPU (numba) or a CUDA GPU. ``state`` continues a
+    checkpoint."""
 
     substrate = "life"
     config_class = LifeConfig
@@ -116,20 +117,17 @@ class LifeSim:
     PROGRESS_KEYS = ("population", "changes")
 
     def __init__(self, config: LifeConfig, backend: str = "cpu", state: dict | None = None):
-        if resolve_backend(backend) != "cpu":
-            raise AlifeInputError("Life runs on the cpu backend for now; use --backend cpu")
         self.config = config
-        self.backend = "cpu"
-        rule = parse_rule(config.rule)
-        self._birth, self._survival = np.int64(rule.birth), np.int64(rule.survival)
+        self._stepper = Stepper(parse_rule(config.rule), config.width, config.torus, backend)
+        self.backend = self._stepper.backend
         if state is None:
-            self.cells = pack(initial_cells(config))
+            cells = pack(initial_cells(config))
             self._epoch = 0
         else:
-            self.cells = np.ascontiguousarray(state["cells"])
+            cells = np.ascontiguousarray(state["cells"])
             self._epoch = int(state["counters"][0])
-        self._spare = np.empty_like(self.cells)
-        self._changes = 0
+        self.cells = to_backend(cells, self.backend)
+        self._previous = self.cells.copy()  # the generation before, for `changes`
 
     @property
     def epoch(self) -> int:
@@ -138,36 +136,29 @@ class LifeSim:
 
     def step(self) -> None:
         """One generation."""
-        step_words(
-            self.cells,
-            self._spare,
-            self._birth,
-            self._survival,
-            self.config.width,
-            self.config.torus,
-        )
-        self._changes = int(np.bitwise_count(self.cells ^ self._spare).sum())
-        self.cells, self._spare = self._spare, self.cells
+        self._stepper.step(self.cells, self._previous)
+        self.cells, self._previous = self._previous, self.cells
         self._epoch += 1
 
     def metrics(self) -> dict[str, float | int]:
         """Population, cells changed by the last generation, live density."""
-        population = int(np.bitwise_count(self.cells).sum())
+        cells, previous = to_host(self.cells), to_host(self._previous)
+        population = int(np.bitwise_count(cells).sum())
         return {
             "epoch": self._epoch,
             "population": population,
-            "changes": self._changes,
+            "changes": int(np.bitwise_count(cells ^ previous).sum()) if self._epoch else 0,
             "density": population / (self.config.width * self.config.height),
         }
 
     def grid(self) -> np.ndarray:
         """The (H, W) bool grid."""
-        return unpack(self.cells, self.config.width)
+        return unpack(to_host(self.cells), self.config.width)
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """``{"cells": (H, ceil(W / 64)) uint64}``, the packed grid."""
-        return {"cells": self.cells.copy()}
+        return {"cells": to_host(self.cells).copy()}
 
     def checkpoint_state(self) -> dict[str, np.ndarray]:
         """Packed grid and the generation count."""
-        return {"cells": self.cells.copy(), "counters": np.array([self._epoch], np.int64)}
+        return {"cells": to_host(self.cells).copy(), "counters": np.array([self._epoch], np.int64)}
