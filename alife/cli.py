@@ -47,6 +47,26 @@ def _backend_option(default: str = "cpu"):
     )
 
 
+_bench_backends_option = click.option(
+    "--backend",
+    "backends",
+    multiple=True,
+    type=click.Choice(["cpu", "cuda"]),
+    callback=lambda ctx, param, value: _usable_backends(value),
+    help="Backends to time (repeatable; default: cpu, and cuda when usable).",
+)
+
+
+def _usable_backends(backends: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The backends asked for (None: the default), each checked usable before anything
+    is timed."""
+    from alife.engine.backend import resolve_backend
+
+    for backend in backends:
+        resolve_backend(backend)
+    return backends or None
+
+
 def _language_option(help: str = "Program language (see 'alife soup languages')."):
     return click.option("--language", default="bff_noheads", show_default=True, help=help)
 
@@ -532,13 +552,7 @@ def bench() -> None:
     type=click.Choice(["random", "replicator"]),
     help="Soups to time (default: random, and replicator where the language has one).",
 )
-@click.option(
-    "--backend",
-    "backends",
-    multiple=True,
-    type=click.Choice(["cpu", "cuda"]),
-    help="Backends to time (default: cpu, and cuda when usable).",
-)
+@_bench_backends_option
 @click.option(
     "--repeats",
     type=_POSITIVE,
@@ -571,7 +585,7 @@ def bench_soup_command(
             epochs=epochs,
             languages=tuple(languages),
             regimes=tuple(regimes) or None,
-            backends=backends or None,
+            backends=backends,
             cubff=cubff,
             repeats=repeats,
             trace=trace,
@@ -582,12 +596,44 @@ def bench_soup_command(
 
 @main.group(cls=_Group)
 def ca() -> None:
-    """Cellular automata: Life-like rules (Golly notation, RLE patterns)."""
+    """Cellular automata: Life-like rules (Golly notation, RLE patterns), Lenia."""
+
+
+def _ca_size(text: str) -> tuple[int, int]:
+    """(width, height) of a CA ``--size``: ``WxH``, or ``N`` for N x N."""
+    from alife.substrates.programs.interactions import parse_grid
+
+    return parse_grid(f"{text}x{text}" if text.strip().isdigit() else text)
+
+
+def _start_ca_run(
+    sim_class,
+    config,
+    out: str,
+    *,
+    steps: int,
+    metrics_every: int,
+    snapshot_every: int,
+    checkpoint_every: int,
+    **options,
+) -> None:
+    """Start a CA run of ``steps`` generations into ``out`` with the shared options
+    (backend, stop rules, overwrite, progress)."""
+    from alife.engine.run import Schedule
+    from alife.engine.session import start_run
+
+    schedule = Schedule(
+        metrics_every=metrics_every,
+        snapshot_every=snapshot_every,
+        checkpoint_every=checkpoint_every,
+    )
+    outcome = start_run(sim_class, config, out, epochs=steps, schedule=schedule, **options)
+    _report(out, outcome)
 
 
 @ca.command("run")
 @click.option("--rule", default=None, help="Golly rule, e.g. B3/S23 (default: the pattern's).")
-@click.option("--size", default="256x256", show_default=True, metavar="WxH", help="Grid size.")
+@click.option("--size", default="256x256", show_default=True, metavar="WxH|N", help="Grid size.")
 @click.option("--plane", is_flag=True, help="A finite plane with a dead border, not a torus.")
 @click.option(
     "--density",
@@ -608,31 +654,14 @@ def ca() -> None:
 )
 @_overwrite_option
 @_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
+@_backend_option()
 @_stop_option
 @_progress_option
-def ca_run(
-    rule,
-    size,
-    plane,
-    density,
-    pattern,
-    seed,
-    steps,
-    out,
-    overwrite,
-    metrics_every,
-    snapshot_every,
-    checkpoint_every,
-    stop_when,
-    progress,
-) -> None:
+def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
     """Run a Life-like automaton into a new run file."""
-    from alife.engine.run import Schedule
-    from alife.engine.session import start_run
     from alife.substrates.ca.life_sim import LifeConfig, LifeSim
-    from alife.substrates.programs.interactions import parse_grid
 
-    width, height = parse_grid(size)
+    width, height = _ca_size(size)
     if density is None:
         density = 0.0 if pattern else 0.5
     config = LifeConfig(
@@ -644,45 +673,142 @@ def ca_run(
         seed=seed,
         pattern=pattern,
     )
-    schedule = Schedule(
-        metrics_every=metrics_every,
-        snapshot_every=snapshot_every,
-        checkpoint_every=checkpoint_every,
+    _start_ca_run(LifeSim, config, out, **run)
+
+
+@ca.command("lenia")
+@click.option(
+    "--pattern",
+    default="orbium",
+    show_default=True,
+    metavar="NAME|FILE.json[:NAME]",
+    help="A shipped animal ('alife ca patterns') or an animals.json entry; 'none' for none.",
+)
+@click.option("--size", default="256x256", show_default=True, metavar="WxH|N", help="World size.")
+@click.option("--R", "R", type=int, default=None, help="Kernel radius in cells.")
+@click.option("--T", "T", type=float, default=None, help="Steps per unit time.")
+@click.option("--b", "b", default=None, help="Kernel ring heights, e.g. '1,1/3'.")
+@click.option("--m", "m", type=float, default=None, help="Growth centre.")
+@click.option("--s", "s", type=float, default=None, help="Growth width.")
+@click.option(
+    "--kn",
+    type=int,
+    default=None,
+    help="Kernel core: 1 polynomial, 2 exponential, 3 step, 4 staircase.",
+)
+@click.option("--gn", type=int, default=None, help="Growth: 1 polynomial, 2 gaussian, 3 step.")
+@click.option(
+    "--density", type=float, default=0.0, show_default=True, help="Share of random cells."
+)
+@_seed_option("Seed of the random cells.")
+@click.option(
+    "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
+)
+@click.option("--steps", type=int, default=1000, show_default=True, help="Steps to run.")
+@click.option(
+    "--out",
+    default="lenia.h5",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Run file to create (HDF5).",
+)
+@_overwrite_option
+@_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="step")
+@_backend_option()
+@_stop_option
+@_progress_option
+def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **run) -> None:
+    """Run Lenia (the rule defaults to the pattern's) into a new run file."""
+    from alife.substrates.ca.lenia_sim import LeniaConfig, LeniaSim
+
+    width, height = _ca_size(size)
+    config = LeniaConfig(
+        pattern=None if pattern == "none" else pattern,
+        R=R,
+        T=T,
+        b=b,
+        m=m,
+        s=s,
+        kn=kn,
+        gn=gn,
+        width=width,
+        height=height,
+        density=density,
+        seed=seed,
+        dtype=dtype,
     )
-    outcome = start_run(
-        LifeSim,
-        config,
-        out,
-        epochs=steps,
-        schedule=schedule,
-        stop_when=stop_when,
-        overwrite=overwrite,
-        progress=progress,
-    )
-    _report(out, outcome)
+    _start_ca_run(LeniaSim, config, out, **run)
+
+
+@ca.command("loops")
+@click.option(
+    "--rule",
+    default="langton",
+    show_default=True,
+    metavar="langton|evoloop|FILE.rule",
+    help="A shipped rule table or a Golly .rule file (von Neumann @TABLE).",
+)
+@click.option(
+    "--pattern",
+    default=None,
+    metavar="NAME|FILE.rle",
+    help="A shipped pattern or an RLE file, placed in the middle (default: the rule's loop).",
+)
+@click.option("--size", default="256x256", show_default=True, metavar="WxH|N", help="Grid size.")
+@click.option("--torus", is_flag=True, help="Wrap around (default: a finite plane).")
+@click.option("--steps", type=int, default=1000, show_default=True, help="Generations to run.")
+@click.option(
+    "--out",
+    default="loops.h5",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Run file to create (HDF5).",
+)
+@_overwrite_option
+@_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
+@_backend_option()
+@_stop_option
+@_progress_option
+def ca_loops(rule, pattern, size, torus, out, **run) -> None:
+    """Run a self-replicating loop (a rule table) into a new run file."""
+    from alife.substrates.ca.loops_sim import LoopsConfig, LoopsSim
+
+    width, height = _ca_size(size)
+    config = LoopsConfig(rule=rule, pattern=pattern, width=width, height=height, torus=torus)
+    _start_ca_run(LoopsSim, config, out, **run)
 
 
 @ca.command("resume")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--steps", type=int, default=None, help="Run N more generations.")
+@_backend_option()
 @_stop_option
 @_progress_option
-def ca_resume(path, steps, stop_when, progress) -> None:
+def ca_resume(path, steps, backend, stop_when, progress) -> None:
     """Continue a CA run from its checkpoint, in the same file."""
     from alife.engine.session import resume_run
 
-    _report(path, resume_run(path, epochs=steps, stop_when=stop_when, progress=progress))
+    outcome = resume_run(
+        path, epochs=steps, backend=backend, stop_when=stop_when, progress=progress
+    )
+    _report(path, outcome)
 
 
 @ca.command("patterns")
 def ca_patterns() -> None:
     """List the shipped patterns with their size and rule."""
+    from alife.substrates.ca.lenia_animals import animal_names, load_animal
     from alife.substrates.ca.patterns import load_pattern, pattern_names
 
     for name in pattern_names():
         cells, rule = load_pattern(name)
         size = f"{cells.shape[1]}x{cells.shape[0]}"
         click.echo(f"{name:<22} {size:<8} {rule}")
+    for name in animal_names():
+        cells, params = load_animal(name)
+        size = f"{cells.shape[1]}x{cells.shape[0]}"
+        rule = f"Lenia R={params.R} T={params.T:g} m={params.m:g} s={params.s:g}"
+        click.echo(f"{name:<22} {size:<8} {rule} (alife ca lenia)")
 
 
 @bench.command("ca")
@@ -703,11 +829,45 @@ def ca_patterns() -> None:
     default=None,
     help="Path to Golly's bgolly to time on the same soups.",
 )
-def bench_ca_command(sizes, steps, repeats, golly) -> None:
+@_bench_backends_option
+def bench_ca_command(sizes, steps, repeats, golly, backends) -> None:
     """Cell updates/s of Life on random soups (torus), beside bgolly when given."""
     from alife.bench_ca import bench_ca, print_ca_table
 
-    print_ca_table(bench_ca(tuple(sizes), steps, golly=golly, repeats=repeats))
+    rows = bench_ca(tuple(sizes), steps, golly=golly, repeats=repeats, backends=backends)
+    print_ca_table(rows)
+
+
+@bench.command("lenia")
+@click.option(
+    "--size",
+    "sizes",
+    type=_POSITIVE,
+    multiple=True,
+    default=(256, 1024),
+    show_default=True,
+    help="Side of the square world (repeatable).",
+)
+@click.option("--steps", type=_POSITIVE, default=200, show_default=True, help="Timed steps.")
+@click.option(
+    "--batch", type=_POSITIVE, default=1, show_default=True, help="Worlds stepped per call."
+)
+@click.option("--repeats", type=_POSITIVE, default=1, show_default=True)
+@_bench_backends_option
+@click.option("--no-baseline", is_flag=True, help="Skip the numpy + scipy.fft baseline.")
+def bench_lenia_command(sizes, steps, batch, repeats, backends, no_baseline) -> None:
+    """Lenia steps/s beside a plain numpy + scipy.fft float64 update."""
+    from alife.bench_lenia import bench_lenia, print_lenia_table
+
+    rows = bench_lenia(
+        tuple(sizes),
+        steps,
+        batch=batch,
+        repeats=repeats,
+        backends=backends,
+        baseline=not no_baseline,
+    )
+    print_lenia_table(rows)
 
 
 @main.command("analyze")

@@ -91,3 +91,50 @@ def test_bench_ca_prints_cell_updates():
     assert result.exit_code == 0, result.output
     rows = [line for line in result.output.splitlines() if " alife " in line]
     assert len(rows) == 2 and "100x100" in rows[1]
+
+
+def test_lenia_run_records_orbium_and_resumes_identically(tmp_path):
+    path, once = str(tmp_path / "lenia.h5"), str(tmp_path / "once.h5")
+    common = ["ca", "lenia", "--size", "64", "--snapshot-every", "10", "--no-progress"]
+    assert invoke(*common, "--steps", "30", "--out", once).exit_code == 0
+    assert invoke(*common, "--steps", "20", "--out", path).exit_code == 0
+    result = invoke("ca", "resume", path, "--steps", "10")
+    assert result.exit_code == 0, result.output
+    with open_run(path) as run, open_run(once) as whole:
+        assert run.config["R"] == 13 and run.config["s"] == 0.015
+        np.testing.assert_array_equal(run.snapshot(30), whole.snapshot(30))
+        mass = run.metrics["mass"]
+    assert 70 < mass[-1] < 78  # Orbium's mass (about 73.5 cells' worth)
+
+
+def test_loops_run_counts_langtons_loop(tmp_path):
+    path = str(tmp_path / "loops.h5")
+    result = invoke("ca", "loops", "--size", "80", "--steps", "151", "--out", path)
+    assert result.exit_code == 0, result.output
+    with open_run(path) as run:
+        metrics = run.metrics
+        assert run.config["pattern"] == "langtons_loop"
+    assert metrics["population"][0] == 86 and metrics["population"][-1] == 171  # as bgolly
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["lenia", "--pattern", "orbiun"], "neither a shipped animal"),
+        (["lenia", "--size", "20"], "needs a world of at least 27 cells"),
+        (["lenia", "--kn", "9"], "kernel core kn=9 is unknown"),
+        (["loops", "--rule", "langtn"], "neither a shipped table"),
+        (["loops", "--rule", "evoloop", "--pattern", "langtons_loop", "--size", "10"], "fit"),
+    ],
+)
+def test_bad_lenia_and_loops_options(tmp_path, args, message):
+    out = tmp_path / "never.h5"
+    result = invoke("ca", *args, "--out", str(out))
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_bench_lenia_prints_steps_beside_the_baseline():
+    result = invoke("bench", "lenia", "--size", "64", "--steps", "3", "--batch", "2")
+    assert result.exit_code == 0, result.output
+    assert " alife " in result.output and "numpy+scipy" in result.output

@@ -18,3 +18,6 @@ def test_cuda_kernels_match_cpu_under_the_simulator():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "whole runs identical" in result.stdout
+    assert "life generations identical" in result.stdout
+    assert "rule tables identical" in result.stdout
+    assert "lenia steps agree" in result.stdout

@@ -28,6 +28,8 @@ from alife.errors import AlifeInputError
 SIMULATIONS = {
     "soup": ("alife.substrates.programs.soup", "Soup"),
     "life": ("alife.substrates.ca.life_sim", "LifeSim"),
+    "lenia": ("alife.substrates.ca.lenia_sim", "LeniaSim"),
+    "loops": ("alife.substrates.ca.loops_sim", "LoopsSim"),
 }
 
 

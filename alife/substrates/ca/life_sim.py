@@ -8,7 +8,6 @@ the cells that changed in the last generation, and the live density.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from typing import ClassVar
 
@@ -19,7 +18,7 @@ from alife.engine.rng import derive_host, splitmix64
 from alife.errors import AlifeInputError
 from alife.substrates.ca import rle
 from alife.substrates.ca.life import Stepper, pack, unpack
-from alife.substrates.ca.patterns import load_pattern, pattern_names, place_into
+from alife.substrates.ca.patterns import place_into, read_pattern
 from alife.substrates.ca.rules import parse_rule
 
 
@@ -65,15 +64,7 @@ class LifeConfig:
 
     def pattern_cells(self) -> tuple[np.ndarray, str]:
         """(cells, rule) of the pattern: a shipped one by name, else an RLE file."""
-        if self.pattern in pattern_names():
-            return load_pattern(self.pattern)
-        if not os.path.isfile(self.pattern):
-            raise AlifeInputError(
-                f"pattern {self.pattern!r} is neither a shipped pattern "
-                f"({', '.join(pattern_names())}) nor an RLE file"
-            )
-        with open(self.pattern) as f:
-            cells, rule = rle.read(f.read())
+        cells, rule = read_pattern(self.pattern)
         if cells.dtype != bool:
             raise AlifeInputError(f"{self.pattern!r} has more than two states; Life needs two")
         return cells, rule

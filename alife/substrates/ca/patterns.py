@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 import numpy as np
@@ -25,6 +26,19 @@ def load_pattern(name: str) -> tuple[np.ndarray, str]:
         )
     text = (resources.files("alife.substrates.ca") / "patterns" / f"{name}.rle").read_text()
     return rle.read(text)
+
+
+def read_pattern(spec: str) -> tuple[np.ndarray, str]:
+    """(cells, rule) of a shipped pattern by name, else of an RLE file at path ``spec``."""
+    if spec in pattern_names():
+        return load_pattern(spec)
+    if not os.path.isfile(spec):
+        raise AlifeInputError(
+            f"pattern {spec!r} is neither a shipped pattern ({', '.join(pattern_names())}) "
+            f"nor an RLE file"
+        )
+    with open(spec) as f:
+        return rle.read(f.read())
 
 
 def place_into(grid: np.ndarray, pattern: np.ndarray) -> None:

@@ -32,6 +32,52 @@ def _state(tag: str) -> int:
     return (ord(tag[0]) - ord("p") + 1) * 24 + ord(tag[1]) - ord("A") + 1
 
 
+def _items(body: str):
+    """(count, tag) of each run item of an RLE body, up to its ``!``."""
+    body = "".join(body.split())
+    pos = 0
+    while pos < len(body):
+        item = _ITEM.match(body, pos)
+        if not item:
+            raise AlifeInputError(
+                f"RLE body has {body[pos]!r} at character {pos}; valid items are a count "
+                f"followed by b, o, ., A-X, p-y with A-X, $ or !"
+            )
+        pos = item.end()
+        if item.group(2) == "!":
+            return
+        yield int(item.group(1) or 1), item.group(2)
+    raise AlifeInputError("RLE body does not end with '!'")
+
+
+def decode(body: str, shape: tuple[int, int] | None = None) -> np.ndarray:
+    """(H, W) uint8 states of an RLE body (the part after the header, ended by ``!``)
+    in a grid of ``shape``, or of the smallest shape that holds it."""
+    runs = []  # (row, first column, count, state)
+    row = col = 0
+    for count, tag in _items(body):
+        if tag == "$":
+            row, col = row + count, 0
+        else:
+            runs.append((row, col, count, _state(tag)))
+            col += count
+    if shape is None:
+        shape = (
+            max((r for r, _, _, _ in runs), default=-1) + 1,
+            max((c + n for _, c, n, _ in runs), default=0),
+        )
+    height, width = shape
+    cells = np.zeros((height, width), dtype=np.uint8)
+    for r, c, n, state in runs:
+        if r >= height or c + n > width:
+            raise AlifeInputError(
+                f"RLE body puts cells at row {r}, columns {c}-{c + n - 1}, outside "
+                f"the header's {width}x{height}"
+            )
+        cells[r, c : c + n] = state
+    return cells
+
+
 def read(text: str) -> tuple[np.ndarray, str]:
     """(cells, rule) of an RLE pattern: an (H, W) bool array for two-state patterns
     (``b``/``o`` only), else uint8 states; the header's rule or B3/S23."""
@@ -45,34 +91,9 @@ def read(text: str) -> tuple[np.ndarray, str]:
         )
     width, height = int(header.group(1)), int(header.group(2))
     rule = header.group(3) or DEFAULT_RULE
-    body = "".join("".join(lines[1:]).split())
-    cells = np.zeros((height, width), dtype=np.uint8)
-    row = col = pos = 0
-    while pos < len(body):
-        item = _ITEM.match(body, pos)
-        if not item:
-            raise AlifeInputError(
-                f"RLE body has {body[pos]!r} at character {pos}; valid items are a count "
-                f"followed by b, o, ., A-X, p-y with A-X, $ or !"
-            )
-        pos = item.end()
-        count = int(item.group(1) or 1)
-        tag = item.group(2)
-        if tag == "!":
-            break
-        if tag == "$":
-            row, col = row + count, 0
-            continue
-        if row >= height or col + count > width:
-            raise AlifeInputError(
-                f"RLE body puts cells at row {row}, columns {col}-{col + count - 1}, outside "
-                f"the header's {width}x{height}"
-            )
-        cells[row, col : col + count] = _state(tag)
-        col += count
-    else:
-        raise AlifeInputError("RLE body does not end with '!'")
-    two_state = cells.max(initial=0) <= 1 and not re.search(r"[A-X]", body)
+    body = "".join(lines[1:])
+    cells = decode(body, (height, width))
+    two_state = cells.max(initial=0) <= 1 and not re.search(r"[A-X]", body.split("!")[0])
     return (cells.astype(bool) if two_state else cells), rule
 
 
