@@ -778,6 +778,56 @@ def ca_loops(rule, pattern, size, torus, out, **run) -> None:
     _start_ca_run(LoopsSim, config, out, **run)
 
 
+@ca.command("dataset")
+@click.option("--rule", default="B3/S23", show_default=True, help="Life-like rule (Golly).")
+@click.option("--size", default="32x32", show_default=True, metavar="WxH|N", help="Grid size.")
+@click.option("--torus/--plane", default=True, show_default=True, help="Wrap around or not.")
+@click.option("--samples", type=_POSITIVE, default=100000, show_default=True)
+@click.option(
+    "--steps",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Generations between a pair's input and target.",
+)
+@click.option(
+    "--density-range",
+    nargs=2,
+    type=float,
+    default=(0.0, 1.0),
+    show_default=True,
+    metavar="LOW HIGH",
+    help="Each sample's live share is uniform in [LOW, HIGH).",
+)
+@_seed_option("Dataset seed.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="HDF5 file to create.")
+@_overwrite_option
+@_backend_option()
+@_progress_option
+def ca_dataset(
+    rule, size, torus, samples, steps, density_range, seed, out, overwrite, backend, progress
+) -> None:
+    """Pairs (grid, grid after --steps generations) of random grids for sequence models."""
+    from alife.substrates.ca.dataset import write_dataset
+
+    width, height = _ca_size(size)
+    write_dataset(
+        out,
+        rule=rule,
+        width=width,
+        height=height,
+        torus=torus,
+        samples=samples,
+        steps=steps,
+        density_range=density_range,
+        seed=seed,
+        backend=backend,
+        overwrite=overwrite,
+        progress=progress,
+    )
+    click.echo(f"{out}: {samples} pairs of {width}x{height} grids, {steps} step(s) apart", err=True)
+
+
 @ca.command("resume")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--steps", type=int, default=None, help="Run N more generations.")

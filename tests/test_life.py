@@ -47,6 +47,18 @@ def test_random_grids_equal_the_reference(rule, shape, torus):
     np.testing.assert_array_equal(simulate(cells, rule, steps=4, torus=torus), expected)
 
 
+@pytest.mark.parametrize("torus", [True, False])
+def test_a_batch_steps_each_world_on_its_own(torus):
+    rng = np.random.default_rng(11)
+    worlds = rng.random((5, 9, 70)) < 0.4
+    expected = []
+    for world in worlds:
+        for _ in range(3):
+            world = reference_step(world, {3}, {2, 3}, torus)
+        expected.append(world)
+    np.testing.assert_array_equal(simulate(worlds, steps=3, torus=torus), expected)
+
+
 def test_pack_round_trip_keeps_unused_bits_zero():
     cells = np.random.default_rng(0).random((5, 70)) < 0.5
     packed = pack(cells)
@@ -113,5 +125,5 @@ def test_library_and_bad_input():
         load_pattern("glidr")
     with pytest.raises(AlifeInputError, match="steps must be >= 0"):
         simulate(np.zeros((3, 3), bool), steps=-1)
-    with pytest.raises(AlifeInputError, match="2-D array"):
+    with pytest.raises(AlifeInputError, match=r"\(H, W\) grid or \(B, H, W\) batch"):
         simulate(np.zeros(3, bool))

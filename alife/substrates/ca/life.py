@@ -33,18 +33,18 @@ _S63 = np.uint64(63)
 
 
 def pack(cells: np.ndarray) -> np.ndarray:
-    """(H, ceil(W / 64)) uint64 words of an (H, W) bool grid."""
-    height, width = cells.shape
+    """(..., H, ceil(W / 64)) uint64 words of an (..., H, W) bool grid (or batch)."""
+    width = cells.shape[-1]
     words = -(-width // WORD)
-    padded = np.zeros((height, words * WORD), dtype=np.uint8)
-    padded[:, :width] = cells
-    return np.packbits(padded, axis=1, bitorder="little").view("<u8").astype(np.uint64)
+    padded = np.zeros((*cells.shape[:-1], words * WORD), dtype=np.uint8)
+    padded[..., :width] = cells
+    return np.packbits(padded, axis=-1, bitorder="little").view("<u8").astype(np.uint64)
 
 
 def unpack(packed: np.ndarray, width: int) -> np.ndarray:
-    """The (H, width) bool grid of packed words."""
+    """The (..., H, width) bool grid (or batch) of packed words."""
     as_bytes = np.ascontiguousarray(packed).astype("<u8").view(np.uint8)
-    return np.unpackbits(as_bytes, axis=1, bitorder="little")[:, :width].astype(bool)
+    return np.unpackbits(as_bytes, axis=-1, bitorder="little")[..., :width].astype(bool)
 
 
 def tail_mask(width: int) -> np.uint64:
@@ -99,15 +99,16 @@ def build_bodies(target: str, birth: int, survival: int) -> SimpleNamespace:
         return (alive & kept) | (~alive & born)
 
     @jit
-    def row_words(cells, r, k, tail_bits, torus):
-        """(west, centre, east) neighbour words of word ``k`` of row ``r`` (any row
-        index; outside the grid: wrapped on a torus, else dead)."""
-        height, words = cells.shape
-        last = words - 1
-        if r < 0 or r >= height:
+    def row_words(cells, base, r, block, k, tail_bits, torus):
+        """(west, centre, east) neighbour words of word ``k`` of row ``r`` of the world
+        whose rows start at ``base`` (``block`` rows; any ``r``: outside the world
+        wrapped on a torus, else dead)."""
+        last = cells.shape[1] - 1
+        if r < 0 or r >= block:
             if not torus:
                 return _ZERO, _ZERO, _ZERO
-            r = (r + height) % height
+            r = (r + block) % block
+        r += base
         centre = cells[r, k]
         if k > 0:
             before = cells[r, k - 1] >> _S63
@@ -124,11 +125,14 @@ def build_bodies(target: str, birth: int, survival: int) -> SimpleNamespace:
         return (centre << _ONE) | before, centre, (centre >> _ONE) | after
 
     @jit
-    def word_at(cells, r, k, tail_bits, torus, mask):
-        """The next state of word ``k`` of row ``r``, border rules included."""
-        uw, uc, ue = row_words(cells, r - 1, k, tail_bits, torus)
-        w, alive, e = row_words(cells, r, k, tail_bits, torus)
-        dw, dc, de = row_words(cells, r + 1, k, tail_bits, torus)
+    def word_at(cells, row, block, k, tail_bits, torus, mask):
+        """The next state of word ``k`` of stacked row ``row`` (worlds of ``block`` rows
+        each), border rules included."""
+        base = row - row % block
+        r = row - base
+        uw, uc, ue = row_words(cells, base, r - 1, block, k, tail_bits, torus)
+        w, alive, e = row_words(cells, base, r, block, k, tail_bits, torus)
+        dw, dc, de = row_words(cells, base, r + 1, block, k, tail_bits, torus)
         nxt = next_word(uw, uc, ue, w, alive, e, dw, dc, de)
         if k == cells.shape[1] - 1:
             nxt &= mask
@@ -145,25 +149,27 @@ def _build_cpu(birth: int, survival: int):
     next_word, word_at = bodies.next_word, bodies.word_at
 
     @numba.njit(parallel=True)
-    def step(cells, out, tail_bits, torus, mask):
-        height, words = cells.shape
+    def step(cells, out, block, tail_bits, torus, mask):
+        rows, words = cells.shape
         zero_row = np.zeros(words, dtype=np.uint64)
-        for row_index in numba.prange(height):
+        for row_index in numba.prange(rows):
             r = np.int64(row_index)  # a signed row index: word_at looks at r - 1
-            if r > 0:
+            base = r - r % block
+            local = r - base
+            if local > 0:
                 up = cells[r - 1]
             elif torus:
-                up = cells[height - 1]
+                up = cells[base + block - 1]
             else:
                 up = zero_row
-            if r < height - 1:
+            if local < block - 1:
                 down = cells[r + 1]
             elif torus:
-                down = cells[0]
+                down = cells[base]
             else:
                 down = zero_row
             row = cells[r]
-            out[r, 0] = word_at(cells, r, 0, tail_bits, torus, mask)
+            out[r, 0] = word_at(cells, r, block, 0, tail_bits, torus, mask)
             for k in range(1, words - 1):
                 out[r, k] = next_word(
                     (up[k] << _ONE) | (up[k - 1] >> _S63),
@@ -177,17 +183,18 @@ def _build_cpu(birth: int, survival: int):
                     (down[k] >> _ONE) | (down[k + 1] << _S63),
                 )
             if words > 1:
-                out[r, words - 1] = word_at(cells, r, words - 1, tail_bits, torus, mask)
+                out[r, words - 1] = word_at(cells, r, block, words - 1, tail_bits, torus, mask)
 
     return step
 
 
 @functools.cache
 def generation_kernel(birth: int, survival: int, backend: str):
-    """``step(cells, out, tail_bits, torus, mask)``: one generation of the rule from
-    packed ``cells`` into ``out`` (both (H, ceil(W / 64)) uint64, numpy on "cpu", CuPy
-    on "cuda"); ``tail_bits`` = used bits of the last word (1..64), ``mask`` =
-    :func:`tail_mask`. Compiled once per rule and backend in a process."""
+    """``step(cells, out, block, tail_bits, torus, mask)``: one generation of the rule
+    from packed ``cells`` into ``out`` (both (rows, ceil(W / 64)) uint64, numpy on
+    "cpu", CuPy on "cuda"): worlds of ``block`` rows each, stacked; ``tail_bits`` = used
+    bits of the last word (1..64), ``mask`` = :func:`tail_mask`. Compiled once per rule
+    and backend in a process."""
     if backend == "cpu":
         return _build_cpu(birth, survival)
     from alife.substrates.ca.life_cuda import build_cuda
@@ -206,8 +213,12 @@ class Stepper:
         self._mask = tail_mask(width)
 
     def step(self, cells, out) -> None:
-        """One generation from packed ``cells`` into ``out`` (same shape, backend)."""
-        self._kernel(cells, out, self._tail_bits, self._torus, self._mask)
+        """One generation from packed ``cells`` into ``out`` (same shape and backend):
+        one world (H, words) or a batch (B, H, words), each world on its own."""
+        block = np.int64(cells.shape[-2])
+        words = cells.shape[-1]
+        flat_in, flat_out = cells.reshape(-1, words), out.reshape(-1, words)
+        self._kernel(flat_in, flat_out, block, self._tail_bits, self._torus, self._mask)
 
     def run(self, cells, steps: int):
         """``steps`` generations of packed ``cells``; returns the array holding the
@@ -226,15 +237,17 @@ def simulate(
     torus: bool = True,
     backend: str = "cpu",
 ) -> np.ndarray:
-    """Advance an (H, W) bool grid ``steps`` generations under a Life-like ``rule`` on a
-    torus (or a finite plane with a dead border) on ``backend`` ("cpu", "cuda",
-    "auto"); returns the (H, W) bool grid as numpy."""
+    """Advance an (H, W) bool grid, or a (B, H, W) batch of them, ``steps`` generations
+    under a Life-like ``rule`` on a torus (or a finite plane with a dead border) on
+    ``backend`` ("cpu", "cuda", "auto"); returns the bool grid(s) as numpy."""
     cells = np.asarray(cells)
-    if cells.ndim != 2 or 0 in cells.shape:
-        raise AlifeInputError(f"cells must be a non-empty 2-D array, got shape {cells.shape}")
+    if cells.ndim not in (2, 3) or 0 in cells.shape:
+        raise AlifeInputError(
+            f"cells must be a non-empty (H, W) grid or (B, H, W) batch, got shape {cells.shape}"
+        )
     if steps < 0:
         raise AlifeInputError(f"steps must be >= 0, got {steps}")
-    width = cells.shape[1]
+    width = cells.shape[-1]
     stepper = Stepper(parse_rule(rule), width, torus, backend)
     packed = to_backend(pack(cells.astype(bool)), stepper.backend)
     return unpack(to_host(stepper.run(packed, steps)), width)
