@@ -17,6 +17,7 @@ import numpy as np
 from alife.engine.backend import to_host
 from alife.engine.rng import derive_host, splitmix64
 from alife.errors import AlifeInputError
+from alife.substrates.ca.colours import field_image
 from alife.substrates.ca.lenia import LeniaParams, LeniaWorlds, parse_rings
 from alife.substrates.ca.lenia_animals import load_animal
 from alife.substrates.ca.patterns import place_into
@@ -164,6 +165,10 @@ class LeniaSim:
             "centroid_x": x,
             "centroid_y": y,
         }
+
+    def frame(self) -> np.ndarray:
+        """(H, W, 3) uint8 RGB image of the field (:mod:`alife.substrates.ca.colours`)."""
+        return field_image(self.field())
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """``{"field": (H, W) float}``."""

@@ -17,6 +17,7 @@ from alife.engine.backend import to_backend, to_host
 from alife.engine.rng import derive_host, splitmix64
 from alife.errors import AlifeInputError
 from alife.substrates.ca import rle
+from alife.substrates.ca.colours import life_image
 from alife.substrates.ca.life import Stepper, pack, unpack
 from alife.substrates.ca.patterns import place_into, read_pattern
 from alife.substrates.ca.rules import parse_rule
@@ -145,6 +146,10 @@ class LifeSim:
     def grid(self) -> np.ndarray:
         """The (H, W) bool grid."""
         return unpack(to_host(self.cells), self.config.width)
+
+    def frame(self) -> np.ndarray:
+        """(H, W, 3) uint8 RGB image of the grid (:mod:`alife.substrates.ca.colours`)."""
+        return life_image(self.grid())
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """``{"cells": (H, ceil(W / 64)) uint64}``, the packed grid."""

@@ -15,6 +15,7 @@ import numpy as np
 
 from alife.engine.backend import to_backend, to_host
 from alife.errors import AlifeInputError
+from alife.substrates.ca.colours import state_image
 from alife.substrates.ca.loops import TableStepper
 from alife.substrates.ca.patterns import place_into, read_pattern
 from alife.substrates.ca.table import load_table
@@ -121,6 +122,11 @@ class LoopsSim:
             "changes": int(np.count_nonzero(cells != previous)) if self._epoch else 0,
             "unknown": self._unknown,
         }
+
+    def frame(self) -> np.ndarray:
+        """(H, W, 3) uint8 RGB image in the rule file's @COLORS
+        (:mod:`alife.substrates.ca.colours`)."""
+        return state_image(self.grid(), self.table.colors)
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """``{"cells": (H, W) uint8}``."""
