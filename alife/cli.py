@@ -524,6 +524,95 @@ def soup_languages() -> None:
 
 
 @main.group(cls=_Group)
+def gard() -> None:
+    """GARD protocells: catalysed growth, fission, compotypes."""
+
+
+@gard.command("run")
+@click.option("--species", type=int, default=100, show_default=True, help="N_G.")
+@click.option("--nmax", type=int, default=100, show_default=True, help="Split size N_max.")
+@click.option("--kf", type=float, default=1e-2, show_default=True, help="Joining rate.")
+@click.option("--kb", type=float, default=1e-4, show_default=True, help="Leaving rate.")
+@click.option("--mu", type=float, default=-4.0, show_default=True, help="Lognormal beta mu.")
+@click.option("--sigma", type=float, default=4.0, show_default=True, help="... and sigma.")
+@_seed_option("Seed of the assemblies' random streams.")
+@click.option("--beta-seed", type=int, default=None, help="Seed of beta (default: --seed).")
+@click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
+@click.option(
+    "--distinct-betas",
+    is_flag=True,
+    help="Give replica a its own catalysis matrix (seed beta_seed + a): a chemistry sweep.",
+)
+@click.option("--generations", type=int, default=1000, show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@_overwrite_option
+@_schedule_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
+@_backend_option()
+@_stop_option
+@_progress_option
+def gard_run(
+    species,
+    nmax,
+    kf,
+    kb,
+    mu,
+    sigma,
+    seed,
+    beta_seed,
+    replicas,
+    distinct_betas,
+    generations,
+    out,
+    **run,
+) -> None:
+    """Run GARD lineages into a new run file (a snapshot of compositions per generation)."""
+    from alife.substrates.gard.gard_sim import GardSim
+    from alife.substrates.gard.model import GardConfig
+
+    config = GardConfig(
+        species=species,
+        nmax=nmax,
+        kf=kf,
+        kb=kb,
+        mu=mu,
+        sigma=sigma,
+        seed=seed,
+        beta_seed=beta_seed,
+        replicas=replicas,
+        distinct_betas=distinct_betas,
+    )
+    _start_run(GardSim, config, out, steps=generations, **run)
+
+
+@gard.command("resume")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--generations", type=int, default=None, help="Run N more generations.")
+@_backend_option()
+@_stop_option
+@_progress_option
+def gard_resume(path, generations, backend, stop_when, progress) -> None:
+    """Continue a GARD run from its checkpoint, in the same file."""
+    _resume(path, generations, backend, stop_when, progress)
+
+
+@gard.command("show")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--replica", type=int, default=0, show_default=True, help="Which lineage.")
+@click.option(
+    "--threshold",
+    type=float,
+    default=0.9,
+    show_default=True,
+    help="H above which neighbouring generations count as non-drift.",
+)
+def gard_show(path, replica, threshold) -> None:
+    """P_mc, compotypes, their frequencies and lifetimes for one lineage of a run."""
+    from alife.substrates.gard.report import print_gard_summary
+
+    print_gard_summary(path, replica=replica, threshold=threshold)
+
+
+@main.group(cls=_Group)
 def bench() -> None:
     """Throughput benchmarks for this machine."""
 
@@ -606,7 +695,17 @@ def _ca_size(text: str) -> tuple[int, int]:
     return parse_grid(f"{text}x{text}" if text.strip().isdigit() else text)
 
 
-def _start_ca_run(
+def _resume(path: str, epochs: int | None, backend: str, stop_when, progress: bool) -> None:
+    """Continue the run at ``path`` for ``epochs`` more (None: to its planned end)."""
+    from alife.engine.session import resume_run
+
+    outcome = resume_run(
+        path, epochs=epochs, backend=backend, stop_when=stop_when, progress=progress
+    )
+    _report(path, outcome)
+
+
+def _start_run(
     sim_class,
     config,
     out: str,
@@ -617,8 +716,8 @@ def _start_ca_run(
     checkpoint_every: int,
     **options,
 ) -> None:
-    """Start a CA run of ``steps`` generations into ``out`` with the shared options
-    (backend, stop rules, overwrite, progress)."""
+    """Start a run of ``steps`` epochs (generations) into ``out`` with the shared
+    options (backend, stop rules, overwrite, progress)."""
     from alife.engine.run import Schedule
     from alife.engine.session import start_run
 
@@ -673,7 +772,7 @@ def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
         seed=seed,
         pattern=pattern,
     )
-    _start_ca_run(LifeSim, config, out, **run)
+    _start_run(LifeSim, config, out, **run)
 
 
 @ca.command("lenia")
@@ -737,7 +836,7 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
         seed=seed,
         dtype=dtype,
     )
-    _start_ca_run(LeniaSim, config, out, **run)
+    _start_run(LeniaSim, config, out, **run)
 
 
 @ca.command("loops")
@@ -775,7 +874,7 @@ def ca_loops(rule, pattern, size, torus, out, **run) -> None:
 
     width, height = _ca_size(size)
     config = LoopsConfig(rule=rule, pattern=pattern, width=width, height=height, torus=torus)
-    _start_ca_run(LoopsSim, config, out, **run)
+    _start_run(LoopsSim, config, out, **run)
 
 
 @ca.command("dataset")
@@ -836,12 +935,7 @@ def ca_dataset(
 @_progress_option
 def ca_resume(path, steps, backend, stop_when, progress) -> None:
     """Continue a CA run from its checkpoint, in the same file."""
-    from alife.engine.session import resume_run
-
-    outcome = resume_run(
-        path, epochs=steps, backend=backend, stop_when=stop_when, progress=progress
-    )
-    _report(path, outcome)
+    _resume(path, steps, backend, stop_when, progress)
 
 
 @ca.command("patterns")

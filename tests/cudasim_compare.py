@@ -23,6 +23,8 @@ from alife.substrates.ca.life import simulate  # noqa: E402
 from alife.substrates.ca.life_sim import LifeConfig, LifeSim  # noqa: E402
 from alife.substrates.ca.loops import simulate_table  # noqa: E402
 from alife.substrates.ca.table import load_table  # noqa: E402
+from alife.substrates.gard.ensemble import Ensemble  # noqa: E402
+from alife.substrates.gard.model import GardConfig  # noqa: E402
 from alife.substrates.programs import get_language, language_names  # noqa: E402
 from alife.substrates.programs.selfrep import selfrep_scores  # noqa: E402
 from alife.substrates.programs.soup import Soup, SoupConfig  # noqa: E402
@@ -157,6 +159,21 @@ def compare_lenia():
     print("lenia steps agree")
 
 
+def compare_gard():
+    for config in (
+        GardConfig(species=10, nmax=16, seed=4, replicas=3),
+        GardConfig(species=5, nmax=9, kf=1e-4, kb=1.0, seed=1, replicas=4),
+        GardConfig(species=8, nmax=12, seed=6, replicas=3, distinct_betas=True),
+    ):
+        outs = [Ensemble(config, backend) for backend in ("cpu", "cuda")]
+        runs = [ensemble.run(3) for ensemble in outs]
+        for key in ("trace", "times", "events"):
+            np.testing.assert_array_equal(runs[0][key], runs[1][key], err_msg=key)
+        for key, value in outs[0].state().items():
+            np.testing.assert_array_equal(value, outs[1].state()[key], err_msg=key)
+    print("gard generations identical")
+
+
 if __name__ == "__main__":
     compare_run_tapes()
     compare_selfrep_scores()
@@ -165,4 +182,5 @@ if __name__ == "__main__":
     compare_life()
     compare_loops()
     compare_lenia()
+    compare_gard()
     sys.exit(0)

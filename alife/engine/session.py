@@ -30,6 +30,7 @@ SIMULATIONS = {
     "life": ("alife.substrates.ca.life_sim", "LifeSim"),
     "lenia": ("alife.substrates.ca.lenia_sim", "LeniaSim"),
     "loops": ("alife.substrates.ca.loops_sim", "LoopsSim"),
+    "gard": ("alife.substrates.gard.gard_sim", "GardSim"),
 }
 
 

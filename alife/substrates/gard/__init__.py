@@ -1,0 +1,1 @@
+"""GARD protocells: lipid assemblies that grow by mutually catalysed joining and split."""

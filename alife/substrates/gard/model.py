@@ -1,0 +1,135 @@
+"""The GARD model's parameters, catalysis matrix and random numbers.
+
+An assembly holds counts ``n_i`` of ``N_G`` molecule species, ``N = sum n_i``. Species
+``i`` joins at rate ``k_f rho_i N b_i`` and leaves at ``k_b n_i b_i``, with the
+catalytic boost ``b_i = 1 + (1/N) sum_j beta_ij n_j`` (Segrè, Ben-Eli & Lancet 2000;
+Markovitch & Lancet 2012; defaults of the reference MATLAB code,
+ModelingOriginsofLife/GARD: N_G = 100, N_max = 100, k_f = 1e-2, k_b = 1e-4,
+rho_i = 1/N_G, beta lognormal with mu = -4, sigma = 4). An assembly starts with
+``N_max // 2`` molecules of uniformly drawn species, grows one event at a time
+(Gillespie) until ``N = N_max``, and splits: ``N_max // 2`` molecules drawn without
+replacement form the daughter the lineage follows.
+
+Random numbers are counter-based: draw ``t`` of stream ``key`` is
+``SplitMix64(key + t)``, its top 53 bits a uniform double in [0, 1). Assembly ``a`` of a
+run with ``seed`` uses ``key = derive(seed, a + 1)``; the catalysis matrix uses stream
+``derive(beta_seed, 0)`` (Box-Muller normals, two uniforms each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from alife.engine.rng import derive_host, splitmix64
+from alife.errors import AlifeInputError
+
+_TOP53 = np.uint64(11)
+
+
+def uniforms(key: int, start: int, count: int) -> np.ndarray:
+    """(count,) float64 uniforms in [0, 1): draws ``start`` .. of stream ``key``."""
+    index = np.arange(start, start + count, dtype=np.uint64)
+    return (splitmix64(np.uint64(key) + index) >> _TOP53) * 2.0**-53
+
+
+def catalysis_matrix(species: int, mu: float, sigma: float, seed: int) -> np.ndarray:
+    """(species, species) float64 beta: ``beta[i, j]`` is how much species j catalyses
+    the joining and leaving of species i, ``exp(mu + sigma z)`` with z standard normal
+    (Box-Muller from stream ``derive(seed, 0)``)."""
+    count = species * species
+    u = uniforms(derive_host(seed, 0), 0, 2 * count)
+    radius = np.sqrt(-2.0 * np.log1p(-u[0::2]))
+    z = radius * np.cos(2.0 * np.pi * u[1::2])
+    return np.exp(mu + sigma * z).reshape(species, species)
+
+
+def mutual_catalysis(beta: np.ndarray) -> float:
+    """P_mc = sum_ij beta_ij / (N_G sum_i beta_ii): high when species catalyse each
+    other more than themselves."""
+    return float(beta.sum() / (beta.shape[0] * np.trace(beta)))
+
+
+def initial_counts(species: int, size: int, key: int) -> np.ndarray:
+    """(species,) int32 counts of ``size`` molecules of uniform species, drawn as the
+    first ``size`` uniforms of stream ``key``."""
+    picks = np.minimum((uniforms(key, 0, size) * species).astype(np.int64), species - 1)
+    return np.bincount(picks, minlength=species).astype(np.int32)
+
+
+@dataclass(frozen=True)
+class GardConfig:
+    """Parameters of a GARD run: ``replicas`` independent assemblies (lineages).
+
+    Attributes
+    ----------
+    species: N_G, molecule species (>= 2).
+    nmax: N_max, the size at which an assembly splits (>= 2); it restarts from
+        N_max // 2 molecules.
+    kf, kb: joining and leaving rate constants (> 0).
+    mu, sigma: the lognormal catalysis matrix (sigma >= 0).
+    seed: seed of the assemblies' random streams, in [0, 2**64).
+    beta_seed: seed of the catalysis matrix (None: the same as ``seed``).
+    replicas: independent assemblies simulated together.
+    distinct_betas: give replica a its own catalysis matrix, seeded ``beta_seed + a``
+        (a sweep over chemistries in one call); else all share the one of ``beta_seed``.
+    """
+
+    species: int = 100
+    nmax: int = 100
+    kf: float = 1e-2
+    kb: float = 1e-4
+    mu: float = -4.0
+    sigma: float = 4.0
+    seed: int = 0
+    beta_seed: int | None = None
+    replicas: int = 1
+    distinct_betas: bool = False
+
+    def __post_init__(self) -> None:
+        if self.beta_seed is None:
+            object.__setattr__(self, "beta_seed", self.seed)
+        for name, low in (("species", 2), ("nmax", 2), ("replicas", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
+        if self.nmax > 2**15:
+            raise AlifeInputError(f"nmax must be at most 32768, got {self.nmax}")
+        for name in ("kf", "kb"):
+            if not getattr(self, name) > 0:
+                raise AlifeInputError(f"{name} must be > 0, got {getattr(self, name)!r}")
+        if not self.sigma >= 0:
+            raise AlifeInputError(f"sigma must be >= 0, got {self.sigma!r}")
+        for name in ("seed", "beta_seed"):
+            if not 0 <= getattr(self, name) < 2**64:
+                raise AlifeInputError(f"{name} must be in [0, 2**64), got {getattr(self, name)}")
+
+    @property
+    def nmin(self) -> int:
+        """Molecules an assembly starts a generation with."""
+        return self.nmax // 2
+
+    def betas(self) -> np.ndarray:
+        """(M, N_G, N_G) catalysis matrices: one per replica with ``distinct_betas``,
+        else one."""
+        count = self.replicas if self.distinct_betas else 1
+        return np.stack(
+            [
+                catalysis_matrix(self.species, self.mu, self.sigma, (self.beta_seed + m) % 2**64)
+                for m in range(count)
+            ]
+        )
+
+    def beta_index(self) -> np.ndarray:
+        """(replicas,) int64: which of :meth:`betas` each replica uses."""
+        if self.distinct_betas:
+            return np.arange(self.replicas, dtype=np.int64)
+        return np.zeros(self.replicas, dtype=np.int64)
+
+    def keys(self) -> np.ndarray:
+        """(replicas,) uint64 stream keys of the assemblies."""
+        return np.array([derive_host(self.seed, a + 1) for a in range(self.replicas)], np.uint64)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

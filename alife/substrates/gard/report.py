@@ -1,0 +1,55 @@
+"""Reading GARD run files: a lineage's trace, and the summary ``alife gard show`` prints."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alife.engine.store import open_run
+from alife.errors import AlifeInputError
+from alife.substrates.gard.compotypes import compotypes
+from alife.substrates.gard.model import GardConfig, mutual_catalysis
+
+
+def lineage_trace(path: str, replica: int = 0) -> tuple[GardConfig, np.ndarray]:
+    """(config, (G, N_G) int32 trace) of one replica of a GARD run: its compositions at
+    N_max in every snapshot after the start, in generation order."""
+    with open_run(path) as run:
+        if run.substrate != "gard":
+            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a GARD run")
+        config = GardConfig(**run.config)
+        if not 0 <= replica < config.replicas:
+            raise AlifeInputError(
+                f"replica {replica} does not exist; {path!r} has replicas 0..{config.replicas - 1}"
+            )
+        epochs = [int(e) for e in run.snapshot_epochs if e > 0]
+        if not epochs:
+            raise AlifeInputError(f"{path!r} has no snapshot after generation 0 yet")
+        trace = np.stack([run.snapshot(e, "compositions")[replica] for e in epochs])
+    return config, trace
+
+
+def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> None:
+    """Print P_mc and the compotypes (frequency, lifetimes, main species) of a lineage."""
+    from rich.console import Console
+    from rich.table import Table
+
+    config, trace = lineage_trace(path, replica)
+    found = compotypes(trace, threshold)
+    console = Console()
+    dead = np.flatnonzero(trace.sum(axis=1) == 0)
+    console.print(
+        f"{path}: replica {replica}, {len(trace)} generations"
+        + (f" (dead from {dead[0] + 1})" if len(dead) else "")
+        + f", N_G={config.species}, N_max={config.nmax}, "
+        f"P_mc={mutual_catalysis(config.betas()[config.beta_index()[replica]]):.3g}, "
+        f"non-drift {np.mean(found.labels >= 0):.0%}, compotypes {found.count}"
+    )
+    table = Table()
+    for column in ("compotype", "share of generations", "runs", "longest run", "main species"):
+        table.add_column(column, justify="right")
+    for k, (share, runs) in enumerate(zip(found.frequencies(), found.lifetimes(), strict=True)):
+        shares = found.centres[k] / found.centres[k].sum()  # of the molecules
+        main = np.argsort(-shares)[:5]
+        species = ", ".join(f"{i}:{shares[i]:.0%}" for i in main)
+        table.add_row(str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), species)
+    console.print(table)

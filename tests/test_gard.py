@@ -1,0 +1,225 @@
+"""GARD: the batched kernel against a plain one-assembly simulation of the same stream."""
+
+import math
+
+import numpy as np
+import pytest
+
+from alife.engine.rng import derive_host, splitmix64_host
+from alife.errors import AlifeInputError
+from alife.substrates.gard.compotypes import carpet, compotypes, nondrift, similarity
+from alife.substrates.gard.ensemble import Ensemble
+from alife.substrates.gard.model import (
+    GardConfig,
+    catalysis_matrix,
+    initial_counts,
+    mutual_catalysis,
+)
+
+
+class Stream:
+    """Draw t of stream key: the top 53 bits of SplitMix64(key + t), as a fraction."""
+
+    def __init__(self, key: int, start: int):
+        self.key, self.t = key, start
+
+    def __call__(self) -> float:
+        value = splitmix64_host(self.key + self.t) >> 11
+        self.t += 1
+        return value * 2.0**-53
+
+
+def reference_generation(n, beta, config, draw):
+    """One generation written from the model's definition, in plain Python floats."""
+    species = len(n)
+    c = [sum(beta[i][j] * n[j] for j in range(species)) for i in range(species)]
+    size, elapsed, events = sum(n), 0.0, 0
+    while 0 < size < config.nmax:
+        boost = [1.0 + c[i] / size for i in range(species)]
+        rates = [config.kf * (1.0 / species) * size * boost[i] for i in range(species)]
+        rates += [config.kb * n[i] * boost[i] for i in range(species)]
+        total = 0.0
+        for rate in rates:
+            total += rate
+        target, wait = draw() * total, draw()
+        running, chosen = 0.0, None
+        for k, rate in enumerate(rates):
+            running += rate
+            if running > target and rate > 0:
+                chosen = k
+                break
+        if chosen is None:
+            chosen = max(k for k, rate in enumerate(rates) if rate > 0)
+        elapsed += -math.log(1.0 - wait) / total
+        events += 1
+        species_moved = chosen % species
+        step = 1 if chosen < species else -1
+        n[species_moved] += step
+        size += step
+        for i in range(species):
+            c[i] += step * beta[i][species_moved]
+    grown = list(n)
+    if size == 0:
+        return grown, elapsed, events, False
+    daughter, left = [0] * species, size
+    for _ in range(config.nmax // 2):
+        pick = int(draw() * left)
+        i, seen = 0, n[0]
+        while seen <= pick:
+            i += 1
+            seen += n[i]
+        n[i] -= 1
+        daughter[i] += 1
+        left -= 1
+    n[:] = daughter
+    return grown, elapsed, events, True
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        GardConfig(species=12, nmax=20, seed=3, replicas=3),
+        GardConfig(species=30, nmax=40, mu=-2, sigma=2, kb=1e-2, seed=9, replicas=2),
+        GardConfig(species=5, nmax=9, kf=1e-4, kb=1.0, seed=1, replicas=4),  # deaths
+        GardConfig(species=8, nmax=14, seed=2, replicas=3, distinct_betas=True),
+    ],
+)
+def test_ensemble_equals_the_plain_reference(config):
+    ensemble = Ensemble(config)
+    out = ensemble.run(6)
+    betas = config.betas()
+    for a in range(config.replicas):
+        beta = betas[config.beta_index()[a]].tolist()
+        key = derive_host(config.seed, a + 1)
+        n = initial_counts(config.species, config.nmin, key).tolist()
+        draw = Stream(key, config.nmin)
+        alive = True
+        for g in range(6):
+            if not alive:
+                assert not out["trace"][a, g].any() and out["events"][a, g] == 0
+                continue
+            grown, elapsed, events, alive = reference_generation(n, beta, config, draw)
+            assert out["trace"][a, g].tolist() == grown
+            assert out["times"][a, g] == elapsed and out["events"][a, g] == events
+        assert ensemble.state()["counts"][a].tolist() == (n if alive else [0] * len(n))
+        assert ensemble.state()["counters"][a] == draw.t
+
+
+def test_splits_conserve_molecules_and_halve():
+    config = GardConfig(species=50, nmax=60, seed=2, replicas=8)
+    ensemble = Ensemble(config)
+    out = ensemble.run(10)
+    assert (out["trace"].sum(axis=2) == 60).all()  # every generation reached N_max
+    counts = ensemble.state()["counts"]
+    assert (counts.sum(axis=1) == 30).all() and (counts >= 0).all()
+    assert (counts <= out["trace"][:, -1]).all()  # the daughter is drawn from the parent
+
+
+def test_resuming_from_state_continues_the_same_streams():
+    config = GardConfig(species=20, nmax=30, seed=5, replicas=3)
+    whole = Ensemble(config).run(8)["trace"]
+    first = Ensemble(config)
+    head = first.run(3)["trace"]
+    tail = Ensemble(config, state=first.state()).run(5)["trace"]
+    np.testing.assert_array_equal(np.concatenate([head, tail], axis=1), whole)
+
+
+def test_catalysis_matrix_is_lognormal_and_seeded():
+    beta = catalysis_matrix(100, -4.0, 4.0, seed=0)
+    logs = np.log(beta).ravel()
+    assert abs(logs.mean() + 4) < 0.1 and abs(logs.std() - 4) < 0.1
+    np.testing.assert_array_equal(beta, catalysis_matrix(100, -4.0, 4.0, seed=0))
+    assert not np.array_equal(beta, catalysis_matrix(100, -4.0, 4.0, seed=1))
+    eye = np.eye(3) + 0.5
+    assert mutual_catalysis(eye) == pytest.approx(eye.sum() / (3 * np.trace(eye)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"species": 0}, "species must be an integer >= 2"),
+        ({"nmax": 1}, "nmax must be an integer >= 2"),
+        ({"sigma": -1.0}, "sigma must be >= 0"),
+        ({"kf": 0.0}, "kf must be > 0"),
+        ({"replicas": 0}, "replicas must be an integer >= 1"),
+    ],
+)
+def test_bad_parameters_are_named(kwargs, message):
+    with pytest.raises(AlifeInputError, match=message):
+        GardConfig(**kwargs)
+
+
+def noisy_copies(prototype, count, rng):
+    """Compositions of 100 molecules drawn from a prototype's proportions."""
+    return rng.multinomial(100, prototype / prototype.sum(), size=count)
+
+
+def test_compotypes_find_planted_compositions_between_drift():
+    rng = np.random.default_rng(0)
+    species = 40
+    prototypes = [np.eye(species)[k] * 100 + 1 for k in (3, 17, 29)]  # one species dominant
+    blocks, truth = [], []
+    for block in range(9):
+        k = block % 3
+        blocks.append(noisy_copies(prototypes[k], 12, rng))
+        truth += [-2] + [k] * 10 + [-2]  # a stay's ends border drift: either label is fine
+        blocks.append(rng.multinomial(100, rng.dirichlet(np.ones(species) * 0.3), size=1))
+        truth += [-1]  # one drifting generation between the stays
+    trace = np.concatenate(blocks)
+    found = compotypes(trace)
+    assert found.count == 3
+    truth = np.array(truth)
+    for k in range(3):  # each planted composition is exactly one compotype
+        labels = set(found.labels[truth == k])
+        assert len(labels) == 1 and labels != {-1}
+    dominant = sorted(int(np.argmax(c)) for c in found.centres)
+    assert dominant == [3, 17, 29]
+    assert (found.labels[truth == -1] == -1).all()
+    assert found.frequencies().sum() == pytest.approx(np.mean(found.labels >= 0))
+    for runs in found.lifetimes():  # three stays of 10-12 generations each
+        assert len(runs) == 3 and all(10 <= run <= 12 for run in runs)
+
+
+def test_carpet_and_nondrift_follow_their_definitions():
+    trace = np.array([[2, 0, 0], [2, 0, 0], [0, 3, 0], [0, 3, 1], [0, 0, 0]])
+    unit = [v / np.linalg.norm(v) if v.any() else v for v in trace.astype(float)]
+    expected = np.array([[a @ b for b in unit] for a in unit])
+    np.testing.assert_allclose(carpet(trace), expected)
+    steps = [expected[g, g + 1] for g in range(4)]
+    mean = [
+        steps[0],
+        (steps[0] + steps[1]) / 2,
+        (steps[1] + steps[2]) / 2,
+        (steps[2] + steps[3]) / 2,
+        steps[3],
+    ]
+    np.testing.assert_array_equal(nondrift(trace, 0.9), np.array(mean) > 0.9)
+    assert nondrift(trace, 0.9).tolist() == [True, False, False, False, False]
+    assert similarity(np.array([1, 1]), np.array([2, 2])) == pytest.approx(1.0)
+
+
+def test_gard_cli_runs_shows_and_resumes(tmp_path):
+    from click.testing import CliRunner
+
+    from alife.cli import main
+    from alife.engine.store import open_run
+
+    path, whole = str(tmp_path / "g.h5"), str(tmp_path / "whole.h5")
+    args = ["gard", "run", "--species", "30", "--nmax", "40", "--replicas", "2", "--no-progress"]
+    runner = CliRunner()
+    assert runner.invoke(main, [*args, "--generations", "30", "--out", whole]).exit_code == 0
+    assert runner.invoke(main, [*args, "--generations", "20", "--out", path]).exit_code == 0
+    result = runner.invoke(main, ["gard", "resume", path, "--generations", "10"])
+    assert result.exit_code == 0, result.output
+    with open_run(path) as run, open_run(whole) as reference:
+        np.testing.assert_array_equal(
+            run.snapshot(30, "compositions"), reference.snapshot(30, "compositions")
+        )
+        assert (run.metrics["alive"] == 2).all()
+    result = runner.invoke(main, ["gard", "show", path, "--replica", "1"])
+    assert result.exit_code == 0 and "P_mc=" in result.output, result.output
+    result = runner.invoke(main, ["gard", "show", path, "--replica", "2"])
+    assert result.exit_code == 2 and "replicas 0..1" in result.stderr
+    bad = runner.invoke(main, ["gard", "run", "--sigma", "-1", "--out", str(tmp_path / "x.h5")])
+    assert bad.exit_code == 2 and "sigma must be >= 0" in bad.stderr
+    assert not (tmp_path / "x.h5").exists()
