@@ -528,21 +528,61 @@ def gard() -> None:
     """GARD protocells: catalysed growth, fission, compotypes."""
 
 
-@gard.command("run")
-@click.option("--species", type=int, default=100, show_default=True, help="N_G.")
-@click.option("--nmax", type=int, default=100, show_default=True, help="Split size N_max.")
-@click.option("--kf", type=float, default=1e-2, show_default=True, help="Joining rate.")
-@click.option("--kb", type=float, default=1e-4, show_default=True, help="Leaving rate.")
-@click.option("--mu", type=float, default=-4.0, show_default=True, help="Lognormal beta mu.")
-@click.option("--sigma", type=float, default=4.0, show_default=True, help="... and sigma.")
-@_seed_option("Seed of the assemblies' random streams.")
-@click.option("--beta-seed", type=int, default=None, help="Seed of beta (default: --seed).")
-@click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
-@click.option(
-    "--distinct-betas",
-    is_flag=True,
-    help="Give replica a its own catalysis matrix (seed beta_seed + a): a chemistry sweep.",
+_RUN_KEYS = (
+    "overwrite",
+    "metrics_every",
+    "snapshot_every",
+    "checkpoint_every",
+    "backend",
+    "stop_when",
+    "progress",
 )
+
+
+def _gard_options(function):
+    """The chemistry and selection options shared by ``gard run`` and ``gard population``."""
+    options = [
+        click.option("--species", type=int, default=100, show_default=True, help="N_G."),
+        click.option("--nmax", type=int, default=100, show_default=True, help="Split size."),
+        click.option("--kf", type=float, default=1e-2, show_default=True, help="Joining rate."),
+        click.option("--kb", type=float, default=1e-4, show_default=True, help="Leaving rate."),
+        click.option("--mu", type=float, default=-4.0, show_default=True, help="Beta's mu."),
+        click.option("--sigma", type=float, default=4.0, show_default=True, help="... sigma."),
+        _seed_option("Seed of the random streams."),
+        click.option("--beta-seed", type=int, default=None, help="Seed of beta (default: --seed)."),
+        click.option(
+            "--distinct-betas",
+            is_flag=True,
+            help="A catalysis matrix per replica or population (seed beta_seed + index).",
+        ),
+        click.option(
+            "--bias",
+            type=float,
+            default=0.0,
+            show_default=True,
+            help="Selection toward --target: catalysis among present species x bias*H (1.1).",
+        ),
+        click.option(
+            "--target",
+            default=None,
+            metavar="I,J,..|RUN.h5[:K]",
+            help="Target composition: species indices, or compotype K (default 0) of a run.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _gard_fields(target, species, **fields) -> dict:
+    from alife.substrates.gard.report import parse_target
+
+    return {**fields, "species": species, "target": parse_target(target, species)}
+
+
+@gard.command("run")
+@_gard_options
+@click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
 @click.option("--generations", type=int, default=1000, show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
 @_overwrite_option
@@ -550,38 +590,37 @@ def gard() -> None:
 @_backend_option()
 @_stop_option
 @_progress_option
-def gard_run(
-    species,
-    nmax,
-    kf,
-    kb,
-    mu,
-    sigma,
-    seed,
-    beta_seed,
-    replicas,
-    distinct_betas,
-    generations,
-    out,
-    **run,
-) -> None:
+def gard_run(replicas, generations, out, **options) -> None:
     """Run GARD lineages into a new run file (a snapshot of compositions per generation)."""
     from alife.substrates.gard.gard_sim import GardSim
     from alife.substrates.gard.model import GardConfig
 
-    config = GardConfig(
-        species=species,
-        nmax=nmax,
-        kf=kf,
-        kb=kb,
-        mu=mu,
-        sigma=sigma,
-        seed=seed,
-        beta_seed=beta_seed,
-        replicas=replicas,
-        distinct_betas=distinct_betas,
-    )
+    run = {k: options.pop(k) for k in _RUN_KEYS}
+    config = GardConfig(**_gard_fields(**options), replicas=replicas)
     _start_run(GardSim, config, out, steps=generations, **run)
+
+
+@gard.command("population")
+@_gard_options
+@click.option("--size", type=int, default=100, show_default=True, help="Assemblies (P).")
+@click.option("--populations", type=int, default=1, show_default=True, help="Independent ones.")
+@click.option(
+    "--epochs", type=int, default=100, show_default=True, help="Epochs of P fissions each."
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@_overwrite_option
+@_schedule_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
+@_backend_option()
+@_stop_option
+@_progress_option
+def gard_population(size, populations, epochs, out, **options) -> None:
+    """Run Moran populations of GARD assemblies (with selection: --bias, --target)."""
+    from alife.substrates.gard.population import PopulationConfig
+    from alife.substrates.gard.population_sim import PopulationSim
+
+    run = {k: options.pop(k) for k in _RUN_KEYS}
+    config = PopulationConfig(**_gard_fields(**options), size=size, populations=populations)
+    _start_run(PopulationSim, config, out, steps=epochs, **run)
 
 
 @gard.command("resume")
@@ -591,7 +630,7 @@ def gard_run(
 @_stop_option
 @_progress_option
 def gard_resume(path, generations, backend, stop_when, progress) -> None:
-    """Continue a GARD run from its checkpoint, in the same file."""
+    """Continue a GARD run (lineages or populations) from its checkpoint."""
     _resume(path, generations, backend, stop_when, progress)
 
 
@@ -1012,6 +1051,24 @@ def bench_lenia_command(sizes, steps, batch, repeats, backends, no_baseline) -> 
         baseline=not no_baseline,
     )
     print_lenia_table(rows)
+
+
+@bench.command("gard")
+@click.option("--generations", type=_POSITIVE, default=50, show_default=True)
+@click.option(
+    "--batch", type=_POSITIVE, default=1024, show_default=True, help="Assemblies in a batch."
+)
+@click.option("--repeats", type=_POSITIVE, default=1, show_default=True)
+@_bench_backends_option
+@click.option("--no-baseline", is_flag=True, help="Skip the numpy baseline.")
+def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> None:
+    """GARD events/s, one assembly and a batch, beside a plain numpy implementation."""
+    from alife.bench_gard import bench_gard, print_gard_table
+
+    rows = bench_gard(
+        generations, batch=batch, repeats=repeats, backends=backends, baseline=not no_baseline
+    )
+    print_gard_table(rows)
 
 
 @main.command("analyze")

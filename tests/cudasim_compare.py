@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import warnings
+from dataclasses import asdict
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from alife.substrates.ca.loops import simulate_table  # noqa: E402
 from alife.substrates.ca.table import load_table  # noqa: E402
 from alife.substrates.gard.ensemble import Ensemble  # noqa: E402
 from alife.substrates.gard.model import GardConfig  # noqa: E402
+from alife.substrates.gard.population import PopulationConfig, Populations  # noqa: E402
 from alife.substrates.programs import get_language, language_names  # noqa: E402
 from alife.substrates.programs.selfrep import selfrep_scores  # noqa: E402
 from alife.substrates.programs.soup import Soup, SoupConfig  # noqa: E402
@@ -171,6 +173,16 @@ def compare_gard():
             np.testing.assert_array_equal(runs[0][key], runs[1][key], err_msg=key)
         for key, value in outs[0].state().items():
             np.testing.assert_array_equal(value, outs[1].state()[key], err_msg=key)
+    selection = GardConfig(species=6, nmax=10, seed=4, kb=0.05, bias=1.1, target=(1, 1, 0, 0, 0, 2))
+    runs = [Ensemble(selection, backend).run(3) for backend in ("cpu", "cuda")]
+    np.testing.assert_array_equal(runs[0]["trace"], runs[1]["trace"])
+    config = PopulationConfig(**asdict(selection), size=4, populations=2)
+    sims = [Populations(config, backend) for backend in ("cpu", "cuda")]
+    outs = [sim.run(6) for sim in sims]
+    for key in outs[0]:
+        np.testing.assert_array_equal(outs[0][key], outs[1][key], err_msg=key)
+    for key, value in sims[0].state().items():
+        np.testing.assert_array_equal(value, sims[1].state()[key], err_msg=key)
     print("gard generations identical")
 
 

@@ -1,6 +1,7 @@
 """GARD: the batched kernel against a plain one-assembly simulation of the same stream."""
 
 import math
+from dataclasses import asdict
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from alife.substrates.gard.model import (
     initial_counts,
     mutual_catalysis,
 )
+from alife.substrates.gard.population import PopulationConfig, Populations
 
 
 class Stream:
@@ -29,10 +31,11 @@ class Stream:
         return value * 2.0**-53
 
 
-def reference_generation(n, beta, config, draw):
-    """One generation written from the model's definition, in plain Python floats."""
+def reference_generation(n, beta, config, draw, weights):
+    """One generation written from the model's definition, in plain Python floats;
+    ``weights[i][j]`` multiplies beta (selection)."""
     species = len(n)
-    c = [sum(beta[i][j] * n[j] for j in range(species)) for i in range(species)]
+    c = [sum(beta[i][j] * weights[i][j] * n[j] for j in range(species)) for i in range(species)]
     size, elapsed, events = sum(n), 0.0, 0
     while 0 < size < config.nmax:
         boost = [1.0 + c[i] / size for i in range(species)]
@@ -57,7 +60,7 @@ def reference_generation(n, beta, config, draw):
         n[species_moved] += step
         size += step
         for i in range(species):
-            c[i] += step * beta[i][species_moved]
+            c[i] += step * (beta[i][species_moved] * weights[i][species_moved])
     grown = list(n)
     if size == 0:
         return grown, elapsed, events, False
@@ -82,6 +85,9 @@ def reference_generation(n, beta, config, draw):
         GardConfig(species=30, nmax=40, mu=-2, sigma=2, kb=1e-2, seed=9, replicas=2),
         GardConfig(species=5, nmax=9, kf=1e-4, kb=1.0, seed=1, replicas=4),  # deaths
         GardConfig(species=8, nmax=14, seed=2, replicas=3, distinct_betas=True),
+        GardConfig(
+            species=10, nmax=16, seed=7, replicas=2, bias=1.1, target=(3, 0, 0, 1, 0, 0, 2, 0, 0, 0)
+        ),
     ],
 )
 def test_ensemble_equals_the_plain_reference(config):
@@ -94,11 +100,22 @@ def test_ensemble_equals_the_plain_reference(config):
         n = initial_counts(config.species, config.nmin, key).tolist()
         draw = Stream(key, config.nmin)
         alive = True
+        weights = [[1.0] * config.species for _ in range(config.species)]
         for g in range(6):
             if not alive:
                 assert not out["trace"][a, g].any() and out["events"][a, g] == 0
                 continue
-            grown, elapsed, events, alive = reference_generation(n, beta, config, draw)
+            grown, elapsed, events, alive = reference_generation(n, beta, config, draw, weights)
+            if config.bias and alive:  # catalysis among the species present, times bias H
+                target = config.target
+                h = sum(x * y for x, y in zip(n, target, strict=True)) / (
+                    math.sqrt(sum(x * x for x in n)) * math.sqrt(sum(y * y for y in target))
+                )
+                present = [x > 0 for x in n]
+                weights = [
+                    [config.bias * h if present[i] and present[j] else 1.0 for j in range(len(n))]
+                    for i in range(len(n))
+                ]
             assert out["trace"][a, g].tolist() == grown
             assert out["times"][a, g] == elapsed and out["events"][a, g] == events
         assert ensemble.state()["counts"][a].tolist() == (n if alive else [0] * len(n))
@@ -223,3 +240,127 @@ def test_gard_cli_runs_shows_and_resumes(tmp_path):
     bad = runner.invoke(main, ["gard", "run", "--sigma", "-1", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "sigma must be >= 0" in bad.stderr
     assert not (tmp_path / "x.h5").exists()
+
+
+def reference_population(counts, beta, config, draw, splits_wanted):
+    """A Moran population written from the model's definition in plain Python: each
+    event draws the assembly (by total rate), the waiting time and the event in it."""
+    gard = config
+    species, places = gard.species, config.size
+    kf_rho = gard.kf * (1.0 / species)
+    weights = [[[1.0] * species for _ in range(species)] for _ in range(places)]
+
+    def catalysis(p):
+        n, w = counts[p], weights[p]
+        return [sum(beta[i][j] * w[i][j] * n[j] for j in range(species)) for i in range(species)]
+
+    def rates_of(p):
+        n, size = counts[p], sum(counts[p])
+        boost = [1.0 + c[p][i] / size for i in range(species)]
+        return [kf_rho * size * boost[i] for i in range(species)] + [
+            gard.kb * n[i] * boost[i] for i in range(species)
+        ]
+
+    def running_pick(values, goal):
+        running = 0.0
+        for k, value in enumerate(values):
+            running += value
+            if running > goal and value > 0:
+                return k
+        return max(k for k, value in enumerate(values) if value > 0)
+
+    def total(values):
+        out = 0.0
+        for value in values:
+            out += value
+        return out
+
+    def reset(p):
+        if gard.bias:
+            n, t = counts[p], gard.target
+            h = sum(x * y for x, y in zip(n, t, strict=True)) / (
+                math.sqrt(sum(x * x for x in n)) * math.sqrt(sum(y * y for y in t))
+            )
+            weights[p] = [
+                [gard.bias * h if n[i] > 0 and n[j] > 0 else 1.0 for j in range(species)]
+                for i in range(species)
+            ]
+        c[p] = catalysis(p)
+
+    c = [None] * places
+    for p in range(places):
+        reset(p)
+    splits, replaced, events, elapsed = [0] * places, [0] * places, 0, 0.0
+    done = 0
+    while done < splits_wanted:
+        totals = [total(rates_of(p)) for p in range(places)]
+        grand = total(totals)
+        goal, wait, pick = draw() * grand, draw(), draw()
+        elapsed += -math.log(1.0 - wait) / grand
+        events += 1
+        chosen = running_pick(totals, goal)
+        rates = rates_of(chosen)
+        event = running_pick(rates, pick * total(rates))
+        moved, step = event % species, (1 if event < species else -1)
+        counts[chosen][moved] += step
+        for i in range(species):
+            c[chosen][i] += step * (beta[i][moved] * weights[chosen][i][moved])
+        if sum(counts[chosen]) == 0:
+            for _ in range(gard.nmax):
+                counts[chosen][min(int(draw() * species), species - 1)] += 1
+        if sum(counts[chosen]) < gard.nmax:
+            continue
+        other = int(draw() * (places - 1))
+        other += other >= chosen
+        parent, kept, left = counts[chosen], [0] * species, gard.nmax
+        for _ in range(gard.nmax // 2):
+            index, i, seen = int(draw() * left), 0, parent[0]
+            while seen <= index:
+                i += 1
+                seen += parent[i]
+            parent[i] -= 1
+            kept[i] += 1
+            left -= 1
+        counts[other], counts[chosen] = parent, kept
+        splits[chosen] += 1
+        replaced[other] += 1
+        done += 1
+        reset(chosen)
+        reset(other)
+    return splits, replaced, events, elapsed
+
+
+@pytest.mark.parametrize(
+    "gard",
+    [
+        GardConfig(species=8, nmax=12, seed=3),
+        GardConfig(species=6, nmax=10, seed=4, kb=0.05, bias=1.1, target=(1, 1, 0, 0, 0, 2)),
+        GardConfig(species=5, nmax=8, seed=5, kf=1e-3, kb=0.3),  # deaths and refills
+    ],
+)
+def test_populations_equal_the_plain_reference(gard):
+    config = PopulationConfig(**asdict(gard), size=5, populations=2)
+    populations = Populations(config)
+    start = populations.state()["counts"].tolist()
+    out = populations.run(12)
+    beta = gard.betas()[0].tolist()
+    for b, key in enumerate(config.keys()):
+        counts = start[b]
+        draw = Stream(int(key), config.size * gard.nmin)
+        splits, replaced, events, elapsed = reference_population(counts, beta, config, draw, 12)
+        assert out["splits"][b].tolist() == splits and out["replaced"][b].tolist() == replaced
+        assert out["events"][b] == events and out["elapsed"][b] == elapsed
+        assert populations.state()["counts"][b].tolist() == counts
+        assert populations.state()["counters"][b] == draw.t
+        assert sum(splits) == 12
+
+
+def test_population_start_and_sizes():
+    config = PopulationConfig(species=20, nmax=30, size=10, populations=3)
+    populations = Populations(config)
+    assert (populations.state()["counts"].sum(axis=2) == 15).all()
+    populations.run(50)
+    sizes = populations.state()["counts"].sum(axis=2)
+    assert ((sizes > 0) & (sizes < 30)).all()  # between splits, below N_max
+    with pytest.raises(AlifeInputError, match="size must be an integer >= 2"):
+        PopulationConfig(size=1)

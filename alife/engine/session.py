@@ -31,6 +31,7 @@ SIMULATIONS = {
     "lenia": ("alife.substrates.ca.lenia_sim", "LeniaSim"),
     "loops": ("alife.substrates.ca.loops_sim", "LoopsSim"),
     "gard": ("alife.substrates.gard.gard_sim", "GardSim"),
+    "gard_population": ("alife.substrates.gard.population_sim", "PopulationSim"),
 }
 
 

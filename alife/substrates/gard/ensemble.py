@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
-from alife.substrates.gard.kernels import ensemble_kernel
+from alife.substrates.gard.kernels import kernels
 from alife.substrates.gard.model import GardConfig, initial_counts
 
 
@@ -17,7 +17,9 @@ class Ensemble:
     Attributes: ``counts`` (B, N_G) int32 at the start of a generation (N_max // 2
     molecules, all zero when dead); ``alive`` (B,) bool; ``counters`` (B,) uint64, the
     draws each assembly's stream has used; ``betas`` (M, N_G, N_G) the catalysis
-    matrices and ``beta_index`` (B,) which one each assembly uses.
+    matrices and ``beta_index`` (B,) which one each assembly uses; under selection
+    ``masks`` (B, N_G) bool, the species present after the last split, and ``factors``
+    (B,) float64, the weight of catalysis among them (1.0 without selection).
     """
 
     def __init__(self, config: GardConfig, backend: str = "cpu", state: dict | None = None):
@@ -29,8 +31,11 @@ class Ensemble:
             counts = np.stack([initial_counts(config.species, config.nmin, int(k)) for k in keys])
             counters = np.full(config.replicas, config.nmin, dtype=np.uint64)
             alive = np.ones(config.replicas, dtype=bool)
+            masks = np.zeros((config.replicas, config.species), dtype=bool)
+            factors = np.ones(config.replicas)
         else:
             counts, counters, alive = state["counts"], state["counters"], state["alive"]
+            masks, factors = state["masks"], state["factors"]
         self.betas, self.beta_index = config.betas(), config.beta_index()
         self.counts = to_backend(np.ascontiguousarray(counts, dtype=np.int32), self.backend)
         self.counters = to_backend(np.asarray(counters, dtype=np.uint64), self.backend)
@@ -38,11 +43,13 @@ class Ensemble:
         self._keys = to_backend(keys, self.backend)
         self._betas = to_backend(self.betas, self.backend)
         self._beta_index = to_backend(self.beta_index, self.backend)
-        rho = np.full(config.species, 1.0 / config.species)
-        self._kf_rho = to_backend(config.kf * rho, self.backend)
+        self._kf_rho = to_backend(config.kf_rho(), self.backend)
         self._scratch = xp.zeros((config.replicas, 3 * config.species), dtype=np.float64)
         self._daughters = xp.zeros((config.replicas, config.species), dtype=np.int32)
-        self._kernel = ensemble_kernel(self.backend)
+        self._target = to_backend(config.target_vector(), self.backend)
+        self.masks = to_backend(np.asarray(masks, dtype=bool), self.backend)
+        self.factors = to_backend(np.asarray(factors, dtype=np.float64), self.backend)
+        self._kernel = kernels(self.backend).lineages
 
     def run(self, generations: int = 1) -> dict[str, np.ndarray]:
         """Run ``generations`` generations of every assembly; returns numpy ``trace``
@@ -60,9 +67,13 @@ class Ensemble:
             self._kf_rho,
             np.float64(self.config.kb),
             np.int64(self.config.nmax),
+            self._target,
+            np.float64(self.config.bias),
             self._keys,
             self.counters,
             self.alive,
+            self.masks,
+            self.factors,
             trace,
             times,
             events,
@@ -72,9 +83,8 @@ class Ensemble:
         return {"trace": to_host(trace), "times": to_host(times), "events": to_host(events)}
 
     def state(self) -> dict[str, np.ndarray]:
-        """Counts, counters and alive flags as numpy arrays."""
+        """Counts, counters, alive flags and selection weights as numpy arrays."""
         return {
-            "counts": to_host(self.counts).copy(),
-            "counters": to_host(self.counters).copy(),
-            "alive": to_host(self.alive).copy(),
+            name: to_host(getattr(self, name)).copy()
+            for name in ("counts", "counters", "alive", "masks", "factors")
         }

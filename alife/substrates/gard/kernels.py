@@ -1,15 +1,26 @@
-"""One GARD generation per assembly (grow by Gillespie events to N_max, then split),
-written once for the CPU (numba, parallel over assemblies) and CUDA (a thread per
-assembly).
+"""GARD kernels: lineages (one assembly followed through generations) and Moran
+populations, written once for the CPU (numba, parallel over lineages or populations)
+and CUDA (a thread per lineage or population).
 
-Per event, with ``c_i = sum_j beta_ij n_j`` kept up to date incrementally (one column
-of beta per event, O(N_G)): the 2 N_G rates (joins of species 0..N_G-1, then leaves)
-are written to a scratch row and summed in that order to ``R``; draw ``u`` picks the
-first rate whose running sum exceeds ``u R``; draw ``u'`` adds ``-log(1 - u') / R`` to
-the clock. At N_max, ``N_max // 2`` molecules are drawn one by one without replacement
-(draw ``u`` picks molecule ``floor(u M)`` of the M left, counting species in order) into
-the daughter, which the lineage follows, and ``c`` is recomputed from it. An assembly
-whose last molecule leaves is dead and stays so.
+Per event, with ``c_i = sum_j w_ij beta_ij n_j`` kept up to date incrementally (one
+column of beta per event, O(N_G)): the 2 N_G rates of an assembly (joins of species
+0..N_G-1, then leaves) are written to a scratch row and summed in that order to ``R``;
+a draw ``u`` picks the first rate whose running sum exceeds ``u R``; a draw ``u'`` adds
+``-log(1 - u') / R`` to the clock. At N_max, ``N_max // 2`` molecules are drawn one by
+one without replacement (draw ``u`` picks molecule ``floor(u M)`` of the M left,
+counting species in order) into a daughter, and ``c`` is recomputed.
+
+Selection (``bias`` > 0, Markovitch & Lancet 2012, the reference code's ``modifybeta``
+method 1): after each split an assembly's weights become ``w_ij = g`` for species i and
+j both present in it, else 1, with ``g = bias * H(assembly, target)``; ``bias = 0``
+leaves every weight 1 (plain GARD).
+
+A population (the reference code's ``population_gard``) is P assemblies under one clock:
+per event, draw ``u`` picks an assembly by the running sum of their total rates, ``u'``
+the waiting time, ``u''`` the event within the assembly. An assembly that
+reaches N_max splits: the drawn half stays in its place and the rest replaces another
+assembly chosen uniformly (Moran); an assembly whose last molecule leaves is replaced by
+a fresh one of N_max uniformly drawn molecules, which splits at once.
 """
 
 from __future__ import annotations
@@ -38,18 +49,83 @@ def build_bodies(target: str) -> SimpleNamespace:
         return np.float64(mix(key + np.uint64(counter)) >> _TOP53) * _UNIT
 
     @jit
-    def recompute(counts, catal, beta):
+    def weight(mask, factor, i, j):
+        if mask[i] and mask[j]:
+            return factor
+        return 1.0
+
+    @jit
+    def recompute(counts, catal, beta, mask, factor):
         species = counts.shape[0]
         for i in range(species):
             total = 0.0
             for j in range(species):
-                total += beta[i, j] * counts[j]
+                total += beta[i, j] * weight(mask, factor, i, j) * counts[j]
             catal[i] = total
 
     @jit
+    def rebias(counts, mask, target, bias):
+        """The weight ``bias * H(counts, target)`` after a split; ``mask`` <- the
+        species present. Returns 1.0 (no selection) when ``bias`` is 0."""
+        if bias == 0.0:
+            return 1.0
+        dot = 0.0
+        own = 0.0
+        other = 0.0
+        for i in range(counts.shape[0]):
+            dot += counts[i] * target[i]
+            own += counts[i] * counts[i]
+            other += target[i] * target[i]
+            mask[i] = counts[i] > 0
+        return bias * (dot / (math.sqrt(own) * math.sqrt(other)))
+
+    @jit
+    def fill_rates(counts, catal, kf_rho, kb, size, rates):
+        """Write the 2 N_G rates of an assembly of ``size`` molecules; return their sum."""
+        species = counts.shape[0]
+        for i in range(species):
+            boost = 1.0 + catal[i] / size
+            rates[i] = kf_rho[i] * size * boost
+            rates[species + i] = kb * counts[i] * boost
+        total = 0.0
+        for k in range(2 * species):
+            total += rates[k]
+        return total
+
+    @jit
+    def choose(rates, goal):
+        """The first rate whose running sum exceeds ``goal`` (the last positive one
+        when rounding leaves the sum short)."""
+        chosen = rates.shape[0] - 1
+        running = 0.0
+        for k in range(rates.shape[0]):
+            running += rates[k]
+            if running > goal and rates[k] > 0.0:
+                chosen = k
+                break
+        while rates[chosen] == 0.0:
+            chosen -= 1
+        return chosen
+
+    @jit
+    def apply_event(counts, catal, beta, mask, factor, chosen):
+        """Add (chosen < N_G) or remove a molecule and update ``c``; returns +1 or -1."""
+        species = counts.shape[0]
+        moved = chosen if chosen < species else chosen - species
+        sign = 1 if chosen < species else -1
+        counts[moved] += sign
+        for i in range(species):
+            change = beta[i, moved] * weight(mask, factor, i, moved)
+            if sign > 0:
+                catal[i] += change
+            else:
+                catal[i] -= change
+        return sign
+
+    @jit
     def split(counts, daughter, nmin, key, counter):
-        """Move ``nmin`` molecules drawn without replacement into ``daughter``, make it
-        the assembly; returns the next counter."""
+        """Draw ``nmin`` molecules of ``counts`` without replacement into ``daughter``
+        (``counts`` keeps the rest); returns the next counter."""
         species = counts.shape[0]
         left = 0
         for i in range(species):
@@ -66,15 +142,27 @@ def build_bodies(target: str) -> SimpleNamespace:
             counts[i] -= 1
             daughter[i] += 1
             left -= 1
-        for i in range(species):
-            counts[i] = daughter[i]
         return counter
 
     @jit
-    def generation(counts, catal, beta, kf_rho, kb, nmax, key, counter, rates, daughter, grown):
-        """Grow ``counts`` to ``nmax``, copy that composition to ``grown`` and split.
-        Returns (counter, elapsed time, events, alive); on death the counts (and
-        ``grown``) are all zero."""
+    def generation(
+        counts,
+        catal,
+        beta,
+        mask,
+        factor,
+        kf_rho,
+        kb,
+        nmax,
+        key,
+        counter,
+        rates,
+        daughter,
+        grown,
+    ):
+        """Grow ``counts`` to ``nmax``, copy that composition to ``grown`` and split,
+        keeping the drawn half. Returns (counter, elapsed time, events, alive); on death
+        the counts (and ``grown``) are all zero."""
         species = counts.shape[0]
         size = 0
         for i in range(species):
@@ -82,44 +170,20 @@ def build_bodies(target: str) -> SimpleNamespace:
         elapsed = 0.0
         events = 0
         while 0 < size < nmax:
-            total = 0.0
-            for i in range(species):
-                boost = 1.0 + catal[i] / size
-                rates[i] = kf_rho[i] * size * boost
-                rates[species + i] = kb * counts[i] * boost
-            for k in range(2 * species):
-                total += rates[k]
-            target = uniform(key, counter) * total
+            total = fill_rates(counts, catal, kf_rho, kb, size, rates)
+            goal = uniform(key, counter) * total
             wait = uniform(key, counter + 1)
             counter += 2
-            chosen = 2 * species - 1
-            running = 0.0
-            for k in range(2 * species):
-                running += rates[k]
-                if running > target and rates[k] > 0.0:
-                    chosen = k
-                    break
-            while rates[chosen] == 0.0:  # rounding left the pick past the last rate
-                chosen -= 1
             elapsed += -math.log(1.0 - wait) / total
             events += 1
-            if chosen < species:
-                counts[chosen] += 1
-                size += 1
-                for i in range(species):
-                    catal[i] += beta[i, chosen]
-            else:
-                leaving = chosen - species
-                counts[leaving] -= 1
-                size -= 1
-                for i in range(species):
-                    catal[i] -= beta[i, leaving]
+            size += apply_event(counts, catal, beta, mask, factor, choose(rates, goal))
         for i in range(species):
             grown[i] = counts[i]
         if size == 0:
             return counter, elapsed, events, False
         counter = split(counts, daughter, nmax // 2, key, counter)
-        recompute(counts, catal, beta)
+        for i in range(species):
+            counts[i] = daughter[i]
         return counter, elapsed, events, True
 
     @jit
@@ -131,20 +195,24 @@ def build_bodies(target: str) -> SimpleNamespace:
         kf_rho,
         kb,
         nmax,
+        target,
+        bias,
         keys,
         counters,
         alive,
+        masks,
+        factors,
         trace,
         times,
         events,
         scratch,
         daughters,
     ):
-        """Assembly ``a``'s ``trace.shape[1]`` generations (see :func:`ensemble_kernel`)."""
+        """Assembly ``a``'s ``trace.shape[1]`` generations (see :func:`lineage_kernel`)."""
         species = counts.shape[1]
         beta = betas[beta_index[a]]
         catal, rates = scratch[a, :species], scratch[a, species:]
-        recompute(counts[a], catal, beta)
+        recompute(counts[a], catal, beta, masks[a], factors[a])
         for g in range(trace.shape[1]):
             if not alive[a]:
                 for i in range(species):
@@ -156,6 +224,8 @@ def build_bodies(target: str) -> SimpleNamespace:
                 counts[a],
                 catal,
                 beta,
+                masks[a],
+                factors[a],
                 kf_rho,
                 kb,
                 nmax,
@@ -169,25 +239,174 @@ def build_bodies(target: str) -> SimpleNamespace:
             alive[a] = living
             times[a, g] = elapsed
             events[a, g] = n_events
+            if living:
+                factors[a] = rebias(counts[a], masks[a], target, bias)
+                recompute(counts[a], catal, beta, masks[a], factors[a])
 
-    return SimpleNamespace(generation=generation, lineage=lineage, uniform=uniform)
+    @jit
+    def reset_assembly(
+        p, counts, catal, beta, masks, factors, kf_rho, kb, target, bias, totals, rates
+    ):
+        """After ``counts[p]`` changed wholesale: new weights, ``c`` and total rate."""
+        factors[p] = rebias(counts[p], masks[p], target, bias)
+        recompute(counts[p], catal[p], beta, masks[p], factors[p])
+        size = 0
+        for i in range(counts.shape[1]):
+            size += counts[p, i]
+        totals[p] = fill_rates(counts[p], catal[p], kf_rho, kb, size, rates)
 
-
-@functools.cache
-def _cpu_kernel():
-    lineage = build_bodies("cpu").lineage
-
-    @numba.njit(parallel=True)
-    def run(
+    @jit
+    def population(
+        b,
         counts,
         betas,
         beta_index,
         kf_rho,
         kb,
         nmax,
+        target,
+        bias,
+        keys,
+        counters,
+        masks,
+        factors,
+        catal,
+        totals,
+        rates,
+        daughters,
+        splits_wanted,
+        splits,
+        replaced,
+        events,
+        elapsed,
+    ):
+        """Population ``b`` runs until ``splits_wanted`` more splits; ``splits`` (P,)
+        counts each place's splits (the parent), ``replaced`` (P,) how often it was
+        overwritten by another's daughter."""
+        size_of = counts.shape[2]
+        places = counts.shape[1]
+        beta = betas[beta_index[b]]
+        pop, pop_catal, pop_masks = counts[b], catal[b], masks[b]
+        counter = counters[b]
+        for p in range(places):
+            reset_assembly(
+                p,
+                pop,
+                pop_catal,
+                beta,
+                pop_masks,
+                factors[b],
+                kf_rho,
+                kb,
+                target,
+                bias,
+                totals[b],
+                rates[b],
+            )
+        done = 0
+        while done < splits_wanted:
+            grand = 0.0
+            for p in range(places):
+                grand += totals[b, p]
+            goal = uniform(keys[b], counter) * grand
+            wait = uniform(keys[b], counter + 1)
+            pick = uniform(keys[b], counter + 2)
+            counter += 3
+            elapsed[b] += -math.log(1.0 - wait) / grand
+            events[b] += 1
+            chosen = places - 1
+            running = 0.0
+            for p in range(places):
+                running += totals[b, p]
+                if running > goal and totals[b, p] > 0.0:
+                    chosen = p
+                    break
+            while totals[b, chosen] == 0.0:
+                chosen -= 1
+            size = 0
+            for i in range(size_of):
+                size += pop[chosen, i]
+            inner = fill_rates(pop[chosen], pop_catal[chosen], kf_rho, kb, size, rates[b])
+            event = choose(rates[b], pick * inner)
+            size += apply_event(
+                pop[chosen], pop_catal[chosen], beta, pop_masks[chosen], factors[b, chosen], event
+            )
+            if size == 0:  # dead: a fresh assembly of nmax uniform molecules takes the place
+                for _ in range(nmax):
+                    s = np.int64(uniform(keys[b], counter) * size_of)
+                    counter += 1
+                    pop[chosen, min(s, size_of - 1)] += 1
+                size = nmax
+            if size < nmax:
+                totals[b, chosen] = fill_rates(
+                    pop[chosen], pop_catal[chosen], kf_rho, kb, size, rates[b]
+                )
+                continue
+            other = np.int64(uniform(keys[b], counter) * (places - 1))
+            counter += 1
+            if other >= chosen:
+                other += 1
+            counter = split(pop[chosen], daughters[b], nmax // 2, keys[b], counter)
+            for i in range(size_of):  # the drawn half stays, the rest replaces `other`
+                rest = pop[chosen, i]
+                pop[chosen, i] = daughters[b, i]
+                pop[other, i] = rest
+            splits[b, chosen] += 1
+            replaced[b, other] += 1
+            done += 1
+            reset_assembly(
+                chosen,
+                pop,
+                pop_catal,
+                beta,
+                pop_masks,
+                factors[b],
+                kf_rho,
+                kb,
+                target,
+                bias,
+                totals[b],
+                rates[b],
+            )
+            reset_assembly(
+                other,
+                pop,
+                pop_catal,
+                beta,
+                pop_masks,
+                factors[b],
+                kf_rho,
+                kb,
+                target,
+                bias,
+                totals[b],
+                rates[b],
+            )
+        counters[b] = counter
+
+    return SimpleNamespace(lineage=lineage, population=population, uniform=uniform)
+
+
+@functools.cache
+def _cpu_kernels():
+    bodies = build_bodies("cpu")
+    lineage, population = bodies.lineage, bodies.population
+
+    @numba.njit(parallel=True)
+    def lineages(
+        counts,
+        betas,
+        beta_index,
+        kf_rho,
+        kb,
+        nmax,
+        target,
+        bias,
         keys,
         counters,
         alive,
+        masks,
+        factors,
         trace,
         times,
         events,
@@ -203,9 +422,13 @@ def _cpu_kernel():
                 kf_rho,
                 kb,
                 nmax,
+                target,
+                bias,
                 keys,
                 counters,
                 alive,
+                masks,
+                factors,
                 trace,
                 times,
                 events,
@@ -213,20 +436,65 @@ def _cpu_kernel():
                 daughters,
             )
 
-    return run
+    @numba.njit(parallel=True)
+    def populations(
+        counts,
+        betas,
+        beta_index,
+        kf_rho,
+        kb,
+        nmax,
+        target,
+        bias,
+        keys,
+        counters,
+        masks,
+        factors,
+        catal,
+        totals,
+        rates,
+        daughters,
+        splits_wanted,
+        splits,
+        replaced,
+        events,
+        elapsed,
+    ):
+        for b in numba.prange(counts.shape[0]):
+            population(
+                b,
+                counts,
+                betas,
+                beta_index,
+                kf_rho,
+                kb,
+                nmax,
+                target,
+                bias,
+                keys,
+                counters,
+                masks,
+                factors,
+                catal,
+                totals,
+                rates,
+                daughters,
+                splits_wanted,
+                splits,
+                replaced,
+                events,
+                elapsed,
+            )
+
+    return SimpleNamespace(lineages=lineages, populations=populations)
 
 
-def ensemble_kernel(backend: str):
-    """``run(counts, betas, beta_index, kf_rho, kb, nmax, keys, counters, alive, trace,
-    times, events, scratch, daughters)``: every living assembly a of counts (B, N_G)
-    int32 runs ``trace.shape[1]`` generations under betas[beta_index[a]] (betas (M, N_G,
-    N_G) float64, beta_index (B,) int64) and kf_rho (N_G,) float64 (``k_f rho_i``),
-    drawing from stream keys[a] (uint64) from counters[a] (uint64, advanced); trace
-    (B, G, N_G) int32 gets each generation's composition at N_max, times (B, G) float64
-    its duration, events (B, G) int64 its events; alive (B,) bool is cleared on death.
-    Scratch: (B, 3 N_G) float64 and daughters (B, N_G) int32. Arrays of ``backend``."""
+def kernels(backend: str) -> SimpleNamespace:
+    """``lineages(...)`` and ``populations(...)`` for ``backend`` (see
+    :class:`alife.substrates.gard.ensemble.Ensemble` and
+    :class:`alife.substrates.gard.population.Populations` for their arrays)."""
     if backend == "cpu":
-        return _cpu_kernel()
-    from alife.substrates.gard.kernels_cuda import cuda_kernel
+        return _cpu_kernels()
+    from alife.substrates.gard.kernels_cuda import cuda_kernels
 
-    return cuda_kernel()
+    return cuda_kernels()

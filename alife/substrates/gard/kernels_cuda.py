@@ -1,4 +1,4 @@
-"""The CUDA launcher of the GARD ensemble kernel: one thread per assembly.
+"""The CUDA launchers of the GARD kernels: one thread per lineage or per population.
 
 Imported only when the CUDA backend is used; ``cuda`` is a module global because
 numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals.
@@ -7,6 +7,7 @@ numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 
 from numba import cuda
 
@@ -16,22 +17,27 @@ _THREADS = 64
 
 
 @functools.cache
-def cuda_kernel():
-    """The ensemble kernel on CuPy arrays (see
-    :func:`alife.substrates.gard.kernels.ensemble_kernel`)."""
-    lineage = build_bodies("cuda").lineage
+def cuda_kernels() -> SimpleNamespace:
+    """``lineages`` and ``populations`` on CuPy arrays (see
+    :func:`alife.substrates.gard.kernels.kernels`)."""
+    bodies = build_bodies("cuda")
+    lineage, population = bodies.lineage, bodies.population
 
     @cuda.jit
-    def kernel(
+    def lineages_kernel(
         counts,
         betas,
         beta_index,
         kf_rho,
         kb,
         nmax,
+        target,
+        bias,
         keys,
         counters,
         alive,
+        masks,
+        factors,
         trace,
         times,
         events,
@@ -48,9 +54,13 @@ def cuda_kernel():
                 kf_rho,
                 kb,
                 nmax,
+                target,
+                bias,
                 keys,
                 counters,
                 alive,
+                masks,
+                factors,
                 trace,
                 times,
                 events,
@@ -58,8 +68,63 @@ def cuda_kernel():
                 daughters,
             )
 
-    def run(*args):
-        blocks = max(1, -(-args[0].shape[0] // _THREADS))
-        kernel[blocks, _THREADS](*args)
+    @cuda.jit
+    def populations_kernel(
+        counts,
+        betas,
+        beta_index,
+        kf_rho,
+        kb,
+        nmax,
+        target,
+        bias,
+        keys,
+        counters,
+        masks,
+        factors,
+        catal,
+        totals,
+        rates,
+        daughters,
+        splits_wanted,
+        splits,
+        replaced,
+        events,
+        elapsed,
+    ):
+        b = cuda.grid(1)
+        if b < counts.shape[0]:
+            population(
+                b,
+                counts,
+                betas,
+                beta_index,
+                kf_rho,
+                kb,
+                nmax,
+                target,
+                bias,
+                keys,
+                counters,
+                masks,
+                factors,
+                catal,
+                totals,
+                rates,
+                daughters,
+                splits_wanted,
+                splits,
+                replaced,
+                events,
+                elapsed,
+            )
 
-    return run
+    def launcher(kernel):
+        def run(*args):
+            kernel[max(1, -(-args[0].shape[0] // _THREADS)), _THREADS](*args)
+
+        return run
+
+    return SimpleNamespace(
+        lineages=launcher(lineages_kernel), populations=launcher(populations_kernel)
+    )

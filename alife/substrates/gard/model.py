@@ -51,10 +51,10 @@ def mutual_catalysis(beta: np.ndarray) -> float:
     return float(beta.sum() / (beta.shape[0] * np.trace(beta)))
 
 
-def initial_counts(species: int, size: int, key: int) -> np.ndarray:
+def initial_counts(species: int, size: int, key: int, start: int = 0) -> np.ndarray:
     """(species,) int32 counts of ``size`` molecules of uniform species, drawn as the
-    first ``size`` uniforms of stream ``key``."""
-    picks = np.minimum((uniforms(key, 0, size) * species).astype(np.int64), species - 1)
+    uniforms ``start`` .. ``start + size - 1`` of stream ``key``."""
+    picks = np.minimum((uniforms(key, start, size) * species).astype(np.int64), species - 1)
     return np.bincount(picks, minlength=species).astype(np.int32)
 
 
@@ -74,6 +74,11 @@ class GardConfig:
     replicas: independent assemblies simulated together.
     distinct_betas: give replica a its own catalysis matrix, seeded ``beta_seed + a``
         (a sweep over chemistries in one call); else all share the one of ``beta_seed``.
+    bias: selection toward ``target`` (Markovitch & Lancet 2012; the reference code
+        uses 1.1): after each split, catalysis among the species present is multiplied
+        by ``bias * H(assembly, target)``. 0 (the default) is plain GARD.
+    target: the composition selected toward, N_G non-negative numbers (proportions
+        or counts); needed when ``bias`` > 0.
     """
 
     species: int = 100
@@ -86,8 +91,12 @@ class GardConfig:
     beta_seed: int | None = None
     replicas: int = 1
     distinct_betas: bool = False
+    bias: float = 0.0
+    target: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.target is not None:
+            object.__setattr__(self, "target", tuple(float(x) for x in self.target))
         if self.beta_seed is None:
             object.__setattr__(self, "beta_seed", self.seed)
         for name, low in (("species", 2), ("nmax", 2), ("replicas", 1)):
@@ -104,6 +113,27 @@ class GardConfig:
         for name in ("seed", "beta_seed"):
             if not 0 <= getattr(self, name) < 2**64:
                 raise AlifeInputError(f"{name} must be in [0, 2**64), got {getattr(self, name)}")
+        if not self.bias >= 0:
+            raise AlifeInputError(f"bias must be >= 0, got {self.bias!r}")
+        if self.bias > 0 and self.target is None:
+            raise AlifeInputError("selection (bias > 0) needs a target composition")
+        if self.target is not None and (
+            len(self.target) != self.species or min(self.target) < 0 or max(self.target) <= 0
+        ):
+            raise AlifeInputError(
+                f"the selection target must be {self.species} non-negative numbers, not all "
+                f"zero (one per species); got {len(self.target)} numbers"
+            )
+
+    def kf_rho(self) -> np.ndarray:
+        """(N_G,) float64 ``k_f rho_i`` with the uniform environment rho_i = 1/N_G."""
+        return self.kf * np.full(self.species, 1.0 / self.species)
+
+    def target_vector(self) -> np.ndarray:
+        """(N_G,) float64 target composition (zeros when there is none)."""
+        if self.target is None:
+            return np.zeros(self.species)
+        return np.asarray(self.target, dtype=np.float64)
 
     @property
     def nmin(self) -> int:

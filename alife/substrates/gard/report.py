@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import numpy as np
 
 from alife.engine.store import open_run
@@ -26,6 +29,37 @@ def lineage_trace(path: str, replica: int = 0) -> tuple[GardConfig, np.ndarray]:
             raise AlifeInputError(f"{path!r} has no snapshot after generation 0 yet")
         trace = np.stack([run.snapshot(e, "compositions")[replica] for e in epochs])
     return config, trace
+
+
+def parse_target(text: str | None, species: int) -> tuple[float, ...] | None:
+    """A selection target: None; ``"3,17,29"`` (those species, equally); or
+    ``"RUN.h5"`` / ``"RUN.h5:K"``, the mean composition of compotype K (default 0, the
+    commonest) of replica 0 of a GARD run."""
+    if text is None:
+        return None
+    if re.fullmatch(r"\s*\d+(\s*,\s*\d+)*\s*", text):
+        indices = [int(part) for part in text.split(",")]
+        if max(indices) >= species:
+            raise AlifeInputError(
+                f"target species {max(indices)} does not exist; species are 0..{species - 1}"
+            )
+        vector = np.zeros(species)
+        vector[indices] = 1.0
+        return tuple(vector)
+    path, _, index = text.rpartition(":") if re.search(r":\d+$", text) else (text, "", "0")
+    if not os.path.isfile(path):
+        raise AlifeInputError(
+            f"unknown selection target {text!r}: give species indices ('3,17,29') or a GARD "
+            f"run file with an optional compotype number ('run.h5:0')"
+        )
+    config, trace = lineage_trace(path, 0)
+    found = compotypes(trace)
+    if config.species != species or not int(index) < found.count:
+        raise AlifeInputError(
+            f"unknown selection target {text!r}: {path!r} has {found.count} compotypes of "
+            f"{config.species} species; this run has {species} species"
+        )
+    return tuple(found.centres[int(index)])
 
 
 def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> None:
