@@ -1103,9 +1103,21 @@ def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> No
 @_backend_option()
 @_overwrite_option
 def analyze(runs, out, compare, epochs, census, top, backend, overwrite) -> None:
-    """Plots (PNG) and a markdown summary of a soup run, or of several with --compare."""
+    """Plots (PNG) and a markdown summary of a soup or GARD run (several soups with
+    --compare)."""
     from alife.analysis.report import analyze_run, compare_runs
+    from alife.engine.store import open_run
 
+    if not compare and len(runs) == 1:
+        with open_run(runs[0]) as run:
+            substrate = run.substrate
+        if substrate == "gard":
+            from alife.substrates.gard.report import analyze_gard
+
+            out = out or f"{os.path.splitext(runs[0])[0]}_report"
+            for path in analyze_gard(runs[0], out, overwrite=overwrite):
+                click.echo(path)
+            return
     if compare:
         written = compare_runs(runs, out or "comparison", overwrite=overwrite)
     elif len(runs) > 1:

@@ -364,3 +364,52 @@ def test_population_start_and_sizes():
     assert ((sizes > 0) & (sizes < 30)).all()  # between splits, below N_max
     with pytest.raises(AlifeInputError, match="size must be an integer >= 2"):
         PopulationConfig(size=1)
+
+
+def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_path):
+    from click.testing import CliRunner
+
+    from alife.cli import main
+    from alife.engine.store import open_run
+
+    runner = CliRunner()
+    lineage = str(tmp_path / "g.h5")
+    args = ["gard", "run", "--species", "20", "--nmax", "30", "--generations", "120"]
+    assert runner.invoke(main, [*args, "--no-progress", "--out", lineage]).exit_code == 0
+    result = runner.invoke(main, ["analyze", lineage, "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    assert {"carpet.png", "compotypes.png", "summary.md"} <= {
+        p.name for p in (tmp_path / "report").iterdir()
+    }
+    population = str(tmp_path / "p.h5")
+    args = [
+        "gard",
+        "population",
+        "--species",
+        "20",
+        "--nmax",
+        "30",
+        "--size",
+        "6",
+        "--epochs",
+        "4",
+        "--bias",
+        "1.1",
+        "--target",
+        f"{lineage}:0",
+        "--no-progress",
+    ]
+    result = runner.invoke(main, [*args, "--out", population])
+    assert result.exit_code == 0, result.output
+    with open_run(population) as run:
+        assert run.config["bias"] == 1.1 and len(run.config["target"]) == 20
+        assert run.snapshot(4, "counts").shape == (1, 6, 20)
+        assert 0 <= run.metrics["target_share"][-1] <= 1
+    bad = runner.invoke(
+        main,
+        [*args[:-5], "--bias", "1.1", "--target", "nowhere.h5", "--out", str(tmp_path / "x.h5")],
+    )
+    assert bad.exit_code == 2 and "unknown selection target" in bad.stderr
+    bad = runner.invoke(main, [*args[:-5], "--bias", "1.1", "--out", str(tmp_path / "x.h5")])
+    assert bad.exit_code == 2 and "needs a target composition" in bad.stderr
+    assert not (tmp_path / "x.h5").exists()

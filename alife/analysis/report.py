@@ -106,7 +106,8 @@ def default_snapshot_epochs(run: RunData) -> list[int]:
     return sorted(set(chosen))
 
 
-def _check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[str]:
+def check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[str]:
+    """The paths of ``names`` in ``out_dir``, after checking none may not be written."""
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise AlifeInputError(f"--out {out_dir!r} exists and is not a directory")
     paths = [os.path.join(out_dir, name) for name in names]
@@ -115,7 +116,8 @@ def _check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[
     return paths
 
 
-def _save(fig, path: str) -> None:
+def save_figure(fig, path: str) -> None:
+    """Write ``fig`` to ``path``, creating its folder."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fig.savefig(path)
 
@@ -155,11 +157,11 @@ def analyze_run(
         )
     plots = [*(["metrics.png"] if run.metrics["epoch"].size else []), *run.figures()]
     names = [*plots, *(f"soup_{e:07d}.png" for e in epochs), "summary.md"]
-    files = dict(zip(names, _check_outputs(out_dir, names, overwrite), strict=True))
+    files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
     language = get_language(run.config["language"])
 
     for name in plots:
-        _save(_FIGURES[name]([(run.label, run.metrics)]), files[name])
+        save_figure(_FIGURES[name]([(run.label, run.metrics)]), files[name])
     with open_run(path) as handle:
         soups = {e: handle.snapshot(e) for e in epochs}
         last = run.snapshot_epochs[-1] if run.snapshot_epochs else None
@@ -171,7 +173,7 @@ def analyze_run(
         else:
             image = soup_rows_image(soup, language.byte_colors)
         title = f"{run.label}: {run.config['language']} soup at epoch {epoch}"
-        _save(soup_image_figure(image, title, language), files[f"soup_{epoch:07d}.png"])
+        save_figure(soup_image_figure(image, title, language), files[f"soup_{epoch:07d}.png"])
 
     lines = _summary_lines(run, names)
     if last_soup is not None:
@@ -256,10 +258,10 @@ def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False)
         runs = [RunData(r.path, r.path, r.config, r.metrics, r.snapshot_epochs) for r in runs]
     plots = ["metrics.png"] + [n for n in _FIGURES if any(n in r.figures() for r in runs)]
     names = [*plots, "summary.md"]
-    files = dict(zip(names, _check_outputs(out_dir, names, overwrite), strict=True))
+    files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
     for name in plots:
         having = [r for r in runs if name in r.figures() or name == "metrics.png"]
-        _save(
+        save_figure(
             _FIGURES[name]([(r.label, r.metrics) for r in having if r.metrics["epoch"].size]),
             files[name],
         )

@@ -87,3 +87,68 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> N
         species = ", ".join(f"{i}:{shares[i]:.0%}" for i in main)
         table.add_row(str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), species)
     console.print(table)
+
+
+def gard_figures(trace: np.ndarray, found, title: str):
+    """(carpet figure, compotypes-over-generations figure) of a (G, N_G) trace."""
+    from matplotlib.figure import Figure
+
+    from alife.substrates.gard.compotypes import carpet, neighbour_similarity
+
+    fig = Figure(figsize=(6.4, 5.6), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(carpet(trace), vmin=0, vmax=1, cmap="viridis", origin="lower")
+    fig.colorbar(image, ax=ax, label="H (cosine of compositions)")
+    ax.set(xlabel="generation", ylabel="generation", title=f"{title}: similarity carpet")
+    timeline = Figure(figsize=(9, 4), layout="constrained")
+    top, bottom = timeline.subplots(2, 1, sharex=True, height_ratios=(1, 2))
+    generations = np.arange(1, len(trace) + 1)
+    top.plot(generations, neighbour_similarity(trace), lw=0.6, color="0.3")
+    top.axhline(0.9, color="tab:red", lw=0.8, ls="--")
+    top.set(ylabel="H to neighbours", ylim=(0, 1.02))
+    marked = found.labels >= 0
+    bottom.scatter(
+        generations[marked],
+        found.labels[marked],
+        s=4,
+        c=found.labels[marked],
+        cmap="tab10",
+        vmin=0,
+        vmax=9,
+    )
+    bottom.set(xlabel="generation", ylabel="compotype (drift not shown)", yticks=range(found.count))
+    timeline.suptitle(f"{title}: compotypes over generations")
+    return fig, timeline
+
+
+def analyze_gard(
+    path: str, out_dir: str, *, replica: int = 0, overwrite: bool = False
+) -> list[str]:
+    """Write ``carpet.png``, ``compotypes.png`` and ``summary.md`` for one lineage of a
+    GARD run into ``out_dir``; return the files written."""
+    from alife.analysis.report import check_outputs, save_figure
+
+    config, trace = lineage_trace(path, replica)
+    names = ["carpet.png", "compotypes.png", "summary.md"]
+    files = check_outputs(out_dir, names, overwrite)
+    found = compotypes(trace)
+    title = f"{os.path.basename(path)} replica {replica}"
+    for figure, file in zip(gard_figures(trace, found, title), files, strict=False):
+        save_figure(figure, file)
+    p_mc = mutual_catalysis(config.betas()[config.beta_index()[replica]])
+    lines = [
+        f"# {title}",
+        "",
+        f"- N_G = {config.species}, N_max = {config.nmax}, k_f = {config.kf:g}, "
+        f"k_b = {config.kb:g}, beta lognormal mu = {config.mu:g}, sigma = {config.sigma:g}",
+        f"- P_mc = {p_mc:.4g}; {len(trace)} generations; non-drift "
+        f"{np.mean(found.labels >= 0):.1%}; {found.count} compotypes",
+        "",
+        "| compotype | share of generations | runs | longest run |",
+        "| --- | --- | --- | --- |",
+    ]
+    for k, (share, runs) in enumerate(zip(found.frequencies(), found.lifetimes(), strict=True)):
+        lines.append(f"| {k} | {share:.1%} | {len(runs)} | {max(runs)} |")
+    with open(files[2], "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return files
