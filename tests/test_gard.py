@@ -17,6 +17,7 @@ from alife.substrates.gard.model import (
     mutual_catalysis,
 )
 from alife.substrates.gard.population import PopulationConfig, Populations
+from alife.substrates.gard.price import population_price
 
 
 class Stream:
@@ -291,6 +292,7 @@ def reference_population(counts, beta, config, draw, splits_wanted):
     for p in range(places):
         reset(p)
     splits, replaced, events, elapsed = [0] * places, [0] * places, 0, 0.0
+    origin = list(range(places))
     done = 0
     while done < splits_wanted:
         totals = [total(rates_of(p)) for p in range(places)]
@@ -324,10 +326,11 @@ def reference_population(counts, beta, config, draw, splits_wanted):
         counts[other], counts[chosen] = parent, kept
         splits[chosen] += 1
         replaced[other] += 1
+        origin[other] = origin[chosen]
         done += 1
         reset(chosen)
         reset(other)
-    return splits, replaced, events, elapsed
+    return splits, replaced, events, elapsed, origin
 
 
 @pytest.mark.parametrize(
@@ -347,8 +350,11 @@ def test_populations_equal_the_plain_reference(gard):
     for b, key in enumerate(config.keys()):
         counts = start[b]
         draw = Stream(int(key), config.size * gard.nmin)
-        splits, replaced, events, elapsed = reference_population(counts, beta, config, draw, 12)
+        splits, replaced, events, elapsed, origin = reference_population(
+            counts, beta, config, draw, 12
+        )
         assert out["splits"][b].tolist() == splits and out["replaced"][b].tolist() == replaced
+        assert out["origin"][b].tolist() == origin
         assert out["events"][b] == events and out["elapsed"][b] == elapsed
         assert populations.state()["counts"][b].tolist() == counts
         assert populations.state()["counters"][b] == draw.t
@@ -413,3 +419,14 @@ def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_pa
     bad = runner.invoke(main, [*args[:-5], "--bias", "1.1", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "needs a target composition" in bad.stderr
     assert not (tmp_path / "x.h5").exists()
+
+
+def test_population_price_by_hand():
+    # place 0 (2 molecules, trait 1 each) leaves both final assemblies; place 1 none.
+    before, after, origin = [[2, 0], [1, 1]], [[2, 1], [1, 0]], [0, 0]
+    terms = population_price(
+        np.array(before), np.array(after), np.array(origin), np.array([1.0, 0.0])
+    )
+    # W = (2, 0), Z = (1, 1/2), Z' = (3/4, -), w-bar = 1: Cov = 1 - 3/4; E[w dz] = 4 (-1/4) / 4
+    assert terms.between == pytest.approx(0.25) and terms.within == pytest.approx(0.0)
+    assert terms.transmission == pytest.approx(-0.25) and terms.total == pytest.approx(0.0)

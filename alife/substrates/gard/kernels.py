@@ -277,12 +277,14 @@ def build_bodies(target: str) -> SimpleNamespace:
         splits_wanted,
         splits,
         replaced,
+        origin,
         events,
         elapsed,
     ):
         """Population ``b`` runs until ``splits_wanted`` more splits; ``splits`` (P,)
         counts each place's splits (the parent), ``replaced`` (P,) how often it was
-        overwritten by another's daughter."""
+        overwritten by another's daughter, ``origin`` (P,) the place each assembly
+        descends from at the start of the call (a daughter inherits its parent's)."""
         size_of = counts.shape[2]
         places = counts.shape[1]
         beta = betas[beta_index[b]]
@@ -303,6 +305,8 @@ def build_bodies(target: str) -> SimpleNamespace:
                 totals[b],
                 rates[b],
             )
+        for p in range(places):
+            origin[b, p] = p
         done = 0
         while done < splits_wanted:
             grand = 0.0
@@ -353,6 +357,7 @@ def build_bodies(target: str) -> SimpleNamespace:
                 pop[other, i] = rest
             splits[b, chosen] += 1
             replaced[b, other] += 1
+            origin[b, other] = origin[b, chosen]
             done += 1
             reset_assembly(
                 chosen,
@@ -457,6 +462,7 @@ def _cpu_kernels():
         splits_wanted,
         splits,
         replaced,
+        origin,
         events,
         elapsed,
     ):
@@ -482,6 +488,7 @@ def _cpu_kernels():
                 splits_wanted,
                 splits,
                 replaced,
+                origin,
                 events,
                 elapsed,
             )

@@ -89,6 +89,7 @@ def cuda_kernels() -> SimpleNamespace:
         splits_wanted,
         splits,
         replaced,
+        origin,
         events,
         elapsed,
     ):
@@ -115,6 +116,7 @@ def cuda_kernels() -> SimpleNamespace:
                 splits_wanted,
                 splits,
                 replaced,
+                origin,
                 events,
                 elapsed,
             )

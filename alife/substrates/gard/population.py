@@ -89,13 +89,15 @@ class Populations:
     def run(self, splits: int) -> dict[str, np.ndarray]:
         """Run every population until ``splits`` more fissions; returns numpy
         ``splits`` (B, P) int64 fissions of each place's assembly, ``replaced`` (B, P)
-        int64 times each place was overwritten by a daughter, ``events`` (B,) int64 and
-        ``elapsed`` (B,) float64 model time."""
+        int64 times each place was overwritten by a daughter, ``origin`` (B, P) int64
+        the place each assembly descends from (where it was when the call began),
+        ``events`` (B,) int64 and ``elapsed`` (B,) float64 model time."""
         xp = array_module(self.backend)
         b, places = self.config.populations, self.config.size
         out = {
             "splits": xp.zeros((b, places), dtype=np.int64),
             "replaced": xp.zeros((b, places), dtype=np.int64),
+            "origin": xp.zeros((b, places), dtype=np.int64),
             "events": xp.zeros(b, dtype=np.int64),
             "elapsed": xp.zeros(b, dtype=np.float64),
         }
@@ -120,6 +122,7 @@ class Populations:
             np.int64(splits),
             out["splits"],
             out["replaced"],
+            out["origin"],
             out["events"],
             out["elapsed"],
         )

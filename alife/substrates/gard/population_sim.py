@@ -6,7 +6,9 @@ Metrics per record, averaged over the populations: ``events`` and ``duration`` (
 time) of the epoch, ``coherence`` (mean H between the assemblies of a population: 1
 when they all share one composition), and with a selection target ``target_h`` (mean H
 of the assemblies to the target) and ``target_share`` (share of assemblies with H to
-the target above 0.9).
+the target above 0.9), and ``price_between``, ``price_transmission`` and
+``price_change``: the multilevel Price terms of the epoch for the trait ``z_i =
+target_i / max(target)`` (:mod:`alife.substrates.gard.price`; NaN without a target).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 
 from alife.substrates.gard.compotypes import unit_rows
 from alife.substrates.gard.population import PopulationConfig, Populations
+from alife.substrates.gard.price import population_price
 
 
 class PopulationSim:
@@ -31,6 +34,9 @@ class PopulationSim:
         "coherence": "f8",
         "target_h": "f8",
         "target_share": "f8",
+        "price_between": "f8",
+        "price_transmission": "f8",
+        "price_change": "f8",
     }
     PROGRESS_KEYS = ("coherence", "target_share")
 
@@ -51,8 +57,20 @@ class PopulationSim:
 
     def step(self) -> None:
         """``size`` more fissions in every population."""
+        before = self.populations.state()["counts"]
         self._last = self.populations.run(self.config.size)
         self._epoch += 1
+        target = self.config.target_vector()
+        if target.any():
+            after, trait = self.populations.state()["counts"], target / target.max()
+            terms = [
+                population_price(before[b], after[b], self._last["origin"][b], trait)
+                for b in range(self.config.populations)
+            ]
+            self._price = tuple(
+                float(np.mean([getattr(t, name) for t in terms]))
+                for name in ("between", "transmission", "total")
+            )
 
     def metrics(self) -> dict[str, float | int]:
         """Events, duration, coherence and closeness to the target (see the module)."""
@@ -69,6 +87,9 @@ class PopulationSim:
             "coherence": float(coherence.mean()),
             "target_h": float(h.mean()),
             "target_share": float((h > 0.9).mean()),
+            "price_between": self._price[0],
+            "price_transmission": self._price[1],
+            "price_change": self._price[2],
         }
 
     def snapshot(self) -> dict[str, np.ndarray]:
