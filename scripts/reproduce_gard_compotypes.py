@@ -1,8 +1,11 @@
-"""Compotypes and mutual catalysis (Markovitch & Lancet 2012): lineages whose catalysis
-network is mutually catalytic (high P_mc) spend more generations in compotypes.
+"""Compotypes and mutual catalysis, and selection toward a compotype (Markovitch &
+Lancet 2012): lineages whose catalysis network is mutually catalytic (high P_mc) spend
+more generations in compotypes, and populations selected toward a compotype hold it
+more often than unselected ones.
 
     python scripts/reproduce_gard_compotypes.py [--chemistries 64] [--generations 1000]
         [--species 100] [--nmax 100] [--seed 0] [--backend cpu]
+        [--populations 8] [--size 50] [--epochs 40] [--bias 1.1]
 
 Simulates one lineage in each of ``--chemistries`` catalysis matrices (beta seeds
 ``seed .. seed + K - 1``, lognormal mu = -4, sigma = 4) in one batched call, then prints,
@@ -10,6 +13,14 @@ per chemistry sorted by P_mc: the share of non-drift generations (mean H to neig
 > 0.9), the number of compotypes and the share of generations in the commonest one;
 then the rank correlation (Spearman) between P_mc and the non-drift share, and the
 non-drift share in the lower and upper halves of P_mc.
+
+Selection: in the chemistry with the most compotypes, the target is its second
+commonest compotype (the commonest may win without help). ``--populations`` Moran
+populations of ``--size`` assemblies run ``--epochs`` epochs (``size`` fissions each)
+with ``--bias`` and as many without (bias 0), same seeds; printed: the share of
+assemblies within H > 0.9 of the target and their mean H to it, averaged over the
+populations and the second half of the epochs, and the mean Price terms of the selected
+populations.
 """
 
 from __future__ import annotations
@@ -22,6 +33,8 @@ import numpy as np
 from alife.substrates.gard.compotypes import compotypes
 from alife.substrates.gard.ensemble import Ensemble
 from alife.substrates.gard.model import GardConfig, mutual_catalysis
+from alife.substrates.gard.population import PopulationConfig
+from alife.substrates.gard.population_sim import PopulationSim
 
 
 def main() -> None:
@@ -32,6 +45,10 @@ def main() -> None:
     parser.add_argument("--nmax", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--backend", default="cpu")
+    parser.add_argument("--populations", type=int, default=8)
+    parser.add_argument("--size", type=int, default=50)
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--bias", type=float, default=1.1)
     args = parser.parse_args()
     from scipy.stats import spearmanr
 
@@ -46,7 +63,7 @@ def main() -> None:
     ensemble = Ensemble(config, backend=args.backend)
     out = ensemble.run(args.generations)
     seconds = time.perf_counter() - start
-    rows = []
+    rows, found_by_chemistry = [], []
     for a in range(config.replicas):
         trace = out["trace"][a]
         living = int((trace.sum(axis=1) > 0).sum())
@@ -55,6 +72,8 @@ def main() -> None:
         top = float(found.frequencies().max()) if found and found.count else 0.0
         p_mc = mutual_catalysis(ensemble.betas[a])
         rows.append((p_mc, share, found.count if found else 0, top, living))
+        found_by_chemistry.append(found)
+    richest = max(range(config.replicas), key=lambda a: getattr(found_by_chemistry[a], "count", 0))
     rows.sort()
     print(
         f"{config.replicas} chemistries x {args.generations} generations, "
@@ -71,6 +90,41 @@ def main() -> None:
         f"non-drift share, lower half of P_mc: {shares[:half].mean():.1%}, "
         f"upper half: {shares[half:].mean():.1%}"
     )
+    if args.populations:
+        selection(args, config, config.beta_seed + richest, found_by_chemistry[richest])
+
+
+def selection(args, config: GardConfig, beta_seed: int, found) -> None:
+    """Populations with and without selection toward ``found``'s second compotype."""
+    target = tuple(found.centres[1 if found.count > 1 else 0])
+    print(
+        f"\nselection toward compotype {1 if found.count > 1 else 0} of chemistry "
+        f"{beta_seed} ({found.count} compotypes), bias {args.bias}, "
+        f"{args.populations} populations of {args.size}, {args.epochs} epochs"
+    )
+    for bias in (args.bias, 0.0):
+        population = PopulationConfig(
+            species=config.species,
+            nmax=config.nmax,
+            seed=args.seed,
+            beta_seed=beta_seed,
+            bias=bias,
+            target=target,
+            size=args.size,
+            populations=args.populations,
+        )
+        sim = PopulationSim(population, backend=args.backend)
+        records = []
+        for _ in range(args.epochs):
+            sim.step()
+            records.append(sim.metrics())
+        late = records[args.epochs // 2 :]
+        mean = {k: float(np.mean([r[k] for r in late])) for k in records[0]}
+        print(
+            f"bias {bias:4.2f}: target share {mean['target_share']:6.1%}, mean H to target "
+            f"{mean['target_h']:.3f}, Price between {mean['price_between']:+.4f}, "
+            f"transmission {mean['price_transmission']:+.4f}, change {mean['price_change']:+.4f}"
+        )
 
 
 if __name__ == "__main__":
