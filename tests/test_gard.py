@@ -430,3 +430,14 @@ def test_population_price_by_hand():
     # W = (2, 0), Z = (1, 1/2), Z' = (3/4, -), w-bar = 1: Cov = 1 - 3/4; E[w dz] = 4 (-1/4) / 4
     assert terms.between == pytest.approx(0.25) and terms.within == pytest.approx(0.0)
     assert terms.transmission == pytest.approx(-0.25) and terms.total == pytest.approx(0.0)
+
+
+def test_bench_gard_prints_events_beside_numpy():
+    from click.testing import CliRunner
+
+    from alife.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "gard", "--generations", "2", "--batch", "4"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if " alife " in line or " numpy " in line]
+    assert len(rows) == 3
