@@ -1111,11 +1111,12 @@ def analyze(runs, out, compare, epochs, census, top, backend, overwrite) -> None
     if not compare and len(runs) == 1:
         with open_run(runs[0]) as run:
             substrate = run.substrate
-        if substrate == "gard":
-            from alife.substrates.gard.report import analyze_gard
+        if substrate in ("gard", "gard_population"):
+            from alife.substrates.gard.report import analyze_gard, analyze_population
 
             out = out or f"{os.path.splitext(runs[0])[0]}_report"
-            for path in analyze_gard(runs[0], out, overwrite=overwrite):
+            draw = analyze_gard if substrate == "gard" else analyze_population
+            for path in draw(runs[0], out, overwrite=overwrite):
                 click.echo(path)
             return
     if compare:

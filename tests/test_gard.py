@@ -196,6 +196,10 @@ def test_compotypes_find_planted_compositions_between_drift():
     assert found.frequencies().sum() == pytest.approx(np.mean(found.labels >= 0))
     for runs in found.lifetimes():  # three stays of 10-12 generations each
         assert len(runs) == 3 and all(10 <= run <= 12 for run in runs)
+    # a stay of r generations hands on its compotype r - 1 times out of r
+    lengths = [sum(runs) for runs in found.lifetimes()]
+    expected = [(total - 3) / total for total in lengths]
+    np.testing.assert_allclose(found.fidelity(), expected)
 
 
 def test_carpet_and_nondrift_follow_their_definitions():
@@ -411,6 +415,9 @@ def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_pa
         assert run.config["bias"] == 1.1 and len(run.config["target"]) == 20
         assert run.snapshot(4, "counts").shape == (1, 6, 20)
         assert 0 <= run.metrics["target_share"][-1] <= 1
+    result = runner.invoke(main, ["analyze", population, "--out", str(tmp_path / "pop")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pop" / "price.png").exists()
     bad = runner.invoke(
         main,
         [*args[:-5], "--bias", "1.1", "--target", "nowhere.h5", "--out", str(tmp_path / "x.h5")],

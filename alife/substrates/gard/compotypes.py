@@ -83,6 +83,15 @@ class Compotypes:
         """(K,) share of generations in each compotype."""
         return np.bincount(self.labels[self.labels >= 0], minlength=self.count) / len(self.labels)
 
+    def fidelity(self) -> np.ndarray:
+        """(K,) for each compotype, the share of its generations (but the last of the
+        trace) followed by a generation of the same compotype: how faithfully it is
+        passed on at fission."""
+        here, after = self.labels[:-1], self.labels[1:]
+        kept = np.bincount(here[(here >= 0) & (after == here)], minlength=self.count)
+        total = np.bincount(here[here >= 0], minlength=self.count)
+        return np.divide(kept, total, out=np.zeros(self.count), where=total > 0)
+
     def lifetimes(self) -> list[list[int]]:
         """For each compotype, the lengths of its runs of consecutive generations."""
         runs: list[list[int]] = [[] for _ in range(self.count)]

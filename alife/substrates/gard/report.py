@@ -79,13 +79,24 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> N
         f"non-drift {np.mean(found.labels >= 0):.0%}, compotypes {found.count}"
     )
     table = Table()
-    for column in ("compotype", "share of generations", "runs", "longest run", "main species"):
+    columns = (
+        "compotype",
+        "share of generations",
+        "runs",
+        "longest run",
+        "fidelity",
+        "main species",
+    )
+    for column in columns:
         table.add_column(column, justify="right")
+    fidelity = found.fidelity()
     for k, (share, runs) in enumerate(zip(found.frequencies(), found.lifetimes(), strict=True)):
         shares = found.centres[k] / found.centres[k].sum()  # of the molecules
         main = np.argsort(-shares)[:5]
         species = ", ".join(f"{i}:{shares[i]:.0%}" for i in main)
-        table.add_row(str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), species)
+        table.add_row(
+            str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), f"{fidelity[k]:.0%}", species
+        )
     console.print(table)
 
 
@@ -144,11 +155,65 @@ def analyze_gard(
         f"- P_mc = {p_mc:.4g}; {len(trace)} generations; non-drift "
         f"{np.mean(found.labels >= 0):.1%}; {found.count} compotypes",
         "",
-        "| compotype | share of generations | runs | longest run |",
-        "| --- | --- | --- | --- |",
+        "| compotype | share of generations | runs | longest run | fidelity |",
+        "| --- | --- | --- | --- | --- |",
     ]
+    fidelity = found.fidelity()
     for k, (share, runs) in enumerate(zip(found.frequencies(), found.lifetimes(), strict=True)):
-        lines.append(f"| {k} | {share:.1%} | {len(runs)} | {max(runs)} |")
+        lines.append(f"| {k} | {share:.1%} | {len(runs)} | {max(runs)} | {fidelity[k]:.0%} |")
+    with open(files[2], "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return files
+
+
+def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
+    """Write ``population.png`` (coherence and closeness to the target over epochs) and
+    ``price.png`` (the Price terms per epoch) and ``summary.md`` for a population run."""
+    from matplotlib.figure import Figure
+
+    from alife.analysis.report import check_outputs, save_figure
+
+    with open_run(path) as run:
+        if run.substrate != "gard_population":
+            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a GARD population")
+        metrics, config = run.metrics, run.config
+    names = ["population.png", "price.png", "summary.md"]
+    files = check_outputs(out_dir, names, overwrite)
+    epochs = metrics["epoch"]
+    fig = Figure(figsize=(8, 4), layout="constrained")
+    ax = fig.add_subplot()
+    for name in ("coherence", "target_h", "target_share"):
+        ax.plot(epochs, metrics[name], label=name)
+    ax.set(xlabel=f"epoch ({config['size']} fissions)", ylim=(0, 1.02), title=path)
+    ax.legend()
+    save_figure(fig, files[0])
+    fig = Figure(figsize=(8, 4), layout="constrained")
+    ax = fig.add_subplot()
+    for name in ("price_between", "price_transmission", "price_change"):
+        ax.plot(epochs, metrics[name], label=name.removeprefix("price_"))
+    ax.axhline(0, color="0.5", lw=0.6)
+    ax.set(xlabel="epoch", ylabel="change of the mean trait", title="multilevel Price terms")
+    ax.legend()
+    save_figure(fig, files[1])
+    late = slice(len(epochs) // 2, None)
+    lines = [
+        f"# {os.path.basename(path)}",
+        "",
+        f"- {config['populations']} populations of {config['size']} assemblies, N_G = "
+        f"{config['species']}, N_max = {config['nmax']}, bias = {config['bias']}",
+        "",
+        "| over the second half of the epochs | mean |",
+        "| --- | --- |",
+    ]
+    for name in (
+        "coherence",
+        "target_h",
+        "target_share",
+        "price_between",
+        "price_transmission",
+        "price_change",
+    ):
+        lines.append(f"| {name} | {np.mean(metrics[name][late]):.4g} |")
     with open(files[2], "w") as f:
         f.write("\n".join(lines) + "\n")
     return files
