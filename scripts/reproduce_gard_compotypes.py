@@ -5,7 +5,8 @@ more often than unselected ones.
 
     python scripts/reproduce_gard_compotypes.py [--chemistries 64] [--generations 1000]
         [--species 100] [--nmax 100] [--seed 0] [--backend cpu]
-        [--populations 8] [--size 50] [--epochs 40] [--bias 1.1]
+        [--populations 8] [--size 50] [--epochs 40] [--bias 1.1 --bias 3]
+        [--target-compotype 1]
 
 Simulates one lineage in each of ``--chemistries`` catalysis matrices (beta seeds
 ``seed .. seed + K - 1``, lognormal mu = -4, sigma = 4) in one batched call, then prints,
@@ -14,10 +15,12 @@ per chemistry sorted by P_mc: the share of non-drift generations (mean H to neig
 then the rank correlation (Spearman) between P_mc and the non-drift share, and the
 non-drift share in the lower and upper halves of P_mc.
 
-Selection: in the chemistry with the most compotypes, the target is its second
-commonest compotype (the commonest may win without help). ``--populations`` Moran
+Selection: in the chemistry with the most compotypes, the target is its compotype
+``--target-compotype`` (default 1, the second commonest: the commonest may win without
+help). ``--populations`` Moran
 populations of ``--size`` assemblies run ``--epochs`` epochs (``size`` fissions each)
-with ``--bias`` and as many without (bias 0), same seeds; printed: the share of
+with each ``--bias`` (default 1.1, the reference code's, and 3) and without (bias 0),
+same seeds; printed: the share of
 assemblies within H > 0.9 of the target and their mean H to it, averaged over the
 populations and the second half of the epochs, and the mean Price terms of the selected
 populations.
@@ -48,8 +51,10 @@ def main() -> None:
     parser.add_argument("--populations", type=int, default=8)
     parser.add_argument("--size", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--bias", type=float, default=1.1)
+    parser.add_argument("--bias", type=float, action="append")
+    parser.add_argument("--target-compotype", type=int, default=1)
     args = parser.parse_args()
+    args.bias = args.bias or [1.1, 3.0]
     from scipy.stats import spearmanr
 
     config = GardConfig(
@@ -84,25 +89,34 @@ def main() -> None:
         print(f"{p_mc:10.3g} {share:10.1%} {count:10d} {top:10.1%} {living:6d}")
     p_mcs, shares = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
     rho, p_value = spearmanr(p_mcs, shares)
+    counts = np.array([r[2] for r in rows])
+    rho_count, p_count = spearmanr(p_mcs, counts)
     half = len(rows) // 2
     print(
         f"Spearman rho(P_mc, non-drift share) = {rho:.2f} (p = {p_value:.2g}); "
         f"non-drift share, lower half of P_mc: {shares[:half].mean():.1%}, "
         f"upper half: {shares[half:].mean():.1%}"
     )
+    print(
+        f"Spearman rho(P_mc, compotypes) = {rho_count:.2f} (p = {p_count:.2g}); mean "
+        f"compotypes, lower half: {counts[:half].mean():.2f}, upper half: "
+        f"{counts[half:].mean():.2f}"
+    )
     if args.populations:
         selection(args, config, config.beta_seed + richest, found_by_chemistry[richest])
 
 
 def selection(args, config: GardConfig, beta_seed: int, found) -> None:
-    """Populations with and without selection toward ``found``'s second compotype."""
-    target = tuple(found.centres[1 if found.count > 1 else 0])
+    """Populations with and without selection toward one of ``found``'s compotypes."""
+    k = min(args.target_compotype, found.count - 1)
+    target = tuple(found.centres[k])
     print(
-        f"\nselection toward compotype {1 if found.count > 1 else 0} of chemistry "
-        f"{beta_seed} ({found.count} compotypes), bias {args.bias}, "
+        f"\nselection toward compotype {k} of chemistry "
+        f"{beta_seed} ({found.count} compotypes, shares "
+        f"{', '.join(f'{x:.1%}' for x in found.frequencies())}), "
         f"{args.populations} populations of {args.size}, {args.epochs} epochs"
     )
-    for bias in (args.bias, 0.0):
+    for bias in (*args.bias, 0.0):
         population = PopulationConfig(
             species=config.species,
             nmax=config.nmax,
