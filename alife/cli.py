@@ -1071,8 +1071,58 @@ def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> No
     print_gard_table(rows)
 
 
+@main.command("sweep")
+@click.argument("words", nargs=-1, required=True, metavar="[status] SWEEP.toml")
+@click.option("--scheduler", default=None, help="Dask scheduler address (default: local).")
+@click.option("--workers", type=_POSITIVE, default=None, help="Local workers (default: cores).")
+@click.option("--dry-run", is_flag=True, help="List the runs and their state; start nothing.")
+@_progress_option
+def sweep(words, scheduler, workers, dry_run, progress) -> None:
+    """Run a parameter sweep on Dask (or 'alife sweep status FILE' for its state)."""
+    from alife.sweep.spec import load_sweep
+
+    if len(words) == 2 and words[0] == "status":
+        from alife.sweep.summary import print_status
+
+        print_status(load_sweep(words[1]))
+        return
+    if len(words) != 1:
+        raise AlifeInputError(
+            f"expected 'alife sweep SWEEP.toml' or 'alife sweep status SWEEP.toml', got "
+            f"{' '.join(words)!r}"
+        )
+    spec = load_sweep(words[0])
+    if dry_run:
+        from alife.sweep.manifest import load_manifest
+
+        entries = load_manifest(spec)
+        for run in spec.runs:
+            state = entries[run.name]["state"]
+            click.echo(f"{state:<8} alife {' '.join(spec.command)} {' '.join(run.args)}")
+        return
+    from alife.sweep.runner import run_sweep
+
+    result = run_sweep(spec, scheduler=scheduler, workers=workers, progress=progress)
+    click.echo(
+        f"{spec.source}: {result.done} of {len(spec.runs)} runs done "
+        f"({result.skipped} were already), {len(result.failed)} failed",
+        err=True,
+    )
+    for entry in result.failed:
+        click.echo(f"  failed {entry['name']} {entry['params']}: {entry['error']}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
 @main.command("analyze")
-@click.argument("runs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("runs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--sweep",
+    "sweep_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A sweep file: one table (CSV) and plots across its runs.",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
@@ -1102,12 +1152,21 @@ def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> No
 )
 @_backend_option()
 @_overwrite_option
-def analyze(runs, out, compare, epochs, census, top, backend, overwrite) -> None:
+def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwrite) -> None:
     """Plots (PNG) and a markdown summary of a soup or GARD run (several soups with
     --compare)."""
     from alife.analysis.report import analyze_run, compare_runs
     from alife.engine.store import open_run
 
+    if sweep_file is not None:
+        from alife.sweep.spec import load_sweep
+        from alife.sweep.summary import write_summary
+
+        for path in write_summary(load_sweep(sweep_file), out):
+            click.echo(path)
+        return
+    if not runs:
+        raise AlifeInputError("give a run file to analyze (or --sweep SWEEP.toml)")
     if not compare and len(runs) == 1:
         with open_run(runs[0]) as run:
             substrate = run.substrate

@@ -1,0 +1,1 @@
+"""Parameter sweeps and many-seed studies, run on Dask distributed (extra ``dist``)."""

@@ -1,0 +1,142 @@
+"""Running a sweep on Dask distributed: one task per run, each writing its own file.
+
+A task starts its run with the sweep's command, or, when the run file already exists,
+resumes it from its checkpoint (a file without a checkpoint is started again). So a
+task that Dask re-executes after its worker died continues where the last checkpoint
+left it, and a rerun of the sweep skips what the manifest lists as done. A run that
+fails is submitted again up to ``retries`` times; its error is kept in the manifest.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from alife.errors import AlifeInputError
+from alife.sweep.manifest import load_manifest, save_manifest
+from alife.sweep.spec import RunSpec, SweepSpec, command_for
+
+
+def execute_run(command: tuple[str, ...], run: RunSpec) -> dict:
+    """Start or resume one run (on a worker); returns its ``reason`` and ``epoch``."""
+    from alife.engine.session import resume_run
+    from alife.engine.store import open_run
+
+    if os.path.exists(run.path):
+        with open_run(run.path) as handle:
+            checkpoint = handle.checkpoint_epoch()
+        if checkpoint is not None:
+            options = command_for(command).make_context(" ".join(command), list(run.args))
+            params = options.params
+            try:
+                outcome = resume_run(
+                    run.path,
+                    backend=params.get("backend") or "cpu",
+                    stop_when=params.get("stop_when") or (),
+                    progress=False,
+                )
+            except AlifeInputError as error:
+                if "already completed" not in str(error):
+                    raise
+                return {"reason": "completed", "epoch": checkpoint}
+            return {"reason": outcome.reason, "epoch": outcome.epoch}
+    args = [*run.args, "--overwrite"] if os.path.exists(run.path) else list(run.args)
+    command_for(command).main(args, standalone_mode=False)
+    with open_run(run.path) as handle:
+        epoch, planned = handle.checkpoint_epoch(), int(handle.schedule["epochs"])
+    return {"reason": "completed" if epoch >= planned else "stop rule", "epoch": epoch}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Counts of runs by state after a sweep, and the failed entries."""
+
+    done: int
+    failed: list[dict]
+    skipped: int
+
+
+def _client(scheduler: str | None, workers: int | None):
+    """A Dask client: to ``scheduler``, or on a local cluster of ``workers`` processes
+    (default: one per core), each worker's numba sized to cores // workers threads."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cores = os.cpu_count() or 1
+    workers = workers or cores
+    threads = str(max(1, cores // workers))
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        env={"NUMBA_NUM_THREADS": threads, "OMP_NUM_THREADS": threads},
+    )
+    return Client(cluster), cluster
+
+
+def run_sweep(
+    spec: SweepSpec,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> SweepResult:
+    """Run every run of ``spec`` the manifest does not list as done; update the
+    manifest as runs end."""
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    entries = load_manifest(spec)
+    todo = [run for run in spec.runs if entries[run.name]["state"] != "done"]
+    skipped = len(spec.runs) - len(todo)
+    save_manifest(spec, entries)
+    if not todo:
+        return SweepResult(len(spec.runs), [], skipped)
+    os.makedirs(spec.out_dir, exist_ok=True)
+    client, cluster = _client(scheduler, workers)
+    resources = {"GPU": 1} if "cuda" in spec.fixed.get("backend", "") else None
+    try:
+        by_key = {}
+
+        def submit(run: RunSpec):
+            entry = entries[run.name]
+            entry["state"], entry["attempts"] = "running", entry["attempts"] + 1
+            future = client.submit(
+                execute_run,
+                spec.command,
+                run,
+                key=f"{run.name}-{entry['attempts']}",
+                pure=False,
+                resources=resources,
+            )
+            by_key[future.key] = run
+            return future
+
+        futures = as_completed([submit(run) for run in todo])
+        save_manifest(spec, entries)
+        bar = tqdm(total=len(todo), unit="run", disable=not progress)
+        for future in futures:
+            run = by_key.pop(future.key)
+            entry = entries[run.name]
+            try:
+                entry.update(future.result(), state="done")
+                entry.pop("error", None)
+                bar.update(1)
+            except Exception as error:  # a run's failure is recorded, not fatal to the sweep
+                entry["error"] = f"{type(error).__name__}: {error}"
+                if entry["attempts"] <= spec.retries:
+                    futures.add(submit(run))
+                else:
+                    entry["state"] = "failed"
+                    bar.update(1)
+            save_manifest(spec, entries)
+        bar.close()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    failed = [e for e in entries.values() if e["state"] == "failed"]
+    done = sum(e["state"] == "done" for e in entries.values())
+    return SweepResult(done, failed, skipped)

@@ -1,0 +1,178 @@
+"""Sweep files: which command, which fixed options, which axes.
+
+A sweep file is TOML::
+
+    command = "soup run"          # any 'alife' command that starts a run (takes --out)
+    out_dir = "runs/mutation"     # run files and the manifest go here
+    retries = 1                   # extra attempts for a run that fails (default 1)
+
+    [fixed]                       # options every run gets (names as on the command line)
+    programs = 4096
+    epochs = 2048
+    stop-when = ["higher_entropy>3"]   # a list repeats the option
+
+    [axes]                        # the runs are every combination of these
+    seed = "0..7"                 # an inclusive integer range ("0..63", "0..63:2")
+    mutation = [1e-4, 2.44140625e-4, 1e-3]
+
+Option values are numbers, strings or booleans (``true`` gives a flag, ``false`` leaves
+it out). Each run is the command with the fixed options, its axis values and
+``--out OUT_DIR/NAME.h5``, where NAME joins the axis values (``seed=3_mutation=0.001``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+
+import click
+
+from alife.errors import AlifeInputError
+
+_RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?::\s*(\d+))?\s*$")
+_KNOWN_KEYS = {"command", "out_dir", "retries", "fixed", "axes"}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a sweep: its name, axis values, output path and command arguments."""
+
+    name: str
+    params: dict
+    path: str
+    args: list[str]
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A parsed sweep file."""
+
+    source: str
+    command: tuple[str, ...]
+    out_dir: str
+    retries: int
+    fixed: dict
+    axes: dict[str, list]
+    runs: list[RunSpec] = field(default_factory=list)
+
+    @property
+    def manifest_path(self) -> str:
+        return os.path.join(self.out_dir, "manifest.json")
+
+
+def _read_toml(path: str) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    if not os.path.isfile(path):
+        raise AlifeInputError(f"sweep file {path!r} does not exist")
+    with open(path, "rb") as f:
+        try:
+            return tomllib.load(f)
+        except tomllib.TOMLDecodeError as error:
+            raise AlifeInputError(f"sweep file {path!r} is not valid TOML: {error}") from None
+
+
+def _axis_values(name: str, value) -> list:
+    if isinstance(value, str):
+        match = _RANGE.match(value)
+        if not match:
+            raise AlifeInputError(
+                f"axis {name!r}: {value!r} is neither a list nor a range 'FIRST..LAST' or "
+                f"'FIRST..LAST:STEP' of integers"
+            )
+        first, last, step = int(match[1]), int(match[2]), int(match[3] or 1)
+        if last < first or step < 1:
+            raise AlifeInputError(
+                f"axis {name!r}: range {value!r} is empty; it needs FIRST <= LAST and STEP >= 1"
+            )
+        return list(range(first, last + 1, step))
+    if isinstance(value, list):
+        if not value:
+            raise AlifeInputError(f"axis {name!r} is empty; give at least one value")
+        return value
+    raise AlifeInputError(f"axis {name!r}: give a list of values or a range string, not {value!r}")
+
+
+def _tokens(name: str, value) -> list[str]:
+    option = f"--{name}"
+    if value is True:
+        return [option]
+    if value is False:
+        return []
+    if isinstance(value, list):
+        return [token for item in value for token in (option, str(item))]
+    return [option, str(value)]
+
+
+def _label(value) -> str:
+    return re.sub(r"[^A-Za-z0-9.+-]", "-", str(value))
+
+
+def command_for(words: tuple[str, ...]) -> click.Command:
+    """The click command of ``alife WORDS...`` (e.g. ("soup", "run"))."""
+    from alife.cli import main
+
+    command: click.Command = main
+    for word in words:
+        if not isinstance(command, click.Group) or word not in command.commands:
+            raise AlifeInputError(
+                f"sweep command {' '.join(words)!r} is not an alife command; e.g. 'soup run', "
+                f"'ca run', 'ca lenia', 'gard run'"
+            )
+        command = command.commands[word]
+    if isinstance(command, click.Group) or "out" not in {p.name for p in command.params}:
+        raise AlifeInputError(
+            f"sweep command {' '.join(words)!r} does not start a run (it has no --out option)"
+        )
+    return command
+
+
+def load_sweep(path: str) -> SweepSpec:
+    """Parse and check a sweep file: every run's arguments are parsed by its command
+    before anything starts, so an unknown option or a bad value stops the sweep here."""
+    data = _read_toml(path)
+    unknown = set(data) - _KNOWN_KEYS
+    if unknown:
+        raise AlifeInputError(
+            f"sweep file {path!r} has unknown key {sorted(unknown)[0]!r}; valid keys are "
+            f"{', '.join(sorted(_KNOWN_KEYS))}"
+        )
+    for key in ("command", "out_dir"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise AlifeInputError(f'sweep file {path!r} needs {key} = "..."')
+    retries = data.get("retries", 1)
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise AlifeInputError(f"retries must be an integer >= 0, got {retries!r}")
+    words = tuple(data["command"].split())
+    command = command_for(words)
+    fixed, axes = data.get("fixed", {}), data.get("axes", {})
+    valid = {opt[2:] for p in command.params for opt in p.opts if opt.startswith("--")}
+    for name in [*fixed, *axes]:
+        if name not in valid or name in ("out", "progress", "no-progress"):
+            raise AlifeInputError(
+                f"{' '.join(words)!r} has no option --{name}; valid options are "
+                f"{', '.join('--' + v for v in sorted(valid - {'out'}))}"
+            )
+    both = set(fixed) & set(axes)
+    if both:
+        raise AlifeInputError(f"option {sorted(both)[0]!r} is both fixed and an axis")
+    axes = {name: _axis_values(name, value) for name, value in axes.items()}
+    spec = SweepSpec(path, words, data["out_dir"], retries, fixed, axes)
+    base = [token for name, value in fixed.items() for token in _tokens(name, value)]
+    for combination in itertools.product(*axes.values()):
+        params = dict(zip(axes, combination, strict=True))
+        name = "_".join(f"{k}={_label(v)}" for k, v in params.items()) or "run"
+        out = os.path.join(spec.out_dir, f"{name}.h5")
+        args = [*base, *(t for k, v in params.items() for t in _tokens(k, v))]
+        args += ["--out", out, "--no-progress"]
+        try:
+            command.make_context(" ".join(words), list(args), resilient_parsing=False)
+        except click.ClickException as error:
+            raise AlifeInputError(f"run {name}: {error.format_message()}") from None
+        spec.runs.append(RunSpec(name, params, out, args))
+    return spec

@@ -1,0 +1,107 @@
+"""What a sweep has done: the status table, and the collected results across runs."""
+
+from __future__ import annotations
+
+import csv
+import os
+
+import numpy as np
+
+from alife.sweep.manifest import STATES, load_manifest
+from alife.sweep.spec import SweepSpec
+
+
+def print_status(spec: SweepSpec) -> dict[str, int]:
+    """Print runs by state and the failed runs' errors; return the counts."""
+    import click
+
+    entries = load_manifest(spec)
+    counts = {state: sum(e["state"] == state for e in entries.values()) for state in STATES}
+    click.echo(
+        f"{spec.source}: {len(entries)} runs: "
+        + ", ".join(f"{counts[state]} {state}" for state in STATES)
+    )
+    for entry in entries.values():
+        if entry["state"] == "failed":
+            click.echo(f"  failed {entry['name']} ({entry['attempts']} attempts): {entry['error']}")
+    return counts
+
+
+def collect(spec: SweepSpec) -> list[dict]:
+    """One row per finished run: its axis values, state, outcome, every metric's last
+    value, and for soups the epoch of the entropy transition (empty when none)."""
+    from alife.analysis.transitions import entropy_transition
+    from alife.engine.store import open_run
+
+    rows = []
+    for entry in load_manifest(spec).values():
+        row = {**entry["params"], "state": entry["state"], "reason": entry.get("reason", "")}
+        if entry["state"] == "done" and os.path.exists(entry["path"]):
+            with open_run(entry["path"]) as run:
+                metrics, substrate = run.metrics, run.substrate
+            for name, values in metrics.items():
+                if len(values):
+                    row[name] = values[-1].item()
+            if substrate == "soup":
+                transition = entropy_transition(metrics)
+                row["transition_epoch"] = "" if transition is None else transition
+        rows.append(row)
+    return rows
+
+
+def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
+    """Write ``sweep_summary.csv`` (and for soups ``sweep_transitions.png``, the share
+    of runs transitioned by each epoch, per value of the first axis that is not the
+    seed) into ``out_dir`` (default the sweep's); print the table; return the files."""
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = collect(spec)
+    out_dir = out_dir or spec.out_dir
+    os.makedirs(out_dir, exist_ok=True)
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    path = os.path.join(out_dir, "sweep_summary.csv")
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    table = Table(title=f"{spec.source}: {len(rows)} runs")
+    preferred = [*spec.axes, "state", "reason", "epoch", "transition_epoch", "higher_entropy"]
+    shown = [c for c in preferred if c in columns] or columns[:10]
+    for column in shown:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c, "")) for c in shown))
+    Console(width=max(120, Console().width)).print(table)
+    files = [path]
+    if any("transition_epoch" in row for row in rows):
+        files.append(_transition_plot(spec, rows, out_dir))
+    return files
+
+
+def _cell(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _transition_plot(spec: SweepSpec, rows: list[dict], out_dir: str) -> str:
+    from matplotlib.figure import Figure
+
+    group_axis = next((a for a in spec.axes if a != "seed"), None)
+    epochs = int(spec.fixed.get("epochs", max((r.get("epoch", 0) for r in rows), default=1)))
+    grid = np.linspace(0, epochs, 200)
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.add_subplot()
+    groups = sorted({row.get(group_axis) for row in rows}, key=str) if group_axis else [None]
+    for value in groups:
+        members = [r for r in rows if group_axis is None or r.get(group_axis) == value]
+        times = np.array(
+            [r["transition_epoch"] for r in members if r.get("transition_epoch") != ""]
+        )
+        share = [(times <= e).sum() / len(members) for e in grid]
+        label = f"{group_axis}={value}" if group_axis else "all runs"
+        ax.plot(grid, share, label=f"{label} ({len(members)} runs)")
+    ax.set(xlabel="epoch", ylabel="share of runs transitioned", ylim=(0, 1.02))
+    ax.legend()
+    path = os.path.join(out_dir, "sweep_transitions.png")
+    fig.savefig(path)
+    return path

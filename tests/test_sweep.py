@@ -1,0 +1,160 @@
+"""'alife sweep' on a Dask LocalCluster: runs equal direct runs, reruns skip, a killed
+worker is survived, bad sweep files stop before anything starts."""
+
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from alife.cli import main
+from alife.engine.run import Schedule
+from alife.engine.session import start_run
+from alife.engine.store import open_run
+from alife.errors import AlifeInputError
+from alife.substrates.programs.soup import Soup, SoupConfig
+from alife.sweep.manifest import load_manifest
+from alife.sweep.runner import execute_run, run_sweep
+from alife.sweep.spec import load_sweep
+
+pytest.importorskip("distributed")
+
+SWEEP = """
+command = "soup run"
+out_dir = "{out}"
+retries = 1
+
+[fixed]
+programs = {programs}
+epochs = {epochs}
+checkpoint-every = 16
+metrics-every = 16
+
+[axes]
+seed = "0..1"
+mutation = [0.001, 0.01]
+"""
+
+
+def write_sweep(tmp_path, programs=256, epochs=64):
+    path = tmp_path / "sweep.toml"
+    path.write_text(SWEEP.format(out=tmp_path / "runs", programs=programs, epochs=epochs))
+    return str(path)
+
+
+def direct_run(tmp_path, seed, mutation, programs, epochs):
+    path = str(tmp_path / f"direct_{seed}_{mutation}.h5")
+    config = SoupConfig(programs=programs, seed=seed, mutation=mutation)
+    schedule = Schedule(metrics_every=16, checkpoint_every=16)
+    start_run(Soup, config, path, epochs=epochs, schedule=schedule, progress=False)
+    return path
+
+
+def assert_same_run(a, b):
+    with open_run(a) as x, open_run(b) as y:
+        assert x.config == y.config
+        for name in ("epoch", "higher_entropy", "epoch_ops"):
+            np.testing.assert_array_equal(x.metrics[name], y.metrics[name])
+        last = x.snapshot_epochs[-1]
+        np.testing.assert_array_equal(x.snapshot(last), y.snapshot(last))
+
+
+def test_sweep_runs_equal_direct_runs_and_rerun_skips(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path))
+    assert len(spec.runs) == 4
+    result = run_sweep(spec, workers=2, progress=False)
+    assert result.done == 4 and not result.failed
+    for run in spec.runs:
+        direct = direct_run(tmp_path, run.params["seed"], run.params["mutation"], 256, 64)
+        assert_same_run(run.path, direct)
+    stamps = {run.path: os.path.getmtime(run.path) for run in spec.runs}
+    again = run_sweep(spec, workers=2, progress=False)
+    assert again.skipped == 4 and again.done == 4
+    assert stamps == {run.path: os.path.getmtime(run.path) for run in spec.runs}
+    result = CliRunner().invoke(main, ["sweep", "status", spec.source])
+    assert "4 done" in result.output and "0 failed" in result.output
+
+
+def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path))
+    run = spec.runs[0]
+    os.makedirs(spec.out_dir)
+    config = SoupConfig(programs=256, seed=run.params["seed"], mutation=run.params["mutation"])
+    schedule = Schedule(metrics_every=16, checkpoint_every=16)
+    start_run(
+        Soup,
+        config,
+        run.path,
+        epochs=64,
+        schedule=schedule,
+        progress=False,
+        stop_when=["epoch>31"],
+    )  # as a worker killed after its checkpoint at 32
+    assert execute_run(spec.command, run) == {"reason": "completed", "epoch": 64}
+    assert_same_run(
+        run.path, direct_run(tmp_path, run.params["seed"], run.params["mutation"], 256, 64)
+    )
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_survived(tmp_path):
+    from distributed import LocalCluster
+
+    spec = load_sweep(write_sweep(tmp_path, programs=2048, epochs=256))
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        env={"NUMBA_NUM_THREADS": "1"},
+    )
+    outcome = {}
+    thread = threading.Thread(
+        target=lambda: outcome.update(
+            result=run_sweep(spec, scheduler=cluster.scheduler_address, progress=False)
+        )
+    )
+    thread.start()
+    killed = False
+    deadline = time.time() + 300
+    while not killed and time.time() < deadline:  # kill a worker once a run is under way
+        for run in spec.runs:
+            if os.path.exists(run.path) and os.path.getsize(run.path) > 0:
+                nanny = next(iter(cluster.workers.values()))
+                nanny.process.process.kill()
+                killed = True
+                break
+        time.sleep(0.05)
+    thread.join(timeout=600)
+    cluster.close()
+    assert killed and outcome["result"].done == 4 and not outcome["result"].failed
+    for run in spec.runs:
+        direct = direct_run(tmp_path, run.params["seed"], run.params["mutation"], 2048, 256)
+        assert_same_run(run.path, direct)
+    entries = load_manifest(spec)
+    assert sorted(entries) == sorted(run.name for run in spec.runs)  # none lost or doubled
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('command = "soup run"\nout_dir = "x"\n[fixed]\nprogram = 4\n', "has no option --program"),
+        ('command = "soup run"\nout_dir = "x"\n[axes]\nseed = []\n', "axis 'seed' is empty"),
+        ('command = "soup run"\nout_dir = "x"\n[axes]\nseed = "5..1"\n', "range '5..1' is empty"),
+        ('command = "soup run"\nout_dir = "x"\n[axes]\nseed = "a..b"\n', "neither a list"),
+        ('command = "soup walk"\nout_dir = "x"\n', "not an alife command"),
+        ('command = "soup run"\nout_dir = "x"\nretry = 2\n', "unknown key 'retry'"),
+        ('command = "soup run"\nout_dir = "x"\n[fixed]\nprograms = "many"\n', "run run:"),
+        ("command = [", "not valid TOML"),
+    ],
+)
+def test_malformed_sweep_files_stop_before_anything_starts(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(AlifeInputError, match=message.replace("(", r"\(")):
+        load_sweep(str(path))
+    result = CliRunner().invoke(main, ["sweep", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert not (tmp_path / "x").exists()
