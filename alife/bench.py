@@ -71,6 +71,25 @@ class BenchRow:
         return self.ops / self.seconds if self.ops >= 0 else float("nan")
 
 
+def default_backends() -> tuple[str, ...]:
+    """The backends a benchmark times when none are named: cpu, and cuda when usable."""
+    return ("cpu", "cuda") if cuda_available() else ("cpu",)
+
+
+def print_bench_table(what: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Print a right-aligned table of ``rows`` (strings) titled ``what``, this machine
+    and today's date."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{what}, {machine_description()}, {time.strftime('%Y-%m-%d')}")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=max(100, Console().width)).print(table)
+
+
 def machine_description() -> str:
     """CPU model and core count of this machine, for benchmark tables."""
     model = platform.processor() or platform.machine()
@@ -201,7 +220,7 @@ def bench_soup(
     that drifts in the machine's speed hit both alike; rows carry their trial number.
     """
     if backends is None:
-        backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
+        backends = default_backends()
     rows = []
     for language in languages:
         config = SoupConfig(language=language, programs=programs, seed=0)

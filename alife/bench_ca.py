@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.bench import machine_description
-from alife.engine.backend import cuda_available, to_backend, to_host
+from alife.bench import default_backends, print_bench_table
+from alife.engine.backend import to_backend, to_host
 from alife.substrates.ca import rle
 from alife.substrates.ca.life import Stepper, pack
 from alife.substrates.ca.life_sim import LifeConfig, random_cells
@@ -82,7 +82,7 @@ def bench_ca(
     """Time alife on each backend (default: cpu, and cuda when usable) and bgolly (given
     its path) on random soups of each size, ``repeats`` times alternating."""
     if backends is None:
-        backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
+        backends = default_backends()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -103,15 +103,9 @@ def bench_ca(
 
 def print_ca_table(rows: list[CaBenchRow]) -> None:
     """Print the rows with the machine and date."""
-    from rich.console import Console
-    from rich.table import Table
-
-    title = f"Life B3/S23 on random soups, {machine_description()}, {time.strftime('%Y-%m-%d')}"
-    table = Table(title=title)
-    for column in ("trial", "tool", "backend", "size", "generations", "seconds", "cells/s"):
-        table.add_column(column, justify="right")
-    for r in rows:
-        table.add_row(
+    columns = ("trial", "tool", "backend", "size", "generations", "seconds", "cells/s")
+    cells = [
+        (
             str(r.trial),
             r.tool,
             r.backend,
@@ -120,4 +114,6 @@ def print_ca_table(rows: list[CaBenchRow]) -> None:
             f"{r.seconds:.3f}",
             f"{r.cell_updates_per_s:.3g}",
         )
-    Console(width=max(100, Console().width)).print(table)
+        for r in rows
+    ]
+    print_bench_table("Life B3/S23 on random soups", columns, cells)

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.bench import machine_description
-from alife.engine.backend import cuda_available
+from alife.bench import default_backends, print_bench_table
 from alife.substrates.gard.ensemble import Ensemble
 from alife.substrates.gard.model import GardConfig
 
@@ -85,7 +84,7 @@ def bench_gard(
     """Time alife with one assembly and with ``batch`` on each backend (default: cpu,
     and cuda when usable), and the baseline, ``repeats`` times alternating."""
     if backends is None:
-        backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
+        backends = default_backends()
     rows = []
     for trial in range(repeats):
         for backend in backends:
@@ -102,12 +101,7 @@ def bench_gard(
 
 def print_gard_table(rows: list[GardBenchRow]) -> None:
     """Print the rows with the machine and date."""
-    from rich.console import Console
-    from rich.table import Table
-
-    title = f"GARD (N_G=100, N_max=100), {machine_description()}, {time.strftime('%Y-%m-%d')}"
-    table = Table(title=title)
-    for column in (
+    columns = (
         "trial",
         "tool",
         "backend",
@@ -116,10 +110,9 @@ def print_gard_table(rows: list[GardBenchRow]) -> None:
         "events",
         "seconds",
         "events/s",
-    ):
-        table.add_column(column, justify="right")
-    for r in rows:
-        table.add_row(
+    )
+    cells = [
+        (
             str(r.trial),
             r.tool,
             r.backend,
@@ -129,4 +122,6 @@ def print_gard_table(rows: list[GardBenchRow]) -> None:
             f"{r.seconds:.3f}",
             f"{r.events_per_s:.3g}",
         )
-    Console(width=max(100, Console().width)).print(table)
+        for r in rows
+    ]
+    print_bench_table("GARD (N_G=100, N_max=100)", columns, cells)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.bench import machine_description
-from alife.engine.backend import cuda_available, to_host
+from alife.bench import default_backends, print_bench_table
+from alife.engine.backend import to_host
 from alife.substrates.ca.lenia import LeniaParams, LeniaWorlds, kernel_image
 
 
@@ -84,7 +84,7 @@ def bench_lenia(
     """Time alife on each backend (default: cpu, and cuda when usable) and the baseline
     on worlds of each size, ``repeats`` times alternating."""
     if backends is None:
-        backends = ("cpu", "cuda") if cuda_available() else ("cpu",)
+        backends = default_backends()
     rows = []
     for size in sizes:
         for trial in range(repeats):
@@ -99,15 +99,9 @@ def bench_lenia(
 
 def print_lenia_table(rows: list[LeniaBenchRow]) -> None:
     """Print the rows with the machine and date."""
-    from rich.console import Console
-    from rich.table import Table
-
-    title = f"Lenia (Orbium's rule), {machine_description()}, {time.strftime('%Y-%m-%d')}"
-    table = Table(title=title)
-    for column in ("trial", "tool", "backend", "size", "worlds", "steps", "seconds", "steps/s"):
-        table.add_column(column, justify="right")
-    for r in rows:
-        table.add_row(
+    columns = ("trial", "tool", "backend", "size", "worlds", "steps", "seconds", "steps/s")
+    cells = [
+        (
             str(r.trial),
             r.tool,
             r.backend,
@@ -117,4 +111,6 @@ def print_lenia_table(rows: list[LeniaBenchRow]) -> None:
             f"{r.seconds:.3f}",
             f"{r.world_steps_per_s:.1f}",
         )
-    Console(width=max(100, Console().width)).print(table)
+        for r in rows
+    ]
+    print_bench_table("Lenia (Orbium's rule)", columns, cells)

@@ -8,3 +8,21 @@ notebook user can catch it as such; the CLI prints it on stderr and exits with c
 
 class AlifeInputError(ValueError):
     """Bad input from the user: one sentence naming the bad value and what is valid."""
+
+
+def check_count(name: str, value, low: int = 1) -> None:
+    """AlifeInputError unless ``value`` is an integer (not a bool) >= ``low``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
+
+
+def check_seed(name: str, value) -> None:
+    """AlifeInputError unless ``value`` is a seed in [0, 2**64)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise AlifeInputError(f"{name} must be an integer in [0, 2**64), got {value!r}")
+
+
+def check_share(name: str, value) -> None:
+    """AlifeInputError unless ``value`` is a number in [0, 1]."""
+    if not 0.0 <= value <= 1.0:
+        raise AlifeInputError(f"{name} must be in [0, 1], got {value}")

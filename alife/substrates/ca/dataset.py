@@ -25,7 +25,7 @@ from alife import __version__
 from alife.engine.backend import to_backend, to_host
 from alife.engine.rng import derive_host, splitmix64
 from alife.engine.store import check_output_path, compression_filters
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_count, check_seed
 from alife.substrates.ca.life import Stepper, pack, unpack
 from alife.substrates.ca.rules import parse_rule
 
@@ -78,12 +78,9 @@ def write_dataset(
     low, high = density_range
     check_density_range(low, high)
     for name, value in (("width", width), ("height", height), ("samples", samples)):
-        if value < 1:
-            raise AlifeInputError(f"{name} must be >= 1, got {value}")
-    if steps < 0:
-        raise AlifeInputError(f"steps must be >= 0, got {steps}")
-    if not 0 <= seed < 2**64:
-        raise AlifeInputError(f"seed must be in [0, 2**64), got {seed}")
+        check_count(name, value)
+    check_count("steps", steps, 0)
+    check_seed("seed", seed)
     check_output_path(path, overwrite, run_file=False)
     stepper = Stepper(parse_rule(rule), width, torus, backend)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from alife.engine.backend import to_host
 from alife.engine.rng import derive_host, splitmix64
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_count, check_seed, check_share
 from alife.substrates.ca.colours import field_image
 from alife.substrates.ca.lenia import LeniaParams, LeniaWorlds, parse_rings
 from alife.substrates.ca.lenia_animals import load_animal
@@ -65,13 +65,9 @@ class LeniaConfig:
                     value = ",".join(repr(x) for x in value)
                 object.__setattr__(self, name, value)
         for name in ("width", "height"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise AlifeInputError(f"{name} must be a positive integer, got {value!r}")
-        if not 0.0 <= self.density <= 1.0:
-            raise AlifeInputError(f"density must be in [0, 1], got {self.density}")
-        if not 0 <= self.seed < 2**64:
-            raise AlifeInputError(f"seed must be in [0, 2**64), got {self.seed}")
+            check_count(name, getattr(self, name))
+        check_share("density", self.density)
+        check_seed("seed", self.seed)
         if self.dtype not in ("float32", "float64"):
             raise AlifeInputError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         self.params()

@@ -15,7 +15,7 @@ import numpy as np
 
 from alife.engine.backend import to_backend, to_host
 from alife.engine.rng import derive_host, splitmix64
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_count, check_seed, check_share
 from alife.substrates.ca import rle
 from alife.substrates.ca.colours import life_image
 from alife.substrates.ca.life import Stepper, pack, unpack
@@ -55,13 +55,9 @@ class LifeConfig:
             object.__setattr__(self, "rule", rule)
         parse_rule(self.rule)
         for name in ("width", "height"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise AlifeInputError(f"{name} must be a positive integer, got {value!r}")
-        if not 0.0 <= self.density <= 1.0:
-            raise AlifeInputError(f"density must be in [0, 1], got {self.density}")
-        if not 0 <= self.seed < 2**64:
-            raise AlifeInputError(f"seed must be in [0, 2**64), got {self.seed}")
+            check_count(name, getattr(self, name))
+        check_share("density", self.density)
+        check_seed("seed", self.seed)
 
     def pattern_cells(self) -> tuple[np.ndarray, str]:
         """(cells, rule) of the pattern: a shipped one by name, else an RLE file."""

@@ -14,7 +14,7 @@ from typing import ClassVar
 import numpy as np
 
 from alife.engine.backend import to_backend, to_host
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_count
 from alife.substrates.ca.colours import state_image
 from alife.substrates.ca.loops import TableStepper
 from alife.substrates.ca.patterns import place_into, read_pattern
@@ -49,9 +49,7 @@ class LoopsConfig:
                 raise AlifeInputError(f"rule {self.rule!r} has no shipped loop; give a pattern")
             object.__setattr__(self, "pattern", DEFAULT_PATTERNS[self.rule])
         for name in ("width", "height"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise AlifeInputError(f"{name} must be a positive integer, got {value!r}")
+            check_count(name, getattr(self, name))
         self.initial_cells()
 
     def initial_cells(self) -> np.ndarray:

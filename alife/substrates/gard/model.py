@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from alife.engine.rng import derive_host, splitmix64
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_count, check_seed
 
 _TOP53 = np.uint64(11)
 
@@ -100,9 +100,7 @@ class GardConfig:
         if self.beta_seed is None:
             object.__setattr__(self, "beta_seed", self.seed)
         for name, low in (("species", 2), ("nmax", 2), ("replicas", 1)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
+            check_count(name, getattr(self, name), low)
         if self.nmax > 2**15:
             raise AlifeInputError(f"nmax must be at most 32768, got {self.nmax}")
         for name in ("kf", "kb"):
@@ -111,8 +109,7 @@ class GardConfig:
         if not self.sigma >= 0:
             raise AlifeInputError(f"sigma must be >= 0, got {self.sigma!r}")
         for name in ("seed", "beta_seed"):
-            if not 0 <= getattr(self, name) < 2**64:
-                raise AlifeInputError(f"{name} must be in [0, 2**64), got {getattr(self, name)}")
+            check_seed(name, getattr(self, name))
         if not self.bias >= 0:
             raise AlifeInputError(f"bias must be >= 0, got {self.bias!r}")
         if self.bias > 0 and self.target is None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host
-from alife.errors import AlifeInputError
+from alife.errors import check_count
 from alife.substrates.gard.kernels import kernels
 from alife.substrates.gard.model import GardConfig, initial_counts
 
@@ -32,9 +32,7 @@ class PopulationConfig(GardConfig):
 
     def __post_init__(self) -> None:
         for name, low in (("size", 2), ("populations", 1)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
+            check_count(name, getattr(self, name), low)
         object.__setattr__(self, "replicas", self.populations)
         super().__post_init__()
 
