@@ -652,6 +652,67 @@ def gard_show(path, replica, threshold) -> None:
 
 
 @main.group(cls=_Group)
+def quine() -> None:
+    """Neural-network quines (Chang & Lipson 2018) with honest metrics (torch)."""
+
+
+@quine.command("train")
+@click.option("--kind", type=click.Choice(["vanilla"]), default="vanilla", show_default=True)
+@click.option(
+    "--hidden", default="100,100", show_default=True, help="Hidden widths, comma-separated."
+)
+@click.option(
+    "--method",
+    type=click.Choice(["adamax", "adam", "sgd", "regen", "alternate"]),
+    default="adamax",
+    show_default=True,
+)
+@click.option("--lr", type=float, default=1e-3, show_default=True, help="Learning rate.")
+@click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")
+@_seed_option("Seed of the weights, projection and shuffles.")
+@click.option("--epochs", type=int, default=30, show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@_overwrite_option
+@_schedule_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
+@_backend_option()
+@_stop_option
+@_progress_option
+def quine_train(kind, hidden, method, lr, batch, seed, epochs, out, **run) -> None:
+    """Train a quine into a new run file (metrics every epoch, weight snapshots)."""
+    from alife.quines.training import QuineConfig, QuineSim
+
+    try:
+        widths = tuple(int(w) for w in hidden.split(","))
+    except ValueError:
+        raise AlifeInputError(
+            f"--hidden {hidden!r} is not comma-separated integers, e.g. '100,100'"
+        ) from None
+    config = QuineConfig(hidden=widths, method=method, lr=lr, batch=batch, seed=seed)
+    _start_run(QuineSim, config, out, steps=epochs, **run)
+
+
+@quine.command("resume")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--epochs", type=int, default=None, help="Train N more epochs.")
+@_backend_option()
+@_stop_option
+@_progress_option
+def quine_resume(path, epochs, backend, stop_when, progress) -> None:
+    """Continue a quine run from its checkpoint (weights and optimizer state)."""
+    _resume(path, epochs, backend, stop_when, progress)
+
+
+@quine.command("classify")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--epoch", type=int, default=None, help="Snapshot to classify (default: last).")
+def quine_classify(path, epoch) -> None:
+    """Per-layer metrics of a snapshot and what repeated regeneration reaches."""
+    from alife.quines.report import print_classification
+
+    print_classification(path, epoch)
+
+
+@main.group(cls=_Group)
 def bench() -> None:
     """Throughput benchmarks for this machine."""
 

@@ -32,6 +32,7 @@ SIMULATIONS = {
     "loops": ("alife.substrates.ca.loops_sim", "LoopsSim"),
     "gard": ("alife.substrates.gard.gard_sim", "GardSim"),
     "gard_population": ("alife.substrates.gard.population_sim", "PopulationSim"),
+    "quine": ("alife.quines.training", "QuineSim"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Neural-network quines (Chang & Lipson 2018) and their honest metrics (torch)."""

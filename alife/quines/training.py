@@ -1,0 +1,179 @@
+"""Training a vanilla quine as a simulation of the engine: ``alife quine train``.
+
+An epoch is one of Chang & Lipson's three regimes:
+
+- a gradient method (``adamax``, the paper's best, ``adam`` or ``sgd``): one pass over
+  all coordinates in shuffled minibatches, each step on the mean squared replication
+  error of the batch (targets held constant);
+- ``regen``: one regeneration, every weight replaced by the network's prediction of it;
+- ``alternate``: a gradient pass, then a regeneration.
+
+Epoch e shuffles with a torch generator seeded ``derive(seed, e + 1)``, so a resumed run
+(weights and optimizer state come from the checkpoint) continues exactly. Metrics per
+epoch: :func:`alife.quines.metrics.quine_metrics` (``r2_worst_layer``: the lowest
+per-layer R^2), ``nontrivial`` (1 when R^2 >= 0.9
+and the weight norm is at least half its initial norm) and the epoch's wall time.
+Snapshots hold ``weights`` (n,) float32. ``alife quine classify RUN`` (or
+:func:`alife.quines.metrics.classify_fixed_point`) tells where regeneration leads.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import ClassVar
+
+import numpy as np
+import torch
+
+from alife.engine.rng import derive_host
+from alife.errors import AlifeInputError, check_count, check_seed
+from alife.quines.metrics import is_nontrivial, quine_metrics
+from alife.quines.vanilla import VanillaQuine, replication_loss
+
+METHODS = ("adamax", "adam", "sgd", "regen", "alternate")
+_OPTIMIZERS = {"adamax": torch.optim.Adamax, "adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+_STATE_KEYS = {"adamax": ("exp_avg", "exp_inf"), "adam": ("exp_avg", "exp_avg_sq"), "sgd": ()}
+
+
+@dataclass(frozen=True)
+class QuineConfig:
+    """Parameters of a quine training run.
+
+    Attributes
+    ----------
+    hidden: hidden widths (the paper: 100, 100).
+    method: adamax, adam, sgd, regen or alternate.
+    lr: learning rate of the gradient method.
+    batch: coordinates per minibatch.
+    seed: seed of the weights, the projection and the shuffles.
+    """
+
+    hidden: tuple[int, ...] = (100, 100)
+    method: str = "adamax"
+    lr: float = 1e-3
+    batch: int = 256
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
+        if not self.hidden:
+            raise AlifeInputError("hidden needs at least one width")
+        for width in self.hidden:
+            check_count("hidden width", width)
+        if self.method not in METHODS:
+            raise AlifeInputError(
+                f"unknown method {self.method!r}; valid methods are {', '.join(METHODS)}"
+            )
+        if not self.lr > 0:
+            raise AlifeInputError(f"lr must be > 0, got {self.lr!r}")
+        check_count("batch", self.batch)
+        check_seed("seed", self.seed)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class QuineSim:
+    """A vanilla quine in training (torch on the CPU, or CUDA with backend "cuda")."""
+
+    substrate = "quine"
+    config_class = QuineConfig
+    METRICS: ClassVar[dict[str, str]] = {
+        "epoch": "i8",
+        "l_sr": "f8",
+        "rho": "f8",
+        "r2": "f8",
+        "weight_norm": "f8",
+        "r2_worst_layer": "f8",
+        "nontrivial": "i8",
+        "epoch_seconds": "f8",
+    }
+    PROGRESS_KEYS = ("r2", "weight_norm")
+
+    def __init__(self, config: QuineConfig, backend: str = "cpu", state: dict | None = None):
+        from alife.engine.backend import resolve_backend
+
+        self.config = config
+        self.backend = resolve_backend(backend)
+        self.device = torch.device("cuda" if self.backend == "cuda" else "cpu")
+        self.model = VanillaQuine(config.hidden, seed=config.seed).to(self.device)
+        self.initial_norm = float(self.model.weights().detach().norm())
+        self._optimizer_name = "adamax" if config.method == "alternate" else config.method
+        optimizer = _OPTIMIZERS.get(self._optimizer_name)
+        self.optimizer = optimizer(self.model.parameters(), lr=config.lr) if optimizer else None
+        self._epoch, self._seconds = 0, 0.0
+        if state is not None:
+            self._restore(state)
+
+    @property
+    def epoch(self) -> int:
+        """Completed training epochs."""
+        return self._epoch
+
+    def _gradient_pass(self) -> None:
+        generator = torch.Generator().manual_seed(
+            derive_host(self.config.seed, self._epoch + 1) % 2**63
+        )
+        order = torch.randperm(self.model.size, generator=generator).to(self.device)
+        for batch in order.split(self.config.batch):
+            self.optimizer.zero_grad()
+            loss = replication_loss(self.model, batch) / len(batch)
+            loss.backward()
+            self.optimizer.step()
+
+    def step(self) -> None:
+        """One training epoch of the configured regime."""
+        start = time.perf_counter()
+        if self.config.method != "regen":
+            self._gradient_pass()
+        if self.config.method in ("regen", "alternate"):
+            self.model.regenerate()
+        self._seconds = time.perf_counter() - start
+        self._epoch += 1
+
+    def metrics(self) -> dict[str, float | int]:
+        """Replication metrics of the current weights (see :mod:`alife.quines.metrics`)."""
+        values = quine_metrics(self.model)
+        return {
+            "epoch": self._epoch,
+            **{k: values[k] for k in ("l_sr", "rho", "r2", "weight_norm")},
+            "r2_worst_layer": min(v for k, v in values.items() if k.startswith("r2_layer")),
+            "nontrivial": int(is_nontrivial(values, self.initial_norm)),
+            "epoch_seconds": self._seconds,
+        }
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """``{"weights": (n,) float32}``."""
+        return {"weights": self.model.weights().detach().cpu().numpy().astype(np.float32)}
+
+    def checkpoint_state(self) -> dict[str, np.ndarray]:
+        """Weights, the optimizer's state per layer (zeros and step 0 before the first
+        step) and the epoch."""
+        state = {
+            "weights": self.model.weights().detach().cpu().numpy(),
+            "counters": np.array([self._epoch], np.int64),
+        }
+        if self.optimizer is None:
+            return state
+        for i, param in enumerate(self.model.parameters()):
+            held = self.optimizer.state.get(param, {})
+            state[f"optimizer_{i}_step"] = np.array(float(held.get("step", 0.0)), np.float32)
+            for key in _STATE_KEYS[self._optimizer_name]:
+                value = held.get(key, torch.zeros_like(param))
+                state[f"optimizer_{i}_{key}"] = value.detach().cpu().numpy()
+        return state
+
+    def _restore(self, state: dict) -> None:
+        self.model.set_weights(torch.as_tensor(state["weights"], device=self.device))
+        self._epoch = int(state["counters"][0])
+        if self.optimizer is None:
+            return
+        for i, param in enumerate(self.model.parameters()):
+            step = float(state[f"optimizer_{i}_step"])
+            if step == 0.0:
+                continue  # no step taken yet: the optimizer starts fresh
+            held = {"step": torch.tensor(step, dtype=torch.float32)}
+            for key in _STATE_KEYS[self._optimizer_name]:
+                held[key] = torch.as_tensor(state[f"optimizer_{i}_{key}"], device=self.device)
+            self.optimizer.state[param] = held

@@ -1,0 +1,102 @@
+"""The vanilla neural-network quine of Chang & Lipson (2018).
+
+A network that, given the coordinate ``c`` of one of its own trainable weights, outputs
+that weight's value ``theta_c``. A coordinate is one-hot over all trainable weights;
+its one-hot vector times a fixed (non-trainable) random projection gives the input
+features, so the projection is an (n_weights, width) table of embeddings, drawn normal
+with standard deviation 1 (``width`` = the first hidden width by default). Then come
+bias-free linear layers with SELU between them:
+``SELU(P[c]) -> W_1 -> SELU -> W_2 -> ... -> SELU -> W_out -> 1 output``, one W per
+hidden width. The paper's default, hidden widths (100, 100), has 100*100 + 100*100 + 100
+= 20,100 trainable weights.
+
+Weights are drawn LeCun-normal (std 1/sqrt(fan_in), SELU's initialisation) from a torch
+generator seeded with ``seed``; the projection from ``seed + 1``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+class VanillaQuine(nn.Module):
+    """A quine network with hidden widths ``hidden`` (at least one)."""
+
+    def __init__(
+        self,
+        hidden: tuple[int, ...] = (100, 100),
+        seed: int = 0,
+        dtype: torch.dtype = torch.float32,
+    ):
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)
+        widths = [hidden[0], *hidden, 1]  # the projection's width, the hidden ones, output
+        shapes = [(widths[i + 1], widths[i]) for i in range(len(widths) - 1)]
+        self.layers = nn.ParameterList(
+            nn.Parameter(
+                torch.randn(*shape, generator=generator, dtype=dtype) / math.sqrt(shape[1])
+            )
+            for shape in shapes
+        )
+        count = sum(out * inn for out, inn in shapes)
+        projection = torch.randn(
+            count, widths[0], generator=torch.Generator().manual_seed(seed + 1), dtype=dtype
+        )
+        self.register_buffer("projection", projection)
+
+    @property
+    def size(self) -> int:
+        """Number of trainable weights (the coordinates)."""
+        return self.projection.shape[0]
+
+    def weights(self) -> torch.Tensor:
+        """(size,) all trainable weights in coordinate order (layer by layer,
+        row-major)."""
+        return torch.cat([layer.reshape(-1) for layer in self.layers])
+
+    def layer_slices(self) -> list[slice]:
+        """The coordinates of each layer."""
+        out, start = [], 0
+        for layer in self.layers:
+            out.append(slice(start, start + layer.numel()))
+            start += layer.numel()
+        return out
+
+    def forward(self, coordinates: torch.Tensor) -> torch.Tensor:
+        """(batch,) predicted weights at (batch,) int64 coordinates."""
+        h = torch.selu(self.projection[coordinates])
+        for layer in self.layers[:-1]:
+            h = torch.selu(h @ layer.T)
+        return (h @ self.layers[-1].T).squeeze(-1)
+
+    @torch.no_grad()
+    def predict_all(self, batch: int = 8192) -> torch.Tensor:
+        """(size,) the network's prediction of every one of its weights."""
+        coordinates = torch.arange(self.size, device=self.projection.device)
+        return torch.cat([self(c) for c in coordinates.split(batch)])
+
+    @torch.no_grad()
+    def set_weights(self, theta: torch.Tensor) -> None:
+        """Write a (size,) vector into the layers (coordinate order)."""
+        for layer, part in zip(self.layers, self.layer_slices(), strict=True):
+            layer.copy_(theta[part].reshape(layer.shape))
+
+    @torch.no_grad()
+    def regenerate(self) -> None:
+        """Replace every weight with the network's prediction of it."""
+        self.set_weights(self.predict_all())
+
+
+def replication_loss(
+    model: VanillaQuine, coordinates: torch.Tensor, target_gradient: bool = False
+) -> torch.Tensor:
+    """L_SR over ``coordinates``: sum of (f(c) - theta_c)^2. The targets theta_c are
+    constants unless ``target_gradient``, when the gradient also moves the weights
+    toward their predictions."""
+    theta = model.weights()[coordinates]
+    if not target_gradient:
+        theta = theta.detach()
+    return ((model(coordinates) - theta) ** 2).sum()

@@ -1,0 +1,159 @@
+"""Neural-network quines: the loss and its gradient, regeneration, honest metrics."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+
+from alife.cli import main
+from alife.engine.store import open_run
+from alife.errors import AlifeInputError
+from alife.quines.metrics import classify_fixed_point, is_nontrivial, quine_metrics
+from alife.quines.training import QuineConfig
+from alife.quines.vanilla import VanillaQuine, replication_loss
+
+SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
+
+
+def test_paper_sized_network_has_20100_weights():
+    model = VanillaQuine((100, 100))
+    assert model.size == 20100 and model.weights().shape == (20100,)
+    assert [tuple(layer.shape) for layer in model.layers] == [(100, 100), (100, 100), (1, 100)]
+
+
+def test_forward_equals_a_plain_numpy_network():
+    model = VanillaQuine((6, 5), seed=3, dtype=torch.float64)
+    selu = lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1))  # noqa: E731
+    projection = model.projection.numpy()
+    w = [layer.detach().numpy() for layer in model.layers]
+    coords = np.arange(model.size)
+    h = selu(projection[coords])
+    h = selu(h @ w[0].T)
+    h = selu(h @ w[1].T)
+    expected = (h @ w[2].T)[:, 0]
+    np.testing.assert_allclose(model.predict_all().numpy(), expected, rtol=1e-12)
+
+
+def test_loss_gradient_equals_finite_differences():
+    model = VanillaQuine((4, 3), seed=1, dtype=torch.float64)
+    coords = torch.arange(model.size)
+    for target_gradient in (False, True):
+        model.zero_grad()
+        replication_loss(model, coords, target_gradient).backward()
+        analytic = torch.cat([layer.grad.reshape(-1) for layer in model.layers])
+        theta = model.weights().detach().clone()
+        numeric = torch.zeros_like(theta)
+        for i in range(model.size):
+            values = []
+            for sign in (1, -1):
+                shifted = theta.clone()
+                shifted[i] += sign * 1e-6
+                model.set_weights(shifted)
+                shifted_theta = shifted if target_gradient else theta
+                with torch.no_grad():
+                    values.append(float(((model(coords) - shifted_theta) ** 2).sum()))
+            numeric[i] = (values[0] - values[1]) / 2e-6
+            model.set_weights(theta)
+        np.testing.assert_allclose(analytic.numpy(), numeric.numpy(), rtol=1e-5, atol=1e-7)
+
+
+class LinearRegeneration:
+    """A stand-in with the network's interface whose regeneration is theta -> A theta."""
+
+    def __init__(self, matrix, theta):
+        self.matrix = torch.as_tensor(matrix, dtype=torch.float64)
+        self.theta = torch.as_tensor(theta, dtype=torch.float64)
+
+    def weights(self):
+        return self.theta
+
+    def regenerate(self):
+        self.theta = self.matrix @ self.theta
+
+
+@pytest.mark.parametrize(
+    ("matrix", "expected"),
+    [
+        (np.eye(3), "fixed point"),
+        (-np.eye(3), "period 2"),
+        (2 * np.eye(3), "divergent"),
+        (0.5 * np.eye(3), "zero"),
+        ([[math.cos(1), -math.sin(1), 0], [math.sin(1), math.cos(1), 0], [0, 0, 1]], "other"),
+    ],
+)
+def test_fixed_point_classes(matrix, expected):
+    model = LinearRegeneration(np.array(matrix, dtype=float), [1.0, 2.0, 3.0])
+    assert classify_fixed_point(model) == expected
+
+
+def test_the_zero_network_is_a_trivial_exact_quine():
+    model = VanillaQuine((5, 4), seed=2, dtype=torch.float64)
+    initial = float(model.weights().detach().norm())
+    model.set_weights(torch.zeros(model.size, dtype=torch.float64))
+    values = quine_metrics(model)
+    assert values["l_sr"] == 0.0 and values["weight_norm"] == 0.0
+    model.regenerate()  # an exact quine: regeneration leaves it where it is
+    assert float(model.weights().detach().abs().max()) == 0.0
+    assert classify_fixed_point(model) == "zero"
+    assert not is_nontrivial(values, initial)
+
+
+def test_metrics_follow_their_definitions():
+    model = VanillaQuine((6, 4), seed=5, dtype=torch.float64)
+    theta = model.weights().detach().numpy()
+    prediction = model.predict_all().numpy()
+    values = quine_metrics(model)
+    error = ((prediction - theta) ** 2).sum()
+    assert values["l_sr"] == pytest.approx(error)
+    assert values["rho"] == pytest.approx(error / (theta**2).sum())
+    assert values["r2"] == pytest.approx(1 - error / ((theta - theta.mean()) ** 2).sum())
+    first = slice(0, 36)
+    part = ((prediction[first] - theta[first]) ** 2).sum()
+    spread = ((theta[first] - theta[first].mean()) ** 2).sum()
+    assert values["r2_layer0"] == pytest.approx(1 - part / spread)
+    # a perfect fit of the weights with their initial norm counts as non-trivial
+    perfect = dict(values, r2=1.0, weight_norm=values["weight_norm"])
+    assert is_nontrivial(perfect, values["weight_norm"])
+
+
+def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
+    runner = CliRunner()
+    common = [
+        "quine",
+        "train",
+        "--hidden",
+        "20,20",
+        "--batch",
+        "64",
+        "--lr",
+        "0.002",
+        "--checkpoint-every",
+        "3",
+        "--snapshot-every",
+        "3",
+        "--no-progress",
+    ]
+    whole, part = str(tmp_path / "whole.h5"), str(tmp_path / "part.h5")
+    assert runner.invoke(main, [*common, "--epochs", "6", "--out", whole]).exit_code == 0
+    assert runner.invoke(main, [*common, "--epochs", "3", "--out", part]).exit_code == 0
+    result = runner.invoke(main, ["quine", "resume", part, "--epochs", "3"])
+    assert result.exit_code == 0, result.output
+    with open_run(whole) as a, open_run(part) as b:
+        np.testing.assert_array_equal(a.snapshot(6, "weights"), b.snapshot(6, "weights"))
+        losses = a.metrics["l_sr"]
+    assert losses[-1] < losses[0]
+    result = runner.invoke(main, ["quine", "classify", whole])
+    assert result.exit_code == 0 and "regeneration reaches" in result.output
+
+
+def test_bad_quine_options_are_named(tmp_path):
+    out = tmp_path / "never.h5"
+    result = CliRunner().invoke(main, ["quine", "train", "--hidden", "10,x", "--out", str(out)])
+    assert result.exit_code == 2 and "not comma-separated integers" in result.stderr
+    with pytest.raises(AlifeInputError, match="unknown method 'newton'"):
+        QuineConfig(method="newton")
+    with pytest.raises(AlifeInputError, match="lr must be > 0"):
+        QuineConfig(lr=0)
+    assert not out.exists()
