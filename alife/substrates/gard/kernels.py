@@ -37,6 +37,8 @@ from alife.engine.targets import device_jit
 
 _TOP53 = np.uint64(11)
 _UNIT = 2.0**-53
+_U1, _U2, _U3 = np.uint64(1), np.uint64(2), np.uint64(3)  # counter steps, kept unsigned:
+# numba, like numpy, makes uint64 + int64 a float64
 
 
 def build_bodies(target: str) -> SimpleNamespace:
@@ -46,7 +48,7 @@ def build_bodies(target: str) -> SimpleNamespace:
 
     @jit
     def uniform(key, counter):
-        return np.float64(mix(key + np.uint64(counter)) >> _TOP53) * _UNIT
+        return np.float64(mix(key + counter) >> _TOP53) * _UNIT
 
     @jit
     def weight(mask, factor, i, j):
@@ -133,7 +135,7 @@ def build_bodies(target: str) -> SimpleNamespace:
             daughter[i] = 0
         for _ in range(nmin):
             pick = np.int64(uniform(key, counter) * left)
-            counter += 1
+            counter += _U1
             i = 0
             seen = counts[0]
             while seen <= pick:
@@ -172,8 +174,8 @@ def build_bodies(target: str) -> SimpleNamespace:
         while 0 < size < nmax:
             total = fill_rates(counts, catal, kf_rho, kb, size, rates)
             goal = uniform(key, counter) * total
-            wait = uniform(key, counter + 1)
-            counter += 2
+            wait = uniform(key, counter + _U1)
+            counter += _U2
             elapsed += -math.log(1.0 - wait) / total
             events += 1
             size += apply_event(counts, catal, beta, mask, factor, choose(rates, goal))
@@ -313,9 +315,9 @@ def build_bodies(target: str) -> SimpleNamespace:
             for p in range(places):
                 grand += totals[b, p]
             goal = uniform(keys[b], counter) * grand
-            wait = uniform(keys[b], counter + 1)
-            pick = uniform(keys[b], counter + 2)
-            counter += 3
+            wait = uniform(keys[b], counter + _U1)
+            pick = uniform(keys[b], counter + _U2)
+            counter += _U3
             elapsed[b] += -math.log(1.0 - wait) / grand
             events[b] += 1
             chosen = places - 1
@@ -338,7 +340,7 @@ def build_bodies(target: str) -> SimpleNamespace:
             if size == 0:  # dead: a fresh assembly of nmax uniform molecules takes the place
                 for _ in range(nmax):
                     s = np.int64(uniform(keys[b], counter) * size_of)
-                    counter += 1
+                    counter += _U1
                     pop[chosen, min(s, size_of - 1)] += 1
                 size = nmax
             if size < nmax:
@@ -347,7 +349,7 @@ def build_bodies(target: str) -> SimpleNamespace:
                 )
                 continue
             other = np.int64(uniform(keys[b], counter) * (places - 1))
-            counter += 1
+            counter += _U1
             if other >= chosen:
                 other += 1
             counter = split(pop[chosen], daughters[b], nmax // 2, keys[b], counter)
