@@ -785,7 +785,7 @@ def bench_soup_command(
 
 @main.group(cls=_Group)
 def ca() -> None:
-    """Cellular automata: Life-like rules (Golly notation, RLE patterns), Lenia."""
+    """Cellular automata: Life-like rules, Lenia, self-replicating loops, datasets."""
 
 
 def _ca_size(text: str) -> tuple[int, int]:
@@ -1214,8 +1214,8 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
 @_backend_option()
 @_overwrite_option
 def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwrite) -> None:
-    """Plots (PNG) and a markdown summary of a soup or GARD run (several soups with
-    --compare)."""
+    """Plots (PNG) and a markdown summary of a soup, GARD or quine run (several soups
+    with --compare, a whole sweep with --sweep)."""
     from alife.analysis.report import analyze_run, compare_runs
     from alife.engine.store import open_run
 
@@ -1231,11 +1231,14 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     if not compare and len(runs) == 1:
         with open_run(runs[0]) as run:
             substrate = run.substrate
-        if substrate in ("gard", "gard_population"):
+        if substrate in ("gard", "gard_population", "quine"):
+            from alife.quines.report import analyze_quine
             from alife.substrates.gard.report import analyze_gard, analyze_population
 
             out = out or f"{os.path.splitext(runs[0])[0]}_report"
-            draw = analyze_gard if substrate == "gard" else analyze_population
+            draw = {"gard": analyze_gard, "gard_population": analyze_population}.get(
+                substrate, analyze_quine
+            )
             for path in draw(runs[0], out, overwrite=overwrite):
                 click.echo(path)
             return

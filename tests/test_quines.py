@@ -146,6 +146,9 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
     assert losses[-1] < losses[0]
     result = runner.invoke(main, ["quine", "classify", whole])
     assert result.exit_code == 0 and "regeneration reaches" in result.output
+    result = runner.invoke(main, ["analyze", whole, "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    assert "verdict" in (tmp_path / "report" / "summary.md").read_text()
 
 
 def test_bad_quine_options_are_named(tmp_path):

@@ -40,3 +40,43 @@ def print_classification(path: str, epoch: int | None = None) -> None:
         f"initial weight norm {initial:.4g}: {verdict}; "
         f"regeneration reaches: {classify_fixed_point(model)}"
     )
+
+
+def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
+    """Write ``quine.png`` (L_SR, rho, R^2 and the weight norm over epochs) and
+    ``summary.md`` (the last snapshot's metrics, verdict and fixed point)."""
+    import os
+
+    from matplotlib.figure import Figure
+
+    from alife.analysis.report import check_outputs, save_figure
+
+    files = check_outputs(out_dir, ["quine.png", "summary.md"], overwrite)
+    model, epoch, initial = load_snapshot(path)
+    with open_run(path) as run:
+        metrics = run.metrics
+    fig = Figure(figsize=(9, 6), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    for ax, name, log in zip(
+        axes, ("l_sr", "rho", "r2", "weight_norm"), (True, True, False, False), strict=True
+    ):
+        ax.plot(metrics["epoch"], metrics[name])
+        ax.set(ylabel=name, yscale="log" if log else "linear")
+    axes[2].axhline(0.9, color="tab:red", lw=0.8, ls="--")
+    axes[3].axhline(0.5 * initial, color="tab:red", lw=0.8, ls="--")
+    for ax in axes[2:]:
+        ax.set_xlabel("epoch")
+    fig.suptitle(f"{os.path.basename(path)}: dashed lines, the non-trivial thresholds")
+    save_figure(fig, files[0])
+    values = quine_metrics(model)
+    verdict = "non-trivial" if is_nontrivial(values, initial) else "trivial or not a quine"
+    lines = [
+        f"# {os.path.basename(path)} at epoch {epoch}",
+        "",
+        *(f"- {key}: {value:.4g}" for key, value in values.items()),
+        f"- initial weight norm: {initial:.4g}; verdict: {verdict}",
+        f"- repeated regeneration reaches: {classify_fixed_point(model)}",
+    ]
+    with open(files[1], "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return files
