@@ -2,7 +2,7 @@
 regimes reach.
 
     python scripts/reproduce_quines.py [--epochs 30] [--hidden 100,100] [--seed 0]
-        [--lr 0.001] [--batch 256]
+        [--lr 0.001] [--batch 256] [--methods adamax,regen,alternate]
 
 Trains the paper-sized network (two hidden layers of 100, 20,100 weights) with Adamax,
 with regeneration and with the two alternating, and prints for each after training:
@@ -27,13 +27,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--methods", default="adamax,regen,alternate")
     args = parser.parse_args()
     hidden = tuple(int(w) for w in args.hidden.split(","))
     print(
         "method      L_SR        rho     R^2  worst layer  norm / initial  non-trivial  "
         "fixed point  s/epoch"
     )
-    for method in ("adamax", "regen", "alternate"):
+    for method in args.methods.split(","):
         config = QuineConfig(
             hidden=hidden, method=method, lr=args.lr, batch=args.batch, seed=args.seed
         )
