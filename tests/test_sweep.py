@@ -158,3 +158,21 @@ def test_malformed_sweep_files_stop_before_anything_starts(tmp_path, text, messa
     result = CliRunner().invoke(main, ["sweep", str(path)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_gpu_sweep_without_gpu_workers_says_how_to_get_them(tmp_path):
+    pytest.importorskip("distributed")
+    try:
+        import dask_cuda  # noqa: F401
+
+        pytest.skip("dask-cuda is installed here")
+    except ImportError:
+        pass
+    path = tmp_path / "gpu.toml"
+    path.write_text(
+        f'command = "soup run"\nout_dir = "{tmp_path / "runs"}"\n[fixed]\nbackend = "cuda"\n'
+        'programs = 256\n[axes]\nseed = "0..1"\n'
+    )
+    with pytest.raises(AlifeInputError, match="needs GPU workers: pip install dask-cuda"):
+        run_sweep(load_sweep(str(path)), progress=False)
+    assert not any(p.suffix == ".h5" for p in (tmp_path / "runs").iterdir())

@@ -56,13 +56,26 @@ class SweepResult:
     skipped: int
 
 
-def _client(scheduler: str | None, workers: int | None):
-    """A Dask client: to ``scheduler``, or on a local cluster of ``workers`` processes
-    (default: one per core), each worker's numba sized to cores // workers threads."""
+def _client(scheduler: str | None, workers: int | None, gpu: bool = False):
+    """A Dask client: to ``scheduler``; for GPU runs, on dask-cuda's LocalCUDACluster
+    (one worker per GPU, each seeing only its own through CUDA_VISIBLE_DEVICES, with the
+    resource GPU=1); else on a local cluster of ``workers`` processes (default: one per
+    core), each worker's numba sized to cores // workers threads."""
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler), None
+    if gpu:
+        try:
+            from dask_cuda import LocalCUDACluster
+        except ImportError:
+            raise AlifeInputError(
+                "a sweep with backend 'cuda' needs GPU workers: pip install dask-cuda for a "
+                "local one per GPU, or pass --scheduler to workers started with "
+                "'--resources GPU=1'"
+            ) from None
+        cluster = LocalCUDACluster(resources={"GPU": 1}, dashboard_address=None)
+        return Client(cluster), cluster
     cores = os.cpu_count() or 1
     workers = workers or cores
     threads = str(max(1, cores // workers))
@@ -95,8 +108,9 @@ def run_sweep(
     if not todo:
         return SweepResult(len(spec.runs), [], skipped)
     os.makedirs(spec.out_dir, exist_ok=True)
-    client, cluster = _client(scheduler, workers)
-    resources = {"GPU": 1} if "cuda" in spec.fixed.get("backend", "") else None
+    gpu = spec.fixed.get("backend") == "cuda" or "cuda" in spec.axes.get("backend", [])
+    client, cluster = _client(scheduler, workers, gpu)
+    resources = {"GPU": 1} if gpu else None
     try:
         by_key = {}
 
