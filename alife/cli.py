@@ -1132,6 +1132,18 @@ def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> No
     print_gard_table(rows)
 
 
+@bench.command("quine")
+@click.option("--epochs", type=_POSITIVE, default=10, show_default=True)
+@click.option("--batch", type=_POSITIVE, default=256, show_default=True)
+@click.option("--repeats", type=_POSITIVE, default=1, show_default=True)
+@_bench_backends_option
+def bench_quine_command(epochs, batch, repeats, backends) -> None:
+    """Seconds per epoch of the paper-sized vanilla quine (Adamax and regeneration)."""
+    from alife.bench_quine import bench_quine, print_quine_table
+
+    print_quine_table(bench_quine(epochs, batch=batch, repeats=repeats, backends=backends))
+
+
 @main.command("sweep")
 @click.argument("words", nargs=-1, required=True, metavar="[status] SWEEP.toml")
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: local).")

@@ -160,3 +160,9 @@ def test_bad_quine_options_are_named(tmp_path):
     with pytest.raises(AlifeInputError, match="lr must be > 0"):
         QuineConfig(lr=0)
     assert not out.exists()
+
+
+def test_bench_quine_prints_seconds_per_epoch():
+    result = CliRunner().invoke(main, ["bench", "quine", "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "adamax" in result.output and "regen" in result.output
