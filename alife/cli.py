@@ -373,6 +373,30 @@ def _report(path: str, outcome) -> None:
     click.echo(f"{path}: {outcome.reason} at epoch {outcome.epoch}", err=True)
 
 
+def _add_resume(group: click.Group, option: str, unit: str, help_text: str) -> None:
+    """Add ``resume PATH [OPTION N]`` to ``group``: continue a run from its checkpoint
+    for N more ``unit``s (default: to its planned end)."""
+
+    @group.command("resume", help=help_text)
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.option(option, "more", type=int, default=None, help=f"Run N more {unit}s.")
+    @_backend_option()
+    @_stop_option
+    @_progress_option
+    def resume(path, more, backend, stop_when, progress) -> None:
+        _resume(path, more, backend, stop_when, progress)
+
+
+def _resume(path: str, epochs: int | None, backend: str, stop_when, progress: bool) -> None:
+    """Continue the run at ``path`` for ``epochs`` more (None: to its planned end)."""
+    from alife.engine.session import resume_run
+
+    outcome = resume_run(
+        path, epochs=epochs, backend=backend, stop_when=stop_when, progress=progress
+    )
+    _report(path, outcome)
+
+
 @soup.command("show")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option(
@@ -623,15 +647,12 @@ def gard_population(size, populations, epochs, out, **options) -> None:
     _start_run(PopulationSim, config, out, steps=epochs, **run)
 
 
-@gard.command("resume")
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--generations", type=int, default=None, help="Run N more generations.")
-@_backend_option()
-@_stop_option
-@_progress_option
-def gard_resume(path, generations, backend, stop_when, progress) -> None:
-    """Continue a GARD run (lineages or populations) from its checkpoint."""
-    _resume(path, generations, backend, stop_when, progress)
+_add_resume(
+    gard,
+    "--generations",
+    "generation",
+    "Continue a GARD run (lineages or populations) from its checkpoint.",
+)
 
 
 @gard.command("show")
@@ -691,15 +712,12 @@ def quine_train(kind, hidden, method, lr, batch, seed, epochs, out, **run) -> No
     _start_run(QuineSim, config, out, steps=epochs, **run)
 
 
-@quine.command("resume")
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--epochs", type=int, default=None, help="Train N more epochs.")
-@_backend_option()
-@_stop_option
-@_progress_option
-def quine_resume(path, epochs, backend, stop_when, progress) -> None:
-    """Continue a quine run from its checkpoint (weights and optimizer state)."""
-    _resume(path, epochs, backend, stop_when, progress)
+_add_resume(
+    quine,
+    "--epochs",
+    "epoch",
+    "Continue a quine run from its checkpoint (weights and optimizer state).",
+)
 
 
 @quine.command("classify")
@@ -793,16 +811,6 @@ def _ca_size(text: str) -> tuple[int, int]:
     from alife.substrates.programs.interactions import parse_grid
 
     return parse_grid(f"{text}x{text}" if text.strip().isdigit() else text)
-
-
-def _resume(path: str, epochs: int | None, backend: str, stop_when, progress: bool) -> None:
-    """Continue the run at ``path`` for ``epochs`` more (None: to its planned end)."""
-    from alife.engine.session import resume_run
-
-    outcome = resume_run(
-        path, epochs=epochs, backend=backend, stop_when=stop_when, progress=progress
-    )
-    _report(path, outcome)
 
 
 def _start_run(
@@ -1027,15 +1035,7 @@ def ca_dataset(
     click.echo(f"{out}: {samples} pairs of {width}x{height} grids, {steps} step(s) apart", err=True)
 
 
-@ca.command("resume")
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--steps", type=int, default=None, help="Run N more generations.")
-@_backend_option()
-@_stop_option
-@_progress_option
-def ca_resume(path, steps, backend, stop_when, progress) -> None:
-    """Continue a CA run from its checkpoint, in the same file."""
-    _resume(path, steps, backend, stop_when, progress)
+_add_resume(ca, "--steps", "generation", "Continue a CA run from its checkpoint, in the same file.")
 
 
 @ca.command("patterns")
