@@ -5,20 +5,29 @@ sentence that names the bad value and what would be valid. It subclasses ``Value
 notebook user can catch it as such; the CLI prints it on stderr and exits with code 2.
 """
 
+import numbers
+
+import numpy as np
+
 
 class AlifeInputError(ValueError):
     """Bad input from the user: one sentence naming the bad value and what is valid."""
 
 
+def _integer(value) -> bool:
+    """True for Python and numpy integers, False for bools and everything else."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
 def check_count(name: str, value, low: int = 1) -> None:
     """AlifeInputError unless ``value`` is an integer (not a bool) >= ``low``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+    if not _integer(value) or value < low:
         raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
 
 
 def check_seed(name: str, value) -> None:
     """AlifeInputError unless ``value`` is a seed in [0, 2**64)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+    if not _integer(value) or not 0 <= value < 2**64:
         raise AlifeInputError(f"{name} must be an integer in [0, 2**64), got {value!r}")
 
 
