@@ -13,11 +13,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from alife.engine.backend import to_backend, to_host
+from alife.engine.backend import to_host
 from alife.engine.rng import derive_host, splitmix64
 from alife.errors import AlifeInputError, check_count, check_seed, check_share
 from alife.substrates.ca import rle
 from alife.substrates.ca.colours import life_image
+from alife.substrates.ca.double_buffer import DoubleBufferedGrid
 from alife.substrates.ca.life import Stepper, pack, unpack
 from alife.substrates.ca.patterns import place_into, read_pattern
 from alife.substrates.ca.rules import parse_rule
@@ -90,9 +91,9 @@ def initial_cells(config: LifeConfig) -> np.ndarray:
     return cells
 
 
-class LifeSim:
+class LifeSim(DoubleBufferedGrid):
     """A Life-like automaton on the CPU (numba) or a CUDA GPU. ``state`` continues a
-    checkpoint."""
+    checkpoint; the cells are the packed words, (H, ceil(W / 64)) uint64."""
 
     substrate = "life"
     config_class = LifeConfig
@@ -108,25 +109,8 @@ class LifeSim:
         self.config = config
         self._stepper = Stepper(parse_rule(config.rule), config.width, config.torus, backend)
         self.backend = self._stepper.backend
-        if state is None:
-            cells = pack(initial_cells(config))
-            self._epoch = 0
-        else:
-            cells = np.ascontiguousarray(state["cells"])
-            self._epoch = int(state["counters"][0])
-        self.cells = to_backend(cells, self.backend)
-        self._previous = self.cells.copy()  # the generation before, for `changes`
-
-    @property
-    def epoch(self) -> int:
-        """Completed generations."""
-        return self._epoch
-
-    def step(self) -> None:
-        """One generation."""
-        self._stepper.step(self.cells, self._previous)
-        self.cells, self._previous = self._previous, self.cells
-        self._epoch += 1
+        cells, epoch = self._saved(state)
+        self._start(pack(initial_cells(config)) if cells is None else cells, epoch)
 
     def metrics(self) -> dict[str, float | int]:
         """Population, cells changed by the last generation, live density."""
@@ -146,11 +130,3 @@ class LifeSim:
     def frame(self) -> np.ndarray:
         """(H, W, 3) uint8 RGB image of the grid (:mod:`alife.substrates.ca.colours`)."""
         return life_image(self.grid())
-
-    def snapshot(self) -> dict[str, np.ndarray]:
-        """``{"cells": (H, ceil(W / 64)) uint64}``, the packed grid."""
-        return {"cells": to_host(self.cells).copy()}
-
-    def checkpoint_state(self) -> dict[str, np.ndarray]:
-        """Packed grid and the generation count."""
-        return {"cells": to_host(self.cells).copy(), "counters": np.array([self._epoch], np.int64)}

@@ -13,9 +13,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from alife.engine.backend import to_backend, to_host
+from alife.engine.backend import to_host
 from alife.errors import AlifeInputError, check_count
 from alife.substrates.ca.colours import state_image
+from alife.substrates.ca.double_buffer import DoubleBufferedGrid
 from alife.substrates.ca.loops import TableStepper
 from alife.substrates.ca.patterns import place_into, read_pattern
 from alife.substrates.ca.table import load_table
@@ -63,8 +64,9 @@ class LoopsConfig:
         return asdict(self)
 
 
-class LoopsSim:
-    """A rule-table automaton on the CPU (numba) or a CUDA GPU."""
+class LoopsSim(DoubleBufferedGrid):
+    """A rule-table automaton on the CPU (numba) or a CUDA GPU; the cells are (H, W)
+    uint8 states."""
 
     substrate = "loops"
     config_class = LoopsConfig
@@ -79,10 +81,9 @@ class LoopsSim:
     def __init__(self, config: LoopsConfig, backend: str = "cpu", state: dict | None = None):
         self.config = config
         self.table = load_table(config.rule)
-        if state is None:
-            cells, self._epoch = config.initial_cells(), 0
-        else:
-            cells, self._epoch = state["cells"], int(state["counters"][0])
+        cells, epoch = self._saved(state)
+        if cells is None:
+            cells = config.initial_cells()
         if cells.max(initial=0) >= self.table.n_states:
             raise AlifeInputError(
                 f"pattern {config.pattern!r} holds state {cells.max()}, but "
@@ -90,21 +91,13 @@ class LoopsSim:
             )
         self._stepper = TableStepper(self.table, config.height, config.torus, backend)
         self.backend = self._stepper.backend
-        self.cells = to_backend(np.ascontiguousarray(cells, dtype=np.uint8), self.backend)
-        self._previous = self.cells.copy()
+        self._start(np.asarray(cells, dtype=np.uint8), epoch)
         self._unknown = 0
 
-    @property
-    def epoch(self) -> int:
-        """Completed generations."""
-        return self._epoch
-
     def step(self) -> None:
-        """One generation."""
-        self._stepper.step(self.cells, self._previous)
-        self.cells, self._previous = self._previous, self.cells
+        """One generation, counting the cells no transition covered."""
+        super().step()
         self._unknown = self._stepper.unknown()
-        self._epoch += 1
 
     def grid(self) -> np.ndarray:
         """The (H, W) uint8 states on the host."""
@@ -125,11 +118,3 @@ class LoopsSim:
         """(H, W, 3) uint8 RGB image in the rule file's @COLORS
         (:mod:`alife.substrates.ca.colours`)."""
         return state_image(self.grid(), self.table.colors)
-
-    def snapshot(self) -> dict[str, np.ndarray]:
-        """``{"cells": (H, W) uint8}``."""
-        return {"cells": self.grid().copy()}
-
-    def checkpoint_state(self) -> dict[str, np.ndarray]:
-        """Grid and generation count."""
-        return {"cells": self.grid().copy(), "counters": np.array([self._epoch], np.int64)}
