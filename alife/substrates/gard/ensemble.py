@@ -7,7 +7,7 @@ import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.substrates.gard.kernels import kernels
-from alife.substrates.gard.model import GardConfig, initial_counts
+from alife.substrates.gard.model import GardConfig, chemistry_arguments, initial_counts
 
 
 class Ensemble:
@@ -41,12 +41,9 @@ class Ensemble:
         self.counters = to_backend(np.asarray(counters, dtype=np.uint64), self.backend)
         self.alive = to_backend(np.asarray(alive, dtype=bool), self.backend)
         self._keys = to_backend(keys, self.backend)
-        self._betas = to_backend(self.betas, self.backend)
-        self._beta_index = to_backend(self.beta_index, self.backend)
-        self._kf_rho = to_backend(config.kf_rho(), self.backend)
+        self._chemistry = chemistry_arguments(config, self.betas, self.backend)
         self._scratch = xp.zeros((config.replicas, 3 * config.species), dtype=np.float64)
         self._daughters = xp.zeros((config.replicas, config.species), dtype=np.int32)
-        self._target = to_backend(config.target_vector(), self.backend)
         self.masks = to_backend(np.asarray(masks, dtype=bool), self.backend)
         self.factors = to_backend(np.asarray(factors, dtype=np.float64), self.backend)
         self._kernel = kernels(self.backend).lineages
@@ -62,13 +59,7 @@ class Ensemble:
         events = xp.zeros((b, generations), dtype=np.int64)
         self._kernel(
             self.counts,
-            self._betas,
-            self._beta_index,
-            self._kf_rho,
-            np.float64(self.config.kb),
-            np.int64(self.config.nmax),
-            self._target,
-            np.float64(self.config.bias),
+            *self._chemistry,
             self._keys,
             self.counters,
             self.alive,

@@ -394,114 +394,32 @@ def build_bodies(target: str) -> SimpleNamespace:
     return SimpleNamespace(lineage=lineage, population=population, uniform=uniform)
 
 
+def _over_first_axis(body):
+    """A numba-parallel CPU kernel running ``body(i, *args)`` for every i along the first
+    axis of the first argument (a lineage or a population each)."""
+
+    @numba.njit(parallel=True)
+    def kernel(*args):
+        for i in numba.prange(args[0].shape[0]):
+            body(i, *args)
+
+    return kernel
+
+
 @functools.cache
 def _cpu_kernels():
     bodies = build_bodies("cpu")
-    lineage, population = bodies.lineage, bodies.population
-
-    @numba.njit(parallel=True)
-    def lineages(
-        counts,
-        betas,
-        beta_index,
-        kf_rho,
-        kb,
-        nmax,
-        target,
-        bias,
-        keys,
-        counters,
-        alive,
-        masks,
-        factors,
-        trace,
-        times,
-        events,
-        scratch,
-        daughters,
-    ):
-        for a in numba.prange(counts.shape[0]):
-            lineage(
-                a,
-                counts,
-                betas,
-                beta_index,
-                kf_rho,
-                kb,
-                nmax,
-                target,
-                bias,
-                keys,
-                counters,
-                alive,
-                masks,
-                factors,
-                trace,
-                times,
-                events,
-                scratch,
-                daughters,
-            )
-
-    @numba.njit(parallel=True)
-    def populations(
-        counts,
-        betas,
-        beta_index,
-        kf_rho,
-        kb,
-        nmax,
-        target,
-        bias,
-        keys,
-        counters,
-        masks,
-        factors,
-        catal,
-        totals,
-        rates,
-        daughters,
-        splits_wanted,
-        splits,
-        replaced,
-        origin,
-        events,
-        elapsed,
-    ):
-        for b in numba.prange(counts.shape[0]):
-            population(
-                b,
-                counts,
-                betas,
-                beta_index,
-                kf_rho,
-                kb,
-                nmax,
-                target,
-                bias,
-                keys,
-                counters,
-                masks,
-                factors,
-                catal,
-                totals,
-                rates,
-                daughters,
-                splits_wanted,
-                splits,
-                replaced,
-                origin,
-                events,
-                elapsed,
-            )
-
-    return SimpleNamespace(lineages=lineages, populations=populations)
+    return SimpleNamespace(
+        lineages=_over_first_axis(bodies.lineage),
+        populations=_over_first_axis(bodies.population),
+    )
 
 
 def kernels(backend: str) -> SimpleNamespace:
-    """``lineages(...)`` and ``populations(...)`` for ``backend`` (see
-    :class:`alife.substrates.gard.ensemble.Ensemble` and
-    :class:`alife.substrates.gard.population.Populations` for their arrays)."""
+    """``lineages(...)`` and ``populations(...)`` for ``backend``: each takes the
+    arguments of the body ``lineage`` / ``population`` after its index, and runs it for
+    every lineage / population (see :class:`alife.substrates.gard.ensemble.Ensemble` and
+    :class:`alife.substrates.gard.population.Populations` for the arrays)."""
     if backend == "cpu":
         return _cpu_kernels()
     from alife.substrates.gard.kernels_cuda import cuda_kernels

@@ -160,3 +160,20 @@ class GardConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def chemistry_arguments(config: GardConfig, betas: np.ndarray, backend: str) -> tuple:
+    """The arguments the GARD kernels take after the counts, up to the streams, on
+    ``backend``: betas (M, N_G, N_G), beta_index (B,), kf_rho (N_G,), k_b, N_max, the
+    target (N_G,) and the bias (see :func:`alife.substrates.gard.kernels.kernels`)."""
+    from alife.engine.backend import to_backend
+
+    return (
+        to_backend(betas, backend),
+        to_backend(config.beta_index(), backend),
+        to_backend(config.kf_rho(), backend),
+        np.float64(config.kb),
+        np.int64(config.nmax),
+        to_backend(config.target_vector(), backend),
+        np.float64(config.bias),
+    )

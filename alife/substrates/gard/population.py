@@ -18,7 +18,7 @@ from alife.engine.backend import array_module, resolve_backend, to_backend, to_h
 from alife.engine.rng import derive_host
 from alife.errors import check_count
 from alife.substrates.gard.kernels import kernels
-from alife.substrates.gard.model import GardConfig, initial_counts
+from alife.substrates.gard.model import GardConfig, chemistry_arguments, initial_counts
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,7 @@ class Populations:
         self.masks = to_backend(np.asarray(masks, dtype=bool), self.backend)
         self.factors = to_backend(np.asarray(factors, dtype=np.float64), self.backend)
         self._keys = to_backend(keys, self.backend)
-        self._betas = to_backend(self.betas, self.backend)
-        self._beta_index = to_backend(self.beta_index, self.backend)
-        self._kf_rho = to_backend(gard.kf_rho(), self.backend)
-        self._target = to_backend(gard.target_vector(), self.backend)
+        self._chemistry = chemistry_arguments(gard, self.betas, self.backend)
         self._catal = xp.zeros(shape, dtype=np.float64)
         self._totals = xp.zeros(shape[:2], dtype=np.float64)
         self._rates = xp.zeros((config.populations, 2 * gard.species), dtype=np.float64)
@@ -99,16 +96,9 @@ class Populations:
             "events": xp.zeros(b, dtype=np.int64),
             "elapsed": xp.zeros(b, dtype=np.float64),
         }
-        gard = self.config
         self._kernel(
             self.counts,
-            self._betas,
-            self._beta_index,
-            self._kf_rho,
-            np.float64(gard.kb),
-            np.int64(gard.nmax),
-            self._target,
-            np.float64(gard.bias),
+            *self._chemistry,
             self._keys,
             self.counters,
             self.masks,
