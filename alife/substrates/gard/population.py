@@ -116,6 +116,10 @@ class Populations:
         )
         return {name: to_host(value) for name, value in out.items()}
 
+    def host_counts(self) -> np.ndarray:
+        """(B, P, N_G) int32 numpy copy of every assembly's molecules."""
+        return to_host(self.counts).copy()
+
     def state(self) -> dict[str, np.ndarray]:
         """Counts, counters and selection weights as numpy arrays."""
         return {

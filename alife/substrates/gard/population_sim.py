@@ -57,12 +57,12 @@ class PopulationSim:
 
     def step(self) -> None:
         """``size`` more fissions in every population."""
-        before = self.populations.state()["counts"]
+        target = self.config.target_vector()
+        before = self.populations.host_counts() if target.any() else None
         self._last = self.populations.run(self.config.size)
         self._epoch += 1
-        target = self.config.target_vector()
-        if target.any():
-            after, trait = self.populations.state()["counts"], target / target.max()
+        if before is not None:
+            after, trait = self.populations.host_counts(), target / target.max()
             terms = [
                 population_price(before[b], after[b], self._last["origin"][b], trait)
                 for b in range(self.config.populations)
@@ -74,7 +74,7 @@ class PopulationSim:
 
     def metrics(self) -> dict[str, float | int]:
         """Events, duration, coherence and closeness to the target (see the module)."""
-        unit = unit_rows(self.populations.state()["counts"])  # (B, P, N_G)
+        unit = unit_rows(self.populations.host_counts())  # (B, P, N_G)
         places = unit.shape[1]
         pairs = np.einsum("bpi,bqi->bpq", unit, unit)
         coherence = (pairs.sum(axis=(1, 2)) - places) / (places * (places - 1))
@@ -94,7 +94,7 @@ class PopulationSim:
 
     def snapshot(self) -> dict[str, np.ndarray]:
         """``{"counts": (B, P, N_G) int32}``."""
-        return {"counts": self.populations.state()["counts"]}
+        return {"counts": self.populations.host_counts()}
 
     def checkpoint_state(self) -> dict[str, np.ndarray]:
         """Counts, counters, selection weights and the epoch count."""
