@@ -428,6 +428,22 @@ def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_pa
     assert not (tmp_path / "x.h5").exists()
 
 
+def test_population_without_a_target_runs_and_records_no_price_terms(tmp_path):
+    """Without a target there is no trait, so the Price terms are NaN, not an error."""
+    from alife.engine.session import start_run
+    from alife.engine.store import open_run
+    from alife.substrates.gard.population import PopulationConfig
+    from alife.substrates.gard.population_sim import PopulationSim
+
+    out = str(tmp_path / "p.h5")
+    config = PopulationConfig(species=12, nmax=20, size=5)
+    assert start_run(PopulationSim, config, out, epochs=3, progress=False).epoch == 3
+    with open_run(out) as run:
+        metrics = run.metrics
+    assert np.isnan(metrics["price_change"]).all()
+    assert np.isfinite(metrics["coherence"]).all()
+
+
 def test_population_price_by_hand():
     # place 0 (2 molecules, trait 1 each) leaves both final assemblies; place 1 none.
     before, after, origin = [[2, 0], [1, 1]], [[2, 1], [1, 0]], [0, 0]

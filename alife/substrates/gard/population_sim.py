@@ -13,6 +13,7 @@ target_i / max(target)`` (:mod:`alife.substrates.gard.price`; NaN without a targ
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -49,6 +50,7 @@ class PopulationSim:
             "events": np.zeros(config.populations),
             "elapsed": np.zeros(config.populations),
         }
+        self._price = (math.nan, math.nan, math.nan)  # the Price terms need a target
 
     @property
     def epoch(self) -> int:
