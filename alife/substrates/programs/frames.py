@@ -27,6 +27,18 @@ COLUMN_GAP = 4
 """Black pixels between columns of programs in :func:`soup_rows_image` (cubff's)."""
 
 
+def _rgbx(byte_colors: np.ndarray) -> np.ndarray:
+    """(256,) uint32 of (256, 3) uint8 colours, R in the lowest byte (little-endian
+    RGBX), so one gather colours a byte where three would otherwise."""
+    colors = np.asarray(byte_colors, dtype=np.uint32)
+    return colors[:, 0] | colors[:, 1] << 8 | colors[:, 2] << 16
+
+
+def _rgb(words: np.ndarray) -> np.ndarray:
+    """The (..., 3) uint8 RGB view of RGBX uint32 ``words`` (no copy)."""
+    return words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
+
+
 def soup_frame(soup: np.ndarray, grid: tuple[int, int], byte_colors: np.ndarray) -> np.ndarray:
     """(8 * height, 8 * width, 3) uint8 image of ``soup``, (width * height, 64) uint8
     programs in row-major grid order, coloured by ``byte_colors`` ((256, 3) uint8)."""
@@ -37,27 +49,37 @@ def soup_frame(soup: np.ndarray, grid: tuple[int, int], byte_colors: np.ndarray)
             f"a {width}x{height} grid needs a ({width * height}, {PROGRAM_SIZE}) soup, "
             f"got shape {soup.shape}"
         )
-    tiles = byte_colors[soup].reshape(height, width, TILE, TILE, 3).astype(np.int16)
-    tiles[:, :, 0, :, :] -= _OUTLINE
-    tiles[:, :, 1:, 0, :] -= _OUTLINE
-    frame = np.clip(tiles, 0, 255).astype(np.uint8)
-    return frame.transpose(0, 2, 1, 3, 4).reshape(height * TILE, width * TILE, 3)
+    darker = np.clip(np.asarray(byte_colors, dtype=np.int16) - _OUTLINE, 0, 255)
+    bytes_ = soup.reshape(height, width, TILE, TILE)
+    tiles = _rgbx(byte_colors)[bytes_]
+    tiles[:, :, 0, :] = _rgbx(darker)[bytes_[:, :, 0, :]]
+    tiles[:, :, 1:, 0] = _rgbx(darker)[bytes_[:, :, 1:, 0]]
+    return _rgb(tiles.transpose(0, 2, 1, 3).reshape(height * TILE, width * TILE))
 
 
 def soup_rows_image(soup: np.ndarray, byte_colors: np.ndarray) -> np.ndarray:
     """(rows, columns * 68 - 4, 3) uint8 image of an (n, 64) uint8 soup as columns of
-    program rows, coloured by ``byte_colors`` ((256, 3) uint8). ``rows`` is cubff's
-    ``n // ceil(sqrt(n // 68))``; unused places of the last column are black."""
+    program rows, coloured by ``byte_colors`` ((256, 3) uint8). ``rows`` is
+    :func:`soup_rows_per_column`; unused places of the last column are black."""
     soup = np.asarray(soup)
     if soup.ndim != 2 or soup.shape[1] != PROGRAM_SIZE or not len(soup):
         raise AlifeInputError(f"a soup is an (n, {PROGRAM_SIZE}) array, got shape {soup.shape}")
-    n = len(soup)
-    rows = int(n / math.ceil(math.sqrt(n // (PROGRAM_SIZE + COLUMN_GAP))))
-    columns = -(-n // rows)
-    padded = np.zeros((columns * rows, PROGRAM_SIZE + COLUMN_GAP, 3), dtype=np.uint8)
-    padded[:n, :PROGRAM_SIZE] = byte_colors[soup]
-    image = padded.reshape(columns, rows, PROGRAM_SIZE + COLUMN_GAP, 3).transpose(1, 0, 2, 3)
-    return image.reshape(rows, -1, 3)[:, :-COLUMN_GAP]
+    rows = soup_rows_per_column(len(soup))
+    columns = -(-len(soup) // rows)
+    lookup = _rgbx(byte_colors)
+    words = np.zeros((rows, columns, PROGRAM_SIZE + COLUMN_GAP), dtype=np.uint32)
+    for column in range(columns):  # a column at a time: one pass, no transposed copy
+        part = soup[column * rows : (column + 1) * rows]
+        words[: len(part), column, :PROGRAM_SIZE] = lookup[part]
+    return _rgb(words.reshape(rows, -1)[:, :-COLUMN_GAP])
+
+
+def soup_rows_per_column(n: int) -> int:
+    """Programs per column of :func:`soup_rows_image` for an n-program soup: cubff's
+    ``n // ceil(sqrt(n // 68))``, and one column for soups under 68 programs (where
+    cubff would divide by zero)."""
+    columns = max(1, math.ceil(math.sqrt(n // (PROGRAM_SIZE + COLUMN_GAP))))
+    return int(n / columns)
 
 
 def write_run_frame(
