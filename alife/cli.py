@@ -5,6 +5,7 @@ Bad input ends with one sentence on stderr and exit code 2, before any file is t
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -89,6 +90,50 @@ _progress_option = click.option(
     default=None,
     help="Show the progress bar (default: only on a terminal).",
 )
+_VIEW_OPTIONS = (
+    click.option("--view", is_flag=True, help="Show the run live in a window (needs pygame)."),
+    click.option(
+        "--view-every",
+        type=_POSITIVE,
+        default=1,
+        show_default=True,
+        metavar="N",
+        help="With --view, draw at most every N epochs.",
+    ),
+    click.option(
+        "--view-fps",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        help="With --view, draw at most this many frames a second.",
+    ),
+)
+
+
+def _view_options(command):
+    """--view, --view-every, --view-fps; ``command`` receives them as ``observer``: a
+    live viewer (:class:`alife.viz.viewer.LiveView`) or None. Put it just above the
+    function."""
+
+    @functools.wraps(command)
+    def with_view(*args, view: bool, view_every: int, view_fps: float, **kwargs):
+        if not view:
+            return command(*args, observer=None, **kwargs)
+        from alife.viz.screen import import_pygame
+        from alife.viz.viewer import LiveView
+
+        import_pygame()
+        observer = LiveView(every=view_every, fps=view_fps)
+        try:
+            return command(*args, observer=observer, **kwargs)
+        finally:
+            observer.close()
+
+    for option in reversed(_VIEW_OPTIONS):
+        with_view = option(with_view)
+    return with_view
+
+
 _stop_option = click.option(
     "--stop-when",
     multiple=True,
@@ -275,6 +320,7 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
 )
 @_stop_option
 @_progress_option
+@_view_options
 def soup_run(
     language,
     programs,
@@ -302,6 +348,7 @@ def soup_run(
     census_every,
     stop_when,
     progress,
+    observer,
 ) -> None:
     """Run a soup into a new run file."""
     from alife.engine.run import Schedule
@@ -338,6 +385,7 @@ def soup_run(
         compression=compression,
         overwrite=overwrite,
         progress=progress,
+        observer=observer,
     )
     _report(out, outcome)
 
@@ -354,7 +402,8 @@ def soup_run(
 @_census_option(None, "Change the run's replicator census interval from here on (0: never).")
 @_stop_option
 @_progress_option
-def soup_resume(path, epochs, backend, census_every, stop_when, progress) -> None:
+@_view_options
+def soup_resume(path, epochs, backend, census_every, stop_when, progress, observer) -> None:
     """Continue a stopped or finished run from its checkpoint, in the same file."""
     from alife.engine.session import resume_run
 
@@ -365,6 +414,7 @@ def soup_resume(path, epochs, backend, census_every, stop_when, progress) -> Non
         stop_when=stop_when,
         census_every=census_every,
         progress=progress,
+        observer=observer,
     )
     _report(path, outcome)
 
@@ -383,18 +433,74 @@ def _add_resume(group: click.Group, option: str, unit: str, help_text: str) -> N
     @_backend_option()
     @_stop_option
     @_progress_option
-    def resume(path, more, backend, stop_when, progress) -> None:
-        _resume(path, more, backend, stop_when, progress)
+    @_view_options
+    def resume(path, more, backend, stop_when, progress, observer) -> None:
+        from alife.engine.session import resume_run
+
+        outcome = resume_run(
+            path,
+            epochs=more,
+            backend=backend,
+            stop_when=stop_when,
+            progress=progress,
+            observer=observer,
+        )
+        _report(path, outcome)
 
 
-def _resume(path: str, epochs: int | None, backend: str, stop_when, progress: bool) -> None:
-    """Continue the run at ``path`` for ``epochs`` more (None: to its planned end)."""
-    from alife.engine.session import resume_run
+@main.command("view")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--follow", is_flag=True, help="Attach to a run still being written; show new snapshots."
+)
+@click.option("--epoch", type=int, default=None, help="Start at this epoch's snapshot.")
+def view(path, follow, epoch) -> None:
+    """Replay a run file in a window: space play/pause, arrows step, +/- speed,
+    digits+Enter jump to an epoch, wheel zoom, drag pan, q quit."""
+    from alife.viz.sources import RunFrames
+    from alife.viz.viewer import Viewer
 
-    outcome = resume_run(
-        path, epochs=epochs, backend=backend, stop_when=stop_when, progress=progress
+    frames = RunFrames(path, follow=follow)
+    try:
+        if not len(frames):
+            raise AlifeInputError(f"{path!r} holds no snapshots yet")
+        viewer = Viewer(frames, os.path.basename(path), following=follow)
+        if epoch is not None:
+            viewer.go(frames.position(epoch))
+        try:
+            viewer.replay()
+        finally:
+            viewer.close()
+    finally:
+        frames.close()
+
+
+@main.command("render")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for PNGs.")
+@click.option("--every", type=_POSITIVE, default=1, show_default=True, help="Every K-th snapshot.")
+@click.option(
+    "--scale", type=_POSITIVE, default=1, show_default=True, help="Pixels per picture pixel."
+)
+@click.option("--window", is_flag=True, help="Draw the whole viewer window, side panel too.")
+@click.option(
+    "--video",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also encode the frames as this MP4 file (needs imageio-ffmpeg).",
+)
+@_overwrite_option
+def render(path, out, every, scale, window, video, overwrite) -> None:
+    """Write a run's snapshots as PNG frames without a display (SDL's dummy driver)."""
+    from alife.viz.render import render_run
+
+    done = render_run(
+        path, out, every=every, scale=scale, window=window, video=video, overwrite=overwrite
     )
-    _report(path, outcome)
+    width, height = done.size
+    click.echo(f"{len(done.pngs)} frames of {width}x{height} pixels in {out}", err=True)
+    if done.video:
+        click.echo(f"video: {done.video}", err=True)
 
 
 @soup.command("show")
@@ -560,6 +666,7 @@ _RUN_KEYS = (
     "backend",
     "stop_when",
     "progress",
+    "observer",
 )
 
 
@@ -614,6 +721,7 @@ def _gard_fields(target, species, **fields) -> dict:
 @_backend_option()
 @_stop_option
 @_progress_option
+@_view_options
 def gard_run(replicas, generations, out, **options) -> None:
     """Run GARD lineages into a new run file (a snapshot of compositions per generation)."""
     from alife.substrates.gard.gard_sim import GardSim
@@ -637,6 +745,7 @@ def gard_run(replicas, generations, out, **options) -> None:
 @_backend_option()
 @_stop_option
 @_progress_option
+@_view_options
 def gard_population(size, populations, epochs, out, **options) -> None:
     """Run Moran populations of GARD assemblies (with selection: --bias, --target)."""
     from alife.substrates.gard.population import PopulationConfig
@@ -698,6 +807,7 @@ def quine() -> None:
 @_backend_option()
 @_stop_option
 @_progress_option
+@_view_options
 def quine_train(kind, hidden, method, lr, batch, seed, epochs, out, **run) -> None:
     """Train a quine into a new run file (metrics every epoch, weight snapshots)."""
     from alife.quines.training import QuineConfig, QuineSim
@@ -864,6 +974,7 @@ def _start_run(
 @_backend_option()
 @_stop_option
 @_progress_option
+@_view_options
 def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
     """Run a Life-like automaton into a new run file."""
     from alife.substrates.ca.life_sim import LifeConfig, LifeSim
@@ -924,6 +1035,7 @@ def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
 @_backend_option()
 @_stop_option
 @_progress_option
+@_view_options
 def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **run) -> None:
     """Run Lenia (the rule defaults to the pattern's) into a new run file."""
     from alife.substrates.ca.lenia_sim import LeniaConfig, LeniaSim
@@ -976,6 +1088,7 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
 @_backend_option()
 @_stop_option
 @_progress_option
+@_view_options
 def ca_loops(rule, pattern, size, torus, out, **run) -> None:
     """Run a self-replicating loop (a rule table) into a new run file."""
     from alife.substrates.ca.loops_sim import LoopsConfig, LoopsSim
@@ -1142,6 +1255,20 @@ def bench_quine_command(epochs, batch, repeats, backends) -> None:
     from alife.bench_quine import bench_quine, print_quine_table
 
     print_quine_table(bench_quine(epochs, batch=batch, repeats=repeats, backends=backends))
+
+
+@bench.command("view")
+@click.option(
+    "--programs", type=_POSITIVE, default=2**17, show_default=True, help="Soup size drawn."
+)
+@click.option("--repeats", type=_POSITIVE, default=10, show_default=True, help="Frames timed.")
+def bench_view_command(programs, repeats) -> None:
+    """Viewer start-up and frame time for a soup (SDL's dummy driver)."""
+    from alife.bench_view import bench_view, print_view_table
+    from alife.viz.screen import import_pygame
+
+    import_pygame()
+    print_view_table(bench_view(programs, repeats), programs)
 
 
 @main.command("sweep")

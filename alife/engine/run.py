@@ -21,7 +21,10 @@ A *simulation* is any object with
   deferred to the end of the epoch in progress, so the state is never half-updated);
 * a census after epochs 1, 1 + c, 1 + 2c, ... with ``census_every`` = c > 0 (each
   census epoch also gets a metrics record);
-* stop rules checked at every metrics record.
+* stop rules checked at every metrics record;
+* an optional *observer* (the live viewer) called after every epoch as
+  ``observer(sim, row)``, ``row`` the metrics record written after it or None; a true
+  return ends the run as Ctrl-C does (reason "viewer closed").
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tqdm import tqdm
@@ -109,11 +112,13 @@ def run_epochs(
     stop_rules: Sequence[StopRule] = (),
     progress: bool | None = None,
     progress_keys: Sequence[str] = (),
+    observer: Callable[[object, dict | None], bool] | None = None,
 ) -> Outcome:
     """Advance ``sim`` until ``until_epoch`` completed epochs, a stop rule, or Ctrl-C.
 
     ``progress``: True shows a bar, False hides it, None shows it on a terminal only;
-    ``progress_keys`` are the metrics shown beside it. Always ends with a metrics record,
+    ``progress_keys`` are the metrics shown beside it; ``observer`` see the module
+    docstring. Always ends with a metrics record,
     a snapshot and a checkpoint of the final state, then closes ``writer``.
     """
     start_epoch = sim.epoch
@@ -153,12 +158,16 @@ def run_epochs(
                 epoch = sim.epoch
                 bar.update(1)
                 census = schedule.census_due(epoch)
+                row = None
                 if census or (epoch - 1) % schedule.metrics_every == 0:
                     row = record(census)
                     met = [rule for rule in stop_rules if rule.met(row)]
                     if met:
                         reason = f"stop rule {met[0]}"
                         break
+                if observer is not None and observer(sim, row):
+                    reason = "viewer closed"
+                    break
                 if epoch % schedule.snapshot_every == 0:
                     writer.write_snapshot(epoch, sim.snapshot())
                 if epoch % schedule.checkpoint_every == 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from alife.engine.backend import resolve_backend
@@ -146,6 +146,7 @@ def start_run(
     compression: str = "zstd",
     overwrite: bool = False,
     progress: bool | None = None,
+    observer: Callable[[object, dict | None], bool] | None = None,
 ) -> Outcome:
     """Run a new simulation of ``sim_class`` for ``epochs`` epochs into the file ``out``.
 
@@ -172,6 +173,7 @@ def start_run(
         stop_rules=rules,
         progress=progress,
         progress_keys=sim_class.PROGRESS_KEYS,
+        observer=observer,
     )
 
 
@@ -183,6 +185,7 @@ def resume_run(
     stop_when: Sequence[str] = (),
     census_every: int | None = None,
     progress: bool | None = None,
+    observer: Callable[[object, dict | None], bool] | None = None,
 ) -> Outcome:
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
@@ -234,4 +237,5 @@ def resume_run(
         stop_rules=rules,
         progress=progress,
         progress_keys=sim_class.PROGRESS_KEYS,
+        observer=observer,
     )

@@ -352,6 +352,11 @@ class Run:
         key = key or self.snapshot_keys[0]
         return self._f["snapshots"][key][int(hits[-1])]
 
+    def snapshot_range(self, key: str, start: int, stop: int) -> np.ndarray:
+        """Snapshots ``start`` to ``stop - 1`` (by position) of array ``key``, stacked:
+        (stop - start, *shape)."""
+        return self._f["snapshots"][key][start:stop]
+
     def checkpoint_epoch(self) -> int | None:
         """Completed epochs of the checkpoint a resume would start from (None: none yet)."""
         slot = int(self._f["checkpoint/current"][0])
