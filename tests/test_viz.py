@@ -334,9 +334,9 @@ def test_following_a_run_being_written_sees_new_snapshots(tmp_path):
     from alife.viz.sources import RunFrames
 
     out = str(tmp_path / "live.h5")
+    command = ["ca", "run", "--size", "64", "--steps", "200000", "--snapshot-every", "2000"]
     writer = subprocess.Popen(
-        [sys.executable, "-m", "alife", "ca", "run", "--size", "64", "--steps", "200000"]
-        + ["--snapshot-every", "2000", "--out", out, "--no-progress"],  # noqa: RUF005
+        [sys.executable, "-m", "alife", *command, "--out", out, "--no-progress"],
         stderr=subprocess.DEVNULL,
     )
     try:
