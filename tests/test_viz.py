@@ -213,6 +213,26 @@ def test_replay_walks_through_every_snapshot_and_jumps_to_an_epoch(soup_run):
         frames.close()
 
 
+def test_the_replay_loop_plays_and_ends_when_the_window_is_closed(soup_run):
+    from alife.viz.sources import RunFrames
+    from alife.viz.viewer import Viewer
+
+    frames = RunFrames(soup_run, follow=True)
+    viewer = Viewer(frames, "s.h5", headless=True, following=True)
+    try:
+        assert frames.epoch(viewer.index) == 40  # following starts at the newest snapshot
+        _press(pygame.K_HOME)
+        _press(pygame.K_SPACE)
+        viewer.handle_events()
+        assert viewer.index == 0 and viewer.playing
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+        viewer.replay()  # handles the QUIT, draws once, returns
+        assert viewer.closed
+    finally:
+        viewer.close()
+        frames.close()
+
+
 def test_hover_zoom_and_pan_keep_screen_and_picture_in_step(soup_run):
     from alife.viz.sources import RunFrames
     from alife.viz.viewer import Viewer
