@@ -822,11 +822,48 @@ def quine_train(kind, hidden, method, lr, batch, seed, epochs, out, **run) -> No
     _start_run(QuineSim, config, out, steps=epochs, **run)
 
 
+@quine.command("soup")
+@click.option("--size", type=int, default=100, show_default=True, help="Networks in the soup.")
+@click.option("--generations", type=int, default=500, show_default=True)
+@click.option("--width", type=int, default=2, show_default=True, help="Hidden width.")
+@click.option("--depth", type=int, default=2, show_default=True, help="Hidden layers.")
+@click.option(
+    "--activation", type=click.Choice(["linear", "sigmoid"]), default="linear", show_default=True
+)
+@click.option("--attack-rate", type=float, default=0.1, show_default=True)
+@click.option("--learn-rate", type=float, default=0.1, show_default=True)
+@click.option(
+    "--learn-severity", type=int, default=1, show_default=True, help="Gradient steps a lesson."
+)
+@click.option(
+    "--train", type=int, default=0, show_default=True, help="Self-training steps a generation."
+)
+@click.option("--lr", type=float, default=0.01, show_default=True, help="Learning rate.")
+@click.option("--epsilon", type=float, default=1e-4, show_default=True, help="Fixpoint tolerance.")
+@click.option("--remove-divergent", is_flag=True, help="Replace divergent networks.")
+@click.option("--remove-zero", is_flag=True, help="Replace zero fixpoints.")
+@_seed_option("Seed of the soup and of every generation's draws.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@_overwrite_option
+@_schedule_options(metrics=1, snapshot=10, checkpoint=50, unit="generation")
+@_backend_option()
+@_stop_option
+@_progress_option
+@_view_options
+def quine_soup(size, generations, out, **options) -> None:
+    """A soup of weight-wise self-replicating networks (Gabor et al.): attacks, lessons,
+    self-training, and the fixpoint census every generation."""
+    from alife.quines.net_soup import NetSoupConfig, NetSoupSim
+
+    run = {k: options.pop(k) for k in _RUN_KEYS}
+    _start_run(NetSoupSim, NetSoupConfig(size=size, **options), out, steps=generations, **run)
+
+
 _add_resume(
     quine,
     "--epochs",
     "epoch",
-    "Continue a quine run from its checkpoint (weights and optimizer state).",
+    "Continue a quine run (weights and optimizer state) or a network soup from its checkpoint.",
 )
 
 
@@ -1353,7 +1390,7 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
 @_backend_option()
 @_overwrite_option
 def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwrite) -> None:
-    """Plots (PNG) and a markdown summary of a soup, GARD or quine run (several soups
+    """Plots (PNG) and a markdown summary of a soup, GARD, quine or network-soup run (several soups
     with --compare, a whole sweep with --sweep)."""
     from alife.analysis.report import analyze_run, compare_runs
     from alife.engine.store import open_run
@@ -1370,14 +1407,17 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     if not compare and len(runs) == 1:
         with open_run(runs[0]) as run:
             substrate = run.substrate
-        if substrate in ("gard", "gard_population", "quine"):
-            from alife.quines.report import analyze_quine
+        if substrate in ("gard", "gard_population", "quine", "quine_soup"):
+            from alife.quines.report import analyze_net_soup, analyze_quine
             from alife.substrates.gard.report import analyze_gard, analyze_population
 
             out = out or f"{os.path.splitext(runs[0])[0]}_report"
-            draw = {"gard": analyze_gard, "gard_population": analyze_population}.get(
-                substrate, analyze_quine
-            )
+            draw = {
+                "gard": analyze_gard,
+                "gard_population": analyze_population,
+                "quine": analyze_quine,
+                "quine_soup": analyze_net_soup,
+            }[substrate]
             for path in draw(runs[0], out, overwrite=overwrite):
                 click.echo(path)
             return

@@ -159,6 +159,20 @@ def test_quine_weights_run_blue_white_red():
     assert painter.describe(_window(weights), 0, 1) == "weight 3: +1.00000"
 
 
+def test_network_soups_are_a_row_per_network_white_at_zero_black_when_divergent():
+    painter = painter_for("quine_soup", {})
+    weights = np.zeros((3, 14), dtype=np.float32)
+    weights[1, 0], weights[1, 1] = 0.5, -0.5  # within +-1: scaled by 1, not by 0.5
+    weights[2, 3] = np.nan
+    picture = painter.image(_window(weights))
+    assert picture.shape == (3, 14, 3)
+    assert (picture[0] == picture[0, 0]).all() and picture[0, 0].min() > 240  # zero: white
+    red, blue = picture[1, 0].astype(int), picture[1, 1].astype(int)
+    assert red[0] > red[2] + 40 and blue[2] > blue[0] + 40 and red.min() > 100
+    assert (picture[2, 3] == 0).all()
+    assert painter.describe(_window(weights), 1, 1) == "network 1, weight 1: -0.50000"
+
+
 def test_unknown_substrate_is_one_clear_error():
     with pytest.raises(ValueError, match="no picture for substrate 'nope'"):
         painter_for("nope", {})

@@ -33,6 +33,7 @@ SIMULATIONS = {
     "gard": ("alife.substrates.gard.gard_sim", "GardSim"),
     "gard_population": ("alife.substrates.gard.population_sim", "PopulationSim"),
     "quine": ("alife.quines.training", "QuineSim"),
+    "quine_soup": ("alife.quines.net_soup", "NetSoupSim"),
 }
 
 

@@ -80,3 +80,48 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
     with open(files[1], "w") as f:
         f.write("\n".join(lines) + "\n")
     return files
+
+
+def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
+    """Write ``census.png`` (networks per fixpoint class over generations, and the mean
+    self-replication error and weight norm) and ``summary.md`` (the final census) of a
+    soup of weight-wise networks."""
+    import os
+
+    from matplotlib.figure import Figure
+
+    from alife.analysis.report import check_outputs, save_figure
+    from alife.quines.weightwise import FIXPOINT_CLASSES
+
+    files = check_outputs(out_dir, ["census.png", "summary.md"], overwrite)
+    with open_run(path) as run:
+        if run.substrate != "quine_soup":
+            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a network soup")
+        metrics, config = run.metrics, run.config
+    fig = Figure(figsize=(9, 6), layout="constrained")
+    census, error, norm = fig.subplots(3, 1, sharex=True, height_ratios=(2, 1, 1))
+    generations = metrics["epoch"]
+    for name in FIXPOINT_CLASSES:
+        census.plot(generations, metrics[name], label=name)
+    census.set(ylabel="networks", ylim=(0, config["size"] * 1.02))
+    census.legend(ncol=len(FIXPOINT_CLASSES), fontsize="small")
+    error.plot(generations, metrics["mean_error"])
+    error.set(ylabel="mean self-replication error", yscale="log")
+    norm.plot(generations, metrics["mean_norm"])
+    norm.set(ylabel="mean weight norm", xlabel="generation")
+    fig.suptitle(f"{os.path.basename(path)}: {config['size']} weight-wise networks")
+    save_figure(fig, files[0])
+    last = {name: int(metrics[name][-1]) for name in FIXPOINT_CLASSES}
+    settings = ", ".join(f"{k}={v}" for k, v in config.items())
+    lines = [
+        f"# {os.path.basename(path)} after generation {int(generations[-1])}",
+        "",
+        f"Settings: {settings}.",
+        "",
+        "| class | networks |",
+        "| --- | --- |",
+        *(f"| {name} | {count} |" for name, count in last.items()),
+    ]
+    with open(files[1], "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return files

@@ -267,9 +267,8 @@ class QuinePainter(Painter):
         weights = np.asarray(window.latest, dtype=np.float64)
         side = self.side(len(weights))
         peak = float(np.abs(weights).max(initial=0.0)) or 1.0
-        levels = np.round((weights / peak + 1) * 127.5).astype(np.intp)
         picture = np.zeros((side * side, 3), dtype=np.uint8)
-        picture[: len(weights)] = colour_map("RdBu_r")[levels]
+        picture[: len(weights)] = _diverging(weights, peak)
         return picture.reshape(side, side, 3)
 
     def describe(self, window: Window, x: int, y: int) -> str:
@@ -281,6 +280,38 @@ class QuinePainter(Painter):
         return f"weight {index}: {float(weights[index]):+.5f}"
 
 
+def _diverging(values: np.ndarray, peak: float) -> np.ndarray:
+    """(..., 3) uint8 ``RdBu_r`` colours of ``values`` in [-peak, peak] (clipped);
+    non-finite values black."""
+    finite = np.isfinite(values)
+    scaled = np.clip(np.where(finite, values, 0.0) / peak, -1.0, 1.0)
+    colours = colour_map("RdBu_r")[np.round((scaled + 1) * 127.5).astype(np.intp)]
+    colours[~finite] = 0
+    return colours
+
+
+class NetSoupPainter(Painter):
+    """Soups of weight-wise networks: a row per network, a column per weight, through
+    ``RdBu_r`` from -m (blue) over 0 (white) to +m (red), m the larger of 1 and the
+    largest finite magnitude (so a soup collapsed to zero is white); non-finite weights
+    (divergent networks) black."""
+
+    key = "weights"
+    plot_metric = "fix_other"
+
+    def image(self, window: Window) -> np.ndarray:
+        weights = np.asarray(window.latest, dtype=np.float64)
+        finite = weights[np.isfinite(weights)]
+        peak = max(1.0, float(np.abs(finite).max(initial=0.0)))
+        return _diverging(weights, peak)
+
+    def describe(self, window: Window, x: int, y: int) -> str:
+        weights = window.latest
+        if not _inside(weights, x, y):
+            return ""
+        return f"network {y}, weight {x}: {float(weights[y, x]):+.5f}"
+
+
 PAINTERS: dict[str, type[Painter]] = {
     "soup": SoupPainter,
     "life": LifePainter,
@@ -289,6 +320,7 @@ PAINTERS: dict[str, type[Painter]] = {
     "gard": GardPainter,
     "gard_population": PopulationPainter,
     "quine": QuinePainter,
+    "quine_soup": NetSoupPainter,
 }
 
 

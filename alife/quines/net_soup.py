@@ -1,0 +1,245 @@
+"""Soups of self-replicating networks (Gabor, Illium et al. 2019, 2022): ``alife quine soup``.
+
+``size`` weight-wise networks (:mod:`alife.quines.weightwise`) live together. In each
+generation, every network at once (one batched tensor program):
+
+1. *attacks* with probability ``attack_rate``: it picks a network uniformly at random
+   (itself included, as in the papers' soup) and rewrites that network's weights with
+   its own output on them;
+2. *learns from* another with probability ``learn_rate``: ``learn_severity`` gradient
+   steps toward writing a uniformly drawn network's weights from their features;
+3. *trains* itself: ``train`` gradient steps toward replicating its own weights
+   (learning rate ``lr`` for both);
+4. with ``remove_divergent`` / ``remove_zero``, a network with non-finite weights /
+   at the zero fixpoint is replaced by a fresh random one.
+
+The papers run these network by network, each seeing the changes of those before it.
+Here a generation is synchronous: every attack reads the weights as the generation
+began, and when several networks attack the same one, the attacker with the highest
+index writes (the last one in the papers' order); every learner reads its teacher after
+the attacks. Gradient steps are full-batch (all weights of a network at once), where
+the papers' Keras version fits one weight at a time.
+
+Generation g draws its randomness from a torch generator seeded ``derive(seed, g + 1)``
+(the initial soup from ``derive(seed, 0)``), so a resumed run is bit-identical. Metrics
+per generation: the census of :data:`~alife.quines.weightwise.FIXPOINT_CLASSES` (counts),
+the attacks, lessons and replacements, and the mean self-replication error and weight
+norm of the finite networks. Snapshots hold ``weights`` (size, n_weights) float32.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar
+
+import numpy as np
+import torch
+
+from alife.engine.rng import derive_host
+from alife.errors import AlifeInputError, check_count, check_seed
+from alife.quines.weightwise import (
+    ACTIVATIONS,
+    FIXPOINT_CLASSES,
+    WeightwiseShape,
+    classify,
+    replication_error,
+    rewrite,
+    sgd_steps,
+)
+
+
+def _check_probability(name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise AlifeInputError(f"{name} must be a probability in [0, 1], got {value!r}")
+
+
+@dataclass(frozen=True)
+class NetSoupConfig:
+    """Parameters of a soup of weight-wise networks (see the module docstring).
+
+    Attributes
+    ----------
+    size: networks in the soup (>= 2).
+    width, depth: hidden width and number of hidden layers (the papers: 2, 2).
+    activation: linear (the papers' soups) or sigmoid.
+    attack_rate, learn_rate: per network and generation, in [0, 1].
+    learn_severity: gradient steps per lesson.
+    train: self-training gradient steps per generation.
+    lr: learning rate of every gradient step.
+    epsilon: tolerance of the fixpoint census (largest absolute difference).
+    remove_divergent, remove_zero: replace such networks by fresh ones.
+    seed: seed of the initial soup and of every generation's draws.
+    """
+
+    size: int = 100
+    width: int = 2
+    depth: int = 2
+    activation: str = "linear"
+    attack_rate: float = 0.1
+    learn_rate: float = 0.1
+    learn_severity: int = 1
+    train: int = 0
+    lr: float = 0.01
+    epsilon: float = 1e-4
+    remove_divergent: bool = False
+    remove_zero: bool = False
+    seed: int = 0
+    shape: WeightwiseShape = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        check_count("size", self.size, low=2)
+        check_count("width", self.width)
+        check_count("depth", self.depth)
+        if self.activation not in ACTIVATIONS:
+            raise AlifeInputError(
+                f"unknown activation {self.activation!r}; valid activations are "
+                f"{', '.join(ACTIVATIONS)}"
+            )
+        _check_probability("attack_rate", self.attack_rate)
+        _check_probability("learn_rate", self.learn_rate)
+        check_count("learn_severity", self.learn_severity, low=0)
+        check_count("train", self.train, low=0)
+        if not self.lr > 0:
+            raise AlifeInputError(f"lr must be > 0, got {self.lr!r}")
+        if not self.epsilon > 0:
+            raise AlifeInputError(f"epsilon must be > 0, got {self.epsilon!r}")
+        check_seed("seed", self.seed)
+        object.__setattr__(self, "shape", WeightwiseShape(self.width, self.depth))
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        del out["shape"]
+        return out
+
+
+def _generator(seed: int, counter: int) -> torch.Generator:
+    return torch.Generator().manual_seed(derive_host(seed, counter) % 2**63)
+
+
+class NetSoupSim:
+    """A soup of weight-wise networks (torch on the CPU, or CUDA with backend "cuda")."""
+
+    substrate = "quine_soup"
+    config_class = NetSoupConfig
+    METRICS: ClassVar[dict[str, str]] = {
+        "epoch": "i8",
+        **dict.fromkeys(FIXPOINT_CLASSES, "i8"),
+        "attacks": "i8",
+        "lessons": "i8",
+        "replaced": "i8",
+        "mean_error": "f8",
+        "mean_norm": "f8",
+    }
+    PROGRESS_KEYS = ("fix_other", "divergent")
+
+    def __init__(self, config: NetSoupConfig, backend: str = "cpu", state: dict | None = None):
+        from alife.engine.backend import resolve_backend
+
+        self.config = config
+        self.backend = resolve_backend(backend)
+        self.device = torch.device("cuda" if self.backend == "cuda" else "cpu")
+        self.positions = config.shape.positions(self.device)
+        if state is None:
+            theta = config.shape.initial(config.size, _generator(config.seed, 0))
+            self._epoch = 0
+        else:
+            theta = torch.as_tensor(state["weights"])
+            self._epoch = int(state["counters"][0])
+        self.theta = theta.to(self.device)
+        self._events = {"attacks": 0, "lessons": 0, "replaced": 0}
+
+    @property
+    def epoch(self) -> int:
+        """Completed generations."""
+        return self._epoch
+
+    def _args(self) -> tuple:
+        return self.positions, self.config.shape, self.config.activation
+
+    def draws(self) -> dict[str, torch.Tensor]:
+        """The next generation's random numbers, on the device: ``attack``, ``learn``
+        (N,) bool, ``victim``, ``teacher`` (N,) int64, ``fresh`` (N, n_weights) weights
+        for replacements. The same on every call until :meth:`step`."""
+        cfg, n = self.config, self.config.size
+        generator = _generator(cfg.seed, self._epoch + 1)
+        draws = {
+            "attack": torch.rand(n, generator=generator) < cfg.attack_rate,
+            "victim": torch.randint(n, (n,), generator=generator),
+            "learn": torch.rand(n, generator=generator) < cfg.learn_rate,
+            "teacher": torch.randint(n, (n,), generator=generator),
+            "fresh": cfg.shape.initial(n, generator),
+        }
+        return {key: value.to(self.device) for key, value in draws.items()}
+
+    def _attacks(self, theta: torch.Tensor, attack: torch.Tensor, victim: torch.Tensor):
+        """Every attack of the generation on the weights as it began; the attacker with
+        the highest index writes a victim attacked more than once."""
+        n = self.config.size
+        attackers = torch.arange(n, device=theta.device)
+        winner = torch.full((n,), -1, dtype=torch.int64, device=theta.device)
+        winner = winner.scatter_reduce(0, victim[attack], attackers[attack], reduce="amax")
+        hit = winner >= 0
+        written = rewrite(theta[winner.clamp(min=0)], theta, *self._args())
+        return torch.where(hit.unsqueeze(1), written, theta)
+
+    @torch.no_grad()
+    def step(self) -> None:
+        """One generation: attacks, lessons, self-training, replacements."""
+        cfg = self.config
+        draws = self.draws()
+        theta = self._attacks(self.theta, draws["attack"], draws["victim"])
+        if cfg.learn_severity and bool(draws["learn"].any()):
+            teachers = theta[draws["teacher"]]
+            theta = sgd_steps(
+                theta, teachers, cfg.learn_severity, cfg.lr, *self._args(), mask=draws["learn"]
+            )
+        if cfg.train:
+            theta = sgd_steps(theta, None, cfg.train, cfg.lr, *self._args())
+        replace = torch.zeros(cfg.size, dtype=torch.bool, device=theta.device)
+        if cfg.remove_divergent:
+            replace |= ~torch.isfinite(theta).all(dim=1)
+        if cfg.remove_zero:
+            classes = classify(theta, *self._args(), cfg.epsilon)
+            replace |= classes == FIXPOINT_CLASSES.index("fix_zero")
+        self.theta = torch.where(replace.unsqueeze(1), draws["fresh"], theta)
+        self._events = {
+            "attacks": int(draws["attack"].sum()),
+            "lessons": int(draws["learn"].sum()) if cfg.learn_severity else 0,
+            "replaced": int(replace.sum()),
+        }
+        self._epoch += 1
+
+    @torch.no_grad()
+    def fixpoint_counts(self) -> dict[str, int]:
+        """How many networks are in each class of :data:`FIXPOINT_CLASSES`."""
+        classes = classify(self.theta, *self._args(), self.config.epsilon)
+        counts = torch.bincount(classes, minlength=len(FIXPOINT_CLASSES)).tolist()
+        return dict(zip(FIXPOINT_CLASSES, counts, strict=True))
+
+    @torch.no_grad()
+    def metrics(self) -> dict[str, float | int]:
+        """The census, the generation's events, and the mean self-replication error and
+        weight norm of the finite networks (NaN when none is)."""
+        finite = torch.isfinite(self.theta).all(dim=1)
+        theta = self.theta[finite]
+        if len(theta):
+            error = replication_error(theta, theta, *self._args())
+            mean_error, mean_norm = float(error.mean()), float(theta.norm(dim=1).mean())
+        else:
+            mean_error = mean_norm = math.nan
+        return {
+            "epoch": self._epoch,
+            **self.fixpoint_counts(),
+            **self._events,
+            "mean_error": mean_error,
+            "mean_norm": mean_norm,
+        }
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """``{"weights": (size, n_weights) float32}``."""
+        return {"weights": self.theta.cpu().numpy().copy()}
+
+    def checkpoint_state(self) -> dict[str, np.ndarray]:
+        """The weights and the generation count."""
+        return {**self.snapshot(), "counters": np.array([self._epoch], np.int64)}

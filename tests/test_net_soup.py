@@ -1,0 +1,180 @@
+"""Soups of weight-wise self-replicating networks (Gabor et al.): the batched tensor
+program against plain per-network references, known fixpoints, the CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+
+from alife.cli import main
+from alife.engine.session import resume_run, start_run
+from alife.engine.store import open_run
+from alife.quines.net_soup import NetSoupConfig, NetSoupSim
+from alife.quines.weightwise import (
+    FIXPOINT_CLASSES,
+    WeightwiseShape,
+    apply,
+    classify,
+    features,
+    rewrite,
+    sgd_steps,
+)
+
+SHAPE = WeightwiseShape(2, 2)
+
+
+def _numpy_apply(theta: np.ndarray, inputs: np.ndarray, shape, activation: str) -> np.ndarray:
+    """One network, float64, layer by layer as written in the papers."""
+    out, start = inputs, 0
+    for i, (rows, columns) in enumerate(shape.layers):
+        weights = theta[start : start + rows * columns].reshape(rows, columns)
+        start += rows * columns
+        out = out @ weights.T
+        if activation == "sigmoid" and i < len(shape.layers) - 1:
+            out = 1 / (1 + np.exp(-out))
+    return out[:, 0]
+
+
+def test_the_papers_network_has_14_weights_at_these_positions():
+    assert SHAPE.layers == [(2, 4), (2, 2), (1, 2)] and SHAPE.n_weights == 14
+    expected = [(0, r, c / 3) for r in (0, 1) for c in range(4)]
+    expected += [(0.5, r, c) for r in (0, 1) for c in (0, 1)]
+    expected += [(1, 0, c) for c in (0, 1)]
+    assert np.allclose(SHAPE.positions().numpy(), np.array(expected))
+
+
+@pytest.mark.parametrize("activation", ["linear", "sigmoid"])
+@pytest.mark.parametrize("shape", [SHAPE, WeightwiseShape(3, 1), WeightwiseShape(2, 3)])
+def test_batched_application_equals_each_network_on_its_own(activation, shape):
+    rng = np.random.default_rng(3)
+    theta = rng.normal(size=(5, shape.n_weights)).astype(np.float32)
+    inputs = rng.normal(size=(5, 7, 4)).astype(np.float32)
+    batched = apply(torch.tensor(theta), torch.tensor(inputs), shape, activation).numpy()
+    for i in range(5):
+        alone = _numpy_apply(theta[i].astype(np.float64), inputs[i], shape, activation)
+        assert batched[i] == pytest.approx(alone, rel=1e-5, abs=1e-6)
+
+
+def _network(*layers) -> torch.Tensor:
+    flat = np.concatenate([np.ravel(w) for w in layers])
+    return torch.tensor(flat[None], dtype=torch.float32)
+
+
+def _classes(theta: torch.Tensor, shape=SHAPE) -> list[str]:
+    found = classify(theta, shape.positions(), shape, "linear", 1e-4)
+    return [FIXPOINT_CLASSES[int(c)] for c in found]
+
+
+def test_known_networks_fall_in_their_classes():
+    # writes every weight's value unchanged: a non-trivial fixpoint (an identity function)
+    identity = _network([[1, 0, 0, 0], [0, 0, 0, 0]], [[1, 0], [0, 0]], [[1, 0]])
+    assert _classes(identity) == ["fix_other"]
+    rewritten = rewrite(identity, identity, SHAPE.positions(), SHAPE, "linear")
+    assert torch.equal(rewritten, identity)
+    assert _classes(torch.zeros(1, 14)) == ["fix_zero"]
+    broken = identity.clone()
+    broken[0, 5] = float("nan")
+    assert _classes(broken) == ["divergent"]
+    assert _classes(identity * 2) == ["other"]  # writes 8x its weights
+    # one hidden layer: theta writes -theta, and -theta (the same bilinear map) writes theta
+    flat = WeightwiseShape(2, 1)
+    negator = _network([[1, 0, 0, 0], [0, 0, 0, 0]], [[-1, 0]])
+    once = rewrite(negator, negator, flat.positions(), flat, "linear")
+    assert torch.equal(once, -negator)
+    assert _classes(negator, flat) == ["fix_sec"]
+
+
+def test_batched_gradient_steps_equal_each_network_trained_alone_and_finite_differences():
+    rng = np.random.default_rng(5)
+    theta = torch.tensor(rng.normal(scale=0.5, size=(4, 14)), dtype=torch.float64)
+    target = torch.tensor(rng.normal(scale=0.5, size=(4, 14)), dtype=torch.float64)
+    mask = torch.tensor([True, False, True, True])
+    positions = SHAPE.positions().double()
+    batched = sgd_steps(theta, target, 3, 0.05, positions, SHAPE, "linear", mask=mask)
+    selfish = sgd_steps(theta, None, 2, 0.05, positions, SHAPE, "linear")
+
+    def loss(w, goal):
+        x = features(goal[None], positions)
+        return float(((apply(w[None], x, SHAPE, "linear") - goal) ** 2).mean())
+
+    for i in range(4):
+        w = theta[i].clone()
+        for _ in range(3 if mask[i] else 0):
+            gradient = np.zeros(14)
+            for k in range(14):  # central finite differences, float64
+                step = torch.zeros(14, dtype=torch.float64)
+                step[k] = 1e-6
+                gradient[k] = (loss(w + step, target[i]) - loss(w - step, target[i])) / 2e-6
+            w = w - 0.05 * torch.tensor(gradient)
+        assert batched[i].numpy() == pytest.approx(w.numpy(), abs=1e-7)
+        w = theta[i].clone()
+        for _ in range(2):  # self-training: the target is the current weights
+            goal = w.clone()
+            gradient = np.zeros(14)
+            for k in range(14):
+                step = torch.zeros(14, dtype=torch.float64)
+                step[k] = 1e-6
+                gradient[k] = (loss(w + step, goal) - loss(w - step, goal)) / 2e-6
+            w = w - 0.05 * torch.tensor(gradient)
+        assert selfish[i].numpy() == pytest.approx(w.numpy(), abs=1e-7)
+
+
+def test_a_generation_of_attacks_equals_the_synchronous_rule_network_by_network():
+    config = NetSoupConfig(size=12, attack_rate=0.6, learn_rate=0.0, seed=4)
+    sim = NetSoupSim(config)
+    before = sim.theta.numpy().astype(np.float64)
+    draws = sim.draws()
+    sim.step()
+    positions = SHAPE.positions().numpy()
+    expected = before.copy()
+    attack, victim = draws["attack"].numpy(), draws["victim"].numpy()
+    assert attack.sum() > 2 and len(set(victim[attack])) < attack.sum()  # a double attack
+    for v in range(12):
+        attackers = [a for a in range(12) if attack[a] and victim[a] == v]
+        if attackers:  # the last attacker in index order writes, on the old weights
+            inputs = np.column_stack([before[v], positions])
+            expected[v] = _numpy_apply(before[max(attackers)], inputs, SHAPE, "linear")
+    assert sim.theta.numpy() == pytest.approx(expected, rel=1e-5, abs=1e-6)
+    assert sim.metrics()["attacks"] == int(attack.sum())
+
+
+def test_self_training_reaches_non_trivial_fixpoints_and_removal_replaces_zeros():
+    sim = NetSoupSim(NetSoupConfig(size=20, attack_rate=0, learn_rate=0, train=100, lr=0.04))
+    for _ in range(30):
+        sim.step()
+    metrics = sim.metrics()
+    assert metrics["fix_other"] >= 18 and metrics["mean_norm"] > 1.0
+    zeroing = NetSoupSim(NetSoupConfig(size=10, attack_rate=1.0, learn_rate=0, remove_zero=True))
+    zeroing.theta[:3] = 0.0  # zero networks attack others into zero, then are replaced
+    zeroing.step()
+    assert zeroing.metrics()["fix_zero"] == 0
+
+
+def test_a_resumed_soup_equals_an_uninterrupted_one(tmp_path):
+    config = NetSoupConfig(size=16, train=2, learn_rate=0.3, attack_rate=0.2, seed=9)
+    whole, split = str(tmp_path / "whole.h5"), str(tmp_path / "split.h5")
+    start_run(NetSoupSim, config, whole, epochs=6, progress=False)
+    start_run(NetSoupSim, config, split, epochs=3, progress=False)
+    resume_run(split, epochs=3, progress=False)
+    with open_run(whole) as a, open_run(split) as b:
+        assert np.array_equal(a.snapshot(6, "weights"), b.snapshot(6, "weights"))
+        assert a.metrics["epoch"][-1] == b.metrics["epoch"][-1] == 6
+        assert a.metrics["mean_error"][-1] == b.metrics["mean_error"][-1]
+
+
+def test_cli_runs_a_soup_analyzes_it_and_refuses_bad_rates(tmp_path):
+    runner = CliRunner()
+    out = str(tmp_path / "s.h5")
+    args = ["quine", "soup", "--size", "8", "--generations", "5", "--train", "3"]
+    result = runner.invoke(main, [*args, "--out", out, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["analyze", out, "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    assert {"census.png", "summary.md"} <= {p.name for p in (tmp_path / "r").iterdir()}
+    bad = runner.invoke(main, [*args, "--attack-rate", "1.5", "--out", str(tmp_path / "x.h5")])
+    assert bad.exit_code == 2 and "attack_rate must be a probability in [0, 1]" in bad.stderr
+    bad = runner.invoke(main, [*args[:2], "--size", "1", "--out", str(tmp_path / "x.h5")])
+    assert bad.exit_code == 2 and "size must be an integer >= 2" in bad.stderr
+    assert not (tmp_path / "x.h5").exists()
