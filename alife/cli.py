@@ -1294,6 +1294,25 @@ def bench_quine_command(epochs, batch, repeats, backends) -> None:
     print_quine_table(bench_quine(epochs, batch=batch, repeats=repeats, backends=backends))
 
 
+@bench.command("netsoup")
+@click.option(
+    "--size",
+    "sizes",
+    type=_POSITIVE,
+    multiple=True,
+    default=(100, 10000),
+    show_default=True,
+    help="Networks in the soup (repeatable).",
+)
+@click.option("--generations", type=_POSITIVE, default=20, show_default=True)
+@_bench_backends_option
+def bench_net_soup_command(sizes, generations, backends) -> None:
+    """Generations per second of a network soup, batched, beside a per-network loop."""
+    from alife.bench_net_soup import bench_net_soup, print_net_soup_table
+
+    print_net_soup_table(bench_net_soup(tuple(sizes), generations, backends=backends))
+
+
 @bench.command("view")
 @click.option(
     "--programs", type=_POSITIVE, default=2**17, show_default=True, help="Soup size drawn."
