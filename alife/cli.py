@@ -787,7 +787,28 @@ def quine() -> None:
 
 
 @quine.command("train")
-@click.option("--kind", type=click.Choice(["vanilla"]), default="vanilla", show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(["vanilla", "auxiliary"]),
+    default="vanilla",
+    show_default=True,
+    help="auxiliary: the quine also classifies images (--lam, --mnist).",
+)
+@click.option(
+    "--lam",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Auxiliary: weight of the replication loss beside the task's (0: a plain classifier).",
+)
+@click.option(
+    "--mnist",
+    "data",
+    default="digits",
+    metavar="PATH",
+    help="Auxiliary: MNIST as an .npz file or a folder of IDX files "
+    "(default: scikit-learn's bundled 8x8 digits).",
+)
 @click.option(
     "--hidden", default="100,100", show_default=True, help="Hidden widths, comma-separated."
 )
@@ -808,7 +829,7 @@ def quine() -> None:
 @_stop_option
 @_progress_option
 @_view_options
-def quine_train(kind, hidden, method, lr, batch, seed, epochs, out, **run) -> None:
+def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, **run) -> None:
     """Train a quine into a new run file (metrics every epoch, weight snapshots)."""
     from alife.quines.training import QuineConfig, QuineSim
 
@@ -818,7 +839,9 @@ def quine_train(kind, hidden, method, lr, batch, seed, epochs, out, **run) -> No
         raise AlifeInputError(
             f"--hidden {hidden!r} is not comma-separated integers, e.g. '100,100'"
         ) from None
-    config = QuineConfig(hidden=widths, method=method, lr=lr, batch=batch, seed=seed)
+    config = QuineConfig(
+        hidden=widths, method=method, lr=lr, batch=batch, seed=seed, kind=kind, lam=lam, data=data
+    )
     _start_run(QuineSim, config, out, steps=epochs, **run)
 
 

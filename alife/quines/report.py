@@ -8,7 +8,7 @@ import torch
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.quines.metrics import classify_fixed_point, is_nontrivial, quine_metrics
-from alife.quines.training import QuineConfig
+from alife.quines.training import QuineConfig, quine_model, task_images
 from alife.quines.vanilla import VanillaQuine
 
 
@@ -23,7 +23,7 @@ def load_snapshot(path: str, epoch: int | None = None) -> tuple[VanillaQuine, in
         if epoch not in epochs:
             raise AlifeInputError(f"{path!r} has no snapshot at epoch {epoch}; snapshots: {epochs}")
         weights = run.snapshot(epoch, "weights")
-    model = VanillaQuine(config.hidden, seed=config.seed)
+    model = quine_model(config, task_images(config))
     initial = float(model.weights().detach().norm())
     model.set_weights(torch.as_tensor(weights))
     return model, epoch, initial

@@ -15,6 +15,13 @@ per-layer R^2), ``nontrivial`` (1 when R^2 >= 0.9
 and the weight norm is at least half its initial norm) and the epoch's wall time.
 Snapshots hold ``weights`` (n,) float32. ``alife quine classify RUN`` (or
 :func:`alife.quines.metrics.classify_fixed_point`) tells where regeneration leads.
+
+``kind="auxiliary"`` trains the auxiliary quine (:mod:`alife.quines.vanilla`) on
+``data`` (:mod:`alife.quines.datasets`): each minibatch of coordinates comes with a
+minibatch of training images (cycling through them in an order shuffled each epoch by
+the same generator), and the loss is ``lam`` times the mean squared replication error
+plus the cross-entropy of the images' labels; ``lam`` = 0 trains a plain classifier.
+Such runs also record the test ``accuracy`` and ``task_loss`` (NaN for vanilla runs).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from typing import ClassVar
 
 import numpy as np
 import torch
+from torch.nn.functional import cross_entropy
 
 from alife.engine.rng import derive_host
 from alife.errors import AlifeInputError, check_count, check_seed
@@ -32,6 +40,7 @@ from alife.quines.metrics import is_nontrivial, quine_metrics
 from alife.quines.vanilla import VanillaQuine, replication_loss
 
 METHODS = ("adamax", "adam", "sgd", "regen", "alternate")
+KINDS = ("vanilla", "auxiliary")
 _OPTIMIZERS = {"adamax": torch.optim.Adamax, "adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 _STATE_KEYS = {"adamax": ("exp_avg", "exp_inf"), "adam": ("exp_avg", "exp_avg_sq"), "sgd": ()}
 
@@ -45,8 +54,11 @@ class QuineConfig:
     hidden: hidden widths (the paper: 100, 100).
     method: adamax, adam, sgd, regen or alternate.
     lr: learning rate of the gradient method.
-    batch: coordinates per minibatch.
+    batch: coordinates (and, auxiliary, images) per minibatch.
     seed: seed of the weights, the projection and the shuffles.
+    kind: vanilla, or auxiliary (also classifies images).
+    lam: auxiliary: the weight of the replication loss beside the task's (>= 0).
+    data: auxiliary: "digits" or an MNIST path (:mod:`alife.quines.datasets`).
     """
 
     hidden: tuple[int, ...] = (100, 100)
@@ -54,6 +66,9 @@ class QuineConfig:
     lr: float = 1e-3
     batch: int = 256
     seed: int = 0
+    kind: str = "vanilla"
+    lam: float = 1.0
+    data: str = "digits"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
@@ -69,9 +84,30 @@ class QuineConfig:
             raise AlifeInputError(f"lr must be > 0, got {self.lr!r}")
         check_count("batch", self.batch)
         check_seed("seed", self.seed)
+        if self.kind not in KINDS:
+            raise AlifeInputError(f"unknown kind {self.kind!r}; valid kinds are {', '.join(KINDS)}")
+        if not self.lam >= 0:
+            raise AlifeInputError(f"lam must be >= 0, got {self.lam!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def task_images(config: QuineConfig, device: torch.device | str = "cpu") -> tuple | None:
+    """(x_train, y_train, x_test, y_test) tensors of an auxiliary quine's data on
+    ``device``; None for vanilla quines."""
+    if config.kind != "auxiliary":
+        return None
+    from alife.quines.datasets import load_images
+
+    return tuple(torch.as_tensor(a, device=device) for a in load_images(config.data))
+
+
+def quine_model(config: QuineConfig, images: tuple | None) -> VanillaQuine:
+    """The network of ``config`` (auxiliary: sized for ``images``, 10 classes), on the
+    CPU, as initialised from its seed."""
+    inputs, classes = (0, 0) if images is None else (images[0].shape[1], 10)
+    return VanillaQuine(config.hidden, seed=config.seed, data_inputs=inputs, classes=classes)
 
 
 class QuineSim:
@@ -87,6 +123,8 @@ class QuineSim:
         "weight_norm": "f8",
         "r2_worst_layer": "f8",
         "nontrivial": "i8",
+        "accuracy": "f8",
+        "task_loss": "f8",
         "epoch_seconds": "f8",
     }
     PROGRESS_KEYS = ("r2", "weight_norm")
@@ -97,7 +135,8 @@ class QuineSim:
         self.config = config
         self.backend = resolve_backend(backend)
         self.device = torch.device("cuda" if self.backend == "cuda" else "cpu")
-        self.model = VanillaQuine(config.hidden, seed=config.seed).to(self.device)
+        self.images = task_images(config, self.device)
+        self.model = quine_model(config, self.images).to(self.device)
         self.initial_norm = float(self.model.weights().detach().norm())
         self._optimizer_name = "adamax" if config.method == "alternate" else config.method
         optimizer = _OPTIMIZERS.get(self._optimizer_name)
@@ -116,9 +155,17 @@ class QuineSim:
             derive_host(self.config.seed, self._epoch + 1) % 2**63
         )
         order = torch.randperm(self.model.size, generator=generator).to(self.device)
-        for batch in order.split(self.config.batch):
+        if self.images is not None:
+            x_train, y_train = self.images[:2]
+            pictures = torch.randperm(len(y_train), generator=generator).to(self.device)
+        for k, batch in enumerate(order.split(self.config.batch)):
             self.optimizer.zero_grad()
             loss = replication_loss(self.model, batch) / len(batch)
+            if self.images is not None:
+                at = torch.arange(k * self.config.batch, k * self.config.batch + len(batch))
+                chosen = pictures[at.to(self.device) % len(pictures)]
+                task = cross_entropy(self.model.classify(x_train[chosen]), y_train[chosen])
+                loss = self.config.lam * loss + task
             loss.backward()
             self.optimizer.step()
 
@@ -140,7 +187,21 @@ class QuineSim:
             **{k: values[k] for k in ("l_sr", "rho", "r2", "weight_norm")},
             "r2_worst_layer": min(v for k, v in values.items() if k.startswith("r2_layer")),
             "nontrivial": int(is_nontrivial(values, self.initial_norm)),
+            **self.task_metrics(),
             "epoch_seconds": self._seconds,
+        }
+
+    @torch.no_grad()
+    def task_metrics(self) -> dict[str, float]:
+        """Auxiliary quines: test ``accuracy`` and ``task_loss`` (mean cross-entropy);
+        NaN for vanilla ones."""
+        if self.images is None:
+            return {"accuracy": float("nan"), "task_loss": float("nan")}
+        x_test, y_test = self.images[2:]
+        logits = self.model.classify(x_test)
+        return {
+            "accuracy": float((logits.argmax(dim=1) == y_test).float().mean()),
+            "task_loss": float(cross_entropy(logits, y_test)),
         }
 
     def snapshot(self) -> dict[str, np.ndarray]:

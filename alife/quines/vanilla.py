@@ -12,6 +12,14 @@ hidden width. The paper's default, hidden widths (100, 100), has 100*100 + 100*1
 
 Weights are drawn LeCun-normal (std 1/sqrt(fan_in), SELU's initialisation) from a torch
 generator seeded with ``seed``; the projection from ``seed + 1``.
+
+The *auxiliary* quine (``data_inputs`` > 0, ``classes`` > 0) also classifies images:
+the first layer takes the projected coordinate and an image side by side, the output
+layer gives the weight and ``classes`` logits. Each task feeds zeros to the other's
+inputs (the paper leaves open which image goes with a coordinate): :meth:`forward`
+predicts weights from coordinates alone, :meth:`classify` labels images alone. Its
+weights, first layer's image columns and output layer's logit rows included, are all
+coordinates the network must replicate.
 """
 
 from __future__ import annotations
@@ -23,18 +31,23 @@ from torch import nn
 
 
 class VanillaQuine(nn.Module):
-    """A quine network with hidden widths ``hidden`` (at least one)."""
+    """A quine network with hidden widths ``hidden`` (at least one); ``data_inputs``
+    image features and ``classes`` logits make it an auxiliary quine."""
 
     def __init__(
         self,
         hidden: tuple[int, ...] = (100, 100),
         seed: int = 0,
         dtype: torch.dtype = torch.float32,
+        data_inputs: int = 0,
+        classes: int = 0,
     ):
         super().__init__()
         generator = torch.Generator().manual_seed(seed)
-        widths = [hidden[0], *hidden, 1]  # the projection's width, the hidden ones, output
+        widths = [hidden[0], *hidden, 1 + classes]  # projection, hidden ones, outputs
         shapes = [(widths[i + 1], widths[i]) for i in range(len(widths) - 1)]
+        shapes[0] = (widths[1], widths[0] + data_inputs)
+        self.projection_width = widths[0]
         self.layers = nn.ParameterList(
             nn.Parameter(
                 torch.randn(*shape, generator=generator, dtype=dtype) / math.sqrt(shape[1])
@@ -65,12 +78,22 @@ class VanillaQuine(nn.Module):
             start += layer.numel()
         return out
 
+    def _outputs(self, inputs: torch.Tensor, columns: slice) -> torch.Tensor:
+        """(batch, 1 + classes) outputs for ``inputs`` fed to the first layer's
+        ``columns`` (zeros in the others)."""
+        h = torch.selu(inputs @ self.layers[0][:, columns].T)
+        for layer in self.layers[1:-1]:
+            h = torch.selu(h @ layer.T)
+        return h @ self.layers[-1].T
+
     def forward(self, coordinates: torch.Tensor) -> torch.Tensor:
         """(batch,) predicted weights at (batch,) int64 coordinates."""
-        h = torch.selu(self.projection[coordinates])
-        for layer in self.layers[:-1]:
-            h = torch.selu(h @ layer.T)
-        return (h @ self.layers[-1].T).squeeze(-1)
+        inputs = torch.selu(self.projection[coordinates])
+        return self._outputs(inputs, slice(0, self.projection_width))[:, 0]
+
+    def classify(self, images: torch.Tensor) -> torch.Tensor:
+        """(batch, classes) logits of (batch, data_inputs) images (auxiliary quines)."""
+        return self._outputs(images, slice(self.projection_width, None))[:, 1:]
 
     @torch.no_grad()
     def predict_all(self, batch: int = 8192) -> torch.Tensor:

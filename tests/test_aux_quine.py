@@ -1,0 +1,112 @@
+"""The auxiliary quine: image data, the two-task network, the replication/task trade-off."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+
+from alife.cli import main
+from alife.engine.store import open_run
+from alife.errors import AlifeInputError
+from alife.quines.datasets import load_images
+from alife.quines.training import QuineConfig, QuineSim
+from alife.quines.vanilla import VanillaQuine
+
+
+def test_digits_are_split_scaled_and_labelled():
+    x_train, y_train, x_test, y_test = load_images("digits")
+    assert x_train.shape == (1438, 64) and x_test.shape == (359, 64)
+    assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() == 1.0
+    assert set(np.unique(y_train)) == set(range(10)) and y_test.dtype == np.int64
+
+
+def _idx(array: np.ndarray) -> bytes:
+    """An IDX file of unsigned bytes, written from the format's definition."""
+    header = bytes([0, 0, 0x08, array.ndim])
+    header += b"".join(int(d).to_bytes(4, "big") for d in array.shape)
+    return header + array.astype(np.uint8).tobytes()
+
+
+def test_mnist_loads_from_idx_files_and_npz(tmp_path):
+    rng = np.random.default_rng(2)
+    images = rng.integers(0, 256, (5, 28, 28), dtype=np.uint8)
+    labels = np.array([3, 1, 4, 1, 5], dtype=np.uint8)
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    (folder / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(_idx(images)))
+    (folder / "train-labels-idx1-ubyte").write_bytes(_idx(labels))
+    (folder / "t10k-images-idx3-ubyte").write_bytes(_idx(images[:2]))
+    (folder / "t10k-labels-idx1-ubyte").write_bytes(_idx(labels[:2]))
+    x_train, y_train, x_test, y_test = load_images(str(folder))
+    assert x_train.shape == (5, 784) and x_test.shape == (2, 784)
+    assert np.array_equal(x_train * 255, images.reshape(5, -1).astype(np.float32))
+    assert y_train.tolist() == [3, 1, 4, 1, 5] and y_test.tolist() == [3, 1]
+    npz = tmp_path / "mnist.npz"
+    np.savez(npz, x_train=images, y_train=labels, x_test=images[:2], y_test=labels[:2])
+    assert np.array_equal(load_images(str(npz))[0], x_train)
+    np.savez(tmp_path / "bad.npz", x_train=images)
+    with pytest.raises(AlifeInputError, match="lacks y_train, x_test, y_test"):
+        load_images(str(tmp_path / "bad.npz"))
+    (folder / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(AlifeInputError, match="t10k-labels-idx1-ubyte.*missing"):
+        load_images(str(folder))
+    with pytest.raises(AlifeInputError, match="neither 'digits' nor an MNIST"):
+        load_images(str(tmp_path / "nowhere.npz"))
+
+
+def test_the_auxiliary_network_reads_each_task_from_its_own_columns():
+    model = VanillaQuine((6, 5), seed=1, data_inputs=4, classes=3)
+    first, middle, last = (layer.detach().numpy().astype(np.float64) for layer in model.layers)
+    assert first.shape == (6, 6 + 4) and last.shape == (1 + 3, 5)
+    assert model.size == 6 * 10 + 5 * 6 + 4 * 5
+
+    def selu(x):
+        return 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x))
+
+    def plain(inputs):  # the whole first layer, zeros in the other task's inputs
+        return selu(selu(inputs @ first.T) @ middle.T) @ last.T
+
+    coordinates = torch.tensor([0, 7, 93])
+    embedded = selu(model.projection[coordinates].numpy().astype(np.float64))
+    weights = plain(np.hstack([embedded, np.zeros((3, 4))]))[:, 0]
+    assert model(coordinates).detach().numpy() == pytest.approx(weights, rel=1e-5)
+    images = np.random.default_rng(0).random((2, 4))
+    logits = plain(np.hstack([np.zeros((2, 6)), images]))[:, 1:]
+    got = model.classify(torch.tensor(images, dtype=torch.float32)).detach().numpy()
+    assert got == pytest.approx(logits, rel=1e-5, abs=1e-6)
+
+
+def _train(lam: float, epochs: int) -> dict:
+    sim = QuineSim(QuineConfig(hidden=(32, 32), kind="auxiliary", lam=lam, lr=0.003, batch=64))
+    for _ in range(epochs):
+        sim.step()
+    return sim.metrics()
+
+
+def test_a_plain_classifier_learns_digits_and_replication_costs_a_little_of_it():
+    classifier, quine = _train(0.0, 6), _train(10.0, 6)
+    assert classifier["accuracy"] > 0.9  # an MLP on the 8x8 digits
+    assert quine["rho"] < classifier["rho"]  # only the quine's loss asks for replication
+    assert quine["accuracy"] > 0.8
+
+
+def test_auxiliary_runs_resume_exactly_and_bad_input_is_one_sentence(tmp_path):
+    runner = CliRunner()
+    common = ["quine", "train", "--kind", "auxiliary", "--hidden", "16,16", "--batch", "64"]
+    common += ["--checkpoint-every", "2", "--no-progress"]
+    whole, part = str(tmp_path / "whole.h5"), str(tmp_path / "part.h5")
+    assert runner.invoke(main, [*common, "--epochs", "4", "--out", whole]).exit_code == 0
+    assert runner.invoke(main, [*common, "--epochs", "2", "--out", part]).exit_code == 0
+    assert runner.invoke(main, ["quine", "resume", part, "--epochs", "2"]).exit_code == 0
+    with open_run(whole) as a, open_run(part) as b:
+        np.testing.assert_array_equal(a.snapshot(4, "weights"), b.snapshot(4, "weights"))
+        assert a.metrics["accuracy"][-1] == b.metrics["accuracy"][-1] > 0.3
+    bad = runner.invoke(main, [*common, "--mnist", "nowhere", "--out", str(tmp_path / "x.h5")])
+    assert bad.exit_code == 2 and "neither 'digits' nor an MNIST" in bad.stderr
+    bad = runner.invoke(main, [*common, "--lam", "-1", "--out", str(tmp_path / "x.h5")])
+    assert bad.exit_code == 2 and "lam must be >= 0" in bad.stderr
+    assert not (tmp_path / "x.h5").exists()
