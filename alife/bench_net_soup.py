@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import torch
 
 from alife.bench import print_bench_table
+from alife.quines.net_families import sgd_steps
 from alife.quines.net_soup import NetSoupConfig, NetSoupSim
-from alife.quines.weightwise import sgd_steps
 
 TRAIN_STEPS = 20
 
@@ -53,7 +53,7 @@ def _batched(size: int, generations: int, backend: str) -> float:
 def _loop(size: int, generations: int) -> float:
     """Lessons and self-training network by network (attacks left out: they are cheap)."""
     sim = NetSoupSim(_config(size))
-    cfg, args = sim.config, (sim.positions, sim.config.shape, sim.config.activation)
+    cfg, family = sim.config, sim.family
     start = time.perf_counter()
     for _ in range(generations):
         draws = sim.draws()
@@ -61,8 +61,8 @@ def _loop(size: int, generations: int) -> float:
         for i in range(size):
             if draws["learn"][i]:
                 teacher = theta[draws["teacher"][i]][None]
-                theta[i] = sgd_steps(theta[i][None], teacher, 1, cfg.lr, *args)[0]
-            theta[i] = sgd_steps(theta[i][None], None, cfg.train, cfg.lr, *args)[0]
+                theta[i] = sgd_steps(family, theta[i][None], teacher, 1, cfg.lr)[0]
+            theta[i] = sgd_steps(family, theta[i][None], None, cfg.train, cfg.lr)[0]
         sim.theta = theta
     return time.perf_counter() - start
 

@@ -848,8 +848,18 @@ def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, *
 @quine.command("soup")
 @click.option("--size", type=int, default=100, show_default=True, help="Networks in the soup.")
 @click.option("--generations", type=int, default=500, show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(["weightwise", "aggregating", "recurrent"]),
+    default="weightwise",
+    show_default=True,
+    help="The networks' family.",
+)
 @click.option("--width", type=int, default=2, show_default=True, help="Hidden width.")
 @click.option("--depth", type=int, default=2, show_default=True, help="Hidden layers.")
+@click.option(
+    "--aggregates", type=int, default=4, show_default=True, help="Aggregating: input groups."
+)
 @click.option(
     "--activation", type=click.Choice(["linear", "sigmoid"]), default="linear", show_default=True
 )
@@ -874,7 +884,7 @@ def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, *
 @_progress_option
 @_view_options
 def quine_soup(size, generations, out, **options) -> None:
-    """A soup of weight-wise self-replicating networks (Gabor et al.): attacks, lessons,
+    """A soup of self-replicating networks (Gabor et al.): attacks, lessons,
     self-training, and the fixpoint census every generation."""
     from alife.quines.net_soup import NetSoupConfig, NetSoupSim
 

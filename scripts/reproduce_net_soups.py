@@ -16,7 +16,7 @@ import argparse
 import numpy as np
 
 from alife.quines.net_soup import NetSoupConfig, NetSoupSim
-from alife.quines.weightwise import FIXPOINT_CLASSES
+from alife.quines.net_families import FIXPOINT_CLASSES
 
 
 def final_census(config: NetSoupConfig, generations: int) -> dict[str, float]:

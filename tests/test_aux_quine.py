@@ -20,7 +20,7 @@ from alife.quines.vanilla import VanillaQuine
 def test_digits_are_split_scaled_and_labelled():
     x_train, y_train, x_test, y_test = load_images("digits")
     assert x_train.shape == (1438, 64) and x_test.shape == (359, 64)
-    assert x_train.dtype == np.float32 and 0 <= x_train.min() and x_train.max() == 1.0
+    assert x_train.dtype == np.float32 and x_train.min() >= 0 and x_train.max() == 1.0
     assert set(np.unique(y_train)) == set(range(10)) and y_test.dtype == np.int64
 
 
@@ -52,7 +52,7 @@ def test_mnist_loads_from_idx_files_and_npz(tmp_path):
     with pytest.raises(AlifeInputError, match="lacks y_train, x_test, y_test"):
         load_images(str(tmp_path / "bad.npz"))
     (folder / "t10k-labels-idx1-ubyte").unlink()
-    with pytest.raises(AlifeInputError, match="t10k-labels-idx1-ubyte.*missing"):
+    with pytest.raises(AlifeInputError, match=r"t10k-labels-idx1-ubyte.*missing"):
         load_images(str(folder))
     with pytest.raises(AlifeInputError, match="neither 'digits' nor an MNIST"):
         load_images(str(tmp_path / "nowhere.npz"))

@@ -11,50 +11,109 @@ from click.testing import CliRunner
 from alife.cli import main
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
+from alife.quines.aggregating import AggregatingNets
+from alife.quines.net_families import FIXPOINT_CLASSES, classify, sgd_steps
 from alife.quines.net_soup import NetSoupConfig, NetSoupSim
-from alife.quines.weightwise import (
-    FIXPOINT_CLASSES,
-    WeightwiseShape,
-    apply,
-    classify,
-    features,
-    rewrite,
-    sgd_steps,
-)
+from alife.quines.recurrent import RecurrentNets
+from alife.quines.weightwise import WeightwiseNets
 
-SHAPE = WeightwiseShape(2, 2)
+NETS = WeightwiseNets(2, 2)
 
 
-def _numpy_apply(theta: np.ndarray, inputs: np.ndarray, shape, activation: str) -> np.ndarray:
-    """One network, float64, layer by layer as written in the papers."""
-    out, start = inputs, 0
-    for i, (rows, columns) in enumerate(shape.layers):
-        weights = theta[start : start + rows * columns].reshape(rows, columns)
+def _act(x: np.ndarray, activation: str) -> np.ndarray:
+    return 1 / (1 + np.exp(-x)) if activation == "sigmoid" else x
+
+
+def _layers(theta: np.ndarray, shapes) -> list[np.ndarray]:
+    out, start = [], 0
+    for rows, columns in shapes:
+        out.append(theta[start : start + rows * columns].reshape(rows, columns))
         start += rows * columns
+    return out
+
+
+def _numpy_mlp(theta: np.ndarray, inputs: np.ndarray, shapes, activation: str) -> np.ndarray:
+    """One network, float64, layer by layer as written in the papers."""
+    out = inputs
+    layers = _layers(theta, shapes)
+    for i, weights in enumerate(layers):
         out = out @ weights.T
-        if activation == "sigmoid" and i < len(shape.layers) - 1:
-            out = 1 / (1 + np.exp(-out))
-    return out[:, 0]
+        if i < len(layers) - 1:
+            out = _act(out, activation)
+    return out
 
 
-def test_the_papers_network_has_14_weights_at_these_positions():
-    assert SHAPE.layers == [(2, 4), (2, 2), (1, 2)] and SHAPE.n_weights == 14
+def _weightwise_alone(writer, target, width, depth, activation):
+    """What one weight-wise network writes, each weight's features built by hand."""
+    shapes = [(width, 4)] + [(width, width)] * (depth - 1) + [(1, width)]
+    rows = []
+    for layer, (out, inp) in enumerate(shapes):
+        for r in range(out):
+            for c in range(inp):
+                rows.append((layer / (len(shapes) - 1), r / max(out - 1, 1), c / max(inp - 1, 1)))
+    inputs = np.column_stack([target, np.array(rows)])
+    return _numpy_mlp(writer, inputs, shapes, activation)[:, 0]
+
+
+def _aggregating_alone(writer, target, aggregates, width, depth, activation):
+    shapes = [(width, aggregates)] + [(width, width)] * (depth - 1) + [(aggregates, width)]
+    n = len(target)
+    groups = [[j for j in range(n) if j * aggregates // n == g] for g in range(aggregates)]
+    means = np.array([target[g].mean() for g in groups])
+    new = _numpy_mlp(writer, means[None], shapes, activation)[0]
+    return np.array([new[j * aggregates // n] for j in range(n)])
+
+
+def _recurrent_alone(writer, target, width, depth, activation):
+    shapes = []
+    for layer in range(depth):
+        shapes += [(width, 1 if layer == 0 else width), (width, width)]
+    layers = _layers(writer, [*shapes, (1, width)])
+    states = [np.zeros(width) for _ in range(depth)]
+    written = []
+    for value in target:
+        x = np.array([value])
+        for layer in range(depth):
+            w_in, w_h = layers[2 * layer], layers[2 * layer + 1]
+            states[layer] = _act(w_in @ x + w_h @ states[layer], activation)
+            x = states[layer]
+        written.append(float((layers[-1] @ x)[0]))
+    return np.array(written)
+
+
+def test_the_papers_networks_have_14_20_and_16_weights_at_these_positions():
+    assert NETS.shapes == [(2, 4), (2, 2), (1, 2)] and NETS.n_weights == 14
     expected = [(0, r, c / 3) for r in (0, 1) for c in range(4)]
     expected += [(0.5, r, c) for r in (0, 1) for c in (0, 1)]
     expected += [(1, 0, c) for c in (0, 1)]
-    assert np.allclose(SHAPE.positions().numpy(), np.array(expected))
+    assert np.allclose(NETS.positions.numpy(), np.array(expected))
+    assert AggregatingNets(4, 2, 2).n_weights == 8 + 4 + 8
+    assert AggregatingNets(4, 2, 2).groups.tolist() == [j * 4 // 20 for j in range(20)]
+    assert RecurrentNets(2, 2).n_weights == 2 + 4 + 4 + 4 + 2
+
+
+FAMILIES = [
+    (lambda a: WeightwiseNets(2, 2, a), lambda w, t, a: _weightwise_alone(w, t, 2, 2, a)),
+    (lambda a: WeightwiseNets(3, 1, a), lambda w, t, a: _weightwise_alone(w, t, 3, 1, a)),
+    (lambda a: WeightwiseNets(2, 3, a), lambda w, t, a: _weightwise_alone(w, t, 2, 3, a)),
+    (lambda a: AggregatingNets(4, 2, 2, a), lambda w, t, a: _aggregating_alone(w, t, 4, 2, 2, a)),
+    (lambda a: AggregatingNets(3, 2, 1, a), lambda w, t, a: _aggregating_alone(w, t, 3, 2, 1, a)),
+    (lambda a: RecurrentNets(2, 2, a), lambda w, t, a: _recurrent_alone(w, t, 2, 2, a)),
+    (lambda a: RecurrentNets(3, 1, a), lambda w, t, a: _recurrent_alone(w, t, 3, 1, a)),
+]
 
 
 @pytest.mark.parametrize("activation", ["linear", "sigmoid"])
-@pytest.mark.parametrize("shape", [SHAPE, WeightwiseShape(3, 1), WeightwiseShape(2, 3)])
-def test_batched_application_equals_each_network_on_its_own(activation, shape):
+@pytest.mark.parametrize(("family", "alone"), FAMILIES)
+def test_batched_rewriting_equals_each_network_on_its_own(family, alone, activation):
+    nets = family(activation)
     rng = np.random.default_rng(3)
-    theta = rng.normal(size=(5, shape.n_weights)).astype(np.float32)
-    inputs = rng.normal(size=(5, 7, 4)).astype(np.float32)
-    batched = apply(torch.tensor(theta), torch.tensor(inputs), shape, activation).numpy()
+    writers = rng.normal(scale=0.7, size=(5, nets.n_weights)).astype(np.float32)
+    targets = rng.normal(scale=0.7, size=(5, nets.n_weights)).astype(np.float32)
+    batched = nets.rewrite(torch.tensor(writers), torch.tensor(targets)).numpy()
     for i in range(5):
-        alone = _numpy_apply(theta[i].astype(np.float64), inputs[i], shape, activation)
-        assert batched[i] == pytest.approx(alone, rel=1e-5, abs=1e-6)
+        expected = alone(writers[i].astype(np.float64), targets[i].astype(np.float64), activation)
+        assert batched[i] == pytest.approx(expected, rel=1e-4, abs=1e-5)
 
 
 def _network(*layers) -> torch.Tensor:
@@ -62,27 +121,24 @@ def _network(*layers) -> torch.Tensor:
     return torch.tensor(flat[None], dtype=torch.float32)
 
 
-def _classes(theta: torch.Tensor, shape=SHAPE) -> list[str]:
-    found = classify(theta, shape.positions(), shape, "linear", 1e-4)
-    return [FIXPOINT_CLASSES[int(c)] for c in found]
+def _classes(theta: torch.Tensor, nets=NETS) -> list[str]:
+    return [FIXPOINT_CLASSES[int(c)] for c in classify(nets, theta, 1e-4)]
 
 
 def test_known_networks_fall_in_their_classes():
     # writes every weight's value unchanged: a non-trivial fixpoint (an identity function)
     identity = _network([[1, 0, 0, 0], [0, 0, 0, 0]], [[1, 0], [0, 0]], [[1, 0]])
     assert _classes(identity) == ["fix_other"]
-    rewritten = rewrite(identity, identity, SHAPE.positions(), SHAPE, "linear")
-    assert torch.equal(rewritten, identity)
+    assert torch.equal(NETS.rewrite(identity, identity), identity)
     assert _classes(torch.zeros(1, 14)) == ["fix_zero"]
     broken = identity.clone()
     broken[0, 5] = float("nan")
     assert _classes(broken) == ["divergent"]
     assert _classes(identity * 2) == ["other"]  # writes 8x its weights
     # one hidden layer: theta writes -theta, and -theta (the same bilinear map) writes theta
-    flat = WeightwiseShape(2, 1)
+    flat = WeightwiseNets(2, 1)
     negator = _network([[1, 0, 0, 0], [0, 0, 0, 0]], [[-1, 0]])
-    once = rewrite(negator, negator, flat.positions(), flat, "linear")
-    assert torch.equal(once, -negator)
+    assert torch.equal(flat.rewrite(negator, negator), -negator)
     assert _classes(negator, flat) == ["fix_sec"]
 
 
@@ -91,13 +147,12 @@ def test_batched_gradient_steps_equal_each_network_trained_alone_and_finite_diff
     theta = torch.tensor(rng.normal(scale=0.5, size=(4, 14)), dtype=torch.float64)
     target = torch.tensor(rng.normal(scale=0.5, size=(4, 14)), dtype=torch.float64)
     mask = torch.tensor([True, False, True, True])
-    positions = SHAPE.positions().double()
-    batched = sgd_steps(theta, target, 3, 0.05, positions, SHAPE, "linear", mask=mask)
-    selfish = sgd_steps(theta, None, 2, 0.05, positions, SHAPE, "linear")
+    batched = sgd_steps(NETS, theta, target, 3, 0.05, mask=mask)
+    selfish = sgd_steps(NETS, theta, None, 2, 0.05)
 
     def loss(w, goal):
-        x = features(goal[None], positions)
-        return float(((apply(w[None], x, SHAPE, "linear") - goal) ** 2).mean())
+        written = _weightwise_alone(w.numpy(), goal.numpy(), 2, 2, "linear")
+        return float(((written - goal.numpy()) ** 2).mean())
 
     for i in range(4):
         w = theta[i].clone()
@@ -127,15 +182,13 @@ def test_a_generation_of_attacks_equals_the_synchronous_rule_network_by_network(
     before = sim.theta.numpy().astype(np.float64)
     draws = sim.draws()
     sim.step()
-    positions = SHAPE.positions().numpy()
     expected = before.copy()
     attack, victim = draws["attack"].numpy(), draws["victim"].numpy()
     assert attack.sum() > 2 and len(set(victim[attack])) < attack.sum()  # a double attack
     for v in range(12):
         attackers = [a for a in range(12) if attack[a] and victim[a] == v]
         if attackers:  # the last attacker in index order writes, on the old weights
-            inputs = np.column_stack([before[v], positions])
-            expected[v] = _numpy_apply(before[max(attackers)], inputs, SHAPE, "linear")
+            expected[v] = _weightwise_alone(before[max(attackers)], before[v], 2, 2, "linear")
     assert sim.theta.numpy() == pytest.approx(expected, rel=1e-5, abs=1e-6)
     assert sim.metrics()["attacks"] == int(attack.sum())
 

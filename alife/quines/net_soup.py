@@ -1,6 +1,8 @@
 """Soups of self-replicating networks (Gabor, Illium et al. 2019, 2022): ``alife quine soup``.
 
-``size`` weight-wise networks (:mod:`alife.quines.weightwise`) live together. In each
+``size`` networks of one family live together: weight-wise
+(:mod:`alife.quines.weightwise`, the default), aggregating
+(:mod:`alife.quines.aggregating`) or recurrent (:mod:`alife.quines.recurrent`). In each
 generation, every network at once (one batched tensor program):
 
 1. *attacks* with probability ``attack_rate``: it picks a network uniformly at random
@@ -30,7 +32,7 @@ norm of the finite networks. Snapshots hold ``weights`` (size, n_weights) float3
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -38,15 +40,19 @@ import torch
 
 from alife.engine.rng import derive_host
 from alife.errors import AlifeInputError, check_count, check_seed
-from alife.quines.weightwise import (
+from alife.quines.aggregating import AggregatingNets
+from alife.quines.net_families import (
     ACTIVATIONS,
     FIXPOINT_CLASSES,
-    WeightwiseShape,
+    NetFamily,
     classify,
     replication_error,
-    rewrite,
     sgd_steps,
 )
+from alife.quines.recurrent import RecurrentNets
+from alife.quines.weightwise import WeightwiseNets
+
+KINDS = ("weightwise", "aggregating", "recurrent")
 
 
 def _check_probability(name: str, value: float) -> None:
@@ -61,7 +67,9 @@ class NetSoupConfig:
     Attributes
     ----------
     size: networks in the soup (>= 2).
+    kind: weightwise, aggregating or recurrent.
     width, depth: hidden width and number of hidden layers (the papers: 2, 2).
+    aggregates: aggregating networks: the groups their inputs average (the papers: 4).
     activation: linear (the papers' soups) or sigmoid.
     attack_rate, learn_rate: per network and generation, in [0, 1].
     learn_severity: gradient steps per lesson.
@@ -73,8 +81,10 @@ class NetSoupConfig:
     """
 
     size: int = 100
+    kind: str = "weightwise"
     width: int = 2
     depth: int = 2
+    aggregates: int = 4
     activation: str = "linear"
     attack_rate: float = 0.1
     learn_rate: float = 0.1
@@ -85,12 +95,14 @@ class NetSoupConfig:
     remove_divergent: bool = False
     remove_zero: bool = False
     seed: int = 0
-    shape: WeightwiseShape = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_count("size", self.size, low=2)
+        if self.kind not in KINDS:
+            raise AlifeInputError(f"unknown kind {self.kind!r}; valid kinds are {', '.join(KINDS)}")
         check_count("width", self.width)
         check_count("depth", self.depth)
+        check_count("aggregates", self.aggregates)
         if self.activation not in ACTIVATIONS:
             raise AlifeInputError(
                 f"unknown activation {self.activation!r}; valid activations are "
@@ -105,12 +117,18 @@ class NetSoupConfig:
         if not self.epsilon > 0:
             raise AlifeInputError(f"epsilon must be > 0, got {self.epsilon!r}")
         check_seed("seed", self.seed)
-        object.__setattr__(self, "shape", WeightwiseShape(self.width, self.depth))
 
     def to_dict(self) -> dict:
-        out = asdict(self)
-        del out["shape"]
-        return out
+        return asdict(self)
+
+    def family(self, device: torch.device | str = "cpu") -> NetFamily:
+        """The networks' family, its constants on ``device``."""
+        shape = {"width": self.width, "depth": self.depth, "activation": self.activation}
+        if self.kind == "aggregating":
+            return AggregatingNets(self.aggregates, **shape, device=device)
+        if self.kind == "recurrent":
+            return RecurrentNets(**shape, device=device)
+        return WeightwiseNets(**shape, device=device)
 
 
 def _generator(seed: int, counter: int) -> torch.Generator:
@@ -139,9 +157,9 @@ class NetSoupSim:
         self.config = config
         self.backend = resolve_backend(backend)
         self.device = torch.device("cuda" if self.backend == "cuda" else "cpu")
-        self.positions = config.shape.positions(self.device)
+        self.family = config.family(self.device)
         if state is None:
-            theta = config.shape.initial(config.size, _generator(config.seed, 0))
+            theta = self.family.initial(config.size, _generator(config.seed, 0))
             self._epoch = 0
         else:
             theta = torch.as_tensor(state["weights"])
@@ -154,9 +172,6 @@ class NetSoupSim:
         """Completed generations."""
         return self._epoch
 
-    def _args(self) -> tuple:
-        return self.positions, self.config.shape, self.config.activation
-
     def draws(self) -> dict[str, torch.Tensor]:
         """The next generation's random numbers, on the device: ``attack``, ``learn``
         (N,) bool, ``victim``, ``teacher`` (N,) int64, ``fresh`` (N, n_weights) weights
@@ -168,7 +183,7 @@ class NetSoupSim:
             "victim": torch.randint(n, (n,), generator=generator),
             "learn": torch.rand(n, generator=generator) < cfg.learn_rate,
             "teacher": torch.randint(n, (n,), generator=generator),
-            "fresh": cfg.shape.initial(n, generator),
+            "fresh": self.family.initial(n, generator),
         }
         return {key: value.to(self.device) for key, value in draws.items()}
 
@@ -180,7 +195,7 @@ class NetSoupSim:
         winner = torch.full((n,), -1, dtype=torch.int64, device=theta.device)
         winner = winner.scatter_reduce(0, victim[attack], attackers[attack], reduce="amax")
         hit = winner >= 0
-        written = rewrite(theta[winner.clamp(min=0)], theta, *self._args())
+        written = self.family.rewrite(theta[winner.clamp(min=0)], theta)
         return torch.where(hit.unsqueeze(1), written, theta)
 
     @torch.no_grad()
@@ -192,15 +207,15 @@ class NetSoupSim:
         if cfg.learn_severity and bool(draws["learn"].any()):
             teachers = theta[draws["teacher"]]
             theta = sgd_steps(
-                theta, teachers, cfg.learn_severity, cfg.lr, *self._args(), mask=draws["learn"]
+                self.family, theta, teachers, cfg.learn_severity, cfg.lr, mask=draws["learn"]
             )
         if cfg.train:
-            theta = sgd_steps(theta, None, cfg.train, cfg.lr, *self._args())
+            theta = sgd_steps(self.family, theta, None, cfg.train, cfg.lr)
         replace = torch.zeros(cfg.size, dtype=torch.bool, device=theta.device)
         if cfg.remove_divergent:
             replace |= ~torch.isfinite(theta).all(dim=1)
         if cfg.remove_zero:
-            classes = classify(theta, *self._args(), cfg.epsilon)
+            classes = classify(self.family, theta, cfg.epsilon)
             replace |= classes == FIXPOINT_CLASSES.index("fix_zero")
         self.theta = torch.where(replace.unsqueeze(1), draws["fresh"], theta)
         self._events = {
@@ -213,7 +228,7 @@ class NetSoupSim:
     @torch.no_grad()
     def fixpoint_counts(self) -> dict[str, int]:
         """How many networks are in each class of :data:`FIXPOINT_CLASSES`."""
-        classes = classify(self.theta, *self._args(), self.config.epsilon)
+        classes = classify(self.family, self.theta, self.config.epsilon)
         counts = torch.bincount(classes, minlength=len(FIXPOINT_CLASSES)).tolist()
         return dict(zip(FIXPOINT_CLASSES, counts, strict=True))
 
@@ -224,7 +239,7 @@ class NetSoupSim:
         finite = torch.isfinite(self.theta).all(dim=1)
         theta = self.theta[finite]
         if len(theta):
-            error = replication_error(theta, theta, *self._args())
+            error = replication_error(self.family, theta, theta)
             mean_error, mean_norm = float(error.mean()), float(theta.norm(dim=1).mean())
         else:
             mean_error = mean_norm = math.nan

@@ -91,7 +91,7 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
     from matplotlib.figure import Figure
 
     from alife.analysis.report import check_outputs, save_figure
-    from alife.quines.weightwise import FIXPOINT_CLASSES
+    from alife.quines.net_families import FIXPOINT_CLASSES
 
     files = check_outputs(out_dir, ["census.png", "summary.md"], overwrite)
     with open_run(path) as run:
