@@ -15,8 +15,8 @@ import argparse
 
 import numpy as np
 
-from alife.quines.net_soup import NetSoupConfig, NetSoupSim
 from alife.quines.net_families import FIXPOINT_CLASSES
+from alife.quines.net_soup import NetSoupConfig, NetSoupSim
 
 
 def final_census(config: NetSoupConfig, generations: int) -> dict[str, float]:
