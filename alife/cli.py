@@ -188,6 +188,26 @@ def _schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str
     return apply
 
 
+def _run_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str):
+    """What every command that starts a run takes after its own options: --overwrite,
+    the schedule (these defaults), --backend, --stop-when, --progress and the live view
+    (the function receives ``observer``)."""
+
+    def apply(command):
+        command = _view_options(command)
+        for option in (
+            _progress_option,
+            _stop_option,
+            _backend_option(),
+            _schedule_options(metrics=metrics, snapshot=snapshot, checkpoint=checkpoint, unit=unit),
+            _overwrite_option,
+        ):
+            command = option(command)
+        return command
+
+    return apply
+
+
 _initial_program_option = click.option(
     "--initial-program",
     metavar="TEXT",
@@ -405,9 +425,7 @@ def soup_run(
 @_view_options
 def soup_resume(path, epochs, backend, census_every, stop_when, progress, observer) -> None:
     """Continue a stopped or finished run from its checkpoint, in the same file."""
-    from alife.engine.session import resume_run
-
-    outcome = resume_run(
+    _resume(
         path,
         epochs=epochs,
         backend=backend,
@@ -416,7 +434,6 @@ def soup_resume(path, epochs, backend, census_every, stop_when, progress, observ
         progress=progress,
         observer=observer,
     )
-    _report(path, outcome)
 
 
 def _report(path: str, outcome) -> None:
@@ -435,9 +452,7 @@ def _add_resume(group: click.Group, option: str, unit: str, help_text: str) -> N
     @_progress_option
     @_view_options
     def resume(path, more, backend, stop_when, progress, observer) -> None:
-        from alife.engine.session import resume_run
-
-        outcome = resume_run(
+        _resume(
             path,
             epochs=more,
             backend=backend,
@@ -445,7 +460,14 @@ def _add_resume(group: click.Group, option: str, unit: str, help_text: str) -> N
             progress=progress,
             observer=observer,
         )
-        _report(path, outcome)
+
+
+def _resume(path: str, **options) -> None:
+    """Continue the run at ``path`` (options of :func:`alife.engine.session.resume_run`)
+    and report how it ended."""
+    from alife.engine.session import resume_run
+
+    _report(path, resume_run(path, **options))
 
 
 @main.command("view")
@@ -716,12 +738,7 @@ def _gard_fields(target, species, **fields) -> dict:
 @click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
 @click.option("--generations", type=int, default=1000, show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
 def gard_run(replicas, generations, out, **options) -> None:
     """Run GARD lineages into a new run file (a snapshot of compositions per generation)."""
     from alife.substrates.gard.gard_sim import GardSim
@@ -740,12 +757,7 @@ def gard_run(replicas, generations, out, **options) -> None:
     "--epochs", type=int, default=100, show_default=True, help="Epochs of P fissions each."
 )
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def gard_population(size, populations, epochs, out, **options) -> None:
     """Run Moran populations of GARD assemblies (with selection: --bias, --target)."""
     from alife.substrates.gard.population import PopulationConfig
@@ -823,12 +835,7 @@ def quine() -> None:
 @_seed_option("Seed of the weights, projection and shuffles.")
 @click.option("--epochs", type=int, default=30, show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, **run) -> None:
     """Train a quine into a new run file (metrics every epoch, weight snapshots)."""
     from alife.quines.training import QuineConfig, QuineSim
@@ -877,12 +884,7 @@ def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, *
 @click.option("--remove-zero", is_flag=True, help="Replace zero fixpoints.")
 @_seed_option("Seed of the soup and of every generation's draws.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=10, checkpoint=50, unit="generation")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=10, checkpoint=50, unit="generation")
 def quine_soup(size, generations, out, **options) -> None:
     """A soup of self-replicating networks (Gabor et al.): attacks, lessons,
     self-training, and the fixpoint census every generation."""
@@ -1039,12 +1041,7 @@ def _start_run(
 @click.option(
     "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
 )
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
     """Run a Life-like automaton into a new run file."""
     from alife.substrates.ca.life_sim import LifeConfig, LifeSim
@@ -1100,12 +1097,7 @@ def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
     type=click.Path(dir_okay=False),
     help="Run file to create (HDF5).",
 )
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="step")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=100, checkpoint=1000, unit="step")
 def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **run) -> None:
     """Run Lenia (the rule defaults to the pattern's) into a new run file."""
     from alife.substrates.ca.lenia_sim import LeniaConfig, LeniaSim
@@ -1153,12 +1145,7 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
     type=click.Path(dir_okay=False),
     help="Run file to create (HDF5).",
 )
-@_overwrite_option
-@_schedule_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
-@_backend_option()
-@_stop_option
-@_progress_option
-@_view_options
+@_run_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 def ca_loops(rule, pattern, size, torus, out, **run) -> None:
     """Run a self-replicating loop (a rule table) into a new run file."""
     from alife.substrates.ca.loops_sim import LoopsConfig, LoopsSim
@@ -1238,16 +1225,21 @@ def ca_patterns() -> None:
         click.echo(f"{name:<22} {size:<8} {rule} (alife ca lenia)")
 
 
+def _sizes_option(default: tuple[int, ...], help: str):
+    """A repeatable ``--size`` of a benchmark, as ``sizes``."""
+    return click.option(
+        "--size",
+        "sizes",
+        type=_POSITIVE,
+        multiple=True,
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 @bench.command("ca")
-@click.option(
-    "--size",
-    "sizes",
-    type=_POSITIVE,
-    multiple=True,
-    default=(256, 1024, 4096),
-    show_default=True,
-    help="Side of the square random soup (repeatable).",
-)
+@_sizes_option((256, 1024, 4096), "Side of the square random soup (repeatable).")
 @click.option("--steps", type=_POSITIVE, default=100, show_default=True, help="Timed generations.")
 @click.option("--repeats", type=_POSITIVE, default=1, show_default=True)
 @click.option(
@@ -1266,15 +1258,7 @@ def bench_ca_command(sizes, steps, repeats, golly, backends) -> None:
 
 
 @bench.command("lenia")
-@click.option(
-    "--size",
-    "sizes",
-    type=_POSITIVE,
-    multiple=True,
-    default=(256, 1024),
-    show_default=True,
-    help="Side of the square world (repeatable).",
-)
+@_sizes_option((256, 1024), "Side of the square world (repeatable).")
 @click.option("--steps", type=_POSITIVE, default=200, show_default=True, help="Timed steps.")
 @click.option(
     "--batch", type=_POSITIVE, default=1, show_default=True, help="Worlds stepped per call."
@@ -1328,15 +1312,7 @@ def bench_quine_command(epochs, batch, repeats, backends) -> None:
 
 
 @bench.command("netsoup")
-@click.option(
-    "--size",
-    "sizes",
-    type=_POSITIVE,
-    multiple=True,
-    default=(100, 10000),
-    show_default=True,
-    help="Networks in the soup (repeatable).",
-)
+@_sizes_option((100, 10000), "Networks in the soup (repeatable).")
 @click.option("--generations", type=_POSITIVE, default=20, show_default=True)
 @_bench_backends_option
 def bench_net_soup_command(sizes, generations, backends) -> None:
