@@ -359,9 +359,9 @@ class LiveView:
     when the window was closed (the run should stop).
 
     A picture is drawn at most every ``every`` epochs and at most ``fps`` times a
-    second, so a fast simulation is slowed only by the frames it shows; events are
-    handled at least 30 times a second. Space pauses the simulation, right arrow runs
-    it to the next picture.
+    second, so a fast simulation is slowed only by the frames it shows; window events
+    are handled between epochs, up to 30 times a second (a longer epoch delays them).
+    Space pauses the simulation, right arrow runs it to the next picture.
     """
 
     def __init__(self, every: int = 1, fps: float = FRAME_RATE, headless: bool = False):
