@@ -27,10 +27,13 @@ COLUMN_GAP = 4
 """Black pixels between columns of programs in :func:`soup_rows_image` (cubff's)."""
 
 
+_RGBX = np.dtype("<u4")  # little-endian on every machine, so R is the first byte
+
+
 def _rgbx(byte_colors: np.ndarray) -> np.ndarray:
     """(256,) uint32 of (256, 3) uint8 colours, R in the lowest byte (little-endian
     RGBX), so one gather colours a byte where three would otherwise."""
-    colors = np.asarray(byte_colors, dtype=np.uint32)
+    colors = np.asarray(byte_colors, dtype=_RGBX)
     return colors[:, 0] | colors[:, 1] << 8 | colors[:, 2] << 16
 
 
@@ -67,7 +70,7 @@ def soup_rows_image(soup: np.ndarray, byte_colors: np.ndarray) -> np.ndarray:
     rows = soup_rows_per_column(len(soup))
     columns = -(-len(soup) // rows)
     lookup = _rgbx(byte_colors)
-    words = np.zeros((rows, columns, PROGRAM_SIZE + COLUMN_GAP), dtype=np.uint32)
+    words = np.zeros((rows, columns, PROGRAM_SIZE + COLUMN_GAP), dtype=_RGBX)
     for column in range(columns):  # a column at a time: one pass, no transposed copy
         part = soup[column * rows : (column + 1) * rows]
         words[: len(part), column, :PROGRAM_SIZE] = lookup[part]
