@@ -330,12 +330,20 @@ def test_live_view_draws_while_running_and_closing_it_stops_the_run(tmp_path):
 
     out = str(tmp_path / "l.h5")
     live = LiveView(every=5, fps=1e6, headless=True)
+    shown, show = [], live._show
+
+    def recording_show(sim):
+        shown.append(sim.epoch)
+        show(sim)
+
+    live._show = recording_show
     try:
         outcome = start_run(
             LifeSim, LifeConfig(width=64, height=64), out, epochs=20, observer=live, progress=False
         )
         assert outcome.reason == "completed"
         assert live.frames.epoch(len(live.frames) - 1) == 20  # the last picture drawn
+        assert shown == [1, 5, 10, 15, 20]  # the first epoch, then every 5th
         # records follow epochs 1, 17 (every 16) and the end, after the loop
         assert live.frames.record(len(live.frames) - 1)["epoch"] == 17
     finally:

@@ -386,14 +386,16 @@ class LiveView:
         self._last_draw = time.perf_counter()
 
     def __call__(self, sim, row: dict | None) -> bool:
-        if self.viewer is None:
+        first = self.viewer is None
+        if first:
             self._open(sim)
         viewer = self.viewer
         if row is not None:
             self.frames.add_record(row)
         now = time.perf_counter()
         stepping = viewer.step_requested
-        if stepping or (sim.epoch % self.every == 0 and now - self._last_draw >= 1 / self.fps):
+        due = sim.epoch % self.every == 0 and now - self._last_draw >= 1 / self.fps
+        if first or stepping or due:  # the first call always draws: never an empty window
             viewer.step_requested = False
             self._show(sim)
         if now - self._last_events >= 1 / FRAME_RATE:
