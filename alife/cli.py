@@ -1121,6 +1121,36 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
     _start_run(LeniaSim, config, out, **run)
 
 
+@ca.command("flow-lenia")
+@click.option("--size", default="128x128", show_default=True, metavar="WxH|N", help="World size.")
+@click.option("--channels", type=int, default=1, show_default=True, help="Kinds of matter.")
+@click.option("--kernels", type=int, default=10, show_default=True, help="Kernels of the rule.")
+@click.option("--patch", type=int, default=40, show_default=True, help="Side of the random start.")
+@_seed_option("Seed of the rule and of the random start.")
+@click.option("--dt", type=float, default=0.2, show_default=True, help="Time step.")
+@click.option(
+    "--sigma", type=float, default=0.65, show_default=True, help="Half side of a moved square."
+)
+@click.option("--reach", type=int, default=5, show_default=True, help="Largest move, in cells.")
+@click.option(
+    "--theta-a", type=float, default=1.0, show_default=True, help="Mass where crowding wins."
+)
+@click.option("--steps", type=int, default=1000, show_default=True, help="Steps to run.")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
+)
+@_run_options(metrics=1, snapshot=50, checkpoint=500, unit="step")
+def ca_flow_lenia(size, out, **options) -> None:
+    """Flow-Lenia (Plantec et al. 2023): mass-conserving Lenia with a random rule."""
+    from alife.substrates.ca.flow_lenia_sim import FlowLeniaConfig, FlowLeniaSim
+
+    run = {k: options.pop(k) for k in _RUN_KEYS}
+    width, height = _ca_size(size)
+    steps = options.pop("steps")
+    config = FlowLeniaConfig(width=width, height=height, **options)
+    _start_run(FlowLeniaSim, config, out, steps=steps, **run)
+
+
 @ca.command("loops")
 @click.option(
     "--rule",

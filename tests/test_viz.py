@@ -107,6 +107,18 @@ def test_lenia_fields_span_viridis():
     assert painter.describe(_window(field), 2, 1) == "cell (2, 1): 1.0000"
 
 
+def test_flow_lenia_mass_is_viridis_for_one_channel_and_rgb_for_three():
+    painter = painter_for("flow_lenia", {})
+    one = np.zeros((1, 2, 2))
+    one[0, 0, 1] = 3.0  # above 1: as bright as 1
+    picture = painter.image(_window(one))
+    assert tuple(picture[0, 1]) == VIRIDIS_HIGH and tuple(picture[0, 0]) == VIRIDIS_LOW
+    three = np.zeros((3, 1, 3))
+    three[0, 0, 0], three[1, 0, 1], three[2, 0, 2] = 1.0, 0.5, 2.0
+    assert painter.image(_window(three))[0].tolist() == [[255, 0, 0], [0, 128, 0], [0, 0, 255]]
+    assert painter.describe(_window(three), 1, 0) == "cell (1, 0): 0.0000, 0.5000, 0.0000"
+
+
 def test_loop_states_take_the_rule_files_colours():
     painter = painter_for("loops", {"rule": "langton"})
     cells = np.array([[0, 1, 2], [3, 4, 5]], dtype=np.uint8)

@@ -29,6 +29,7 @@ SIMULATIONS = {
     "soup": ("alife.substrates.programs.soup", "Soup"),
     "life": ("alife.substrates.ca.life_sim", "LifeSim"),
     "lenia": ("alife.substrates.ca.lenia_sim", "LeniaSim"),
+    "flow_lenia": ("alife.substrates.ca.flow_lenia_sim", "FlowLeniaSim"),
     "loops": ("alife.substrates.ca.loops_sim", "LoopsSim"),
     "gard": ("alife.substrates.gard.gard_sim", "GardSim"),
     "gard_population": ("alife.substrates.gard.population_sim", "PopulationSim"),

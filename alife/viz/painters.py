@@ -148,6 +148,28 @@ class LeniaPainter(Painter):
         return f"cell ({x}, {y}): {float(field[y, x]):.4f}" if _inside(field, x, y) else ""
 
 
+class FlowLeniaPainter(Painter):
+    """Flow-Lenia mass: one channel through viridis (0 dark blue, 1 and above yellow),
+    or channels 0, 1, 2 as red, green, blue (each clipped to [0, 1])."""
+
+    key = "mass"
+    plot_metric = "live"
+
+    def image(self, window: Window) -> np.ndarray:
+        mass = np.asarray(window.latest, dtype=np.float64)
+        if len(mass) == 1:
+            return field_image(mass[0])
+        rgb = np.zeros((*mass.shape[1:], 3))
+        rgb[..., : min(3, len(mass))] = np.moveaxis(mass[:3], 0, -1)
+        return np.round(np.clip(rgb, 0.0, 1.0) * 255).astype(np.uint8)
+
+    def describe(self, window: Window, x: int, y: int) -> str:
+        mass = window.latest
+        if not _inside(mass[0], x, y):
+            return ""
+        return f"cell ({x}, {y}): " + ", ".join(f"{float(v):.4f}" for v in mass[:, y, x])
+
+
 class LoopsPainter(Painter):
     """Rule-table automata in the rule file's ``@COLORS`` (a grey ramp when the rule
     file of a replayed run is no longer where it was)."""
@@ -316,6 +338,7 @@ PAINTERS: dict[str, type[Painter]] = {
     "soup": SoupPainter,
     "life": LifePainter,
     "lenia": LeniaPainter,
+    "flow_lenia": FlowLeniaPainter,
     "loops": LoopsPainter,
     "gard": GardPainter,
     "gard_population": PopulationPainter,
