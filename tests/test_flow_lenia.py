@@ -121,3 +121,16 @@ def test_cli_and_bad_input(tmp_path):
     assert not (tmp_path / "x.h5").exists()
     with pytest.raises(AlifeInputError, match="too small for reach 5"):
         FlowLeniaConfig(width=8, height=8, patch=4)
+
+
+def test_the_benchmarks_numpy_baseline_takes_the_same_step():
+    from alife.bench_flow_lenia import baseline_step
+
+    config = FlowLeniaConfig(width=40, height=36, channels=2, kernels=5, patch=16, seed=7)
+    rule, mass = config.rule_and_start()
+    world = FlowLeniaWorld(mass, rule, config.flow())
+    for _ in range(3):
+        world.step()
+    expected = baseline_step(world)
+    world.step()
+    np.testing.assert_allclose(world.mass, expected, rtol=1e-10, atol=1e-13)

@@ -1,0 +1,110 @@
+"""``alife bench flowlenia``: Flow-Lenia steps per second, beside the authors' method in numpy.
+
+What is timed: ``steps`` steps of a random single-channel rule (10 kernels, seed 0) on
+an N x N world started from a random 40 x 40 square, after 20 untimed steps (which
+compile the kernels and let the mass spread). The baseline, timed in the same call, is
+the update as the authors' JAX code writes it, in numpy: the same FFT affinity and
+Sobel flow, then reintegration by gathering from every one of the (2 reach + 1)^2
+offsets with whole-array rolls. :func:`baseline_step` gives the same result as
+:meth:`~alife.substrates.ca.flow_lenia.FlowLeniaWorld.step` (tests check it).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from alife.bench import print_bench_table
+from alife.substrates.ca.flow_lenia import FlowLeniaWorld, sobel
+from alife.substrates.ca.flow_lenia_sim import FlowLeniaConfig
+
+WARM_UP = 20
+
+
+@dataclass(frozen=True)
+class FlowLeniaBenchRow:
+    """One measurement: tool, world side, steps, seconds, trial."""
+
+    tool: str
+    size: int
+    steps: int
+    seconds: float
+    trial: int
+
+
+def baseline_step(world: FlowLeniaWorld) -> np.ndarray:
+    """The next (C, H, W) mass of ``world`` by whole-array numpy operations, the
+    reintegration gathered offset by offset (``world`` itself is not changed)."""
+    flow_params, mass = world.flow, world.mass
+    alpha = np.clip((mass / flow_params.theta_a) ** 2, 0.0, 1.0)
+    flow = sobel(world.affinity()) * (1.0 - alpha) - sobel(mass.sum(axis=0))[:, None] * alpha
+    limit = flow_params.reach - flow_params.sigma
+    height, width = mass.shape[1:]
+    cells = np.stack(np.mgrid[0:height, 0:width] + 0.5)[:, None]  # (2, 1, H, W) cell centres
+    centre = cells + np.clip(flow_params.dt * flow, -limit, limit)
+    sigma, out = flow_params.sigma, np.zeros_like(mass)
+    sizes = np.array([height, width])[:, None, None, None]
+    for dr in range(-flow_params.reach, flow_params.reach + 1):
+        for dc in range(-flow_params.reach, flow_params.reach + 1):
+            source = np.roll(mass, (dr, dc), axis=(1, 2))  # the cell (r - dr, c - dc)
+            centres = np.roll(centre, (dr, dc), axis=(2, 3))
+            gap = np.abs(cells - centres)
+            gap = np.minimum(gap, sizes - gap)
+            share = np.clip(0.5 + sigma - gap, 0.0, min(1.0, 2 * sigma)).prod(axis=0)
+            out += source * share / (4 * sigma * sigma)
+    return out
+
+
+def _world(size: int) -> FlowLeniaWorld:
+    config = FlowLeniaConfig(width=size, height=size)
+    rule, mass = config.rule_and_start()
+    world = FlowLeniaWorld(mass, rule, config.flow())
+    for _ in range(WARM_UP):
+        world.step()
+    return world
+
+
+def _time(step, steps: int) -> float:
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return time.perf_counter() - start
+
+
+def bench_flow_lenia(
+    sizes: tuple[int, ...], steps: int, *, repeats: int = 1, baseline: bool = True
+) -> list[FlowLeniaBenchRow]:
+    """Time alife and (unless ``baseline`` is False) the numpy baseline at each size,
+    alternating them ``repeats`` times."""
+    rows = []
+    for trial in range(repeats):
+        for size in sizes:
+            world = _world(size)
+            rows.append(FlowLeniaBenchRow("alife", size, steps, _time(world.step, steps), trial))
+            if baseline:
+                world = _world(size)
+
+                def step(world=world):
+                    world.mass = baseline_step(world)
+
+                rows.append(FlowLeniaBenchRow("numpy", size, steps, _time(step, steps), trial))
+    return rows
+
+
+def print_flow_lenia_table(rows: list[FlowLeniaBenchRow]) -> None:
+    """Print the rows with the machine and date."""
+    cells = [
+        (
+            str(r.trial),
+            r.tool,
+            f"{r.size}x{r.size}",
+            str(r.steps),
+            f"{r.seconds:.3f}",
+            f"{r.steps / r.seconds:.1f}",
+        )
+        for r in rows
+    ]
+    columns = ("trial", "tool", "world", "steps", "seconds", "steps/s")
+    print_bench_table("Flow-Lenia, 1 channel, 10 kernels, backend cpu", columns, cells)
