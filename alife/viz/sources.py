@@ -126,9 +126,6 @@ class LiveFrames:
         values = self._columns.get(name, [])[:keep]
         return np.asarray(epochs[: len(values)]), np.asarray(values, dtype=np.float64)
 
-    def close(self) -> None:
-        pass
-
 
 def _rows_until(epochs, epoch: int) -> int:
     """How many records of the ascending ``epochs`` (array or list) are at or before
