@@ -87,6 +87,7 @@ def render_run(
     if scale < 1:
         raise AlifeInputError(f"--scale must be >= 1, got {scale}")
     frames = RunFrames(path)
+    viewer = None
     try:
         if not len(frames):
             raise AlifeInputError(f"{path!r} holds no snapshots yet")
@@ -94,10 +95,13 @@ def render_run(
         pngs = [frame_path(out, frames.epoch(i)) for i in positions]
         _check_outputs(out, pngs, video, overwrite)
         os.makedirs(out, exist_ok=True)
-        draw = _window_drawer(frames, path) if window else _picture_drawer(frames, scale)
+        if window:
+            from alife.viz.viewer import Viewer
+
+            viewer = Viewer(frames, os.path.basename(path), headless=True)
         encoder = None
         for i, png in zip(positions, pngs, strict=True):
-            surface = draw(i)
+            surface = _window_surface(viewer, i) if viewer else _picture_surface(frames, i, scale)
             import_pygame().image.save(surface, png)
             if video is not None:
                 encoder = encoder or _VideoEncoder(video, surface.get_size())
@@ -106,33 +110,24 @@ def render_run(
             encoder.close()
         size = surface.get_size()
     finally:
+        if viewer is not None:
+            viewer.close()
         frames.close()
     return Rendered(pngs, video, size)
 
 
-def _picture_drawer(frames: RunFrames, scale: int):
-    """Snapshot position -> the painter's picture as a surface, ``scale`` times larger."""
-    pg = import_pygame()
-
-    def draw(i: int):
-        picture = np.repeat(np.repeat(frames.painter.image(frames.window(i)), scale, 0), scale, 1)
-        return pg.surfarray.make_surface(picture.swapaxes(0, 1))
-
-    return draw
+def _picture_surface(frames: RunFrames, i: int, scale: int):
+    """The painter's picture of snapshot ``i`` as a surface, ``scale`` times larger."""
+    picture = frames.painter.image(frames.window(i))
+    picture = np.repeat(np.repeat(picture, scale, 0), scale, 1)
+    return import_pygame().surfarray.make_surface(picture.swapaxes(0, 1))
 
 
-def _window_drawer(frames: RunFrames, path: str):
-    """Snapshot position -> the viewer window drawn at it (SDL dummy driver)."""
-    from alife.viz.viewer import Viewer
-
-    viewer = Viewer(frames, os.path.basename(path), headless=True)
-
-    def draw(i: int):
-        viewer.go(i)
-        viewer.draw()
-        return viewer.screen
-
-    return draw
+def _window_surface(viewer, i: int):
+    """The viewer window drawn at snapshot ``i`` (SDL's dummy driver)."""
+    viewer.go(i)
+    viewer.draw()
+    return viewer.screen
 
 
 class _VideoEncoder:
