@@ -113,6 +113,25 @@ def test_existing_output_is_refused_and_kept(tmp_path):
     assert path.read_bytes() == b"precious"
 
 
+def test_a_run_file_takes_its_name_only_when_complete(tmp_path, monkeypatch):
+    """A process killed while creating a run file leaves only ``.part``, which the next
+    start replaces; an overwritten file stays whole until the new one is complete."""
+    from alife.engine import store
+
+    path = tmp_path / "r.h5"
+    (tmp_path / "r.h5.part").write_bytes(b"\x89HDF\r\n\x1a\n truncated by a kill")
+    run(path, 2)
+    assert not (tmp_path / "r.h5.part").exists()
+    with open_run(str(path)) as handle:
+        assert handle.checkpoint_epoch() == 2
+    before = path.read_bytes()
+
+    monkeypatch.setattr(store, "FORMAT", object())  # writing the attributes now fails
+    with pytest.raises(TypeError):
+        run(path, 2, overwrite=True)
+    assert path.read_bytes() == before and not (tmp_path / "r.h5.part").exists()
+
+
 def test_foreign_files_are_refused(tmp_path):
     foreign = tmp_path / "foreign.h5"
     with h5py.File(foreign, "w") as f:

@@ -164,6 +164,9 @@ class RunWriter:
     ) -> RunWriter:
         """Create ``path`` with every dataset the run will write.
 
+        The file is built as ``path.part`` and renamed into place once complete, so a
+        process killed while creating it never leaves a truncated run file (and an
+        existing file replaced with ``overwrite`` stays whole until then).
         ``metrics`` maps metric names to dtypes ("i8", "f8"); ``snapshot`` and
         ``checkpoint`` map state keys to their :class:`ArraySpec`. Refuses to replace an
         existing file unless ``overwrite``.
@@ -171,7 +174,8 @@ class RunWriter:
         check_output_path(path, overwrite)
         filters = compression_filters(compression)
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        f = h5py.File(path, "w", libver="latest", locking=False)
+        building = path + ".part"  # complete before it takes the run's name
+        f = h5py.File(building, "w", libver="latest", locking=False)
         try:
             f.attrs["format"] = FORMAT
             f.attrs["alife_version"] = __version__
@@ -212,9 +216,11 @@ class RunWriter:
             ck.create_dataset("current", data=np.array([-1], dtype=np.int64))
         except BaseException:
             f.close()
-            os.remove(path)
+            os.remove(building)
             raise
-        return cls(f, path)
+        f.close()
+        os.replace(building, path)
+        return cls(h5py.File(path, "r+", libver="latest", locking=False), path)
 
     @classmethod
     def reopen(cls, path: str, backend: str) -> tuple[RunWriter, int, dict[str, np.ndarray]]:
