@@ -4,12 +4,12 @@ more generations in compotypes, and populations selected toward a compotype hold
 more often than unselected ones.
 
     python scripts/reproduce_gard_compotypes.py [--chemistries 64] [--generations 1000]
-        [--species 100] [--nmax 100] [--seed 0] [--backend cpu]
+        [--species 100] [--nmax 100] [--sigma 4] [--seed 0] [--backend cpu]
         [--populations 8] [--size 50] [--epochs 40] [--bias 1.1 --bias 3]
         [--target-compotype 1]
 
 Simulates one lineage in each of ``--chemistries`` catalysis matrices (beta seeds
-``seed .. seed + K - 1``, lognormal mu = -4, sigma = 4) in one batched call, then prints,
+``seed .. seed + K - 1``, lognormal mu = -4, sigma ``--sigma``) in one batched call, then prints,
 per chemistry sorted by P_mc: the share of non-drift generations (mean H to neighbours
 > 0.9), the number of compotypes and the share of generations in the commonest one;
 then the rank correlation (Spearman) between P_mc and the non-drift share, and the
@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--generations", type=int, default=1000)
     parser.add_argument("--species", type=int, default=100)
     parser.add_argument("--nmax", type=int, default=100)
+    parser.add_argument("--sigma", type=float, default=4.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--backend", default="cpu")
     parser.add_argument("--populations", type=int, default=8)
@@ -60,6 +61,7 @@ def main() -> None:
     config = GardConfig(
         species=args.species,
         nmax=args.nmax,
+        sigma=args.sigma,
         seed=args.seed,
         replicas=args.chemistries,
         distinct_betas=True,
