@@ -55,8 +55,9 @@ def soup_frame(soup: np.ndarray, grid: tuple[int, int], byte_colors: np.ndarray)
     darker = np.clip(np.asarray(byte_colors, dtype=np.int16) - _OUTLINE, 0, 255)
     bytes_ = soup.reshape(height, width, TILE, TILE)
     tiles = _rgbx(byte_colors)[bytes_]
-    tiles[:, :, 0, :] = _rgbx(darker)[bytes_[:, :, 0, :]]
-    tiles[:, :, 1:, 0] = _rgbx(darker)[bytes_[:, :, 1:, 0]]
+    outline = _rgbx(darker)
+    tiles[:, :, 0, :] = outline[bytes_[:, :, 0, :]]
+    tiles[:, :, 1:, 0] = outline[bytes_[:, :, 1:, 0]]
     return _rgb(tiles.transpose(0, 2, 1, 3).reshape(height * TILE, width * TILE))
 
 
