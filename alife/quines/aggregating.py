@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import torch
 
-from alife.quines.net_families import mlp, uniform_layers
+from alife.quines.net_families import NetFamily, mlp
 
 
-class AggregatingNets:
+class AggregatingNets(NetFamily):
     """The aggregating family (:mod:`alife.quines.net_families`)."""
 
     def __init__(
@@ -28,13 +28,9 @@ class AggregatingNets:
     ):
         self.shapes = [(width, aggregates)] + [(width, width)] * (depth - 1) + [(aggregates, width)]
         self.activation = activation
-        self.n_weights = sum(out * inp for out, inp in self.shapes)
         self.groups = torch.arange(self.n_weights, device=device) * aggregates // self.n_weights
         one_hot = torch.nn.functional.one_hot(self.groups, aggregates).float()
         self.averaging = one_hot / one_hot.sum(dim=0)  # (n_weights, aggregates)
-
-    def initial(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        return uniform_layers(n, self.shapes, generator)
 
     def rewrite(self, writer: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         means = target @ self.averaging.to(target.dtype)  # (N, aggregates)

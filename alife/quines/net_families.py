@@ -1,6 +1,6 @@
 """What every family of self-replicating networks shares (Gabor, Illium et al. 2019, 2022).
 
-A *family* (:class:`~alife.quines.weightwise.WeightwiseNets`,
+A *family* (a :class:`NetFamily`: :class:`~alife.quines.weightwise.WeightwiseNets`,
 :class:`~alife.quines.aggregating.AggregatingNets`,
 :class:`~alife.quines.recurrent.RecurrentNets`) knows its ``n_weights``, draws
 ``initial`` weights, and ``rewrite(writer, target)``: the weights network ``writer[i]``
@@ -19,7 +19,6 @@ after layer; weights are drawn as torch draws a ``Linear``'s (uniform in
 from __future__ import annotations
 
 import math
-from typing import Protocol
 
 import torch
 
@@ -31,30 +30,44 @@ FIXPOINT_CLASSES = ("divergent", "fix_zero", "fix_other", "fix_sec", "other")
 weights); anything else."""
 
 
-class NetFamily(Protocol):
-    """What :mod:`alife.quines.net_soup` needs of a family of networks."""
-
-    n_weights: int
-
-    def initial(self, n: int, generator: torch.Generator) -> torch.Tensor: ...
-
-    def rewrite(self, writer: torch.Tensor, target: torch.Tensor) -> torch.Tensor: ...
-
-
 def activate(x: torch.Tensor, activation: str) -> torch.Tensor:
     """``x`` through ``activation`` (linear: unchanged)."""
     return torch.sigmoid(x) if activation == "sigmoid" else x
 
 
-def uniform_layers(
-    n: int, shapes: list[tuple[int, int]], generator: torch.Generator
-) -> torch.Tensor:
-    """(n, sum of out * in) float32: each (out, in) matrix uniform in +-1/sqrt(in)."""
-    parts = []
-    for out, inp in shapes:
-        bound = 1.0 / math.sqrt(inp)
-        parts.append((torch.rand(n, out * inp, generator=generator) * 2 - 1) * bound)
-    return torch.cat(parts, dim=1)
+def split_layers(theta: torch.Tensor, shapes: list[tuple[int, int]]) -> list[torch.Tensor]:
+    """The (N, out, in) matrices of flat weights ``theta`` (N, n_weights), layers
+    ``shapes`` after one another, each row-major."""
+    out, start = [], 0
+    for rows, columns in shapes:
+        out.append(theta[:, start : start + rows * columns].reshape(-1, rows, columns))
+        start += rows * columns
+    return out
+
+
+class NetFamily:
+    """Base of the families: networks whose weights are the bias-free matrices
+    ``shapes`` ((out, in) each), flat as in the module docstring. A family sets
+    ``shapes`` and defines :meth:`rewrite`."""
+
+    shapes: list[tuple[int, int]]
+
+    @property
+    def n_weights(self) -> int:
+        return sum(out * inp for out, inp in self.shapes)
+
+    def initial(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """(n, n_weights) float32, each matrix uniform in +-1/sqrt(in), from
+        ``generator`` (on the CPU)."""
+        parts = []
+        for out, inp in self.shapes:
+            bound = 1.0 / math.sqrt(inp)
+            parts.append((torch.rand(n, out * inp, generator=generator) * 2 - 1) * bound)
+        return torch.cat(parts, dim=1)
+
+    def rewrite(self, writer: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """(N, n_weights): the weights network ``writer[i]`` writes for ``target[i]``."""
+        raise NotImplementedError
 
 
 def mlp(
@@ -63,10 +76,8 @@ def mlp(
     """(N, k, out): bias-free layers ``shapes`` of network i of ``theta`` (flat, as in
     the module docstring) applied to its k input rows ``inputs`` (N, k, in), the
     activation between layers."""
-    out, start = inputs, 0
-    for i, (rows, columns) in enumerate(shapes):
-        weights = theta[:, start : start + rows * columns].reshape(-1, rows, columns)
-        start += rows * columns
+    out = inputs
+    for i, weights in enumerate(split_layers(theta, shapes)):
         out = torch.bmm(out, weights.transpose(1, 2))  # bmm: 2.7x einsum's speed here
         if i < len(shapes) - 1:
             out = activate(out, activation)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import torch
 
-from alife.quines.net_families import activate, uniform_layers
+from alife.quines.net_families import NetFamily, activate, split_layers
 
 
-class RecurrentNets:
+class RecurrentNets(NetFamily):
     """The recurrent family (:mod:`alife.quines.net_families`)."""
 
     def __init__(self, width: int = 2, depth: int = 2, activation: str = "linear", device="cpu"):
@@ -25,20 +25,9 @@ class RecurrentNets:
         for layer in range(depth):
             self.shapes += [(width, 1 if layer == 0 else width), (width, width)]
         self.shapes.append((1, width))
-        self.n_weights = sum(out * inp for out, inp in self.shapes)
-
-    def initial(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        return uniform_layers(n, self.shapes, generator)
-
-    def _matrices(self, theta: torch.Tensor) -> list[torch.Tensor]:
-        out, start = [], 0
-        for rows, columns in self.shapes:
-            out.append(theta[:, start : start + rows * columns].reshape(-1, rows, columns))
-            start += rows * columns
-        return out
 
     def rewrite(self, writer: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        matrices = self._matrices(writer)
+        matrices = split_layers(writer, self.shapes)
         states = [target.new_zeros(len(target), self.width) for _ in range(self.depth)]
         written = []
         for t in range(target.shape[1]):

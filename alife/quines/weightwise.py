@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from alife.quines.net_families import mlp, uniform_layers
+from alife.quines.net_families import NetFamily, mlp
 
 
 def weightwise_layers(width: int, depth: int) -> list[tuple[int, int]]:
@@ -40,17 +40,13 @@ def features(theta: torch.Tensor, where: torch.Tensor) -> torch.Tensor:
     return torch.cat([theta.unsqueeze(-1), where.expand(n, size, 3)], dim=-1)
 
 
-class WeightwiseNets:
+class WeightwiseNets(NetFamily):
     """The weight-wise family (:mod:`alife.quines.net_families`)."""
 
     def __init__(self, width: int = 2, depth: int = 2, activation: str = "linear", device="cpu"):
         self.shapes = weightwise_layers(width, depth)
         self.activation = activation
         self.positions = positions(self.shapes, device)
-        self.n_weights = sum(out * inp for out, inp in self.shapes)
-
-    def initial(self, n: int, generator: torch.Generator) -> torch.Tensor:
-        return uniform_layers(n, self.shapes, generator)
 
     def rewrite(self, writer: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         inputs = features(target, self.positions.to(target.dtype))
