@@ -2,7 +2,8 @@
 
 What is timed: ``steps`` steps of a random single-channel rule (10 kernels, seed 0) on
 an N x N world started from a random 40 x 40 square, after 20 untimed steps (which
-compile the kernels and let the mass spread). The baseline, timed in the same call, is
+compile the kernels and let the mass spread), on each backend (cpu, and cuda when usable,
+where the clock stops after the device has finished). The baseline, timed in the same call, is
 the update as the authors' JAX code writes it, in numpy: the same FFT affinity and
 Sobel flow, then reintegration by gathering from every one of the (2 reach + 1)^2
 offsets with whole-array rolls. :func:`baseline_step` gives the same result as
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.bench import print_bench_table
+from alife.bench import default_backends, print_bench_table
+from alife.engine.backend import to_host
 from alife.substrates.ca.flow_lenia import FlowLeniaWorld, sobel
 from alife.substrates.ca.flow_lenia_sim import FlowLeniaConfig
 
@@ -25,9 +27,10 @@ WARM_UP = 20
 
 @dataclass(frozen=True)
 class FlowLeniaBenchRow:
-    """One measurement: tool, world side, steps, seconds, trial."""
+    """One measurement: tool, backend, world side, steps, seconds, trial."""
 
     tool: str
+    backend: str
     size: int
     steps: int
     seconds: float
@@ -57,39 +60,50 @@ def baseline_step(world: FlowLeniaWorld) -> np.ndarray:
     return out
 
 
-def _world(size: int) -> FlowLeniaWorld:
+def _world(size: int, backend: str = "cpu") -> FlowLeniaWorld:
     config = FlowLeniaConfig(width=size, height=size)
     rule, mass = config.rule_and_start()
-    world = FlowLeniaWorld(mass, rule, config.flow())
+    world = FlowLeniaWorld(mass, rule, config.flow(), backend)
     for _ in range(WARM_UP):
         world.step()
     return world
 
 
-def _time(step, steps: int) -> float:
+def _time(world: FlowLeniaWorld, step, steps: int) -> float:
+    to_host(world.mass[:1, :1, :1])
     start = time.perf_counter()
     for _ in range(steps):
         step()
+    to_host(world.mass[:1, :1, :1])  # wait for the device
     return time.perf_counter() - start
 
 
 def bench_flow_lenia(
-    sizes: tuple[int, ...], steps: int, *, repeats: int = 1, baseline: bool = True
+    sizes: tuple[int, ...],
+    steps: int,
+    *,
+    repeats: int = 1,
+    backends: tuple[str, ...] | None = None,
+    baseline: bool = True,
 ) -> list[FlowLeniaBenchRow]:
-    """Time alife and (unless ``baseline`` is False) the numpy baseline at each size,
-    alternating them ``repeats`` times."""
+    """Time alife on each backend (default: cpu, and cuda when usable) and, unless
+    ``baseline`` is False, the numpy baseline at each size, alternating them
+    ``repeats`` times."""
     rows = []
     for trial in range(repeats):
         for size in sizes:
-            world = _world(size)
-            rows.append(FlowLeniaBenchRow("alife", size, steps, _time(world.step, steps), trial))
+            for backend in backends or default_backends():
+                world = _world(size, backend)
+                seconds = _time(world, world.step, steps)
+                rows.append(FlowLeniaBenchRow("alife", backend, size, steps, seconds, trial))
             if baseline:
                 world = _world(size)
 
                 def step(world=world):
                     world.mass = baseline_step(world)
 
-                rows.append(FlowLeniaBenchRow("numpy", size, steps, _time(step, steps), trial))
+                seconds = _time(world, step, steps)
+                rows.append(FlowLeniaBenchRow("numpy", "cpu", size, steps, seconds, trial))
     return rows
 
 
@@ -99,6 +113,7 @@ def print_flow_lenia_table(rows: list[FlowLeniaBenchRow]) -> None:
         (
             str(r.trial),
             r.tool,
+            r.backend,
             f"{r.size}x{r.size}",
             str(r.steps),
             f"{r.seconds:.3f}",
@@ -106,5 +121,5 @@ def print_flow_lenia_table(rows: list[FlowLeniaBenchRow]) -> None:
         )
         for r in rows
     ]
-    columns = ("trial", "tool", "world", "steps", "seconds", "steps/s")
-    print_bench_table("Flow-Lenia, 1 channel, 10 kernels, backend cpu", columns, cells)
+    columns = ("trial", "tool", "backend", "world", "steps", "seconds", "steps/s")
+    print_bench_table("Flow-Lenia, 1 channel, 10 kernels", columns, cells)

@@ -1315,12 +1315,15 @@ def bench_lenia_command(sizes, steps, batch, repeats, backends, no_baseline) -> 
 @_sizes_option((128, 256), "Side of the square world (repeatable).")
 @click.option("--steps", type=_POSITIVE, default=50, show_default=True, help="Timed steps.")
 @click.option("--repeats", type=_POSITIVE, default=1, show_default=True)
+@_bench_backends_option
 @click.option("--no-baseline", is_flag=True, help="Skip the numpy baseline.")
-def bench_flow_lenia_command(sizes, steps, repeats, no_baseline) -> None:
+def bench_flow_lenia_command(sizes, steps, repeats, backends, no_baseline) -> None:
     """Flow-Lenia steps/s beside the authors' gather method in numpy."""
     from alife.bench_flow_lenia import bench_flow_lenia, print_flow_lenia_table
 
-    rows = bench_flow_lenia(tuple(sizes), steps, repeats=repeats, baseline=not no_baseline)
+    rows = bench_flow_lenia(
+        tuple(sizes), steps, repeats=repeats, backends=backends, baseline=not no_baseline
+    )
     print_flow_lenia_table(rows)
 
 

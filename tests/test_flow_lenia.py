@@ -3,6 +3,7 @@ moves, mass conservation, the affinity against a direct convolution, the CLI."""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from alife.substrates.ca.flow_lenia import (
     FlowLeniaRule,
     FlowLeniaWorld,
     FlowParams,
+    build_flow_kernels,
     kernel_images,
     reintegrate,
     sobel,
@@ -65,6 +67,35 @@ def test_without_flow_cell_sized_squares_stay_and_a_steady_flow_translates_exact
     flow[0], flow[1] = 5.0, -10.0  # dt 0.2: one cell down, two left
     moved = reintegrate(mass, flow, 0.2, 0.5, 5)
     np.testing.assert_allclose(moved, np.roll(mass, (1, -2), axis=(1, 2)), rtol=1e-14)
+
+
+def _gather_everywhere():
+    """The GPU's per-cell gather, compiled for the CPU and run for every cell."""
+    landed = build_flow_kernels("cpu")[2]
+
+    @numba.njit
+    def gather(mass, flow, dt, sigma, reach):
+        out = np.empty_like(mass)
+        for c in range(mass.shape[0]):
+            for row in range(mass.shape[1]):
+                for col in range(mass.shape[2]):
+                    out[c, row, col] = landed(mass, flow, c, row, col, dt, sigma, reach)
+        return out
+
+    return gather
+
+
+@pytest.mark.parametrize(
+    ("shape", "sigma", "reach"),
+    [((2, 9, 11), 0.65, 3), ((1, 7, 7), 1.4, 3), ((1, 5, 12), 0.3, 2), ((3, 16, 13), 0.65, 5)],
+)
+def test_the_gpu_gather_equals_the_cpu_scatter_bit_for_bit(shape, sigma, reach):
+    rng = np.random.default_rng(sum(shape))
+    mass = rng.random(shape) * (rng.random(shape) < 0.7)  # some empty cells
+    flow = rng.normal(scale=3.0 * reach, size=(2, *shape))  # some steps clipped
+    scattered = reintegrate(mass, flow, 0.2, sigma, reach)
+    gathered = _gather_everywhere()(mass, flow, 0.2, sigma, reach)
+    np.testing.assert_array_equal(gathered, scattered)
 
 
 def test_sobel_is_eight_times_the_slope_of_a_ramp():

@@ -192,7 +192,7 @@ def update_kernel(backend: str):
     return cuda_update()
 
 
-def _fft_module(backend: str):
+def fft_module(backend: str):
     """rfft2/irfft2 over the last two axes: scipy.fft on all CPU cores for numpy
     arrays, cupy.fft (cuFFT) for CuPy arrays."""
     if array_module(backend) is np:
@@ -238,7 +238,7 @@ class LeniaWorlds:
         self.worlds = xp.ascontiguousarray(worlds)
         self.rules = rules
         self._xp = xp
-        self._fft = _fft_module(self.backend)
+        self._fft = fft_module(self.backend)
         spectra = {}  # one kernel spectrum per distinct (R, b, kn)
         for rule in rules:
             key = (rule.R, rule.b, rule.kn)
