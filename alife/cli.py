@@ -830,13 +830,25 @@ def quine() -> None:
     default="adamax",
     show_default=True,
 )
+@click.option(
+    "--regen-every",
+    type=int,
+    default=1,
+    show_default=True,
+    help="With --method alternate: regenerate before every this many epochs.",
+)
+@click.option(
+    "--keep-norm", is_flag=True, help="Rescale each regeneration to the weight norm it replaces."
+)
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="Learning rate.")
 @click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")
 @_seed_option("Seed of the weights, projection and shuffles.")
 @click.option("--epochs", type=int, default=30, show_default=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
 @_run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
-def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, **run) -> None:
+def quine_train(
+    kind, lam, data, hidden, method, regen_every, keep_norm, lr, batch, seed, epochs, out, **run
+) -> None:
     """Train a quine into a new run file (metrics every epoch, weight snapshots)."""
     from alife.quines.training import QuineConfig, QuineSim
 
@@ -847,7 +859,16 @@ def quine_train(kind, lam, data, hidden, method, lr, batch, seed, epochs, out, *
             f"--hidden {hidden!r} is not comma-separated integers, e.g. '100,100'"
         ) from None
     config = QuineConfig(
-        hidden=widths, method=method, lr=lr, batch=batch, seed=seed, kind=kind, lam=lam, data=data
+        hidden=widths,
+        method=method,
+        lr=lr,
+        batch=batch,
+        seed=seed,
+        kind=kind,
+        lam=lam,
+        data=data,
+        regen_every=regen_every,
+        keep_norm=keep_norm,
     )
     _start_run(QuineSim, config, out, steps=epochs, **run)
 

@@ -3,13 +3,16 @@ regimes reach.
 
     python scripts/reproduce_quines.py [--epochs 30] [--hidden 100,100] [--seed 0]
         [--lr 0.001] [--batch 256] [--methods adamax,regen,alternate]
+        [--regen-every 1] [--keep-norm]
 
 Trains the paper-sized network (two hidden layers of 100, 20,100 weights) with Adamax,
 with regeneration and with the two alternating, and prints for each after training:
 L_SR, the relative error rho = L_SR / sum theta^2, R^2 of predicted against actual
 weights (all, and the worst layer), the weight norm against its initial norm, whether
 that counts as a non-trivial quine (R^2 >= 0.9, norm >= half the initial), what
-repeated regeneration reaches, and seconds per epoch.
+repeated regeneration reaches, and seconds per epoch. ``--regen-every K`` regenerates
+only after every K-th epoch of the alternating regime; ``--keep-norm`` rescales each
+regeneration to the weight norm it replaces.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--methods", default="adamax,regen,alternate")
+    parser.add_argument("--regen-every", type=int, default=1)
+    parser.add_argument("--keep-norm", action="store_true")
     args = parser.parse_args()
     hidden = tuple(int(w) for w in args.hidden.split(","))
     print(
@@ -36,7 +41,13 @@ def main() -> None:
     )
     for method in args.methods.split(","):
         config = QuineConfig(
-            hidden=hidden, method=method, lr=args.lr, batch=args.batch, seed=args.seed
+            hidden=hidden,
+            method=method,
+            lr=args.lr,
+            batch=args.batch,
+            seed=args.seed,
+            regen_every=args.regen_every if method == "alternate" else 1,
+            keep_norm=args.keep_norm,
         )
         sim = QuineSim(config)
         seconds = []

@@ -11,7 +11,7 @@ from alife.cli import main
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.quines.metrics import classify_fixed_point, is_nontrivial, quine_metrics
-from alife.quines.training import QuineConfig
+from alife.quines.training import QuineConfig, QuineSim
 from alife.quines.vanilla import VanillaQuine, replication_loss
 
 SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
@@ -100,6 +100,31 @@ def test_the_zero_network_is_a_trivial_exact_quine():
     assert not is_nontrivial(values, initial)
 
 
+def test_regeneration_keeping_the_norm_rescales_the_prediction():
+    model = VanillaQuine((6, 4), seed=4, dtype=torch.float64)
+    theta = model.weights().detach().numpy().copy()
+    prediction = model.predict_all().numpy()
+    model.regenerate(keep_norm=True)
+    got = model.weights().detach().numpy()
+    expected = prediction * np.sqrt((theta**2).sum() / (prediction**2).sum())
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.linalg.norm(got) == pytest.approx(np.linalg.norm(theta), rel=1e-12)
+
+
+def test_alternating_regenerates_before_every_kth_epoch_after_the_first():
+    common = dict(hidden=(8, 6), lr=0.002, batch=32, seed=3, keep_norm=True)
+    scheduled = QuineSim(QuineConfig(method="alternate", regen_every=3, **common))
+    by_hand = QuineSim(QuineConfig(method="adamax", **common))  # the same optimizer
+    for epoch in range(1, 8):
+        scheduled.step()
+        if epoch in (4, 7):
+            by_hand.model.regenerate(keep_norm=True)
+        by_hand.step()
+        np.testing.assert_array_equal(
+            scheduled.model.weights().detach().numpy(), by_hand.model.weights().detach().numpy()
+        )
+
+
 def test_metrics_follow_their_definitions():
     model = VanillaQuine((6, 4), seed=5, dtype=torch.float64)
     theta = model.weights().detach().numpy()
@@ -159,6 +184,9 @@ def test_bad_quine_options_are_named(tmp_path):
         QuineConfig(method="newton")
     with pytest.raises(AlifeInputError, match="lr must be > 0"):
         QuineConfig(lr=0)
+    result = CliRunner().invoke(main, ["quine", "train", "--regen-every", "5", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "regen_every 5 applies to method 'alternate' only" in result.stderr
     assert not out.exists()
 
 

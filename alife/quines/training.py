@@ -6,7 +6,16 @@ An epoch is one of Chang & Lipson's three regimes:
   all coordinates in shuffled minibatches, each step on the mean squared replication
   error of the batch (targets held constant);
 - ``regen``: one regeneration, every weight replaced by the network's prediction of it;
-- ``alternate``: a gradient pass, then a regeneration.
+- ``alternate``: the two in turn: epochs 1 + regen_every, 1 + 2 regen_every, ... start
+  with a regeneration, and every epoch is a gradient pass (with ``regen_every`` = 1,
+  the paper's regime, every epoch after the first starts with one). Every epoch ends
+  on a gradient pass, so its metrics are those of a fitted network.
+
+``keep_norm`` rescales each regeneration's prediction to the weight norm it replaces.
+A network's output grows faster than its weights (about as their scale cubed with two
+hidden layers), so plain regeneration multiplies or shrinks the weights; keeping the
+norm and regenerating every 10 epochs is what replicates every layer
+(docs/reproductions.md).
 
 Epoch e shuffles with a torch generator seeded ``derive(seed, e + 1)``, so a resumed run
 (weights and optimizer state come from the checkpoint) continues exactly. Metrics per
@@ -59,6 +68,8 @@ class QuineConfig:
     kind: vanilla, or auxiliary (also classifies images).
     lam: auxiliary: the weight of the replication loss beside the task's (>= 0).
     data: auxiliary: "digits" or an MNIST path (:mod:`alife.quines.datasets`).
+    regen_every: alternate: regenerate before every this many epochs.
+    keep_norm: regenerations keep the weight norm (regen and alternate).
     """
 
     hidden: tuple[int, ...] = (100, 100)
@@ -69,6 +80,8 @@ class QuineConfig:
     kind: str = "vanilla"
     lam: float = 1.0
     data: str = "digits"
+    regen_every: int = 1
+    keep_norm: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
@@ -88,6 +101,12 @@ class QuineConfig:
             raise AlifeInputError(f"unknown kind {self.kind!r}; valid kinds are {', '.join(KINDS)}")
         if not self.lam >= 0:
             raise AlifeInputError(f"lam must be >= 0, got {self.lam!r}")
+        check_count("regen_every", self.regen_every)
+        if self.regen_every != 1 and self.method != "alternate":
+            raise AlifeInputError(
+                f"regen_every {self.regen_every} applies to method 'alternate' only, not "
+                f"{self.method!r}"
+            )
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -169,13 +188,21 @@ class QuineSim:
             loss.backward()
             self.optimizer.step()
 
+    def _regenerates(self, epoch: int) -> bool:
+        """Whether training epoch ``epoch`` (1-based) regenerates (before its gradient
+        pass, if it has one)."""
+        if self.config.method == "regen":
+            return True
+        every = self.config.regen_every
+        return self.config.method == "alternate" and epoch > 1 and (epoch - 1) % every == 0
+
     def step(self) -> None:
         """One training epoch of the configured regime."""
         start = time.perf_counter()
+        if self._regenerates(self._epoch + 1):
+            self.model.regenerate(keep_norm=self.config.keep_norm)
         if self.config.method != "regen":
             self._gradient_pass()
-        if self.config.method in ("regen", "alternate"):
-            self.model.regenerate()
         self._seconds = time.perf_counter() - start
         self._epoch += 1
 

@@ -108,9 +108,13 @@ class VanillaQuine(nn.Module):
             layer.copy_(theta[part].reshape(layer.shape))
 
     @torch.no_grad()
-    def regenerate(self) -> None:
-        """Replace every weight with the network's prediction of it."""
-        self.set_weights(self.predict_all())
+    def regenerate(self, keep_norm: bool = False) -> None:
+        """Replace every weight with the network's prediction of it; with
+        ``keep_norm``, the prediction rescaled to the current weight norm."""
+        prediction = self.predict_all()
+        if keep_norm:
+            prediction = prediction * (self.weights().norm() / prediction.norm())
+        self.set_weights(prediction)
 
 
 def replication_loss(
