@@ -2,12 +2,13 @@
 replication as the weight lambda of the replication loss grows.
 
     python scripts/reproduce_aux_quine.py [--epochs 60] [--lams 0,0.1,1,10,100]
-        [--hidden 100,100] [--lr 0.003] [--mnist PATH] [--seed 0]
+        [--hidden 100,100] [--lr 0.003] [--method adamax] [--mnist PATH] [--seed 0]
 
-Trains the auxiliary quine (Adamax, minibatches of 256 coordinates and 256 images) on
-scikit-learn's 8x8 digits (or MNIST with --mnist) for each lambda; lambda = 0 is the
-plain classifier of the same shape. Prints the test accuracy and the replication
-metrics (rho, R^2, weight norm against its initial norm) after training.
+Trains the auxiliary quine (Adamax, or --method adam|sgd; minibatches of 256
+coordinates and 256 images) on scikit-learn's 8x8 digits (or MNIST-format IDX files or
+.npz with --mnist) for each lambda; lambda = 0 is the plain classifier of the same
+shape. Prints the test accuracy and the replication metrics (rho, R^2, weight norm
+against its initial norm) after training.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("--lams", default="0,0.1,1,10,100")
     parser.add_argument("--hidden", default="100,100")
     parser.add_argument("--lr", type=float, default=0.003)
+    parser.add_argument("--method", default="adamax", choices=("adamax", "adam", "sgd"))
     parser.add_argument("--mnist", default="digits")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -30,7 +32,13 @@ def main() -> None:
     print("lambda  test accuracy      rho      R^2   norm / initial")
     for lam in (float(x) for x in args.lams.split(",")):
         config = QuineConfig(
-            hidden=hidden, lr=args.lr, seed=args.seed, kind="auxiliary", lam=lam, data=args.mnist
+            hidden=hidden,
+            method=args.method,
+            lr=args.lr,
+            seed=args.seed,
+            kind="auxiliary",
+            lam=lam,
+            data=args.mnist,
         )
         sim = QuineSim(config)
         for _ in range(args.epochs):

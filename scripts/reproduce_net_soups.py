@@ -1,11 +1,13 @@
-"""Soups of weight-wise self-replicating networks (Gabor et al.): which fixpoints a soup
-ends in, as attacks and self-training compete.
+"""Soups of self-replicating networks (Gabor et al.): which fixpoints a soup ends in, as
+attacks and self-training compete.
 
-    python scripts/reproduce_net_soups.py [--size 100] [--generations 200] [--seeds 3]
-        [--attack-rates 0,0.01,0.02,0.05,0.1] [--trains 0,20] [--lr 0.04]
+    python scripts/reproduce_net_soups.py [--kind weightwise] [--size 100]
+        [--generations 200] [--seeds 3] [--attack-rates 0,0.01,0.02,0.05,0.1]
+        [--trains 0,20] [--lr 0.04]
 
-Runs a soup of the papers' 14-weight linear networks for every pair of attack rate and
-self-training steps per generation (learn rate 0.1, one step a lesson), and prints the
+Runs a soup of networks of one family (the papers' 14-weight linear weight-wise ones by
+default, or aggregating or recurrent) for every pair of attack rate and self-training
+steps per generation (learn rate 0.1, one step a lesson), and prints the
 final census (networks per fixpoint class, mean over seeds) and the mean weight norm.
 """
 
@@ -16,7 +18,7 @@ import argparse
 import numpy as np
 
 from alife.quines.net_families import FIXPOINT_CLASSES
-from alife.quines.net_soup import NetSoupConfig, NetSoupSim
+from alife.quines.net_soup import KINDS, NetSoupConfig, NetSoupSim
 
 
 def final_census(config: NetSoupConfig, generations: int) -> dict[str, float]:
@@ -30,6 +32,7 @@ def final_census(config: NetSoupConfig, generations: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", default="weightwise", choices=KINDS)
     parser.add_argument("--size", type=int, default=100)
     parser.add_argument("--generations", type=int, default=200)
     parser.add_argument("--seeds", type=int, default=3)
@@ -43,7 +46,12 @@ def main() -> None:
             runs = [
                 final_census(
                     NetSoupConfig(
-                        size=args.size, attack_rate=attack, train=train, lr=args.lr, seed=seed
+                        kind=args.kind,
+                        size=args.size,
+                        attack_rate=attack,
+                        train=train,
+                        lr=args.lr,
+                        seed=seed,
                     ),
                     args.generations,
                 )
