@@ -15,7 +15,10 @@ import numpy as np
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
 warnings.simplefilter("ignore", RuntimeWarning)  # the simulator wraps uint8/uint64 in numpy
 
+from numba import cuda  # noqa: E402
+
 from alife.bench import PALINDROME, REPLICATORS  # noqa: E402
+from alife.engine.exact_math import build_exact_math  # noqa: E402
 from alife.engine.run import Schedule  # noqa: E402
 from alife.engine.session import start_run  # noqa: E402
 from alife.engine.store import open_run  # noqa: E402
@@ -176,6 +179,25 @@ def compare_flow_lenia():
     print("flow-lenia steps identical")
 
 
+def compare_exact_math():
+    cpu, gpu = build_exact_math("cpu"), build_exact_math("cuda")
+
+    @cuda.jit
+    def kernel(x, exps, logs):
+        i = cuda.grid(1)
+        if i < x.size:
+            exps[i] = gpu.exp(x[i])
+            logs[i] = gpu.log(abs(x[i]))
+
+    rng = np.random.default_rng(10)
+    x = np.concatenate([rng.uniform(-700, 700, 500), rng.uniform(-1, 1, 500), [0.0, 5e-324]])
+    exps, logs = np.empty_like(x), np.empty_like(x)
+    kernel[-(-x.size // 128), 128](x, exps, logs)
+    np.testing.assert_array_equal(exps, [cpu.exp(v) for v in x])
+    np.testing.assert_array_equal(logs, [cpu.log(abs(v)) for v in x])
+    print("exact exp and log identical")
+
+
 def compare_gard():
     for config in (
         GardConfig(species=10, nmax=16, seed=4, replicas=3),
@@ -210,5 +232,6 @@ if __name__ == "__main__":
     compare_loops()
     compare_lenia()
     compare_flow_lenia()
+    compare_exact_math()
     compare_gard()
     sys.exit(0)

@@ -22,4 +22,5 @@ def test_cuda_kernels_match_cpu_under_the_simulator():
     assert "rule tables identical" in result.stdout
     assert "lenia steps agree" in result.stdout
     assert "flow-lenia steps identical" in result.stdout
+    assert "exact exp and log identical" in result.stdout
     assert "gard generations identical" in result.stdout

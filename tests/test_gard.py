@@ -6,6 +6,7 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
+from alife.engine.exact_math import build_exact_math
 from alife.engine.rng import derive_host, splitmix64_host
 from alife.errors import AlifeInputError
 from alife.substrates.gard.compotypes import carpet, compotypes, nondrift, similarity
@@ -18,6 +19,10 @@ from alife.substrates.gard.model import (
 )
 from alife.substrates.gard.population import PopulationConfig, Populations
 from alife.substrates.gard.price import population_price
+
+# the kernels' clock uses the log that rounds the same on CPU and GPU (checked against
+# math.log in tests/test_exact_math.py)
+exact_log = build_exact_math("cpu").log
 
 
 class Stream:
@@ -54,7 +59,7 @@ def reference_generation(n, beta, config, draw, weights):
                 break
         if chosen is None:
             chosen = max(k for k, rate in enumerate(rates) if rate > 0)
-        elapsed += -math.log(1.0 - wait) / total
+        elapsed += -exact_log(1.0 - wait) / total
         events += 1
         species_moved = chosen % species
         step = 1 if chosen < species else -1
@@ -302,7 +307,7 @@ def reference_population(counts, beta, config, draw, splits_wanted):
         totals = [total(rates_of(p)) for p in range(places)]
         grand = total(totals)
         goal, wait, pick = draw() * grand, draw(), draw()
-        elapsed += -math.log(1.0 - wait) / grand
+        elapsed += -exact_log(1.0 - wait) / grand
         events += 1
         chosen = running_pick(totals, goal)
         rates = rates_of(chosen)

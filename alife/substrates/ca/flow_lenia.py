@@ -47,6 +47,7 @@ import numba
 import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend
+from alife.engine.exact_math import build_exact_math
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
 from alife.substrates.ca.lenia import fft_module
@@ -134,11 +135,13 @@ def build_flow_kernels(target: str):
       reach it in the order :func:`reintegrate` scatters (see the module docstring).
     """
     jit = device_jit(target, inline=False)
+    exact = build_exact_math(target)
+    mul, exp = exact.mul, exact.exp
 
     @jit
     def growth(u, m, s, h):
         z = (u - m) / s
-        return h * (2.0 * math.exp(-0.5 * z * z) - 1.0)
+        return mul(h, mul(2.0, exp(mul(-0.5, mul(z, z)))) - 1.0)
 
     @jit
     def share(centre, sigma, low):
@@ -154,7 +157,8 @@ def build_flow_kernels(target: str):
     def overlap(position, step, limit, sigma, cell, size):
         """The share of cell ``cell`` (mod size) in the square moved from ``position``."""
         centre = position + 0.5 + min(max(step, -limit), limit)
-        low = math.floor(centre - sigma)
+        # int(): numba.cuda's floor is a float, and a float modulo rounds differently
+        low = int(math.floor(centre - sigma))  # noqa: RUF046
         offset = (cell - low) % size
         if offset >= 4:
             return 0.0
@@ -164,7 +168,7 @@ def build_flow_kernels(target: str):
     def landed(mass, flow, c, row, col, dt, sigma, reach):
         height, width = mass.shape[1], mass.shape[2]
         limit = reach - sigma
-        area = 4.0 * sigma * sigma
+        area = mul(4.0, mul(sigma, sigma))
         span = 2 * reach + 1
         top, left = row - reach, col - reach
         skip_r = first_in_order(top, span, height)
@@ -178,15 +182,15 @@ def build_flow_kernels(target: str):
                 if m == 0.0:
                     continue
                 rows_share = overlap(
-                    source_r, dt * flow[0, c, source_r, source_c], limit, sigma, row, height
+                    source_r, mul(dt, flow[0, c, source_r, source_c]), limit, sigma, row, height
                 )
                 if rows_share == 0.0:
                     continue
                 columns_share = overlap(
-                    source_c, dt * flow[1, c, source_r, source_c], limit, sigma, col, width
+                    source_c, mul(dt, flow[1, c, source_r, source_c]), limit, sigma, col, width
                 )
                 if columns_share > 0.0:
-                    total += m * rows_share * columns_share / area
+                    total += mul(mul(m, rows_share), columns_share) / area
         return total
 
     return growth, share, landed

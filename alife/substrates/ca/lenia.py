@@ -25,7 +25,6 @@ orders.
 from __future__ import annotations
 
 import functools
-import math
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,6 +34,7 @@ import numba
 import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend
+from alife.engine.exact_math import build_exact_math
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
 
@@ -143,22 +143,27 @@ def kernel_image(params: LeniaParams, height: int, width: int) -> np.ndarray:
 
 
 def build_update(target: str):
-    """The elementwise Lenia update of one cell, compiled for ``target``."""
+    """The elementwise Lenia update of one cell, compiled for ``target``; products go
+    through ``mul`` and the exponential is the exact one, so a GPU rounds as the CPU
+    does (see :mod:`alife.engine.exact_math`)."""
     jit = device_jit(target, inline=False)
+    exact = build_exact_math(target)
+    mul, exp = exact.mul, exact.exp
 
     @jit
     def growth(u, m, s, gn):
         d = u - m
         if gn == 1:
-            g = max(0.0, 1.0 - d * d / (9.0 * s * s))
-            return 2.0 * (g * g) * (g * g) - 1.0
+            g = max(0.0, 1.0 - mul(d, d) / mul(9.0, mul(s, s)))
+            g2 = mul(g, g)
+            return mul(2.0, mul(g2, g2)) - 1.0
         if gn == 2:
-            return 2.0 * math.exp(-d * d / (2.0 * s * s)) - 1.0
+            return mul(2.0, exp(-mul(d, d) / mul(2.0, mul(s, s)))) - 1.0
         return 1.0 if abs(d) <= s else -1.0
 
     @jit
     def updated(a, u, m, s, inv_t, gn):
-        return min(max(a + inv_t * growth(u, m, s, gn), 0.0), 1.0)
+        return min(max(a + mul(inv_t, growth(u, m, s, gn)), 0.0), 1.0)
 
     return updated
 

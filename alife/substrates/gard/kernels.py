@@ -32,6 +32,7 @@ from types import SimpleNamespace
 import numba
 import numpy as np
 
+from alife.engine.exact_math import build_exact_math
 from alife.engine.rng import rng_functions
 from alife.engine.targets import device_jit
 
@@ -42,13 +43,17 @@ _U1, _U2, _U3 = np.uint64(1), np.uint64(2), np.uint64(3)  # counter steps, kept 
 
 
 def build_bodies(target: str) -> SimpleNamespace:
-    """The per-assembly functions compiled for ``target``."""
+    """The per-assembly functions compiled for ``target``. Every float product goes
+    through ``mul`` and the clock through the exact ``log``, so a GPU rounds as the CPU
+    does (see :mod:`alife.engine.exact_math`)."""
     jit = device_jit(target, inline=False)
     mix = rng_functions(target).splitmix64
+    exact = build_exact_math(target)
+    mul, log = exact.mul, exact.log
 
     @jit
     def uniform(key, counter):
-        return np.float64(mix(key + counter) >> _TOP53) * _UNIT
+        return mul(np.float64(mix(key + counter) >> _TOP53), _UNIT)
 
     @jit
     def weight(mask, factor, i, j):
@@ -62,7 +67,7 @@ def build_bodies(target: str) -> SimpleNamespace:
         for i in range(species):
             total = 0.0
             for j in range(species):
-                total += beta[i, j] * weight(mask, factor, i, j) * counts[j]
+                total += mul(mul(beta[i, j], weight(mask, factor, i, j)), np.float64(counts[j]))
             catal[i] = total
 
     @jit
@@ -75,11 +80,11 @@ def build_bodies(target: str) -> SimpleNamespace:
         own = 0.0
         other = 0.0
         for i in range(counts.shape[0]):
-            dot += counts[i] * target[i]
+            dot += mul(np.float64(counts[i]), target[i])
             own += counts[i] * counts[i]
-            other += target[i] * target[i]
+            other += mul(target[i], target[i])
             mask[i] = counts[i] > 0
-        return bias * (dot / (math.sqrt(own) * math.sqrt(other)))
+        return mul(bias, dot / mul(math.sqrt(own), math.sqrt(other)))
 
     @jit
     def fill_rates(counts, catal, kf_rho, kb, size, rates):
@@ -87,8 +92,8 @@ def build_bodies(target: str) -> SimpleNamespace:
         species = counts.shape[0]
         for i in range(species):
             boost = 1.0 + catal[i] / size
-            rates[i] = kf_rho[i] * size * boost
-            rates[species + i] = kb * counts[i] * boost
+            rates[i] = mul(mul(kf_rho[i], np.float64(size)), boost)
+            rates[species + i] = mul(mul(kb, np.float64(counts[i])), boost)
         total = 0.0
         for k in range(2 * species):
             total += rates[k]
@@ -117,7 +122,7 @@ def build_bodies(target: str) -> SimpleNamespace:
         sign = 1 if chosen < species else -1
         counts[moved] += sign
         for i in range(species):
-            change = beta[i, moved] * weight(mask, factor, i, moved)
+            change = mul(beta[i, moved], weight(mask, factor, i, moved))
             if sign > 0:
                 catal[i] += change
             else:
@@ -134,7 +139,7 @@ def build_bodies(target: str) -> SimpleNamespace:
             left += counts[i]
             daughter[i] = 0
         for _ in range(nmin):
-            pick = np.int64(uniform(key, counter) * left)
+            pick = np.int64(mul(uniform(key, counter), np.float64(left)))
             counter += _U1
             i = 0
             seen = counts[0]
@@ -173,10 +178,10 @@ def build_bodies(target: str) -> SimpleNamespace:
         events = 0
         while 0 < size < nmax:
             total = fill_rates(counts, catal, kf_rho, kb, size, rates)
-            goal = uniform(key, counter) * total
+            goal = mul(uniform(key, counter), total)
             wait = uniform(key, counter + _U1)
             counter += _U2
-            elapsed += -math.log(1.0 - wait) / total
+            elapsed += -log(1.0 - wait) / total
             events += 1
             size += apply_event(counts, catal, beta, mask, factor, choose(rates, goal))
         for i in range(species):
@@ -314,11 +319,11 @@ def build_bodies(target: str) -> SimpleNamespace:
             grand = 0.0
             for p in range(places):
                 grand += totals[b, p]
-            goal = uniform(keys[b], counter) * grand
+            goal = mul(uniform(keys[b], counter), grand)
             wait = uniform(keys[b], counter + _U1)
             pick = uniform(keys[b], counter + _U2)
             counter += _U3
-            elapsed[b] += -math.log(1.0 - wait) / grand
+            elapsed[b] += -log(1.0 - wait) / grand
             events[b] += 1
             chosen = places - 1
             running = 0.0
@@ -333,13 +338,13 @@ def build_bodies(target: str) -> SimpleNamespace:
             for i in range(size_of):
                 size += pop[chosen, i]
             inner = fill_rates(pop[chosen], pop_catal[chosen], kf_rho, kb, size, rates[b])
-            event = choose(rates[b], pick * inner)
+            event = choose(rates[b], mul(pick, inner))
             size += apply_event(
                 pop[chosen], pop_catal[chosen], beta, pop_masks[chosen], factors[b, chosen], event
             )
             if size == 0:  # dead: a fresh assembly of nmax uniform molecules takes the place
                 for _ in range(nmax):
-                    s = np.int64(uniform(keys[b], counter) * size_of)
+                    s = np.int64(mul(uniform(keys[b], counter), np.float64(size_of)))
                     counter += _U1
                     pop[chosen, min(s, size_of - 1)] += 1
                 size = nmax
@@ -348,7 +353,7 @@ def build_bodies(target: str) -> SimpleNamespace:
                     pop[chosen], pop_catal[chosen], kf_rho, kb, size, rates[b]
                 )
                 continue
-            other = np.int64(uniform(keys[b], counter) * (places - 1))
+            other = np.int64(mul(uniform(keys[b], counter), np.float64(places - 1)))
             counter += _U1
             if other >= chosen:
                 other += 1
