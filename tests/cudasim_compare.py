@@ -1,7 +1,10 @@
-"""Compare the CUDA kernels (under NUMBA_ENABLE_CUDASIM=1) with the CPU path, bit for bit.
+"""Compare the CUDA kernels with the CPU path, bit for bit.
 
-Run by tests/test_cudasim.py in a subprocess, because the simulator must be switched on
-before numba is imported. Exits non-zero (an AssertionError) on the first difference.
+Run by tests/test_cudasim.py in a subprocess under numba's CUDA simulator
+(NUMBA_ENABLE_CUDASIM=1, which must be set before numba is imported). On a machine with
+a GPU, run it directly, without the simulator, to check the same on hardware: inputs
+go to the device with ``to_backend`` and results come back with ``to_host``. Exits
+non-zero (an AssertionError) on the first difference.
 """
 
 import os
@@ -12,17 +15,17 @@ from dataclasses import asdict
 
 import numpy as np
 
-assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
 warnings.simplefilter("ignore", RuntimeWarning)  # the simulator wraps uint8/uint64 in numpy
 
 from numba import cuda  # noqa: E402
 
 from alife.bench import PALINDROME, REPLICATORS  # noqa: E402
+from alife.engine.backend import cuda_available, to_backend, to_host  # noqa: E402
 from alife.engine.exact_math import build_exact_math  # noqa: E402
 from alife.engine.run import Schedule  # noqa: E402
 from alife.engine.session import start_run  # noqa: E402
 from alife.engine.store import open_run  # noqa: E402
-from alife.substrates.ca.flow_lenia import FlowLeniaWorld  # noqa: E402
+from alife.substrates.ca.flow_lenia import FlowLeniaWorld, step_kernels  # noqa: E402
 from alife.substrates.ca.flow_lenia_sim import FlowLeniaConfig  # noqa: E402
 from alife.substrates.ca.lenia import LeniaParams, LeniaWorlds  # noqa: E402
 from alife.substrates.ca.life import simulate  # noqa: E402
@@ -52,11 +55,11 @@ def compare_run_tapes():
         language = get_language(name)
         for share, steps in ((0.0, 8192), (0.6, 300), (0.9, 300)):
             data = tapes(language, 32, int(share * 10) + len(name), share)
-            cpu, gpu = data.copy(), data.copy()
+            cpu, gpu = data.copy(), to_backend(data.copy(), "cuda")
             ops_cpu = language.run(cpu, max_steps=steps, backend="cpu")
             ops_gpu = language.run(gpu, max_steps=steps, backend="cuda")
-            np.testing.assert_array_equal(ops_gpu, ops_cpu)
-            np.testing.assert_array_equal(gpu, cpu)
+            np.testing.assert_array_equal(to_host(ops_gpu), ops_cpu)
+            np.testing.assert_array_equal(to_host(gpu), cpu)
             print(f"run_tapes {name} share={share}: {len(data)} tapes identical")
 
 
@@ -66,8 +69,10 @@ def compare_selfrep_scores():
         programs = tapes(language, 3, 5, 0.5)[:, :64].copy()
         programs[0] = language.parse(text)
         cpu = selfrep_scores(language, programs, 17, max_steps=1024, backend="cpu")
-        gpu = selfrep_scores(language, programs, 17, max_steps=1024, backend="cuda")
-        np.testing.assert_array_equal(gpu, cpu)
+        gpu = selfrep_scores(
+            language, to_backend(programs, "cuda"), 17, max_steps=1024, backend="cuda"
+        )
+        np.testing.assert_array_equal(to_host(gpu), cpu)
         assert cpu[0] > 0
         print(f"selfrep scores {name}: {cpu.tolist()} identical")
 
@@ -89,9 +94,9 @@ def compare_soup_epochs():
         for _ in range(3):
             cpu.step()
             gpu.step()
-            np.testing.assert_array_equal(gpu.soup, cpu.soup)
+            np.testing.assert_array_equal(to_host(gpu.soup), cpu.soup)
             if config.trace:
-                np.testing.assert_array_equal(gpu.tokens, cpu.tokens)
+                np.testing.assert_array_equal(to_host(gpu.tokens), cpu.tokens)
             assert gpu.metrics() == cpu.metrics()
     print("soup epochs identical (well-mixed, grid, traced)")
 
@@ -137,7 +142,8 @@ def compare_life():
         for sim in sims:
             sim.step()
     assert sims[0].metrics() == sims[1].metrics()
-    np.testing.assert_array_equal(sims[0].snapshot()["cells"], sims[1].snapshot()["cells"])
+    cells = [to_host(sim.snapshot()["cells"]) for sim in sims]
+    np.testing.assert_array_equal(cells[0], cells[1])
     print("life generations identical")
 
 
@@ -161,8 +167,8 @@ def compare_lenia():
     for _ in range(3):
         for world in worlds:
             world.step()
-    # the same FFT here (numpy arrays under the simulator): only the update differs
-    np.testing.assert_allclose(worlds[0].worlds, worlds[1].worlds, atol=1e-12)
+    # under the simulator the same FFT (numpy arrays), on a GPU cuFFT: agree to rounding
+    np.testing.assert_allclose(worlds[0].worlds, to_host(worlds[1].worlds), atol=1e-12)
     print("lenia steps agree")
 
 
@@ -173,10 +179,23 @@ def compare_flow_lenia():
     for _ in range(3):
         for world in worlds:
             world.step()
-    # the same FFT here (numpy arrays under the simulator): growth and reintegration
-    # are the kernels compared
-    np.testing.assert_array_equal(worlds[1].mass, worlds[0].mass)
-    print("flow-lenia steps identical")
+    # under the simulator the same FFT (numpy arrays), on a GPU cuFFT: agree to rounding
+    np.testing.assert_allclose(to_host(worlds[1].mass), worlds[0].mass, rtol=0, atol=1e-12)
+    # the kernels, given equal inputs, equal bit for bit
+    cpu, gpu = step_kernels("cpu"), step_kernels("cuda")
+    rng = np.random.default_rng(12)
+    potentials = rng.random((4, 16, 20))
+    m, s, h = rng.random(4) * 0.3, 0.05 + rng.random(4) * 0.1, rng.random(4)
+    target = np.array([0, 1, 1, 0])
+    on_gpu = [to_backend(a, "cuda") for a in (potentials, m, s, h, target)]
+    np.testing.assert_array_equal(
+        to_host(gpu[0](*on_gpu, 2)), cpu[0](potentials, m, s, h, target, 2)
+    )
+    flow = rng.normal(0.0, 3.0, (2, 2, 16, 20))
+    landed_cpu = cpu[1](worlds[0].mass, flow, 0.2, 0.65, 3)
+    landed_gpu = gpu[1](to_backend(worlds[0].mass, "cuda"), to_backend(flow, "cuda"), 0.2, 0.65, 3)
+    np.testing.assert_array_equal(to_host(landed_gpu), landed_cpu)
+    print("flow-lenia steps agree, kernels identical")
 
 
 def compare_exact_math():
@@ -224,6 +243,7 @@ def compare_gard():
 
 
 if __name__ == "__main__":
+    assert cuda_available(), "needs NUMBA_ENABLE_CUDASIM=1, or a CUDA GPU with CuPy"
     compare_run_tapes()
     compare_selfrep_scores()
     compare_soup_epochs()

@@ -21,6 +21,6 @@ def test_cuda_kernels_match_cpu_under_the_simulator():
     assert "life generations identical" in result.stdout
     assert "rule tables identical" in result.stdout
     assert "lenia steps agree" in result.stdout
-    assert "flow-lenia steps identical" in result.stdout
+    assert "flow-lenia steps agree, kernels identical" in result.stdout
     assert "exact exp and log identical" in result.stdout
     assert "gard generations identical" in result.stdout
