@@ -36,8 +36,8 @@ alife() { python3 -m alife "$@"; }
 case "$step" in
 check)
     nvidia-smi > "$out/nvidia-smi.txt"
-    python3 -c "import numba, numba_cuda, cupy; print(numba.__version__, \
-numba_cuda.__version__, cupy.__version__)" | tee "$out/versions.txt"
+    python3 -m pip list 2>/dev/null | grep -i -E "^(numba|numba-cuda|cupy-cuda1[23]x|torch|numpy) " \
+        | tee "$out/versions.txt" || true
     python3 tests/cudasim_compare.py 2>&1 | tee "$out/check.txt"
     ;;
 bench-ca)
