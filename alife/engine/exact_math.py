@@ -24,12 +24,13 @@ log are built on fused multiply-adds, so a call to either would show too).
 
 from __future__ import annotations
 
+import functools
 import math
 from types import SimpleNamespace
 
-import numba
 import numpy as np
 
+from alife.engine.backend import cuda_simulated
 from alife.engine.targets import Target, device_jit
 
 # ln 2 split so that n * _LN2_HI is exact for |n| < 2^20: its low 32 bits are zero
@@ -51,21 +52,22 @@ _EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(6, 1, -1))
 _ATANH_TAYLOR = tuple(1.0 / (2 * k + 1) for k in range(11, 0, -1))
 
 
-def _cuda_mul():
-    """The CUDA ``mul``: libdevice's unfusable product, or a plain product under the
-    simulator (numpy, which never fuses; the simulator has no libdevice)."""
-    from numba import cuda
+def _mul(target: Target):
+    """``mul`` for ``target``: libdevice's unfusable product on a real GPU, else a plain
+    product (the CPU never fuses without fastmath, nor does the simulator's numpy; the
+    simulator has no libdevice)."""
+    if target == "cuda" and not cuda_simulated():
+        from numba import cuda
 
-    if numba.config.ENABLE_CUDASIM:
-        return device_jit("cuda")(lambda a, b: a * b)
+        @cuda.jit(device=True)
+        def mul(a, b):
+            return cuda.libdevice.dmul_rn(a, b)
 
-    @cuda.jit(device=True)
-    def mul(a, b):
-        return cuda.libdevice.dmul_rn(a, b)
-
-    return mul
+        return mul
+    return device_jit(target)(lambda a, b: a * b)
 
 
+@functools.cache
 def build_exact_math(target: Target) -> SimpleNamespace:
     """``mul(a, b)``, ``exp(x)`` and ``log(x)`` on float64 scalars, compiled for
     ``target``, giving the same bits on "cpu" and "cuda".
@@ -75,7 +77,7 @@ def build_exact_math(target: Target) -> SimpleNamespace:
     above about 709.8; ``log`` returns -inf at 0 and NaN below.
     """
     jit = device_jit(target, inline=False)
-    mul = device_jit("cpu", inline=True)(lambda a, b: a * b) if target == "cpu" else _cuda_mul()
+    mul = _mul(target)
     exp_taylor, atanh_taylor, pow2_steps = _EXP_TAYLOR, _ATANH_TAYLOR, _POW2_STEPS
 
     @jit
