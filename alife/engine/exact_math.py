@@ -17,7 +17,7 @@ CUDA simulator shows neither (it runs the kernel as Python on numpy scalars):
   same bits everywhere. They are within 1 (exp) and 2 (log) units in the last place of
   ``math``'s (tests/test_exact_math.py).
 
-``scripts/audit_ptx.py`` compiles the float kernels to PTX and checks that no fused
+``scripts/audit_ptx.py`` compiles every CUDA kernel to PTX and checks that no fused
 multiply-add, and no product a compiler could still fuse, is left (libdevice's exp and
 log are built on fused multiply-adds, so a call to either would show too).
 """

@@ -54,6 +54,4 @@ def cuda_kernels():
         landing_kernel[blocks(mass.size), _THREADS](mass, flow, dt, sigma, reach, out)
         return out
 
-    growth_sum.kernel = growth_kernel  # for inspection (scripts/audit_ptx.py)
-    reintegrate.kernel = landing_kernel
     return growth_sum, reintegrate

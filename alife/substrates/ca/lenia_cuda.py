@@ -34,5 +34,4 @@ def cuda_update():
         total = world.shape[0] * world.shape[1]
         kernel[max(1, -(-total // _THREADS)), _THREADS](world, potential, m, s, inv_t, gn)
 
-    update.kernel = kernel  # for inspection (scripts/audit_ptx.py)
     return update

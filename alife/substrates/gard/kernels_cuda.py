@@ -125,7 +125,6 @@ def cuda_kernels() -> SimpleNamespace:
         def run(*args):
             kernel[max(1, -(-args[0].shape[0] // _THREADS)), _THREADS](*args)
 
-        run.kernel = kernel  # for inspection (scripts/audit_ptx.py)
         return run
 
     return SimpleNamespace(

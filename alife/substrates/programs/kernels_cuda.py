@@ -71,12 +71,13 @@ def build_selfrep_cuda(score):
     """CUDA launcher of the self-replication scores around ``score`` compiled for "cuda"
     (see :mod:`alife.substrates.programs.selfrep`): one thread per program."""
     xp = array_module("cuda")
+    finals_size = TRIALS * TAPE_SIZE  # a local array's size must be a constant, not an expression
 
     @cuda.jit
     def scores_kernel(programs, seed, max_steps, out):
         i = cuda.grid(1)
         if i < programs.shape[0]:
-            finals = cuda.local.array(TRIALS * TAPE_SIZE, numba.uint8)
+            finals = cuda.local.array(finals_size, numba.uint8)
             tape = cuda.local.array(TAPE_SIZE, numba.uint8)
             noise = cuda.local.array(PROGRAM_SIZE, numba.uint8)
             scratch = cuda.local.array(SCRATCH_SIZE, numba.int32)
