@@ -145,11 +145,11 @@ def gard_paths(compiler: Compiler):
     from alife.substrates.gard.model import GardConfig
     from alife.substrates.gard.population import PopulationConfig, Populations
 
-    compiler.label = "gard"
+    compiler.label = "gard lineages"
     Ensemble(GardConfig(species=10, nmax=16, seed=4, replicas=3), "cuda").run(1)
-    compiler.label = "gard selection"
     selection = GardConfig(species=6, nmax=10, seed=4, bias=1.1, target=(1, 1, 0, 0, 0, 2))
     Ensemble(selection, "cuda").run(1)
+    compiler.label = "gard populations"
     Populations(PopulationConfig(**asdict(selection), size=4, populations=2), "cuda").run(1)
 
 

@@ -21,8 +21,8 @@ OTHER_KERNELS = (
     "lenia float64: kernel",
     "flow-lenia: growth_kernel",
     "flow-lenia: landing_kernel",
-    "gard: lineages_kernel",
-    "gard selection: populations_kernel",
+    "gard lineages: lineages_kernel",
+    "gard populations: populations_kernel",
 )
 
 

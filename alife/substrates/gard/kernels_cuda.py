@@ -19,7 +19,9 @@ _THREADS = 64
 @functools.cache
 def cuda_kernels() -> SimpleNamespace:
     """``lineages`` and ``populations`` on CuPy arrays (see
-    :func:`alife.substrates.gard.kernels.kernels`)."""
+    :func:`alife.substrates.gard.kernels.kernels`). The arguments are spelled out, where
+    the CPU kernels take ``*args``: numba-cuda does not fold a kernel's star arguments
+    (the simulator does; scripts/audit_ptx.py shows the compile error)."""
     bodies = build_bodies("cuda")
     lineage, population = bodies.lineage, bodies.population
 
