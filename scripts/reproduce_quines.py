@@ -10,7 +10,9 @@ with regeneration and with the two alternating, and prints for each after traini
 L_SR, the relative error rho = L_SR / sum theta^2, R^2 of predicted against actual
 weights (all, and the worst layer), the weight norm against its initial norm, whether
 that counts as a non-trivial quine (R^2 >= 0.9, norm >= half the initial), what
-repeated regeneration reaches, and seconds per epoch. ``--regen-every K`` regenerates
+repeated regeneration reaches, the spectral radius of regeneration's Jacobian (plain,
+and keeping the norm: a quine attracts regeneration only below 1), and seconds per
+epoch. ``--regen-every K`` regenerates
 only after every K-th epoch of the alternating regime; ``--keep-norm`` rescales each
 regeneration to the weight norm it replaces.
 """
@@ -19,7 +21,12 @@ from __future__ import annotations
 
 import argparse
 
-from alife.quines.metrics import classify_fixed_point, is_nontrivial, quine_metrics
+from alife.quines.metrics import (
+    classify_fixed_point,
+    is_nontrivial,
+    quine_metrics,
+    regeneration_radii,
+)
 from alife.quines.training import QuineConfig, QuineSim
 
 
@@ -37,7 +44,7 @@ def main() -> None:
     hidden = tuple(int(w) for w in args.hidden.split(","))
     print(
         "method      L_SR        rho     R^2  worst layer  norm / initial  non-trivial  "
-        "fixed point  s/epoch"
+        "fixed point  radius J (norm kept)  s/epoch"
     )
     for method in args.methods.split(","):
         config = QuineConfig(
@@ -54,13 +61,14 @@ def main() -> None:
         for _ in range(args.epochs):
             sim.step()
             seconds.append(sim.metrics()["epoch_seconds"])
-        values = quine_metrics(sim.model)
+        values, radii = quine_metrics(sim.model), regeneration_radii(sim.model)
         worst = min(v for k, v in values.items() if k.startswith("r2_layer"))
         print(
             f"{method:<10} {values['l_sr']:10.4g} {values['rho']:9.3g} {values['r2']:7.3g} "
             f"{worst:12.3g} {values['weight_norm']:7.3g} / {sim.initial_norm:<6.3g} "
             f"{'yes' if is_nontrivial(values, sim.initial_norm) else 'no':>11}  "
-            f"{classify_fixed_point(sim.model):>11}  {sum(seconds) / len(seconds):7.3f}"
+            f"{classify_fixed_point(sim.model):>11}  "
+            f"{radii['plain']:8.3g} ({radii['norm_kept']:.3g})  {sum(seconds) / len(seconds):7.3f}"
         )
 
 

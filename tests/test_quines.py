@@ -10,7 +10,12 @@ from click.testing import CliRunner
 from alife.cli import main
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.quines.metrics import classify_fixed_point, is_nontrivial, quine_metrics
+from alife.quines.metrics import (
+    classify_fixed_point,
+    is_nontrivial,
+    quine_metrics,
+    regeneration_radii,
+)
 from alife.quines.training import QuineConfig, QuineSim
 from alife.quines.vanilla import VanillaQuine, replication_loss
 
@@ -100,6 +105,30 @@ def test_the_zero_network_is_a_trivial_exact_quine():
     assert not is_nontrivial(values, initial)
 
 
+def test_regeneration_radii_equal_those_of_a_finite_difference_jacobian():
+    model = VanillaQuine((4, 3), seed=2, dtype=torch.float64)
+    theta = model.weights().detach().clone()
+    jacobian = np.empty((model.size, model.size))
+    for d in range(model.size):  # column d: central difference of every prediction
+        columns = []
+        for step in (1e-6, -1e-6):
+            shifted = theta.clone()
+            shifted[d] += step
+            model.set_weights(shifted)
+            columns.append(model.predict_all().numpy())
+        jacobian[:, d] = (columns[0] - columns[1]) / 2e-6
+    model.set_weights(theta)
+    t = theta.numpy()
+    orthogonal = np.eye(model.size) - np.outer(t, t) / (t @ t)
+    radii = regeneration_radii(model, tolerance=1e-10)
+    assert radii["plain"] == pytest.approx(np.abs(np.linalg.eigvals(jacobian)).max(), rel=1e-6)
+    expected = np.abs(np.linalg.eigvals(orthogonal @ jacobian @ orthogonal)).max()
+    assert radii["norm_kept"] == pytest.approx(expected, rel=1e-6)
+    assert radii["plain"] != pytest.approx(radii["norm_kept"], rel=1e-3)  # the two differ here
+    model.set_weights(torch.zeros(model.size, dtype=torch.float64))
+    assert regeneration_radii(model) == {"plain": 0.0, "norm_kept": 0.0}  # J = 0 at zero
+
+
 def test_regeneration_keeping_the_norm_rescales_the_prediction():
     model = VanillaQuine((6, 4), seed=4, dtype=torch.float64)
     theta = model.weights().detach().numpy().copy()
@@ -171,6 +200,7 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
     assert losses[-1] < losses[0]
     result = runner.invoke(main, ["quine", "classify", whole])
     assert result.exit_code == 0 and "regeneration reaches" in result.output
+    assert "spectral radius of regeneration's Jacobian" in result.output
     result = runner.invoke(main, ["analyze", whole, "--out", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output
     assert "verdict" in (tmp_path / "report" / "summary.md").read_text()

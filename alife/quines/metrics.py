@@ -8,7 +8,12 @@ to their spread and size, and what repeated regeneration converges to.
 - ``weight_norm``: ||theta||;
 - ``fixed_point``: the classification of the sequence theta, f(theta), f(f(theta)) ...
   as Gabor et al. classify self-replicating networks: ``divergent``, ``zero``
-  (collapses), ``fixed point``, ``period 2`` or ``other``.
+  (collapses), ``fixed point``, ``period 2`` or ``other``;
+- ``regeneration_radii``: why that sequence goes where it goes. Regeneration is the map
+  R(theta) = f_theta(all coordinates); near a quine, an error e becomes J e, J = dR/dtheta.
+  The quine attracts plain regeneration only when the spectral radius of J is below 1,
+  and norm-keeping regeneration only when that of J restricted to the directions
+  orthogonal to theta (P J P) is.
 
 A quine counts as non-trivial with R^2 >= 0.9 and a weight norm at least half its
 initial norm.
@@ -18,7 +23,9 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import torch
+from scipy.sparse.linalg import LinearOperator, eigs
 
 from alife.quines.vanilla import VanillaQuine
 
@@ -76,3 +83,50 @@ def is_nontrivial(metrics: dict[str, float], initial_norm: float) -> bool:
     return (
         metrics["r2"] >= NONTRIVIAL_R2 and metrics["weight_norm"] >= NONTRIVIAL_NORM * initial_norm
     )
+
+
+def regeneration_map(model: VanillaQuine):
+    """R(theta) -> (size,): ``model``'s prediction of every weight when its weights are
+    the (size,) vector theta (a pure function of theta, for torch.func)."""
+    coordinates = torch.arange(model.size, device=model.projection.device)
+    layers = [
+        (f"layers.{i}", part, layer.shape)
+        for i, (part, layer) in enumerate(zip(model.layer_slices(), model.layers, strict=True))
+    ]
+
+    def regenerate(theta: torch.Tensor) -> torch.Tensor:
+        weights = {name: theta[part].view(shape) for name, part, shape in layers}
+        return torch.func.functional_call(model, weights, (coordinates,))
+
+    return regenerate
+
+
+def regeneration_radii(model: VanillaQuine, tolerance: float = 1e-3) -> dict[str, float]:
+    """Spectral radii of the Jacobian J of regeneration at ``model``'s weights theta:
+    ``plain`` of J, ``norm_kept`` of P J P with P the projection orthogonal to theta
+    (the whole space when theta = 0). Each is the largest |eigenvalue|, found by ARPACK
+    (scipy.sparse.linalg.eigs) from Jacobian-vector products, to relative ``tolerance``;
+    no dense Jacobian is formed. Both are NaN for weights that are not finite."""
+    regenerate = regeneration_map(model)
+    theta = model.weights().detach()
+    if not torch.isfinite(theta).all():
+        return {"plain": float("nan"), "norm_kept": float("nan")}
+    norm2 = float(theta @ theta)
+
+    def orthogonal(v: torch.Tensor) -> torch.Tensor:
+        return v - (v @ theta) / norm2 * theta if norm2 > 0 else v
+
+    def radius(project) -> float:
+        def matvec(v: np.ndarray) -> np.ndarray:
+            v = project(torch.as_tensor(v.ravel(), dtype=theta.dtype, device=theta.device))
+            _, jv = torch.func.jvp(regenerate, (theta,), (v,))
+            return project(jv).double().cpu().numpy()
+
+        operator = LinearOperator((theta.numel(), theta.numel()), matvec, dtype=np.float64)
+        start = np.random.default_rng(0).standard_normal(theta.numel())
+        if not matvec(start).any():  # J = 0 (the zero network): ARPACK cannot start
+            return 0.0
+        values = eigs(operator, k=1, which="LM", tol=tolerance, v0=start, return_eigenvectors=False)
+        return float(np.abs(values).max())
+
+    return {"plain": radius(lambda v: v), "norm_kept": radius(orthogonal)}

@@ -7,7 +7,12 @@ import torch
 
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.quines.metrics import classify_fixed_point, is_nontrivial, quine_metrics
+from alife.quines.metrics import (
+    classify_fixed_point,
+    is_nontrivial,
+    quine_metrics,
+    regeneration_radii,
+)
 from alife.quines.training import QuineConfig, quine_model, task_images
 from alife.quines.vanilla import VanillaQuine
 
@@ -29,9 +34,19 @@ def load_snapshot(path: str, epoch: int | None = None) -> tuple[VanillaQuine, in
     return model, epoch, initial
 
 
+def describe_radii(model: VanillaQuine) -> str:
+    """One sentence on the spectral radii of regeneration's Jacobian at ``model``."""
+    radii = regeneration_radii(model)
+    return (
+        f"spectral radius of regeneration's Jacobian {radii['plain']:.3g} "
+        f"({radii['norm_kept']:.3g} keeping the norm); a quine attracts regeneration only "
+        "where it is below 1"
+    )
+
+
 def print_classification(path: str, epoch: int | None = None) -> None:
-    """Print a snapshot's metrics (every layer), whether it is non-trivial, and the fixed
-    point repeated regeneration reaches."""
+    """Print a snapshot's metrics (every layer), whether it is non-trivial, the fixed
+    point repeated regeneration reaches, and the spectral radii that explain it."""
     model, epoch, initial = load_snapshot(path, epoch)
     values = quine_metrics(model)
     click.echo(f"{path} at epoch {epoch}: " + ", ".join(f"{k}={v:.4g}" for k, v in values.items()))
@@ -40,6 +55,7 @@ def print_classification(path: str, epoch: int | None = None) -> None:
         f"initial weight norm {initial:.4g}: {verdict}; "
         f"regeneration reaches: {classify_fixed_point(model)}"
     )
+    click.echo(describe_radii(model))
 
 
 def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
@@ -76,6 +92,7 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
         *(f"- {key}: {value:.4g}" for key, value in values.items()),
         f"- initial weight norm: {initial:.4g}; verdict: {verdict}",
         f"- repeated regeneration reaches: {classify_fixed_point(model)}",
+        f"- {describe_radii(model)}",
     ]
     with open(files[1], "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -82,8 +82,8 @@ class VanillaQuine(nn.Module):
         """(batch, 1 + classes) outputs for ``inputs`` fed to the first layer's
         ``columns`` (zeros in the others)."""
         h = torch.selu(inputs @ self.layers[0][:, columns].T)
-        for layer in self.layers[1:-1]:
-            h = torch.selu(h @ layer.T)
+        for i in range(1, len(self.layers) - 1):  # not a slice: it would copy the layers
+            h = torch.selu(h @ self.layers[i].T)  # into new Parameters, cut off from theta
         return h @ self.layers[-1].T
 
     def forward(self, coordinates: torch.Tensor) -> torch.Tensor:
