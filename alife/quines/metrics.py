@@ -22,6 +22,7 @@ initial norm.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -85,7 +86,7 @@ def is_nontrivial(metrics: dict[str, float], initial_norm: float) -> bool:
     )
 
 
-def regeneration_map(model: VanillaQuine):
+def regeneration_map(model: VanillaQuine) -> Callable[[torch.Tensor], torch.Tensor]:
     """R(theta) -> (size,): ``model``'s prediction of every weight when its weights are
     the (size,) vector theta (a pure function of theta, for torch.func)."""
     coordinates = torch.arange(model.size, device=model.projection.device)
