@@ -2,6 +2,8 @@
 worker is survived, bad sweep files stop before anything starts."""
 
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -96,6 +98,38 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
     assert_same_run(
         run.path, direct_run(tmp_path, run.params["seed"], run.params["mutation"], 256, 64)
     )
+
+
+def test_a_run_killed_before_readers_could_follow_it_is_resumed(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path))
+    os.makedirs(spec.out_dir)
+    schedule = Schedule(metrics_every=16, checkpoint_every=16)
+    # a writer killed while it reopens the file (its first write), before it switches to SWMR
+    reopen_and_die = (
+        "import h5py, os, sys; f = h5py.File(sys.argv[1], 'r+', libver='latest', "
+        "locking=False); f.attrs['backend'] = 'cpu'; os._exit(0)"
+    )
+    for run, resume in zip(spec.runs[1:3], ("by hand", "by the sweep"), strict=True):
+        seed, mutation = run.params["seed"], run.params["mutation"]
+        config = SoupConfig(programs=256, seed=seed, mutation=mutation)
+        start_run(
+            Soup,
+            config,
+            run.path,
+            epochs=64,
+            schedule=schedule,
+            progress=False,
+            stop_when=["epoch>15"],
+        )
+        subprocess.run([sys.executable, "-c", reopen_and_die, run.path], check=True)
+        with pytest.raises(AlifeInputError, match="resume the run to repair"):
+            open_run(run.path)
+        if resume == "by hand":  # what that error advises
+            result = CliRunner().invoke(main, ["soup", "resume", run.path])
+            assert result.exit_code == 0, result.output
+        else:
+            assert execute_run(spec.command, run) == {"reason": "completed", "epoch": 64}
+        assert_same_run(run.path, direct_run(tmp_path, seed, mutation, 256, 64))
 
 
 @pytest.mark.slow

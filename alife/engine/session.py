@@ -195,9 +195,10 @@ def resume_run(
     runs N more epochs. Stop rules apply only if given again here. The run's schedule is
     kept, except that ``census_every`` (when given) replaces its census interval from
     here on. Every input is checked (from a read-only open) before the file is opened
-    for writing.
+    for writing. A file whose writer was killed is repaired (its HDF5 write flags
+    cleared), as resuming it is the way to continue it.
     """
-    with open_run(path) as run:
+    with open_run(path, repair=True) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
         start = run.checkpoint_epoch()
     if start is None:

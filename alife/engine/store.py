@@ -56,13 +56,17 @@ def compression_filters(name: str) -> dict:
 
 
 _LEFT_OPEN = "already open for write"  # HDF5's words for flags a killed writer left set
+_NOT_SWMR = "not already open for SWMR writing"  # ... when it had not yet switched to SWMR
 
 
-def _open_h5(path: str, mode: str, **kwargs) -> h5py.File:
+def _open_h5(path: str, mode: str, *, repair: bool = False, **kwargs) -> h5py.File:
     """Open an HDF5 file, turning "missing" or "not HDF5" into one clear sentence.
 
     A file whose writer was killed still carries HDF5's "open for write" flags: a reader
     then opens it in SWMR-read mode (which tolerates them), a writer clears them first.
+    A writer killed before it switched to SWMR (while it set the run up) leaves flags no
+    reader accepts: a reader with ``repair`` (one about to continue the run) clears them,
+    any other is told that resuming the run repairs them.
     """
     import hdf5plugin  # noqa: F401  (registers the zstd filter for readers)
 
@@ -75,7 +79,19 @@ def _open_h5(path: str, mode: str, **kwargs) -> h5py.File:
             if _LEFT_OPEN not in str(err):
                 raise
             if mode == "r":
-                return h5py.File(path, "r", locking=False, swmr=True)
+                try:
+                    return h5py.File(path, "r", locking=False, swmr=True)
+                except OSError as swmr_err:
+                    if _NOT_SWMR not in str(swmr_err):
+                        raise
+                    if repair:
+                        clear_write_flags(path)
+                        return h5py.File(path, "r", locking=False, **kwargs)
+                    raise AlifeInputError(
+                        f"{path!r} is marked open for writing by a process that was killed "
+                        "(or is still starting) before readers could follow it; resume the "
+                        "run to repair and continue it"
+                    ) from None
             clear_write_flags(path)
             return h5py.File(path, mode, locking=False, **kwargs)
     except OSError as err:
@@ -311,9 +327,9 @@ class Run:
     path, substrate, config (dict), schedule (dict), attrs (dict of root attributes).
     """
 
-    def __init__(self, path: str, follow: bool = False):
+    def __init__(self, path: str, follow: bool = False, repair: bool = False):
         self.path = path
-        self._f = _open_h5(path, "r", swmr=follow)
+        self._f = _open_h5(path, "r", repair=repair, swmr=follow)
         try:
             _check_format(self._f, path)
             self.attrs = dict(self._f.attrs)
@@ -390,6 +406,8 @@ def _summarise(values: np.ndarray) -> str:
     return f"{int(values[0])}, {int(values[1])}, ..., {int(values[-1])} ({values.size} in all)"
 
 
-def open_run(path: str, follow: bool = False) -> Run:
-    """Open a run file for reading; ``follow=True`` opens it SWMR to track a live run."""
-    return Run(path, follow=follow)
+def open_run(path: str, follow: bool = False, repair: bool = False) -> Run:
+    """Open a run file for reading; ``follow=True`` opens it SWMR to track a live run;
+    ``repair=True`` (for a caller about to continue the run) first clears the flags of a
+    writer that was killed before readers could follow it."""
+    return Run(path, follow=follow, repair=repair)

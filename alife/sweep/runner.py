@@ -23,7 +23,7 @@ def execute_run(command: tuple[str, ...], run: RunSpec) -> dict:
     from alife.engine.store import open_run
 
     if os.path.exists(run.path):
-        with open_run(run.path) as handle:
+        with open_run(run.path, repair=True) as handle:  # this task owns the run
             checkpoint = handle.checkpoint_epoch()
         if checkpoint is not None:
             options = command_for(command).make_context(" ".join(command), list(run.args))
