@@ -63,6 +63,15 @@ def assert_same_run(a, b):
         np.testing.assert_array_equal(x.snapshot(last), y.snapshot(last))
 
 
+def stop_run_after(run, epoch):
+    """Start ``run`` (256 programs, 64 epochs planned) and stop it at ``epoch``, a
+    multiple of its checkpoint interval 16, as a run whose worker died there."""
+    config = SoupConfig(programs=256, seed=run.params["seed"], mutation=run.params["mutation"])
+    schedule = Schedule(metrics_every=16, checkpoint_every=16)
+    stop = [f"epoch>{epoch - 1}"]
+    start_run(Soup, config, run.path, epochs=64, schedule=schedule, progress=False, stop_when=stop)
+
+
 def test_sweep_runs_equal_direct_runs_and_rerun_skips(tmp_path):
     spec = load_sweep(write_sweep(tmp_path))
     assert len(spec.runs) == 4
@@ -83,17 +92,7 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
     spec = load_sweep(write_sweep(tmp_path))
     run = spec.runs[0]
     os.makedirs(spec.out_dir)
-    config = SoupConfig(programs=256, seed=run.params["seed"], mutation=run.params["mutation"])
-    schedule = Schedule(metrics_every=16, checkpoint_every=16)
-    start_run(
-        Soup,
-        config,
-        run.path,
-        epochs=64,
-        schedule=schedule,
-        progress=False,
-        stop_when=["epoch>31"],
-    )  # as a worker killed after its checkpoint at 32
+    stop_run_after(run, 32)  # as a worker killed after its checkpoint at 32
     assert execute_run(spec.command, run) == {"reason": "completed", "epoch": 64}
     assert_same_run(
         run.path, direct_run(tmp_path, run.params["seed"], run.params["mutation"], 256, 64)
@@ -103,7 +102,6 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
 def test_a_run_killed_before_readers_could_follow_it_is_resumed(tmp_path):
     spec = load_sweep(write_sweep(tmp_path))
     os.makedirs(spec.out_dir)
-    schedule = Schedule(metrics_every=16, checkpoint_every=16)
     # a writer killed while it reopens the file (its first write), before it switches to SWMR
     reopen_and_die = (
         "import h5py, os, sys; f = h5py.File(sys.argv[1], 'r+', libver='latest', "
@@ -111,16 +109,7 @@ def test_a_run_killed_before_readers_could_follow_it_is_resumed(tmp_path):
     )
     for run, resume in zip(spec.runs[1:3], ("by hand", "by the sweep"), strict=True):
         seed, mutation = run.params["seed"], run.params["mutation"]
-        config = SoupConfig(programs=256, seed=seed, mutation=mutation)
-        start_run(
-            Soup,
-            config,
-            run.path,
-            epochs=64,
-            schedule=schedule,
-            progress=False,
-            stop_when=["epoch>15"],
-        )
+        stop_run_after(run, 16)
         subprocess.run([sys.executable, "-c", reopen_and_die, run.path], check=True)
         with pytest.raises(AlifeInputError, match="resume the run to repair"):
             open_run(run.path)
