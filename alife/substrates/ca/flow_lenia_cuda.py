@@ -22,6 +22,7 @@ def cuda_kernels():
     """``(growth_sum, reintegrate)`` on CuPy arrays (numpy under the simulator); see
     :func:`alife.substrates.ca.flow_lenia.step_kernels`."""
     growth, _, landed = build_flow_kernels("cuda")
+    xp = array_module("cuda")
 
     @cuda.jit
     def growth_kernel(potentials, m, s, h, target, out):
@@ -45,12 +46,12 @@ def cuda_kernels():
         return max(1, -(-total // _THREADS))
 
     def growth_sum(potentials, m, s, h, target, channels):
-        out = array_module("cuda").zeros((channels, *potentials.shape[1:]))
+        out = xp.zeros((channels, *potentials.shape[1:]))
         growth_kernel[blocks(out[0].size), _THREADS](potentials, m, s, h, target, out)
         return out
 
     def reintegrate(mass, flow, dt, sigma, reach):
-        out = array_module("cuda").empty_like(mass)
+        out = xp.empty_like(mass)
         landing_kernel[blocks(mass.size), _THREADS](mass, flow, dt, sigma, reach, out)
         return out
 
