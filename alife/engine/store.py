@@ -84,15 +84,13 @@ def _open_h5(path: str, mode: str, *, repair: bool = False, **kwargs) -> h5py.Fi
                 except OSError as swmr_err:
                     if _NOT_SWMR not in str(swmr_err):
                         raise
-                    if repair:
-                        clear_write_flags(path)
-                        return h5py.File(path, "r", locking=False, **kwargs)
-                    raise AlifeInputError(
-                        f"{path!r} is marked open for writing by a process that was killed "
-                        "(or is still starting) before readers could follow it; resume the "
-                        "run to repair and continue it"
-                    ) from None
-            clear_write_flags(path)
+                    if not repair:
+                        raise AlifeInputError(
+                            f"{path!r} is marked open for writing by a process that was "
+                            "killed (or is still starting) before readers could follow it; "
+                            "resume the run to repair and continue it"
+                        ) from None
+            clear_write_flags(path)  # a writer, or a reader told to repair
             return h5py.File(path, mode, locking=False, **kwargs)
     except OSError as err:
         raise AlifeInputError(
