@@ -132,6 +132,37 @@ def test_a_run_file_takes_its_name_only_when_complete(tmp_path, monkeypatch):
     assert path.read_bytes() == before and not (tmp_path / "r.h5.part").exists()
 
 
+def test_a_run_is_readable_and_resumable_from_its_first_moment(tmp_path):
+    """A run file is born with the initial state checkpointed and in SWMR mode: a reader
+    follows it from the first epoch, and a run that crashes before its first periodic
+    checkpoint resumes from epoch 0 to the same data as an uninterrupted run."""
+    path = tmp_path / "crashed.h5"
+    seen = []
+
+    def crash_at_epoch_7(sim, row):
+        with open_run(str(path), follow=True) as reader:
+            seen.append(reader.checkpoint_epoch())
+        if sim.epoch == 7:
+            raise RuntimeError("simulated crash")
+
+    rare_checkpoints = Schedule(metrics_every=4, snapshot_every=8, checkpoint_every=100)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        start_run(
+            Soup,
+            CONFIG,
+            str(path),
+            epochs=20,
+            schedule=rare_checkpoints,
+            progress=False,
+            observer=crash_at_epoch_7,
+        )
+    assert seen == [0] * 7
+    assert resume_run(str(path), progress=False).epoch == 20
+    with open_run(str(path)) as r:
+        assert r.snapshot_epochs.tolist() == [0, 8, 16, 20]
+    same_data(reference_run(tmp_path, 20), path, 20)
+
+
 def test_foreign_files_are_refused(tmp_path):
     foreign = tmp_path / "foreign.h5"
     with h5py.File(foreign, "w") as f:

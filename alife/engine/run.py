@@ -147,7 +147,6 @@ def run_epochs(
         bar.set_postfix(_postfix(row, progress_keys), refresh=False)
         return row
 
-    writer.start_swmr()
     try:
         with _DeferredInterrupt() as interrupt:
             prepare_census = getattr(sim, "prepare_census", None)

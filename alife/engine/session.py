@@ -9,7 +9,6 @@ has a ``config_class`` (frozen dataclass with ``to_dict``) and a constructor
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -17,10 +16,10 @@ from alife.engine.backend import resolve_backend
 from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs
 from alife.engine.stop import parse_stop_rule
 from alife.engine.store import (
-    ArraySpec,
     RunWriter,
     check_output_path,
     compression_filters,
+    no_checkpoint_error,
     open_run,
 )
 from alife.errors import AlifeInputError
@@ -86,8 +85,9 @@ def _create_writer(
         schedule={"epochs": epochs, **schedule.to_dict()},
         backend=sim.backend,
         metrics={k: v for k, v in metric_names.items() if k != "epoch"},
-        snapshot={k: ArraySpec.of(v) for k, v in sim.snapshot().items()},
-        checkpoint={k: ArraySpec.of(v) for k, v in sim.checkpoint_state().items()},
+        epoch=sim.epoch,
+        snapshot=sim.snapshot(),
+        checkpoint=sim.checkpoint_state(),
         compression=compression,
         overwrite=overwrite,
     )
@@ -100,7 +100,6 @@ def save_simulation(sim, out: str, *, overwrite: bool = False, compression: str 
     :func:`~alife.engine.store.open_run`, continue it with :func:`resume_run`, or load the
     simulation back with :func:`load_simulation`.
     """
-    check_output_path(out, overwrite)
     writer = _create_writer(
         sim,
         out,
@@ -109,11 +108,7 @@ def save_simulation(sim, out: str, *, overwrite: bool = False, compression: str 
         compression=compression,
         overwrite=overwrite,
     )
-    try:
-        writer.write_snapshot(sim.epoch, sim.snapshot())
-        writer.write_checkpoint(sim.epoch, sim.checkpoint_state())
-    finally:
-        writer.close()
+    writer.close()
 
 
 def load_simulation(path: str, backend: str = "cpu"):
@@ -166,7 +161,6 @@ def start_run(
     writer = _create_writer(
         sim, out, epochs=epochs, schedule=schedule, compression=compression, overwrite=overwrite
     )
-    writer.write_snapshot(0, sim.snapshot())
     return run_epochs(
         sim,
         writer,
@@ -202,10 +196,7 @@ def resume_run(
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
         start = run.checkpoint_epoch()
     if start is None:
-        raise AlifeInputError(
-            f"{path!r} has no checkpoint (the run stopped before its first one); start it "
-            f"again with --overwrite"
-        )
+        raise no_checkpoint_error(path)
     sim_class = simulation_class(substrate)
     defaults = Schedule().to_dict()
     schedule = Schedule(**{key: saved.get(key, value) for key, value in defaults.items()})
@@ -225,9 +216,10 @@ def resume_run(
         raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
     else:
         target = start + epochs
-    writer, start, state = RunWriter.reopen(path, backend)
+    writer, start, state = RunWriter.reopen(
+        path, backend, {**saved, **schedule.to_dict(), "epochs": target}
+    )
     try:
-        writer.attrs["schedule"] = json.dumps({**saved, **schedule.to_dict(), "epochs": target})
         sim = sim_class(config, backend, state=state)
     except BaseException:
         writer.close()

@@ -14,9 +14,11 @@ Layout (``format = "alife-run/1"``)::
     /checkpoint/slot_epoch  (2,) int64: epoch held by each slot, -1 when empty
     /checkpoint/current     (1,) int64: the slot to restart from, -1 when none
 
-Every dataset exists before the first epoch runs, so the writer can switch the file to
-SWMR mode (single writer, multiple readers) and a viewer can follow the run live. A
-checkpoint is written into the slot not in use, flushed, and only then made current by
+A run file is born whole: it is built as ``<path>.part`` with every dataset, the initial
+snapshot and a checkpoint of the initial state, then renamed into place and switched at
+once to SWMR mode (single writer, multiple readers). So a viewer can follow the run from
+its first moment, and a run killed at any point after its file exists can be resumed.
+A checkpoint is written into the slot not in use, flushed, and only then made current by
 one small write: a run killed mid-checkpoint still restarts from the previous one.
 """
 
@@ -26,7 +28,6 @@ import datetime as _dt
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import h5py
 import numpy as np
@@ -126,16 +127,12 @@ def check_output_path(path: str, overwrite: bool, *, run_file: bool = True) -> N
         raise AlifeInputError(f"{parent!r} is a file, so {path!r} cannot be created under it")
 
 
-@dataclass(frozen=True)
-class ArraySpec:
-    """Shape and dtype of one state or snapshot array."""
-
-    shape: tuple[int, ...]
-    dtype: str
-
-    @classmethod
-    def of(cls, array: np.ndarray) -> ArraySpec:
-        return cls(tuple(int(d) for d in array.shape), np.dtype(array.dtype).str)
+def no_checkpoint_error(path: str) -> AlifeInputError:
+    """The error for a run file without a checkpoint (only files written before run files
+    were born with one can lack it)."""
+    return AlifeInputError(
+        f"{path!r} has no checkpoint to resume from; start it again with --overwrite"
+    )
 
 
 def _read_checkpoint(f: h5py.File, path: str) -> tuple[int, dict[str, np.ndarray]]:
@@ -143,23 +140,21 @@ def _read_checkpoint(f: h5py.File, path: str) -> tuple[int, dict[str, np.ndarray
     ck = f["checkpoint"]
     slot = int(ck["current"][0])
     if slot < 0:
-        raise AlifeInputError(
-            f"{path!r} has no checkpoint (the run stopped before its first one); start it "
-            f"again with --overwrite"
-        )
+        raise no_checkpoint_error(path)
     return int(ck["slot_epoch"][slot]), {key: ds[()] for key, ds in ck[f"slot{slot}"].items()}
 
 
 class RunWriter:
-    """Appends metrics, snapshots and checkpoints to one run file.
+    """Appends metrics, snapshots and checkpoints to one run file in SWMR mode.
 
-    Create with :meth:`create` (a new file) or :meth:`reopen` (continue a run); call
-    :meth:`start_swmr` once the file holds every dataset, then write; :meth:`close`.
+    Get one with :meth:`create` (a new file) or :meth:`reopen` (continue a run); write;
+    :meth:`close`.
     """
 
     def __init__(self, f: h5py.File, path: str):
         self._f = f
         self.path = path
+        f.swmr_mode = True  # readers may now open the file while it grows
 
     @classmethod
     def create(
@@ -171,19 +166,23 @@ class RunWriter:
         schedule: Mapping,
         backend: str,
         metrics: Mapping[str, str],
-        snapshot: Mapping[str, ArraySpec],
-        checkpoint: Mapping[str, ArraySpec],
+        epoch: int,
+        snapshot: Mapping[str, np.ndarray],
+        checkpoint: Mapping[str, np.ndarray],
         compression: str = "zstd",
         overwrite: bool = False,
     ) -> RunWriter:
-        """Create ``path`` with every dataset the run will write.
+        """Create ``path`` with every dataset the run will write, holding ``snapshot`` and
+        ``checkpoint`` (the state after ``epoch`` completed epochs) as its first snapshot
+        and checkpoint.
 
         The file is built as ``path.part`` and renamed into place once complete, so a
         process killed while creating it never leaves a truncated run file (and an
         existing file replaced with ``overwrite`` stays whole until then).
         ``metrics`` maps metric names to dtypes ("i8", "f8"); ``snapshot`` and
-        ``checkpoint`` map state keys to their :class:`ArraySpec`. Refuses to replace an
-        existing file unless ``overwrite``.
+        ``checkpoint`` map state keys to host arrays, whose shapes and dtypes every later
+        snapshot and checkpoint keeps. Refuses to replace an existing file unless
+        ``overwrite``.
         """
         check_output_path(path, overwrite)
         filters = compression_filters(compression)
@@ -211,23 +210,22 @@ class RunWriter:
                 if name != "epoch":
                     group[name].dims[0].attach_scale(group["epoch"])
             snaps = f.create_group("snapshots")
-            snaps.create_dataset("epoch", shape=(0,), maxshape=(None,), dtype="i8", chunks=(256,))
-            for key, spec in snapshot.items():
+            snaps.create_dataset("epoch", data=[epoch], maxshape=(None,), dtype="i8", chunks=(256,))
+            for key, array in snapshot.items():
                 snaps.create_dataset(
                     key,
-                    shape=(0, *spec.shape),
-                    maxshape=(None, *spec.shape),
-                    dtype=spec.dtype,
-                    chunks=(1, *spec.shape),
+                    data=array[None],
+                    maxshape=(None, *array.shape),
+                    chunks=(1, *array.shape),
                     **filters,
                 )
             ck = f.create_group("checkpoint")
-            for slot in ("slot0", "slot1"):
-                g = ck.create_group(slot)
-                for key, spec in checkpoint.items():
-                    g.create_dataset(key, shape=spec.shape, dtype=spec.dtype)
-            ck.create_dataset("slot_epoch", data=np.array([-1, -1], dtype=np.int64))
-            ck.create_dataset("current", data=np.array([-1], dtype=np.int64))
+            slot0, slot1 = ck.create_group("slot0"), ck.create_group("slot1")
+            for key, array in checkpoint.items():
+                slot0.create_dataset(key, data=array)
+                slot1.create_dataset(key, shape=array.shape, dtype=array.dtype)
+            ck.create_dataset("slot_epoch", data=np.array([epoch, -1], dtype=np.int64))
+            ck.create_dataset("current", data=np.array([0], dtype=np.int64))
         except BaseException:
             f.close()
             os.remove(building)
@@ -237,8 +235,11 @@ class RunWriter:
         return cls(h5py.File(path, "r+", libver="latest", locking=False), path)
 
     @classmethod
-    def reopen(cls, path: str, backend: str) -> tuple[RunWriter, int, dict[str, np.ndarray]]:
-        """Open ``path`` to continue it from its checkpoint.
+    def reopen(
+        cls, path: str, backend: str, schedule: Mapping
+    ) -> tuple[RunWriter, int, dict[str, np.ndarray]]:
+        """Open ``path`` to continue it from its checkpoint with ``backend`` and
+        ``schedule`` (which replace the file's attributes of those names).
 
         Drops metrics rows and snapshots newer than the checkpoint (a killed run may have
         written some), so the continued run is identical to an uninterrupted one. Returns
@@ -257,18 +258,16 @@ class RunWriter:
             for ds in f["snapshots"].values():
                 ds.resize((keep, *ds.shape[1:]))
             f.attrs["backend"] = backend
+            f.attrs["schedule"] = json.dumps(dict(schedule))
+            writer = cls(f, path)
         except BaseException:
             f.close()
             raise
-        return cls(f, path), epoch, state
+        return writer, epoch, state
 
     @property
     def attrs(self) -> h5py.AttributeManager:
         return self._f.attrs
-
-    def start_swmr(self) -> None:
-        """Switch to SWMR writing: readers may now open the file while it grows."""
-        self._f.swmr_mode = True
 
     def last_snapshot_epoch(self) -> int | None:
         epochs = self._f["snapshots/epoch"]
