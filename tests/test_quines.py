@@ -93,6 +93,23 @@ def test_fixed_point_classes(matrix, expected):
     assert classify_fixed_point(model) == expected
 
 
+def test_norms_of_huge_float32_weights_do_not_overflow():
+    """float32 sums of squares overflow past about 1e19 per weight: a growing sequence
+    whose norm overflowed once counted as collapsing to zero."""
+    growing = LinearRegeneration(2 * np.eye(3), [3e19, 3e19, 3e19])
+    growing.matrix, growing.theta = growing.matrix.float(), growing.theta.float()
+    assert not math.isfinite(float(growing.theta.norm()))
+    assert classify_fixed_point(growing) == "divergent"
+
+    model = VanillaQuine((6, 4), seed=4)  # float32; predictions grow as the cube of scale
+    model.set_weights(model.weights().detach() * 1e12)
+    theta = model.weights().detach().numpy().astype(np.float64)
+    assert quine_metrics(model)["weight_norm"] == pytest.approx(np.linalg.norm(theta), rel=1e-6)
+    model.regenerate(keep_norm=True)  # the prediction's float32 norm would overflow
+    regenerated = model.weights().detach().numpy().astype(np.float64)
+    assert np.linalg.norm(regenerated) == pytest.approx(np.linalg.norm(theta), rel=1e-5)
+
+
 def test_the_zero_network_is_a_trivial_exact_quine():
     model = VanillaQuine((5, 4), seed=2, dtype=torch.float64)
     initial = float(model.weights().detach().norm())

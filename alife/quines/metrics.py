@@ -22,6 +22,7 @@ initial norm.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -42,8 +43,9 @@ def _r2(prediction: torch.Tensor, theta: torch.Tensor) -> float:
 
 @torch.no_grad()
 def quine_metrics(model: VanillaQuine) -> dict[str, float]:
-    """l_sr, rho, r2, weight_norm and r2 of each layer (r2_layer0, ...)."""
-    theta, prediction = model.weights(), model.predict_all()
+    """l_sr, rho, r2, weight_norm and r2 of each layer (r2_layer0, ...), summed in float64
+    (float32 sums of squares overflow once weights pass about 1e17)."""
+    theta, prediction = model.weights().double(), model.predict_all().double()
     l_sr = float(((prediction - theta) ** 2).sum())
     norm2 = float((theta**2).sum())
     out = {
@@ -61,13 +63,15 @@ def quine_metrics(model: VanillaQuine) -> dict[str, float]:
 def classify_fixed_point(model: VanillaQuine, steps: int = 100, tolerance: float = 1e-6) -> str:
     """What repeated regeneration of a copy of ``model`` reaches (see the module)."""
     clone = copy.deepcopy(model)
-    start = float(clone.weights().norm())
-    history = [clone.weights().clone()]
+    history = [clone.weights().double()]
+    start = float(history[0].norm())
+    if not math.isfinite(start):
+        return "divergent"
     for _ in range(steps):
         clone.regenerate()
-        theta = clone.weights().clone()
+        theta = clone.weights().double()
         norm = float(theta.norm())
-        if not torch.isfinite(theta).all() or norm > 1e6 * max(start, 1e-30):
+        if not math.isfinite(norm) or norm > 1e6 * max(start, 1e-30):
             return "divergent"
         if norm <= 1e-6 * start or norm == 0.0:
             return "zero"

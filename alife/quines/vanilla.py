@@ -112,8 +112,9 @@ class VanillaQuine(nn.Module):
         """Replace every weight with the network's prediction of it; with
         ``keep_norm``, the prediction rescaled to the current weight norm."""
         prediction = self.predict_all()
-        if keep_norm:
-            prediction = prediction * (self.weights().norm() / prediction.norm())
+        if keep_norm:  # norms in float64: float32 sums of squares overflow from about 1e17
+            scale = self.weights().double().norm() / prediction.double().norm()
+            prediction = prediction * scale.to(prediction.dtype)
         self.set_weights(prediction)
 
 
