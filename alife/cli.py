@@ -840,6 +840,13 @@ def quine() -> None:
 @click.option(
     "--keep-norm", is_flag=True, help="Rescale each regeneration to the weight norm it replaces."
 )
+@click.option(
+    "--activation",
+    type=click.Choice(["selu", "tanh", "sin"]),
+    default="selu",
+    show_default=True,
+    help="Between the layers: selu (the paper's), tanh (saturates) or sin (periodic).",
+)
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="Learning rate.")
 @click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")
 @_seed_option("Seed of the weights, projection and shuffles.")
@@ -847,7 +854,20 @@ def quine() -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
 @_run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def quine_train(
-    kind, lam, data, hidden, method, regen_every, keep_norm, lr, batch, seed, epochs, out, **run
+    kind,
+    lam,
+    data,
+    hidden,
+    method,
+    regen_every,
+    keep_norm,
+    activation,
+    lr,
+    batch,
+    seed,
+    epochs,
+    out,
+    **run,
 ) -> None:
     """Train a quine into a new run file (metrics every epoch, weight snapshots)."""
     from alife.quines.training import QuineConfig, QuineSim
@@ -869,6 +889,7 @@ def quine_train(
         data=data,
         regen_every=regen_every,
         keep_norm=keep_norm,
+        activation=activation,
     )
     _start_run(QuineSim, config, out, steps=epochs, **run)
 

@@ -3,7 +3,7 @@ regimes reach.
 
     python scripts/reproduce_quines.py [--epochs 30] [--hidden 100,100] [--seed 0]
         [--lr 0.001] [--batch 256] [--methods adamax,regen,alternate]
-        [--regen-every 1] [--keep-norm]
+        [--regen-every 1] [--keep-norm] [--activation selu|tanh|sin]
 
 Trains the paper-sized network (two hidden layers of 100, 20,100 weights) with Adamax,
 with regeneration and with the two alternating, and prints for each after training:
@@ -14,7 +14,7 @@ repeated regeneration reaches, the spectral radius of regeneration's Jacobian (p
 and keeping the norm: a quine attracts regeneration only below 1), and seconds per
 epoch. ``--regen-every K`` regenerates
 only after every K-th epoch of the alternating regime; ``--keep-norm`` rescales each
-regeneration to the weight norm it replaces.
+regeneration to the weight norm it replaces; ``--activation`` replaces the paper's SELU.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from alife.quines.metrics import (
     regeneration_radii,
 )
 from alife.quines.training import QuineConfig, QuineSim
+from alife.quines.vanilla import ACTIVATIONS
 
 
 def main() -> None:
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--methods", default="adamax,regen,alternate")
     parser.add_argument("--regen-every", type=int, default=1)
     parser.add_argument("--keep-norm", action="store_true")
+    parser.add_argument("--activation", default="selu", choices=sorted(ACTIVATIONS))
     args = parser.parse_args()
     hidden = tuple(int(w) for w in args.hidden.split(","))
     print(
@@ -55,6 +57,7 @@ def main() -> None:
             seed=args.seed,
             regen_every=args.regen_every if method == "alternate" else 1,
             keep_norm=args.keep_norm,
+            activation=args.activation,
         )
         sim = QuineSim(config)
         seconds = []

@@ -28,15 +28,21 @@ def test_paper_sized_network_has_20100_weights():
     assert [tuple(layer.shape) for layer in model.layers] == [(100, 100), (100, 100), (1, 100)]
 
 
-def test_forward_equals_a_plain_numpy_network():
-    model = VanillaQuine((6, 5), seed=3, dtype=torch.float64)
-    selu = lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1))  # noqa: E731
+def selu(x):
+    return SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1))
+
+
+@pytest.mark.parametrize(
+    ("name", "activation"), [("selu", selu), ("tanh", np.tanh), ("sin", np.sin)]
+)
+def test_forward_equals_a_plain_numpy_network(name, activation):
+    model = VanillaQuine((6, 5), seed=3, dtype=torch.float64, activation=name)
     projection = model.projection.numpy()
     w = [layer.detach().numpy() for layer in model.layers]
     coords = np.arange(model.size)
-    h = selu(projection[coords])
-    h = selu(h @ w[0].T)
-    h = selu(h @ w[1].T)
+    h = activation(projection[coords])
+    h = activation(h @ w[0].T)
+    h = activation(h @ w[1].T)
     expected = (h @ w[2].T)[:, 0]
     np.testing.assert_allclose(model.predict_all().numpy(), expected, rtol=1e-12)
 
@@ -200,6 +206,8 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
         "64",
         "--lr",
         "0.002",
+        "--activation",
+        "tanh",  # a resume that fell back on selu would not continue the same run
         "--checkpoint-every",
         "3",
         "--snapshot-every",
@@ -214,6 +222,7 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
     with open_run(whole) as a, open_run(part) as b:
         np.testing.assert_array_equal(a.snapshot(6, "weights"), b.snapshot(6, "weights"))
         losses = a.metrics["l_sr"]
+        assert b.config["activation"] == "tanh"
     assert losses[-1] < losses[0]
     result = runner.invoke(main, ["quine", "classify", whole])
     assert result.exit_code == 0 and "regeneration reaches" in result.output
@@ -231,6 +240,10 @@ def test_bad_quine_options_are_named(tmp_path):
         QuineConfig(method="newton")
     with pytest.raises(AlifeInputError, match="lr must be > 0"):
         QuineConfig(lr=0)
+    with pytest.raises(
+        AlifeInputError, match=r"unknown activation 'relu'; valid .* selu, tanh, sin"
+    ):
+        QuineConfig(activation="relu")
     result = CliRunner().invoke(main, ["quine", "train", "--regen-every", "5", "--out", str(out)])
     assert result.exit_code == 2
     assert "regen_every 5 applies to method 'alternate' only" in result.stderr

@@ -12,8 +12,8 @@ An epoch is one of Chang & Lipson's three regimes:
   on a gradient pass, so its metrics are those of a fitted network.
 
 ``keep_norm`` rescales each regeneration's prediction to the weight norm it replaces.
-A network's output grows faster than its weights (about as their scale cubed with two
-hidden layers), so plain regeneration multiplies or shrinks the weights; keeping the
+A SELU network's output grows faster than its weights (about as their scale cubed with
+two hidden layers), so plain regeneration multiplies or shrinks the weights; keeping the
 norm and regenerating every 10 epochs is what replicates every layer
 (docs/reproductions.md).
 
@@ -46,7 +46,7 @@ from torch.nn.functional import cross_entropy
 from alife.engine.rng import derive_host
 from alife.errors import AlifeInputError, check_count, check_seed
 from alife.quines.metrics import is_nontrivial, quine_metrics
-from alife.quines.vanilla import VanillaQuine, replication_loss
+from alife.quines.vanilla import ACTIVATIONS, VanillaQuine, replication_loss
 
 METHODS = ("adamax", "adam", "sgd", "regen", "alternate")
 KINDS = ("vanilla", "auxiliary")
@@ -70,6 +70,7 @@ class QuineConfig:
     data: auxiliary: "digits" or an MNIST path (:mod:`alife.quines.datasets`).
     regen_every: alternate: regenerate before every this many epochs.
     keep_norm: regenerations keep the weight norm (regen and alternate).
+    activation: selu (the paper's), tanh or sin (:data:`alife.quines.vanilla.ACTIVATIONS`).
     """
 
     hidden: tuple[int, ...] = (100, 100)
@@ -82,6 +83,7 @@ class QuineConfig:
     data: str = "digits"
     regen_every: int = 1
     keep_norm: bool = False
+    activation: str = "selu"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(w) for w in self.hidden))
@@ -99,6 +101,11 @@ class QuineConfig:
         check_seed("seed", self.seed)
         if self.kind not in KINDS:
             raise AlifeInputError(f"unknown kind {self.kind!r}; valid kinds are {', '.join(KINDS)}")
+        if self.activation not in ACTIVATIONS:
+            raise AlifeInputError(
+                f"unknown activation {self.activation!r}; valid activations are "
+                f"{', '.join(ACTIVATIONS)}"
+            )
         if not self.lam >= 0:
             raise AlifeInputError(f"lam must be >= 0, got {self.lam!r}")
         check_count("regen_every", self.regen_every)
@@ -126,7 +133,13 @@ def quine_model(config: QuineConfig, images: tuple | None) -> VanillaQuine:
     """The network of ``config`` (auxiliary: sized for ``images``, 10 classes), on the
     CPU, as initialised from its seed."""
     inputs, classes = (0, 0) if images is None else (images[0].shape[1], 10)
-    return VanillaQuine(config.hidden, seed=config.seed, data_inputs=inputs, classes=classes)
+    return VanillaQuine(
+        config.hidden,
+        seed=config.seed,
+        data_inputs=inputs,
+        classes=classes,
+        activation=config.activation,
+    )
 
 
 class QuineSim:

@@ -5,10 +5,12 @@ that weight's value ``theta_c``. A coordinate is one-hot over all trainable weig
 its one-hot vector times a fixed (non-trainable) random projection gives the input
 features, so the projection is an (n_weights, width) table of embeddings, drawn normal
 with standard deviation 1 (``width`` = the first hidden width by default). Then come
-bias-free linear layers with SELU between them:
-``SELU(P[c]) -> W_1 -> SELU -> W_2 -> ... -> SELU -> W_out -> 1 output``, one W per
-hidden width. The paper's default, hidden widths (100, 100), has 100*100 + 100*100 + 100
-= 20,100 trainable weights.
+bias-free linear layers with an activation a between them:
+``a(P[c]) -> W_1 -> a -> W_2 -> ... -> a -> W_out -> 1 output``, one W per hidden
+width. The paper's default, hidden widths (100, 100), has 100*100 + 100*100 + 100
+= 20,100 trainable weights, and a = SELU. ``activation`` also offers ``tanh``, which
+saturates, and ``sin``, which is periodic: with them the prediction no longer grows as
+the cube of the weights' scale (docs/reproductions.md compares them).
 
 Weights are drawn LeCun-normal (std 1/sqrt(fan_in), SELU's initialisation) from a torch
 generator seeded with ``seed``; the projection from ``seed + 1``.
@@ -29,10 +31,14 @@ import math
 import torch
 from torch import nn
 
+ACTIVATIONS = {"selu": torch.selu, "tanh": torch.tanh, "sin": torch.sin}
+"""The activations a quine network may use, by name (the paper's is selu)."""
+
 
 class VanillaQuine(nn.Module):
-    """A quine network with hidden widths ``hidden`` (at least one); ``data_inputs``
-    image features and ``classes`` logits make it an auxiliary quine."""
+    """A quine network with hidden widths ``hidden`` (at least one) and ``activation``
+    (a name in :data:`ACTIVATIONS`); ``data_inputs`` image features and ``classes``
+    logits make it an auxiliary quine."""
 
     def __init__(
         self,
@@ -41,8 +47,10 @@ class VanillaQuine(nn.Module):
         dtype: torch.dtype = torch.float32,
         data_inputs: int = 0,
         classes: int = 0,
+        activation: str = "selu",
     ):
         super().__init__()
+        self.activation = ACTIVATIONS[activation]
         generator = torch.Generator().manual_seed(seed)
         widths = [hidden[0], *hidden, 1 + classes]  # projection, hidden ones, outputs
         shapes = [(widths[i + 1], widths[i]) for i in range(len(widths) - 1)]
@@ -81,14 +89,14 @@ class VanillaQuine(nn.Module):
     def _outputs(self, inputs: torch.Tensor, columns: slice) -> torch.Tensor:
         """(batch, 1 + classes) outputs for ``inputs`` fed to the first layer's
         ``columns`` (zeros in the others)."""
-        h = torch.selu(inputs @ self.layers[0][:, columns].T)
+        h = self.activation(inputs @ self.layers[0][:, columns].T)
         for i in range(1, len(self.layers) - 1):  # not a slice: it would copy the layers
-            h = torch.selu(h @ self.layers[i].T)  # into new Parameters, cut off from theta
+            h = self.activation(h @ self.layers[i].T)  # into new Parameters, cut off from theta
         return h @ self.layers[-1].T
 
     def forward(self, coordinates: torch.Tensor) -> torch.Tensor:
         """(batch,) predicted weights at (batch,) int64 coordinates."""
-        inputs = torch.selu(self.projection[coordinates])
+        inputs = self.activation(self.projection[coordinates])
         return self._outputs(inputs, slice(0, self.projection_width))[:, 0]
 
     def classify(self, images: torch.Tensor) -> torch.Tensor:
