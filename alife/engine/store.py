@@ -265,10 +265,6 @@ class RunWriter:
             raise
         return writer, epoch, state
 
-    @property
-    def attrs(self) -> h5py.AttributeManager:
-        return self._f.attrs
-
     def last_snapshot_epoch(self) -> int | None:
         epochs = self._f["snapshots/epoch"]
         return int(epochs[-1]) if epochs.shape[0] else None
