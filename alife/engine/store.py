@@ -373,7 +373,8 @@ class Run:
         return self._f["snapshots"][key][start:stop]
 
     def checkpoint_epoch(self) -> int | None:
-        """Completed epochs of the checkpoint a resume would start from (None: none yet)."""
+        """Completed epochs of the checkpoint a resume would start from (None: none, in a
+        file written before run files were born with one)."""
         slot = int(self._f["checkpoint/current"][0])
         return None if slot < 0 else int(self._f["checkpoint/slot_epoch"][slot])
 

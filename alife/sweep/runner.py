@@ -1,7 +1,7 @@
 """Running a sweep on Dask distributed: one task per run, each writing its own file.
 
 A task starts its run with the sweep's command, or, when the run file already exists,
-resumes it from its checkpoint (a file without a checkpoint is started again). So a
+resumes it from its checkpoint (an older file without one is started again). So a
 task that Dask re-executes after its worker died continues where the last checkpoint
 left it, and a rerun of the sweep skips what the manifest lists as done. A run that
 fails is submitted again up to ``retries`` times; its error is kept in the manifest.
