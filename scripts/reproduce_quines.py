@@ -10,11 +10,11 @@ with regeneration and with the two alternating, and prints for each after traini
 L_SR, the relative error rho = L_SR / sum theta^2, R^2 of predicted against actual
 weights (all, and the worst layer), the weight norm against its initial norm, whether
 that counts as a non-trivial quine (R^2 >= 0.9, norm >= half the initial), what
-repeated regeneration reaches, the spectral radius of regeneration's Jacobian (plain,
-and keeping the norm: a quine attracts regeneration only below 1), and seconds per
-epoch. ``--regen-every K`` regenerates
-only after every K-th epoch of the alternating regime; ``--keep-norm`` rescales each
-regeneration to the weight norm it replaces; ``--activation`` replaces the paper's SELU.
+repeated regeneration reaches and the spectral radius of regeneration's Jacobian (each
+plain and keeping the norm: a quine attracts regeneration only below 1), and seconds
+per epoch. ``--regen-every K`` regenerates only after every K-th epoch of the
+alternating regime; ``--keep-norm`` rescales each regeneration to the weight norm it
+replaces; ``--activation`` replaces the paper's SELU.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main() -> None:
     hidden = tuple(int(w) for w in args.hidden.split(","))
     print(
         "method      L_SR        rho     R^2  worst layer  norm / initial  non-trivial  "
-        "fixed point  radius J (norm kept)  s/epoch"
+        "fixed point (norm kept)  radius J (norm kept)  s/epoch"
     )
     for method in args.methods.split(","):
         config = QuineConfig(
@@ -70,7 +70,8 @@ def main() -> None:
             f"{method:<10} {values['l_sr']:10.4g} {values['rho']:9.3g} {values['r2']:7.3g} "
             f"{worst:12.3g} {values['weight_norm']:7.3g} / {sim.initial_norm:<6.3g} "
             f"{'yes' if is_nontrivial(values, sim.initial_norm) else 'no':>11}  "
-            f"{classify_fixed_point(sim.model):>11}  "
+            f"{classify_fixed_point(sim.model):>11} "
+            f"({classify_fixed_point(sim.model, keep_norm=True)})  "
             f"{radii['plain']:8.3g} ({radii['norm_kept']:.3g})  {sum(seconds) / len(seconds):7.3f}"
         )
 

@@ -80,8 +80,9 @@ class LinearRegeneration:
     def weights(self):
         return self.theta
 
-    def regenerate(self):
-        self.theta = self.matrix @ self.theta
+    def regenerate(self, keep_norm=False):
+        new = self.matrix @ self.theta
+        self.theta = new * (self.theta.norm() / new.norm()) if keep_norm else new
 
 
 @pytest.mark.parametrize(
@@ -97,6 +98,27 @@ class LinearRegeneration:
 def test_fixed_point_classes(matrix, expected):
     model = LinearRegeneration(np.array(matrix, dtype=float), [1.0, 2.0, 3.0])
     assert classify_fixed_point(model) == expected
+
+
+def test_a_shrinking_oscillation_is_a_fixed_point_not_a_two_cycle():
+    """Steps alternate in sign and shrink by 0.9: the state two steps back is within
+    tolerance (after about 122 steps) before the last one is (about 144)."""
+    model = LinearRegeneration(np.diag([1.0, -0.9, 0.5]), [1.0, 2.0, 3.0])
+    assert classify_fixed_point(model, steps=300) == "fixed point"
+
+
+@pytest.mark.parametrize(
+    ("matrix", "expected"),
+    [
+        (2 * np.eye(3), "fixed point"),  # every state is a quine up to scale
+        (np.diag([2.0, 1.0, 0.5]), "fixed point"),  # power iteration: the top eigenvector
+        (np.diag([-2.0, 1.0, 0.5]), "period 2"),
+        ([[math.cos(1), -math.sin(1), 0], [math.sin(1), math.cos(1), 0], [0, 0, 1]], "other"),
+    ],
+)
+def test_fixed_point_classes_keeping_the_norm(matrix, expected):
+    model = LinearRegeneration(np.array(matrix, dtype=float), [1.0, 2.0, 3.0])
+    assert classify_fixed_point(model, keep_norm=True) == expected
 
 
 def test_norms_of_huge_float32_weights_do_not_overflow():
@@ -226,6 +248,7 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
     assert losses[-1] < losses[0]
     result = runner.invoke(main, ["quine", "classify", whole])
     assert result.exit_code == 0 and "regeneration reaches" in result.output
+    assert "keeping the norm)" in result.output
     assert "spectral radius of regeneration's Jacobian" in result.output
     result = runner.invoke(main, ["analyze", whole, "--out", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output

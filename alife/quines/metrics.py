@@ -8,7 +8,8 @@ to their spread and size, and what repeated regeneration converges to.
 - ``weight_norm``: ||theta||;
 - ``fixed_point``: the classification of the sequence theta, f(theta), f(f(theta)) ...
   as Gabor et al. classify self-replicating networks: ``divergent``, ``zero``
-  (collapses), ``fixed point``, ``period 2`` or ``other``;
+  (collapses), ``fixed point``, ``period 2`` or ``other``; also of the sequence that
+  keeps the norm, theta -> f(theta) ||theta|| / ||f(theta)||;
 - ``regeneration_radii``: why that sequence goes where it goes. Regeneration is the map
   R(theta) = f_theta(all coordinates); near a quine, an error e becomes J e, J = dR/dtheta.
   The quine attracts plain regeneration only when the spectral radius of J is below 1,
@@ -33,6 +34,7 @@ from alife.quines.vanilla import VanillaQuine
 
 NONTRIVIAL_R2 = 0.9
 NONTRIVIAL_NORM = 0.5
+_STILL = 0.99  # a step this large against the one before: the sequence is not converging
 
 
 def _r2(prediction: torch.Tensor, theta: torch.Tensor) -> float:
@@ -60,26 +62,42 @@ def quine_metrics(model: VanillaQuine) -> dict[str, float]:
 
 
 @torch.no_grad()
-def classify_fixed_point(model: VanillaQuine, steps: int = 100, tolerance: float = 1e-6) -> str:
-    """What repeated regeneration of a copy of ``model`` reaches (see the module)."""
+def classify_fixed_point(
+    model: VanillaQuine, steps: int = 300, tolerance: float = 1e-6, keep_norm: bool = False
+) -> str:
+    """What repeated regeneration of a copy of ``model`` reaches (see the module) within
+    ``steps`` regenerations, states equal to ``tolerance`` relative to the norm. With
+    ``keep_norm`` each regeneration is rescaled to the norm it replaces, so it cannot
+    collapse, and its fixed points are networks whose prediction is a multiple of their
+    weights (quines up to scale).
+
+    A sequence that returns to the state two steps back counts as ``period 2`` only while
+    its steps stop shrinking (each at least ``_STILL`` of the one before): an oscillation
+    that is still shrinking is on its way to a fixed point, and iterating goes on.
+    """
     clone = copy.deepcopy(model)
-    history = [clone.weights().double()]
-    start = float(history[0].norm())
+    before, last = None, clone.weights().double()
+    start, last_step = float(last.norm()), math.inf
     if not math.isfinite(start):
         return "divergent"
     for _ in range(steps):
-        clone.regenerate()
+        clone.regenerate(keep_norm=keep_norm)
         theta = clone.weights().double()
         norm = float(theta.norm())
         if not math.isfinite(norm) or norm > 1e6 * max(start, 1e-30):
             return "divergent"
         if norm <= 1e-6 * start or norm == 0.0:
             return "zero"
-        if float((theta - history[-1]).norm()) <= tolerance * norm:
+        step = float((theta - last).norm())
+        if step <= tolerance * norm:
             return "fixed point"
-        if len(history) >= 2 and float((theta - history[-2]).norm()) <= tolerance * norm:
+        if (
+            before is not None
+            and float((theta - before).norm()) <= tolerance * norm
+            and step >= _STILL * last_step
+        ):
             return "period 2"
-        history.append(theta)
+        before, last, last_step = last, theta, step
     return "other"
 
 

@@ -34,6 +34,14 @@ def load_snapshot(path: str, epoch: int | None = None) -> tuple[VanillaQuine, in
     return model, epoch, initial
 
 
+def describe_fixed_points(model: VanillaQuine) -> str:
+    """What repeated regeneration of ``model`` reaches, plain and keeping the norm."""
+    return (
+        f"regeneration reaches: {classify_fixed_point(model)} "
+        f"({classify_fixed_point(model, keep_norm=True)} keeping the norm)"
+    )
+
+
 def describe_radii(model: VanillaQuine) -> str:
     """One sentence on the spectral radii of regeneration's Jacobian at ``model``."""
     radii = regeneration_radii(model)
@@ -45,16 +53,14 @@ def describe_radii(model: VanillaQuine) -> str:
 
 
 def print_classification(path: str, epoch: int | None = None) -> None:
-    """Print a snapshot's metrics (every layer), whether it is non-trivial, the fixed
-    point repeated regeneration reaches, and the spectral radii that explain it."""
+    """Print a snapshot's metrics (every layer), whether it is non-trivial, what repeated
+    regeneration reaches (plain and keeping the norm), and the spectral radii that
+    explain it."""
     model, epoch, initial = load_snapshot(path, epoch)
     values = quine_metrics(model)
     click.echo(f"{path} at epoch {epoch}: " + ", ".join(f"{k}={v:.4g}" for k, v in values.items()))
     verdict = "non-trivial" if is_nontrivial(values, initial) else "trivial or not a quine"
-    click.echo(
-        f"initial weight norm {initial:.4g}: {verdict}; "
-        f"regeneration reaches: {classify_fixed_point(model)}"
-    )
+    click.echo(f"initial weight norm {initial:.4g}: {verdict}; {describe_fixed_points(model)}")
     click.echo(describe_radii(model))
 
 
@@ -91,7 +97,7 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
         "",
         *(f"- {key}: {value:.4g}" for key, value in values.items()),
         f"- initial weight norm: {initial:.4g}; verdict: {verdict}",
-        f"- repeated regeneration reaches: {classify_fixed_point(model)}",
+        f"- {describe_fixed_points(model)}",
         f"- {describe_radii(model)}",
     ]
     with open(files[1], "w") as f:
