@@ -46,7 +46,7 @@ def _r2(prediction: torch.Tensor, theta: torch.Tensor) -> float:
 @torch.no_grad()
 def quine_metrics(model: VanillaQuine) -> dict[str, float]:
     """l_sr, rho, r2, weight_norm and r2 of each layer (r2_layer0, ...), summed in float64
-    (float32 sums of squares overflow once weights pass about 1e17)."""
+    (float32 sums of squares of 20,100 weights overflow past about 1e17 each)."""
     theta, prediction = model.weights().double(), model.predict_all().double()
     l_sr = float(((prediction - theta) ** 2).sum())
     norm2 = float((theta**2).sum())
@@ -71,9 +71,9 @@ def classify_fixed_point(
     collapse, and its fixed points are networks whose prediction is a multiple of their
     weights (quines up to scale).
 
-    A sequence that returns to the state two steps back counts as ``period 2`` only while
-    its steps stop shrinking (each at least ``_STILL`` of the one before): an oscillation
-    that is still shrinking is on its way to a fixed point, and iterating goes on.
+    A sequence that returns to the state two steps back counts as ``period 2`` only once
+    its steps have stopped shrinking (each at least ``_STILL`` of the one before): an
+    oscillation that still shrinks is on its way to a fixed point, and iterating goes on.
     """
     clone = copy.deepcopy(model)
     before, last = None, clone.weights().double()
