@@ -146,6 +146,8 @@ def test_the_zero_network_is_a_trivial_exact_quine():
     assert values["l_sr"] == 0.0 and values["weight_norm"] == 0.0
     model.regenerate()  # an exact quine: regeneration leaves it where it is
     assert float(model.weights().detach().abs().max()) == 0.0
+    model.regenerate(keep_norm=True)  # a zero prediction has no norm to rescale
+    assert float(model.weights().detach().abs().max()) == 0.0
     assert classify_fixed_point(model) == "zero"
     assert not is_nontrivial(values, initial)
 

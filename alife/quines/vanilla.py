@@ -118,11 +118,14 @@ class VanillaQuine(nn.Module):
     @torch.no_grad()
     def regenerate(self, keep_norm: bool = False) -> None:
         """Replace every weight with the network's prediction of it; with
-        ``keep_norm``, the prediction rescaled to the current weight norm."""
+        ``keep_norm``, the prediction rescaled to the current weight norm (unless it is
+        all zeros)."""
         prediction = self.predict_all()
         if keep_norm:  # norms in float64: float32 sums of squares overflow from about 1e17
-            scale = self.weights().double().norm() / prediction.double().norm()
-            prediction = prediction * scale.to(prediction.dtype)
+            predicted = prediction.double().norm()
+            if predicted > 0:  # a prediction of all zeros has no direction to keep: it stays
+                scale = self.weights().double().norm() / predicted
+                prediction = prediction * scale.to(prediction.dtype)
         self.set_weights(prediction)
 
 
