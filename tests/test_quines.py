@@ -102,7 +102,7 @@ def test_fixed_point_classes(matrix, expected):
 
 def test_a_shrinking_oscillation_is_a_fixed_point_not_a_two_cycle():
     """Steps alternate in sign and shrink by 0.9: the state two steps back is within
-    tolerance (after about 122 steps) before the last one is (about 144)."""
+    tolerance (after about 124 steps) before the last one is (about 145)."""
     model = LinearRegeneration(np.diag([1.0, -0.9, 0.5]), [1.0, 2.0, 3.0])
     assert classify_fixed_point(model, steps=300) == "fixed point"
 
@@ -231,7 +231,7 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
         "--lr",
         "0.002",
         "--activation",
-        "tanh",  # a resume that fell back on selu would not continue the same run
+        "tanh",  # kept in the file's config, from which resume rebuilds the network
         "--checkpoint-every",
         "3",
         "--snapshot-every",
