@@ -842,10 +842,11 @@ def quine() -> None:
 )
 @click.option(
     "--activation",
-    type=click.Choice(["selu", "tanh", "sin"]),
+    type=click.Choice(["selu", "tanh", "sin", "leaky_relu"]),
     default="selu",
     show_default=True,
-    help="Between the layers: selu (the paper's), tanh (saturates) or sin (periodic).",
+    help="Between the layers: selu (the paper's), tanh (saturates), sin (periodic) or "
+    "leaky_relu (slope 0.1: prediction exactly cubic in the weights' scale).",
 )
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="Learning rate.")
 @click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")

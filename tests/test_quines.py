@@ -33,7 +33,13 @@ def selu(x):
 
 
 @pytest.mark.parametrize(
-    ("name", "activation"), [("selu", selu), ("tanh", np.tanh), ("sin", np.sin)]
+    ("name", "activation"),
+    [
+        ("selu", selu),
+        ("tanh", np.tanh),
+        ("sin", np.sin),
+        ("leaky_relu", lambda x: np.where(x > 0, x, 0.1 * x)),
+    ],
 )
 def test_forward_equals_a_plain_numpy_network(name, activation):
     model = VanillaQuine((6, 5), seed=3, dtype=torch.float64, activation=name)
@@ -187,6 +193,27 @@ def test_regeneration_keeping_the_norm_rescales_the_prediction():
     assert np.linalg.norm(got) == pytest.approx(np.linalg.norm(theta), rel=1e-12)
 
 
+@torch.no_grad()
+def test_leaky_relu_turns_a_quine_up_to_scale_into_an_exact_one():
+    """f(s theta) = s^3 f(theta), so at a fixed point of norm-keeping regeneration,
+    f(theta) = c theta, the weights theta / sqrt(c) predict themselves."""
+    model = VanillaQuine((6, 5), seed=2, dtype=torch.float64, activation="leaky_relu")
+    theta, prediction = model.weights().clone(), model.predict_all()
+    model.set_weights(2.5 * theta)
+    torch.testing.assert_close(model.predict_all(), 2.5**3 * prediction, rtol=1e-12, atol=0)
+    model.set_weights(theta)
+    for _ in range(500):
+        before = model.weights().clone()
+        model.regenerate(keep_norm=True)
+        if (model.weights() - before).norm() <= 1e-12 * before.norm():
+            break
+    theta = model.weights().clone()
+    c = float(model.predict_all() @ theta / (theta @ theta))
+    model.set_weights(theta / math.sqrt(c))
+    quine = model.weights().clone()
+    assert float((model.predict_all() - quine).norm()) <= 1e-10 * float(quine.norm())
+
+
 def test_alternating_regenerates_before_every_kth_epoch_after_the_first():
     common = dict(hidden=(8, 6), lr=0.002, batch=32, seed=3, keep_norm=True)
     scheduled = QuineSim(QuineConfig(method="alternate", regen_every=3, **common))
@@ -266,7 +293,7 @@ def test_bad_quine_options_are_named(tmp_path):
     with pytest.raises(AlifeInputError, match="lr must be > 0"):
         QuineConfig(lr=0)
     with pytest.raises(
-        AlifeInputError, match=r"unknown activation 'relu'; valid .* selu, tanh, sin"
+        AlifeInputError, match=r"unknown activation 'relu'; valid .* selu, tanh, sin, leaky_relu"
     ):
         QuineConfig(activation="relu")
     result = CliRunner().invoke(main, ["quine", "train", "--regen-every", "5", "--out", str(out)])

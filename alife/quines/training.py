@@ -70,7 +70,8 @@ class QuineConfig:
     data: auxiliary: "digits" or an MNIST path (:mod:`alife.quines.datasets`).
     regen_every: alternate: regenerate before every this many epochs.
     keep_norm: regenerations keep the weight norm (regen and alternate).
-    activation: selu (the paper's), tanh or sin (:data:`alife.quines.vanilla.ACTIVATIONS`).
+    activation: selu (the paper's), tanh, sin or leaky_relu
+        (:data:`alife.quines.vanilla.ACTIVATIONS`).
     """
 
     hidden: tuple[int, ...] = (100, 100)

@@ -10,7 +10,9 @@ bias-free linear layers with an activation a between them:
 width. The paper's default, hidden widths (100, 100), has 100*100 + 100*100 + 100
 = 20,100 trainable weights, and a = SELU. ``activation`` also offers ``tanh``, which
 saturates, and ``sin``, which is periodic: with them the prediction no longer grows as
-the cube of the weights' scale (docs/reproductions.md compares them).
+the cube of the weights' scale. ``leaky_relu`` (slope 0.1) makes it grow exactly so
+(f(s theta) = s^3 f(theta) for s > 0), so a quine up to scale, f(theta) = c theta,
+divided by c^(1/2) is an exact one (docs/reproductions.md compares them).
 
 Weights are drawn LeCun-normal (std 1/sqrt(fan_in), SELU's initialisation) from a torch
 generator seeded with ``seed``; the projection from ``seed + 1``.
@@ -26,12 +28,21 @@ coordinates the network must replicate.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
 from torch import nn
 
-ACTIVATIONS = {"selu": torch.selu, "tanh": torch.tanh, "sin": torch.sin}
+LEAKY_SLOPE = 0.1
+"""Slope of the ``leaky_relu`` activation below zero."""
+
+ACTIVATIONS = {
+    "selu": torch.selu,
+    "tanh": torch.tanh,
+    "sin": torch.sin,
+    "leaky_relu": functools.partial(nn.functional.leaky_relu, negative_slope=LEAKY_SLOPE),
+}
 """The activations a quine network may use, by name (the paper's is selu)."""
 
 
