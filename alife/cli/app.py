@@ -1,0 +1,24 @@
+"""The ``alife`` click group and its error handling."""
+
+from __future__ import annotations
+
+import click
+
+from alife.errors import AlifeInputError
+
+
+class Group(click.Group):
+    """A click group that reports AlifeInputError as ``Error: ...`` with exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AlifeInputError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="alife")
+def main() -> None:
+    """alife: a laboratory for artificial life and self-replication."""

@@ -1,0 +1,114 @@
+"""``alife gard``: GARD protocells."""
+
+from __future__ import annotations
+
+import click
+
+from alife.cli.app import Group
+from alife.cli.options import RUN_KEYS, add_resume, run_options, seed_option, start_and_report
+
+
+@click.group(cls=Group)
+def gard() -> None:
+    """GARD protocells: catalysed growth, fission, compotypes."""
+
+
+def _gard_options(function):
+    """The chemistry and selection options shared by ``gard run`` and ``gard population``."""
+    options = [
+        click.option("--species", type=int, default=100, show_default=True, help="N_G."),
+        click.option("--nmax", type=int, default=100, show_default=True, help="Split size."),
+        click.option("--kf", type=float, default=1e-2, show_default=True, help="Joining rate."),
+        click.option("--kb", type=float, default=1e-4, show_default=True, help="Leaving rate."),
+        click.option("--mu", type=float, default=-4.0, show_default=True, help="Beta's mu."),
+        click.option("--sigma", type=float, default=4.0, show_default=True, help="... sigma."),
+        seed_option("Seed of the random streams."),
+        click.option("--beta-seed", type=int, default=None, help="Seed of beta (default: --seed)."),
+        click.option(
+            "--distinct-betas",
+            is_flag=True,
+            help="A catalysis matrix per replica or population (seed beta_seed + index).",
+        ),
+        click.option(
+            "--bias",
+            type=float,
+            default=0.0,
+            show_default=True,
+            help="Selection toward --target: catalysis among present species x bias*H (1.1).",
+        ),
+        click.option(
+            "--target",
+            default=None,
+            metavar="I,J,..|RUN.h5[:K]",
+            help="Target composition: species indices, or compotype K (default 0) of a run.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _gard_fields(target, species, **fields) -> dict:
+    from alife.substrates.gard.report import parse_target
+
+    return {**fields, "species": species, "target": parse_target(target, species)}
+
+
+@gard.command("run")
+@_gard_options
+@click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
+@click.option("--generations", type=int, default=1000, show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
+def gard_run(replicas, generations, out, **options) -> None:
+    """Run GARD lineages into a new run file (a snapshot of compositions per generation)."""
+    from alife.substrates.gard.gard_sim import GardSim
+    from alife.substrates.gard.model import GardConfig
+
+    run = {k: options.pop(k) for k in RUN_KEYS}
+    config = GardConfig(**_gard_fields(**options), replicas=replicas)
+    start_and_report(GardSim, config, out, steps=generations, **run)
+
+
+@gard.command("population")
+@_gard_options
+@click.option("--size", type=int, default=100, show_default=True, help="Assemblies (P).")
+@click.option("--populations", type=int, default=1, show_default=True, help="Independent ones.")
+@click.option(
+    "--epochs", type=int, default=100, show_default=True, help="Epochs of P fissions each."
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
+def gard_population(size, populations, epochs, out, **options) -> None:
+    """Run Moran populations of GARD assemblies (with selection: --bias, --target)."""
+    from alife.substrates.gard.population import PopulationConfig
+    from alife.substrates.gard.population_sim import PopulationSim
+
+    run = {k: options.pop(k) for k in RUN_KEYS}
+    config = PopulationConfig(**_gard_fields(**options), size=size, populations=populations)
+    start_and_report(PopulationSim, config, out, steps=epochs, **run)
+
+
+add_resume(
+    gard,
+    "--generations",
+    "generation",
+    "Continue a GARD run (lineages or populations) from its checkpoint.",
+)
+
+
+@gard.command("show")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--replica", type=int, default=0, show_default=True, help="Which lineage.")
+@click.option(
+    "--threshold",
+    type=float,
+    default=0.9,
+    show_default=True,
+    help="H above which neighbouring generations count as non-drift.",
+)
+def gard_show(path, replica, threshold) -> None:
+    """P_mc, compotypes, their frequencies and lifetimes for one lineage of a run."""
+    from alife.substrates.gard.report import print_gard_summary
+
+    print_gard_summary(path, replica=replica, threshold=threshold)

@@ -1,0 +1,210 @@
+"""Options and helpers shared by the command groups: backends, seeds, the run
+schedule, the live view, starting and resuming runs."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+POSITIVE = click.IntRange(min=1)
+
+
+def backend_option(default: str = "cpu"):
+    return click.option(
+        "--backend",
+        type=click.Choice(["cpu", "cuda", "auto"]),
+        default=default,
+        show_default=True,
+        help="cuda needs a GPU; auto picks cuda when one is usable.",
+    )
+
+
+def seed_option(help: str = "Run seed."):
+    return click.option(
+        "--seed", type=click.IntRange(0, 2**64 - 1), default=0, show_default=True, help=help
+    )
+
+
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show the progress bar (default: only on a terminal).",
+)
+_VIEW_OPTIONS = (
+    click.option("--view", is_flag=True, help="Show the run live in a window (needs pygame)."),
+    click.option(
+        "--view-every",
+        type=POSITIVE,
+        default=1,
+        show_default=True,
+        metavar="N",
+        help="With --view, draw at most every N epochs.",
+    ),
+    click.option(
+        "--view-fps",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        help="With --view, draw at most this many frames a second.",
+    ),
+)
+
+
+def view_options(command):
+    """--view, --view-every, --view-fps; ``command`` receives them as ``observer``: a
+    live viewer (:class:`alife.viz.viewer.LiveView`) or None. Put it just above the
+    function."""
+
+    @functools.wraps(command)
+    def with_view(*args, view: bool, view_every: int, view_fps: float, **kwargs):
+        if not view:
+            return command(*args, observer=None, **kwargs)
+        from alife.viz.screen import import_pygame
+        from alife.viz.viewer import LiveView
+
+        import_pygame()
+        observer = LiveView(every=view_every, fps=view_fps)
+        try:
+            return command(*args, observer=observer, **kwargs)
+        finally:
+            observer.close()
+
+    for option in reversed(_VIEW_OPTIONS):
+        with_view = option(with_view)
+    return with_view
+
+
+stop_option = click.option(
+    "--stop-when",
+    multiple=True,
+    metavar="RULE",
+    help="End early when a metric crosses a value, e.g. 'higher_entropy>3' or "
+    "'replicators>1000' (repeatable).",
+)
+
+
+def schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str):
+    """--metrics-every, --snapshot-every and --checkpoint-every with these defaults."""
+    options = [
+        click.option(
+            "--metrics-every",
+            type=int,
+            default=metrics,
+            show_default=True,
+            help=f"Record metrics after {unit} 1 and every N {unit}s after it.",
+        ),
+        click.option(
+            "--snapshot-every",
+            type=int,
+            default=snapshot,
+            show_default=True,
+            help=f"Snapshot the state every N {unit}s (the final state always).",
+        ),
+        click.option(
+            "--checkpoint-every",
+            type=int,
+            default=checkpoint,
+            show_default=True,
+            help=f"Checkpoint every N {unit}s (also at the end and on Ctrl-C).",
+        ),
+    ]
+
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def run_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str):
+    """What every command that starts a run takes after its own options: --overwrite,
+    the schedule (these defaults), --backend, --stop-when, --progress and the live view
+    (the function receives ``observer``)."""
+
+    def apply(command):
+        command = view_options(command)
+        for option in (
+            progress_option,
+            stop_option,
+            backend_option(),
+            schedule_options(metrics=metrics, snapshot=snapshot, checkpoint=checkpoint, unit=unit),
+            overwrite_option,
+        ):
+            command = option(command)
+        return command
+
+    return apply
+
+
+RUN_KEYS = (
+    "overwrite",
+    "metrics_every",
+    "snapshot_every",
+    "checkpoint_every",
+    "backend",
+    "stop_when",
+    "progress",
+    "observer",
+)
+
+
+def report(path: str, outcome) -> None:
+    click.echo(f"{path}: {outcome.reason} at epoch {outcome.epoch}", err=True)
+
+
+def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> None:
+    """Add ``resume PATH [OPTION N]`` to ``group``: continue a run from its checkpoint
+    for N more ``unit``s (default: to its planned end)."""
+
+    @group.command("resume", help=help_text)
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.option(option, "more", type=int, default=None, help=f"Run N more {unit}s.")
+    @backend_option()
+    @stop_option
+    @progress_option
+    @view_options
+    def resume(path, more, backend, stop_when, progress, observer) -> None:
+        resume_and_report(
+            path,
+            epochs=more,
+            backend=backend,
+            stop_when=stop_when,
+            progress=progress,
+            observer=observer,
+        )
+
+
+def resume_and_report(path: str, **options) -> None:
+    """Continue the run at ``path`` (options of :func:`alife.engine.session.resume_run`)
+    and report how it ended."""
+    from alife.engine.session import resume_run
+
+    report(path, resume_run(path, **options))
+
+
+def start_and_report(
+    sim_class,
+    config,
+    out: str,
+    *,
+    steps: int,
+    metrics_every: int,
+    snapshot_every: int,
+    checkpoint_every: int,
+    **options,
+) -> None:
+    """Start a run of ``steps`` epochs (generations) into ``out`` with the shared
+    options (backend, stop rules, overwrite, progress)."""
+    from alife.engine.run import Schedule
+    from alife.engine.session import start_run
+
+    schedule = Schedule(
+        metrics_every=metrics_every,
+        snapshot_every=snapshot_every,
+        checkpoint_every=checkpoint_every,
+    )
+    outcome = start_run(sim_class, config, out, epochs=steps, schedule=schedule, **options)
+    report(out, outcome)

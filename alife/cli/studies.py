@@ -1,0 +1,144 @@
+"""``alife sweep`` and ``alife analyze``: many runs at once, and reports."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from alife.cli.options import POSITIVE, backend_option, overwrite_option, progress_option
+from alife.errors import AlifeInputError
+
+
+@click.command("sweep")
+@click.argument("words", nargs=-1, required=True, metavar="[status] SWEEP.toml")
+@click.option("--scheduler", default=None, help="Dask scheduler address (default: local).")
+@click.option("--workers", type=POSITIVE, default=None, help="Local workers (default: cores).")
+@click.option("--dry-run", is_flag=True, help="List the runs and their state; start nothing.")
+@progress_option
+def sweep(words, scheduler, workers, dry_run, progress) -> None:
+    """Run a parameter sweep on Dask (or 'alife sweep status FILE' for its state)."""
+    from alife.sweep.spec import load_sweep
+
+    if len(words) == 2 and words[0] == "status":
+        from alife.sweep.summary import print_status
+
+        print_status(load_sweep(words[1]))
+        return
+    if len(words) != 1:
+        raise AlifeInputError(
+            f"expected 'alife sweep SWEEP.toml' or 'alife sweep status SWEEP.toml', got "
+            f"{' '.join(words)!r}"
+        )
+    spec = load_sweep(words[0])
+    if dry_run:
+        from alife.sweep.manifest import load_manifest
+
+        entries = load_manifest(spec)
+        for run in spec.runs:
+            state = entries[run.name]["state"]
+            click.echo(f"{state:<8} alife {' '.join(spec.command)} {' '.join(run.args)}")
+        return
+    from alife.sweep.runner import run_sweep
+
+    result = run_sweep(spec, scheduler=scheduler, workers=workers, progress=progress)
+    click.echo(
+        f"{spec.source}: {result.done} of {len(spec.runs)} runs done "
+        f"({result.skipped} were already), {len(result.failed)} failed",
+        err=True,
+    )
+    for entry in result.failed:
+        click.echo(f"  failed {entry['name']} {entry['params']}: {entry['error']}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@click.command("analyze")
+@click.argument("runs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "--sweep",
+    "sweep_file",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A sweep file: one table (CSV) and plots across its runs.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the report (default: RUN_report beside the run; 'comparison' with --compare).",
+)
+@click.option("--compare", is_flag=True, help="Overlay several runs in one report.")
+@click.option(
+    "--epoch",
+    "epochs",
+    type=int,
+    multiple=True,
+    help="Snapshot to draw (repeatable; default: first, first past the transition, last).",
+)
+@click.option(
+    "--census/--no-census",
+    default=True,
+    show_default=True,
+    help="Count the replicators of the last snapshot for the summary.",
+)
+@click.option(
+    "--top",
+    type=POSITIVE,
+    default=10,
+    show_default=True,
+    help="Programs listed in the summary.",
+)
+@backend_option()
+@overwrite_option
+def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwrite) -> None:
+    """Plots (PNG) and a markdown summary of a soup, GARD, quine or network-soup run (several soups
+    with --compare, a whole sweep with --sweep)."""
+    from alife.analysis.report import analyze_run, compare_runs
+    from alife.engine.store import open_run
+
+    if sweep_file is not None:
+        from alife.sweep.spec import load_sweep
+        from alife.sweep.summary import write_summary
+
+        for path in write_summary(load_sweep(sweep_file), out):
+            click.echo(path)
+        return
+    if not runs:
+        raise AlifeInputError("give a run file to analyze (or --sweep SWEEP.toml)")
+    if not compare and len(runs) == 1:
+        with open_run(runs[0]) as run:
+            substrate = run.substrate
+        if substrate in ("gard", "gard_population", "quine", "quine_soup"):
+            from alife.quines.report import analyze_net_soup, analyze_quine
+            from alife.substrates.gard.report import analyze_gard, analyze_population
+
+            out = out or f"{os.path.splitext(runs[0])[0]}report"
+            draw = {
+                "gard": analyze_gard,
+                "gard_population": analyze_population,
+                "quine": analyze_quine,
+                "quine_soup": analyze_net_soup,
+            }[substrate]
+            for path in draw(runs[0], out, overwrite=overwrite):
+                click.echo(path)
+            return
+    if compare:
+        written = compare_runs(runs, out or "comparison", overwrite=overwrite)
+    elif len(runs) > 1:
+        raise AlifeInputError(
+            f"got {len(runs)} runs; analyze one run at a time, or overlay them with --compare"
+        )
+    else:
+        written = analyze_run(
+            runs[0],
+            out or f"{os.path.splitext(runs[0])[0]}report",
+            epochs=epochs or None,
+            census=census,
+            top=top,
+            backend=backend,
+            overwrite=overwrite,
+        )
+    for path in written:
+        click.echo(path)
