@@ -53,6 +53,14 @@ def rank_one_share(theta: torch.Tensor, model: VanillaQuine) -> torch.Tensor:
     return share
 
 
+@torch.no_grad()
+def prediction_ratio(model: VanillaQuine) -> float:
+    """c = f(theta) . theta / theta . theta for ``model``'s weights theta: the factor of a
+    quine up to scale, f(theta) = c theta (1 for an exact quine)."""
+    theta = model.weights()
+    return float(model.predict_all() @ theta / (theta @ theta))
+
+
 def fit(
     model: VanillaQuine, theta: torch.Tensor, steps: int, lr: float, penalty: float, label: str
 ) -> None:
@@ -91,11 +99,11 @@ def main() -> None:
     fit(model, theta, args.steps, args.lr, args.penalty, "penalised")
     fit(model, theta, args.free_steps, args.free_lr, 0.0, "free     ")
     seconds = time.perf_counter() - start
-    with torch.no_grad():
-        theta = theta.detach()
-        c = float(regeneration_map(model)(theta) @ theta / (theta @ theta))
-        exact = args.activation in HOMOGENEOUS and c > 0
-        model.set_weights(theta / c**0.5 if exact else theta)
+    model.set_weights(theta.detach())
+    c = prediction_ratio(model)
+    exact = args.activation in HOMOGENEOUS and c > 0
+    if exact:
+        model.set_weights(model.weights().detach() / c**0.5)
     values = quine_metrics(model)
     print(f"c = {c:.6g} at norm {initial_norm:.4g}; {'rescaled by c^-1/2' if exact else 'as is'}")
     layers = " ".join(f"{v:.4f}" for k, v in values.items() if k.startswith("r2_layer"))
@@ -114,11 +122,9 @@ def main() -> None:
     for _ in range(300):
         model.regenerate(keep_norm=True)
     top = torch.linalg.svdvals(model.layers[0].detach())[:2].tolist()
-    with torch.no_grad():
-        theta = model.weights()
-        scale = float(model.predict_all() @ theta / (theta @ theta))
     print(
-        f"norm-keeping regeneration reaches {reached}; after 300 of them f = {scale:.4g} "
+        f"norm-keeping regeneration reaches {reached}; after 300 of them f = "
+        f"{prediction_ratio(model):.4g} "
         f"theta, first layer's top singular values {top[0]:.3g}, {top[1]:.3g}"
     )
     print(f"{seconds:.0f} s of fitting")

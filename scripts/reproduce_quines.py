@@ -3,7 +3,7 @@ regimes reach.
 
     python scripts/reproduce_quines.py [--epochs 30] [--hidden 100,100] [--seed 0]
         [--lr 0.001] [--batch 256] [--methods adamax,regen,alternate]
-        [--regen-every 1] [--keep-norm] [--activation selu|tanh|sin]
+        [--regen-every 1] [--keep-norm] [--activation selu|tanh|sin|leaky_relu]
 
 Trains the paper-sized network (two hidden layers of 100, 20,100 weights) with Adamax,
 with regeneration and with the two alternating, and prints for each after training:
