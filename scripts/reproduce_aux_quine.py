@@ -7,14 +7,17 @@ replication as the weight lambda of the replication loss grows.
 Trains the auxiliary quine (Adamax, or --method adam|sgd; minibatches of 256
 coordinates and 256 images) on scikit-learn's 8x8 digits (or MNIST-format IDX files or
 .npz with --mnist) for each lambda; lambda = 0 is the plain classifier of the same
-shape. Prints the test accuracy and the replication metrics (rho, R^2, weight norm
-against its initial norm) after training.
+shape. Prints the test accuracy and the replication metrics after training: rho, R^2
+over all weights, over the coordinate path (the weights that act when the network
+predicts a weight) and over the task-only weights (image columns and logit rows, which
+it must predict without using them), and the weight norm against its initial norm.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from alife.quines.metrics import quine_metrics
 from alife.quines.training import QuineConfig, QuineSim
 
 
@@ -29,7 +32,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     hidden = tuple(int(w) for w in args.hidden.split(","))
-    print("lambda  test accuracy      rho      R^2   norm / initial")
+    print("lambda  test accuracy      rho      R^2  R^2 path  R^2 task   norm / initial")
     for lam in (float(x) for x in args.lams.split(",")):
         config = QuineConfig(
             hidden=hidden,
@@ -43,9 +46,10 @@ def main() -> None:
         sim = QuineSim(config)
         for _ in range(args.epochs):
             sim.step()
-        m = sim.metrics()
+        m, parts = sim.metrics(), quine_metrics(sim.model)
         print(
-            f"{lam:6g}  {m['accuracy']:13.4f}  {m['rho']:7.3g}  {m['r2']:7.3g}   "
+            f"{lam:6g}  {m['accuracy']:13.4f}  {m['rho']:7.3g}  {m['r2']:7.3g}  "
+            f"{parts['r2_coordinate_path']:8.3g}  {parts['r2_task_only']:8.3g}   "
             f"{m['weight_norm']:.3g} / {sim.initial_norm:.3g}"
         )
 

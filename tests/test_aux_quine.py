@@ -13,6 +13,7 @@ from alife.cli import main
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.quines.datasets import load_images
+from alife.quines.metrics import quine_metrics
 from alife.quines.training import QuineConfig, QuineSim
 from alife.quines.vanilla import VanillaQuine
 
@@ -78,6 +79,27 @@ def test_the_auxiliary_network_reads_each_task_from_its_own_columns():
     logits = plain(np.hstack([np.zeros((2, 6)), images]))[:, 1:]
     got = model.classify(torch.tensor(images, dtype=torch.float32)).detach().numpy()
     assert got == pytest.approx(logits, rel=1e-5, abs=1e-6)
+
+
+def test_the_coordinate_path_is_what_the_weight_predictions_depend_on():
+    model = VanillaQuine((6, 5), seed=1, dtype=torch.float64, data_inputs=4, classes=3)
+    # by autograd: the weights whose gradient in the sum of all predictions is not zero
+    model(torch.arange(model.size)).sum().backward()
+    used = torch.cat([layer.grad.reshape(-1) != 0 for layer in model.layers])
+    path = model.coordinate_path()
+    assert torch.equal(path, used)
+    assert int(path.sum()) == 6 * 6 + 5 * 6 + 5  # projection columns, middle, weight row
+    values = quine_metrics(model)
+    theta, prediction = model.weights().detach(), model.predict_all()
+
+    def r2(mask):
+        spread = ((theta[mask] - theta[mask].mean()) ** 2).sum()
+        return float(1 - ((prediction[mask] - theta[mask]) ** 2).sum() / spread)
+
+    assert values["r2_coordinate_path"] == pytest.approx(r2(used))
+    assert values["r2_task_only"] == pytest.approx(r2(~used))
+    assert "r2_task_only" not in quine_metrics(VanillaQuine((6, 5), seed=1))
+    assert bool(VanillaQuine((6, 5), seed=1).coordinate_path().all())
 
 
 def _train(lam: float, epochs: int) -> dict:

@@ -4,7 +4,9 @@ to their spread and size, and what repeated regeneration converges to.
 
 - ``l_sr``: sum over all coordinates of (f(c) - theta_c)^2;
 - ``rho``: L_SR / sum theta^2, the relative error;
-- ``r2``: 1 - L_SR / sum (theta - mean theta)^2, over all weights and per layer;
+- ``r2``: 1 - L_SR / sum (theta - mean theta)^2, over all weights and per layer; for an
+  auxiliary quine also over the weights on the coordinate path (those that act when it
+  predicts a weight) and over the task-only ones, which it must predict without using;
 - ``weight_norm``: ||theta||;
 - ``fixed_point``: the classification of the sequence theta, f(theta), f(f(theta)) ...
   as Gabor et al. classify self-replicating networks: ``divergent``, ``zero``
@@ -45,7 +47,8 @@ def _r2(prediction: torch.Tensor, theta: torch.Tensor) -> float:
 
 @torch.no_grad()
 def quine_metrics(model: VanillaQuine) -> dict[str, float]:
-    """l_sr, rho, r2, weight_norm and r2 of each layer (r2_layer0, ...), summed in float64
+    """l_sr, rho, r2, weight_norm, r2 of each layer (r2_layer0, ...) and, for auxiliary
+    quines, r2_coordinate_path and r2_task_only; summed in float64
     (float32 sums of squares of 20,100 weights overflow past about 1e17 each)."""
     theta, prediction = model.weights().double(), model.predict_all().double()
     l_sr = float(((prediction - theta) ** 2).sum())
@@ -58,6 +61,10 @@ def quine_metrics(model: VanillaQuine) -> dict[str, float]:
     }
     for i, part in enumerate(model.layer_slices()):
         out[f"r2_layer{i}"] = _r2(prediction[part], theta[part])
+    path = model.coordinate_path()
+    if not bool(path.all()):
+        out["r2_coordinate_path"] = _r2(prediction[path], theta[path])
+        out["r2_task_only"] = _r2(prediction[~path], theta[~path])
     return out
 
 

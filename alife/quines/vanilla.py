@@ -114,6 +114,21 @@ class VanillaQuine(nn.Module):
         """(batch, classes) logits of (batch, data_inputs) images (auxiliary quines)."""
         return self._outputs(images, slice(self.projection_width, None))[:, 1:]
 
+    def coordinate_path(self) -> torch.Tensor:
+        """(size,) bool: True for the weights that act when the network predicts a weight
+        (the first layer's projection columns, the hidden layers, the output layer's weight
+        row); False for those only the image task uses (an auxiliary quine's image columns
+        and logit rows). A vanilla quine's weights are all on the path."""
+        parts = []
+        for i, layer in enumerate(self.layers):
+            used = torch.ones(layer.shape, dtype=torch.bool, device=layer.device)
+            if i == 0:
+                used[:, self.projection_width :] = False
+            if i == len(self.layers) - 1:
+                used[1:] = False
+            parts.append(used.reshape(-1))
+        return torch.cat(parts)
+
     @torch.no_grad()
     def predict_all(self, batch: int = 8192) -> torch.Tensor:
         """(size,) the network's prediction of every one of its weights."""
