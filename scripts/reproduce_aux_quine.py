@@ -7,7 +7,8 @@ replication as the weight lambda of the replication loss grows.
 Trains the auxiliary quine (Adamax, or --method adam|sgd; minibatches of 256
 coordinates and 256 images) on scikit-learn's 8x8 digits (or MNIST-format IDX files or
 .npz with --mnist) for each lambda; lambda = 0 is the plain classifier of the same
-shape. Prints the test accuracy and the replication metrics after training: rho, R^2
+shape. Prints the test accuracy of the network and of its copy (every weight replaced
+by its prediction) and the replication metrics after training: rho, R^2
 over all weights, over the coordinate path (the weights that act when the network
 predicts a weight) and over the task-only weights (image columns and logit rows, which
 it must predict without using them), and the weight norm against its initial norm.
@@ -32,7 +33,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     hidden = tuple(int(w) for w in args.hidden.split(","))
-    print("lambda  test accuracy      rho      R^2  R^2 path  R^2 task   norm / initial")
+    print(
+        "lambda  test accuracy  copy's accuracy      rho      R^2  R^2 path  R^2 task"
+        "   norm / initial"
+    )
     for lam in (float(x) for x in args.lams.split(",")):
         config = QuineConfig(
             hidden=hidden,
@@ -48,7 +52,8 @@ def main() -> None:
             sim.step()
         m, parts = sim.metrics(), quine_metrics(sim.model)
         print(
-            f"{lam:6g}  {m['accuracy']:13.4f}  {m['rho']:7.3g}  {m['r2']:7.3g}  "
+            f"{lam:6g}  {m['accuracy']:13.4f}  {m['offspring_accuracy']:15.4f}  "
+            f"{m['rho']:7.3g}  {m['r2']:7.3g}  "
             f"{parts['r2_coordinate_path']:8.3g}  {parts['r2_task_only']:8.3g}   "
             f"{m['weight_norm']:.3g} / {sim.initial_norm:.3g}"
         )

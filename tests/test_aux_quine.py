@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 
+import matplotlib.image
 import numpy as np
 import pytest
 import torch
@@ -102,18 +103,32 @@ def test_the_coordinate_path_is_what_the_weight_predictions_depend_on():
     assert bool(VanillaQuine((6, 5), seed=1).coordinate_path().all())
 
 
-def _train(lam: float, epochs: int) -> dict:
+def _train(lam: float, epochs: int) -> QuineSim:
     sim = QuineSim(QuineConfig(hidden=(32, 32), kind="auxiliary", lam=lam, lr=0.003, batch=64))
     for _ in range(epochs):
         sim.step()
-    return sim.metrics()
+    return sim
 
 
 def test_a_plain_classifier_learns_digits_and_replication_costs_a_little_of_it():
-    classifier, quine = _train(0.0, 6), _train(10.0, 6)
+    classifier, quine = _train(0.0, 6).metrics(), _train(10.0, 6).metrics()
     assert classifier["accuracy"] > 0.9  # an MLP on the 8x8 digits
     assert quine["rho"] < classifier["rho"]  # only the quine's loss asks for replication
     assert quine["accuracy"] > 0.8
+    # a classifier that never learned to replicate passes little of its skill to its copy
+    assert classifier["offspring_accuracy"] < 0.5 * classifier["accuracy"]
+
+
+def test_offspring_accuracy_is_that_of_a_network_built_from_the_predictions():
+    sim = _train(1.0, 2)
+    copy = VanillaQuine((32, 32), data_inputs=64, classes=10)
+    with torch.no_grad():
+        for layer, part in zip(copy.layers, sim.model.layer_slices(), strict=True):
+            layer.copy_(sim.model.predict_all()[part].reshape(layer.shape))
+    x_test, y_test = load_images("digits")[2:]
+    labels = copy.classify(torch.as_tensor(x_test)).argmax(dim=1).numpy()
+    assert sim.metrics()["offspring_accuracy"] == pytest.approx((labels == y_test).mean())
+    assert np.isnan(QuineSim(QuineConfig(hidden=(8, 8))).metrics()["offspring_accuracy"])
 
 
 def test_auxiliary_runs_resume_exactly_and_bad_input_is_one_sentence(tmp_path):
@@ -127,6 +142,11 @@ def test_auxiliary_runs_resume_exactly_and_bad_input_is_one_sentence(tmp_path):
     with open_run(whole) as a, open_run(part) as b:
         np.testing.assert_array_equal(a.snapshot(4, "weights"), b.snapshot(4, "weights"))
         assert a.metrics["accuracy"][-1] == b.metrics["accuracy"][-1] > 0.3
+    report = tmp_path / "report"
+    assert runner.invoke(main, ["analyze", whole, "--out", str(report)]).exit_code == 0
+    assert "r2_task_only" in (report / "summary.md").read_text()
+    height, width = matplotlib.image.imread(report / "quine.png").shape[:2]
+    assert height > 0.9 * width  # a third row of panels: the accuracies and the task loss
     bad = runner.invoke(main, [*common, "--mnist", "nowhere", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "neither 'digits' nor an MNIST" in bad.stderr
     bad = runner.invoke(main, [*common, "--lam", "-1", "--out", str(tmp_path / "x.h5")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import numpy as np
 import torch
 
 from alife.engine.store import open_run
@@ -65,8 +66,9 @@ def print_classification(path: str, epoch: int | None = None) -> None:
 
 
 def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
-    """Write ``quine.png`` (L_SR, rho, R^2 and the weight norm over epochs) and
-    ``summary.md`` (the last snapshot's metrics, verdict and fixed point)."""
+    """Write ``quine.png`` (L_SR, rho, R^2 and the weight norm over epochs; for an
+    auxiliary quine also the test accuracy of the network and of its copy, and the task
+    loss) and ``summary.md`` (the last snapshot's metrics, verdict and fixed point)."""
     import os
 
     from matplotlib.figure import Figure
@@ -77,16 +79,25 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
     model, epoch, initial = load_snapshot(path)
     with open_run(path) as run:
         metrics = run.metrics
-    fig = Figure(figsize=(9, 6), layout="constrained")
-    axes = fig.subplots(2, 2, sharex=True).ravel()
+    auxiliary = not np.isnan(metrics["accuracy"]).all()
+    fig = Figure(figsize=(9, 9 if auxiliary else 6), layout="constrained")
+    axes = fig.subplots(3 if auxiliary else 2, 2, sharex=True).ravel()
     for ax, name, log in zip(
-        axes, ("l_sr", "rho", "r2", "weight_norm"), (True, True, False, False), strict=True
+        axes, ("l_sr", "rho", "r2", "weight_norm"), (True, True, False, False), strict=False
     ):
         ax.plot(metrics["epoch"], metrics[name])
         ax.set(ylabel=name, yscale="log" if log else "linear")
     axes[2].axhline(0.9, color="tab:red", lw=0.8, ls="--")
     axes[3].axhline(0.5 * initial, color="tab:red", lw=0.8, ls="--")
-    for ax in axes[2:]:
+    if auxiliary:
+        axes[4].plot(metrics["epoch"], metrics["accuracy"], label="network")
+        if "offspring_accuracy" in metrics:  # runs written before it was recorded lack it
+            axes[4].plot(metrics["epoch"], metrics["offspring_accuracy"], label="its copy")
+        axes[4].set(ylabel="test accuracy", ylim=(0, 1))
+        axes[4].legend(fontsize="small")
+        axes[5].plot(metrics["epoch"], metrics["task_loss"])
+        axes[5].set(ylabel="task_loss", yscale="log")
+    for ax in axes[-2:]:
         ax.set_xlabel("epoch")
     fig.suptitle(f"{os.path.basename(path)}: dashed lines, the non-trivial thresholds")
     save_figure(fig, files[0])

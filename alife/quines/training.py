@@ -30,11 +30,13 @@ Snapshots hold ``weights`` (n,) float32. ``alife quine classify RUN`` (or
 minibatch of training images (cycling through them in an order shuffled each epoch by
 the same generator), and the loss is ``lam`` times the mean squared replication error
 plus the cross-entropy of the images' labels; ``lam`` = 0 trains a plain classifier.
-Such runs also record the test ``accuracy`` and ``task_loss`` (NaN for vanilla runs).
+Such runs also record the test ``accuracy``, ``task_loss`` and ``offspring_accuracy`` (the
+accuracy of the network's own copy; NaN for vanilla runs).
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import asdict, dataclass
 from typing import ClassVar
@@ -158,6 +160,7 @@ class QuineSim:
         "nontrivial": "i8",
         "accuracy": "f8",
         "task_loss": "f8",
+        "offspring_accuracy": "f8",
         "epoch_seconds": "f8",
     }
     PROGRESS_KEYS = ("r2", "weight_norm")
@@ -234,15 +237,22 @@ class QuineSim:
 
     @torch.no_grad()
     def task_metrics(self) -> dict[str, float]:
-        """Auxiliary quines: test ``accuracy`` and ``task_loss`` (mean cross-entropy);
-        NaN for vanilla ones."""
+        """Auxiliary quines: test ``accuracy``, ``task_loss`` (mean cross-entropy) and
+        ``offspring_accuracy``, the test accuracy of the network's copy (every weight
+        replaced by its prediction, one plain regeneration): how well replication passes
+        the task on. NaN for vanilla quines."""
         if self.images is None:
-            return {"accuracy": float("nan"), "task_loss": float("nan")}
+            return dict.fromkeys(("accuracy", "task_loss", "offspring_accuracy"), float("nan"))
         x_test, y_test = self.images[2:]
         logits = self.model.classify(x_test)
+        offspring = copy.deepcopy(self.model)
+        offspring.regenerate()
         return {
             "accuracy": float((logits.argmax(dim=1) == y_test).float().mean()),
             "task_loss": float(cross_entropy(logits, y_test)),
+            "offspring_accuracy": float(
+                (offspring.classify(x_test).argmax(dim=1) == y_test).float().mean()
+            ),
         }
 
     def snapshot(self) -> dict[str, np.ndarray]:
