@@ -5,7 +5,8 @@
 # into .whl/ (carry .whl). Logs go to $OUT (the device tool's folder) or ./gpu_logs.
 #
 #   bash scripts/gpu_session.sh wheels        # here, with PyPI: download into .whl/
-#   bash scripts/gpu_session.sh check         # there: CPU = CUDA bit for bit on hardware
+#   bash scripts/gpu_session.sh check         # there: CPU = CUDA bit for bit on hardware,
+#                                             # and the torch substrates side by side
 #   bash scripts/gpu_session.sh bench-ca      # there: Life, Lenia, Flow-Lenia, cpu and cuda
 #   bash scripts/gpu_session.sh bench-soup    # there: the 2^17 soup, cpu and cuda
 #   bash scripts/gpu_session.sh bench-rest    # there: GARD, quines, network soups
@@ -39,6 +40,7 @@ check)
     python3 -m pip list 2>/dev/null | grep -i -E "^(numba|numba-cuda|cupy-cuda1[23]x|torch|numpy) " \
         | tee "$out/versions.txt" || true
     python3 tests/cudasim_compare.py 2>&1 | tee "$out/check.txt"
+    python3 scripts/compare_torch_devices.py 2>&1 | tee "$out/torch_devices.txt"
     ;;
 bench-ca)
     alife bench ca --size 1024 --size 4096 --size 16384 --steps 100 --repeats 2 \
