@@ -79,11 +79,11 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
     model, epoch, initial = load_snapshot(path)
     with open_run(path) as run:
         metrics = run.metrics
-    auxiliary = not np.isnan(metrics["accuracy"]).all()
+    auxiliary = "accuracy" in metrics and not np.isnan(metrics["accuracy"]).all()
     fig = Figure(figsize=(9, 9 if auxiliary else 6), layout="constrained")
     axes = fig.subplots(3 if auxiliary else 2, 2, sharex=True).ravel()
     for ax, name, log in zip(
-        axes, ("l_sr", "rho", "r2", "weight_norm"), (True, True, False, False), strict=False
+        axes[:4], ("l_sr", "rho", "r2", "weight_norm"), (True, True, False, False), strict=True
     ):
         ax.plot(metrics["epoch"], metrics[name])
         ax.set(ylabel=name, yscale="log" if log else "linear")
