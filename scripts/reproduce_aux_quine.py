@@ -50,11 +50,11 @@ def main() -> None:
         sim = QuineSim(config)
         for _ in range(args.epochs):
             sim.step()
-        m, parts = sim.metrics(), quine_metrics(sim.model)
+        m = {**quine_metrics(sim.model), **sim.task_metrics()}  # each computed once
         print(
             f"{lam:6g}  {m['accuracy']:13.4f}  {m['offspring_accuracy']:15.4f}  "
             f"{m['rho']:7.3g}  {m['r2']:7.3g}  "
-            f"{parts['r2_coordinate_path']:8.3g}  {parts['r2_task_only']:8.3g}   "
+            f"{m['r2_coordinate_path']:8.3g}  {m['r2_task_only']:8.3g}   "
             f"{m['weight_norm']:.3g} / {sim.initial_norm:.3g}"
         )
 

@@ -12,6 +12,7 @@ from alife.cli.options import (
     backend_option,
     overwrite_option,
     progress_option,
+    run_file_option,
     run_options,
     seed_option,
     start_and_report,
@@ -48,9 +49,7 @@ def _ca_size(text: str) -> tuple[int, int]:
 )
 @seed_option("Seed of the random start.")
 @click.option("--steps", type=int, default=1000, show_default=True, help="Generations to run.")
-@click.option(
-    "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
-)
+@run_file_option()
 @run_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
     """Run a Life-like automaton into a new run file."""
@@ -100,13 +99,7 @@ def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
     "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
 )
 @click.option("--steps", type=int, default=1000, show_default=True, help="Steps to run.")
-@click.option(
-    "--out",
-    default="lenia.h5",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Run file to create (HDF5).",
-)
+@run_file_option("lenia.h5")
 @run_options(metrics=1, snapshot=100, checkpoint=1000, unit="step")
 def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **run) -> None:
     """Run Lenia (the rule defaults to the pattern's) into a new run file."""
@@ -146,9 +139,7 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
     "--theta-a", type=float, default=1.0, show_default=True, help="Mass where crowding wins."
 )
 @click.option("--steps", type=int, default=1000, show_default=True, help="Steps to run.")
-@click.option(
-    "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
-)
+@run_file_option()
 @run_options(metrics=1, snapshot=50, checkpoint=500, unit="step")
 def ca_flow_lenia(size, out, **options) -> None:
     """Flow-Lenia (Plantec et al. 2023): mass-conserving Lenia with a random rule."""
@@ -178,13 +169,7 @@ def ca_flow_lenia(size, out, **options) -> None:
 @click.option("--size", default="256x256", show_default=True, metavar="WxH|N", help="Grid size.")
 @click.option("--torus", is_flag=True, help="Wrap around (default: a finite plane).")
 @click.option("--steps", type=int, default=1000, show_default=True, help="Generations to run.")
-@click.option(
-    "--out",
-    default="loops.h5",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Run file to create (HDF5).",
-)
+@run_file_option("loops.h5")
 @run_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 def ca_loops(rule, pattern, size, torus, out, **run) -> None:
     """Run a self-replicating loop (a rule table) into a new run file."""

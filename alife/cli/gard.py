@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from alife.cli.app import Group
-from alife.cli.options import RUN_KEYS, add_resume, run_options, seed_option, start_and_report
+from alife.cli.options import (
+    RUN_KEYS,
+    add_resume,
+    run_file_option,
+    run_options,
+    seed_option,
+    start_and_report,
+)
 
 
 @click.group(cls=Group)
@@ -58,7 +65,7 @@ def _gard_fields(target, species, **fields) -> dict:
 @_gard_options
 @click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
 @click.option("--generations", type=int, default=1000, show_default=True)
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_file_option()
 @run_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
 def gard_run(replicas, generations, out, **options) -> None:
     """Run GARD lineages into a new run file (a snapshot of compositions per generation)."""
@@ -77,7 +84,7 @@ def gard_run(replicas, generations, out, **options) -> None:
 @click.option(
     "--epochs", type=int, default=100, show_default=True, help="Epochs of P fissions each."
 )
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def gard_population(size, populations, epochs, out, **options) -> None:
     """Run Moran populations of GARD assemblies (with selection: --bias, --target)."""

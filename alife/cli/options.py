@@ -26,6 +26,18 @@ def seed_option(help: str = "Run seed."):
     )
 
 
+def run_file_option(default: str | None = None):
+    """``--out``, the HDF5 run file a command creates; required unless given a default."""
+    return click.option(
+        "--out",
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        type=click.Path(dir_okay=False),
+        help="Run file to create (HDF5).",
+    )
+
+
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace --out if it exists.")
 progress_option = click.option(
     "--progress/--no-progress",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from alife.cli.app import Group
-from alife.cli.options import RUN_KEYS, add_resume, run_options, seed_option, start_and_report
+from alife.cli.options import (
+    RUN_KEYS,
+    add_resume,
+    run_file_option,
+    run_options,
+    seed_option,
+    start_and_report,
+)
 from alife.errors import AlifeInputError
 
 
@@ -68,7 +75,7 @@ def quine() -> None:
 @click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")
 @seed_option("Seed of the weights, projection and shuffles.")
 @click.option("--epochs", type=int, default=30, show_default=True)
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def quine_train(
     kind,
@@ -142,7 +149,7 @@ def quine_train(
 @click.option("--remove-divergent", is_flag=True, help="Replace divergent networks.")
 @click.option("--remove-zero", is_flag=True, help="Replace zero fixpoints.")
 @seed_option("Seed of the soup and of every generation's draws.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=50, unit="generation")
 def quine_soup(size, generations, out, **options) -> None:
     """A soup of self-replicating networks (Gabor et al.): attacks, lessons,

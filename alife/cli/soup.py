@@ -12,6 +12,7 @@ from alife.cli.options import (
     progress_option,
     report,
     resume_and_report,
+    run_file_option,
     schedule_options,
     seed_option,
     stop_option,
@@ -158,9 +159,7 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
     is_flag=True,
     help="The same for the share of self-replicators (doubles the census's cost).",
 )
-@click.option(
-    "--out", required=True, type=click.Path(dir_okay=False), help="Run file to create (HDF5)."
-)
+@run_file_option()
 @overwrite_option
 @backend_option()
 @schedule_options(metrics=16, snapshot=1024, checkpoint=256, unit="epoch")
@@ -353,7 +352,7 @@ def soup_frame_command(path, out, epoch, grid, overwrite) -> None:
 
 @soup.command("import")
 @click.argument("dat", type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Run file to create.")
+@run_file_option()
 @_language_option("The cubff run's --lang.")
 @seed_option("The cubff run's --seed.")
 @_mutation_option("The cubff run's --mutation_prob.")
