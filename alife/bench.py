@@ -87,7 +87,9 @@ def print_bench_table(what: str, columns: tuple[str, ...], rows: list[tuple[str,
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*row)
-    Console(width=max(100, Console().width)).print(table)
+    terminal = Console()  # as wide as the table wants, so that no cell is cut short
+    natural = terminal.measure(table, options=terminal.options.update_width(10_000)).maximum
+    Console(width=max(terminal.width, natural)).print(table)
 
 
 def machine_description() -> str:
@@ -262,12 +264,9 @@ def speedups(rows: list[BenchRow]) -> dict[str, list[float]]:
 
 
 def print_table(rows: list[BenchRow]) -> None:
-    """Print benchmark rows as a table with the machine and date."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"soup throughput on {machine_description()}, {time.strftime('%Y-%m-%d')}")
-    for col in (
+    """Print benchmark rows as a table with the machine and date, then alife's speed-up
+    over cubff per language and regime."""
+    columns = (
         "trial",
         "tool",
         "backend",
@@ -281,10 +280,9 @@ def print_table(rows: list[BenchRow]) -> None:
         "ops/s",
         "metrics record (s)",
         "census (s)",
-    ):
-        table.add_column(col, justify="right")
-    for r in rows:
-        table.add_row(
+    )
+    cells = [
+        (
             str(r.trial),
             r.tool,
             r.backend,
@@ -299,10 +297,9 @@ def print_table(rows: list[BenchRow]) -> None:
             "n/a" if np.isnan(r.metrics_seconds) else f"{r.metrics_seconds:.3f}",
             "n/a" if np.isnan(r.census_seconds) else f"{r.census_seconds:.2f}",
         )
-    console = Console(width=max(160, Console().width))
-    console.print(table)
+        for r in rows
+    ]
+    print_bench_table("soup throughput", columns, cells)
     for case, ratios in speedups(rows).items():
         listed = ", ".join(f"{x:.2f}" for x in ratios)
-        console.print(
-            f"alife/cubff epochs/s, {case}: median {np.median(ratios):.2f}x (trials: {listed})"
-        )
+        print(f"alife/cubff epochs/s, {case}: median {np.median(ratios):.2f}x (trials: {listed})")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import reference
 
+from alife.bench import REPLICATORS
 from alife.substrates.programs import get_language
 
 FORTHS = sorted(reference.FORTH_VARIANTS)
@@ -148,3 +149,28 @@ def test_loops_that_change_nothing_count_their_no_ops(max_steps):
     reference_tape = expected.tolist()
     assert reference.run_program(reference_tape, "forth", max_steps) == ops
     np.testing.assert_array_equal(tape, reference_tape)
+
+
+@pytest.mark.parametrize("max_steps", [700, 5000, 8192])
+def test_loops_whose_stack_counts_through_a_byte_repeat_exactly(max_steps):
+    # const 0, then inc, if0, a no-op, jump back 3: a counter that passes 0 once in 256
+    # turns, when if0 lets the no-op run. The state repeats only after all 256 turns
+    # (769 steps), so a skip that took a shorter period would miscount the no-ops.
+    tape, ops = run_hex("forth", "40080720C2", max_steps=max_steps)
+    reference_tape = tape.tolist()
+    assert reference.run_program(reference_tape, "forth", max_steps) == ops
+    np.testing.assert_array_equal(tape, reference_tape)
+    assert ops == max_steps - max_steps // 769  # the no-op runs at steps 769, 1538, ...
+
+
+def test_forthtrivial_replicator_runs_as_the_reference_runs():
+    replicator = get_language("forthtrivial").parse(REPLICATORS["forthtrivial"])
+    partners = np.random.default_rng(5).integers(0, 256, (8, 64), dtype=np.uint8)
+    partners[0] = replicator
+    tapes = np.concatenate([np.broadcast_to(replicator, (8, 64)), partners], axis=1)
+    expected, expected_ops = reference.run_tapes(tapes, "forthtrivial", 8192)
+    got = tapes.copy()
+    ops = get_language("forthtrivial").run(got)
+    np.testing.assert_array_equal(ops, expected_ops)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got[:, 64:], tapes[:, :64])  # it copied itself

@@ -50,6 +50,9 @@ from alife.substrates.programs.language import (
 STACK_SIZE = 128
 """Entries of cubff's Forth stack."""
 
+STACK_COPY = STACK_SIZE + 1
+"""Offset in ``scratch`` of the stack's copy at the last loop mark (entries 1..depth)."""
+
 RESET_MARKER = 0x13
 """The program-1 byte that makes forthtrivial_reset's write1/copy0 reset program 0."""
 
@@ -78,11 +81,16 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
     that popping an empty stack reads 0 with no test. A push onto a full stack writes
     ``scratch[129]`` and leaves depth 129, which ends the run after that step.
 
-    Much of a random soup's work is tapes looping without changing anything. As BFF does
-    (:func:`alife.substrates.programs.bff.make_builder`), the interpreter marks PC and
-    depth at the 1st, 2nd, 4th, ... backward jump; at a backward jump back to the mark
-    with no tape or stack byte changed, the state repeats exactly, and it jumps over
-    whole periods (counting their no-ops).
+    Much of a tape's work is loops that come back to a state they were in before. The
+    state is the PC, the tape, the depth and ``scratch[1..depth]``: entries above the top
+    are always written before they are read. As BFF does
+    (:func:`alife.substrates.programs.bff.make_builder`), the interpreter marks the state
+    at the 1st, 2nd, 4th, ... backward jump, copying the stack to
+    ``scratch[STACK_COPY + 1 ..]``. At a backward jump back to the marked PC and depth,
+    with no tape byte changed since the mark, the state is a repeat if no stack entry
+    changed either, or if the stack equals its copy (a loop counting through all 256
+    values of a byte, as forthtrivial's replicator does, repeats only that way). It
+    then jumps over whole periods, counting their no-ops.
     """
     half = PROGRAM_SIZE
 
@@ -111,7 +119,8 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
             mark_pos = -1  # PC, depth, steps and no-ops at the last mark
             mark_depth = mark_steps = mark_nops = 0
             next_mark = 1
-            changed = False  # did a write change the tape or the stack since the mark?
+            tape_changed = False  # did a write change a tape byte since the mark?
+            changed = False  # ... or a stack entry?
             while steps < max_steps:
                 command = tape[pos]
                 kind = kinds[command]
@@ -125,14 +134,23 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
                     distance = np.int64(command & 63) + 1
                     if command & 64:  # backward: a loop closes; is the state a repeat?
                         pos -= distance + 1
-                        if pos == mark_pos and depth == mark_depth and not changed:
-                            skip = (max_steps - steps) // (steps - mark_steps)
-                            nops += skip * (nops - mark_nops)
-                            steps += skip * (steps - mark_steps)
+                        if pos == mark_pos and depth == mark_depth and not tape_changed:
+                            repeat = True
+                            if changed:  # compare the stack with its copy, top first
+                                for j in range(depth, 0, -1):
+                                    if stack[j] != stack[STACK_COPY + j]:
+                                        repeat = False
+                                        break
+                            if repeat:
+                                skip = (max_steps - steps) // (steps - mark_steps)
+                                nops += skip * (nops - mark_nops)
+                                steps += skip * (steps - mark_steps)
                         jumps += 1
                         if jumps == next_mark:
                             mark_pos, mark_depth, mark_steps, mark_nops = pos, depth, steps, nops
-                            changed = False
+                            for j in range(1, depth + 1):
+                                stack[STACK_COPY + j] = stack[j]
+                            tape_changed = changed = False
                             next_mark *= 2
                     else:
                         pos += distance - 1
@@ -165,9 +183,9 @@ def make_builder(kinds: np.ndarray, *, reset_trap: bool):
                         trap = kind in (COPY0, WRITE1)
                         if reset_trap and trap and tape[target] == RESET_MARKER:
                             reset(tape, pos)
-                            changed = True
+                            tape_changed = True
                         else:
-                            changed |= tape[target] != value
+                            tape_changed |= tape[target] != value
                             tape[target] = value
                 else:  # stack ops: pop a
                     a = stack[depth]

@@ -26,9 +26,10 @@ from alife.errors import AlifeInputError
 TAPE_SIZE = 128
 """Bytes in one interaction tape: two 64-byte programs side by side."""
 
-SCRATCH_SIZE = 130
+SCRATCH_SIZE = 258
 """int32 entries of the per-thread work array an interpreter gets beside its tape (BFF's
-bracket memo uses 128; Forth's stack 130: a zero below the 128 entries, one above)."""
+bracket memo uses 128; Forth's stack 130, a zero below the 128 entries and one above,
+then 128 for a copy of the stack)."""
 
 PROGRAM_SIZE = 64
 """Bytes in one program of a soup."""
