@@ -6,7 +6,10 @@ Soup benchmark regimes, both at the run's mutation rate (1/4096), for any langua
 * ``replicator`` (languages in :data:`REPLICATORS`): every program a known replicator,
   so nearly every tape runs thousands of steps: for ``bff_noheads`` the paper's
   palindrome ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[``, for ``forthtrivial`` the replicator
-  that took over cubff's golden-log run (seed 10248) by epoch 257.
+  that took over cubff's golden-log run (seed 10248) by epoch 257;
+* ``run``: the latest soup of a run file (``from_run``), for example one taken over by
+  the replicators that evolved in it, restarted at epoch 0 with the run's seed and
+  rules so that alife and cubff do the same epochs.
 
 Only the epoch step is timed (pairing, mutation, execution); a metrics record (brotli of
 the whole soup and the byte histogram) is a per-record cost, reported separately. With
@@ -27,7 +30,9 @@ import numpy as np
 
 from alife.engine.backend import cuda_available, to_host
 from alife.errors import AlifeInputError
+from alife.substrates.programs.language import DEFAULT_MAX_STEPS
 from alife.substrates.programs.soup import Soup, SoupConfig
+from alife.substrates.programs.tracer import fresh_tokens
 
 PALINDROME = "[[{.>]-]" + "0" * 48 + "]-]>.{[["
 """The self-replicator of "Computational Life" (its Fig. 1), as cubff prints it."""
@@ -106,20 +111,58 @@ def machine_description() -> str:
     return f"{model}, {os.cpu_count()} cores"
 
 
-def _soup(regime: str, config: SoupConfig, backend: str) -> Soup:
-    sim = Soup(config, backend)
-    if regime == "replicator":
-        program = sim.language.parse(REPLICATORS[config.language])
-        state = sim.checkpoint_state()
-        state["soup"][:] = program
-        sim = Soup(config, backend, state=state)
-    return sim
+@dataclass(frozen=True)
+class SoupCase:
+    """One soup to time: its config, the regime's name in the table, and the state it
+    starts from (a :meth:`Soup.checkpoint_state` dict; None for the config's initial
+    soup)."""
+
+    config: SoupConfig
+    regime: str
+    start: dict[str, np.ndarray] | None = None
+
+
+def replicator_case(config: SoupConfig) -> SoupCase:
+    """The language's known replicator (:data:`REPLICATORS`) in every program."""
+    sim = Soup(config)
+    start = sim.checkpoint_state()
+    start["soup"][:] = sim.language.parse(REPLICATORS[config.language])
+    return SoupCase(config, "replicator", start)
+
+
+def run_case(path: str) -> SoupCase:
+    """The latest soup of the run file ``path``, restarted at epoch 0 with the run's
+    seed, language, mutation rate and pairing rules (its resets, tracing and Price
+    records left out: only the epoch step is timed)."""
+    sim = Soup.load(path)
+    config = replace(
+        sim.config,
+        initial_program=None,
+        reset_interval=None,
+        trace=False,
+        price_motif=None,
+        price_replicators=False,
+    )
+    start = sim.checkpoint_state()
+    start.pop("tokens", None)
+    start["counters"][Soup.COUNTERS.index("epoch")] = 0
+    return SoupCase(config, f"run at epoch {sim.epoch}", start)
+
+
+def _soup(case: SoupCase, config: SoupConfig, backend: str) -> Soup:
+    """A soup of ``config`` (the case's, or a traced copy) in the case's start state."""
+    if case.start is None:
+        return Soup(config, backend)
+    state = {key: value.copy() for key, value in case.start.items()}
+    if config.trace:
+        state["tokens"] = fresh_tokens(config.programs)
+    return Soup(config, backend, state=state)
 
 
 def _time_alife(
-    regime: str, config: SoupConfig, backend: str, epochs: int, census: bool = False
+    case: SoupCase, config: SoupConfig, backend: str, epochs: int, census: bool = False
 ) -> BenchRow:
-    sim = _soup(regime, config, backend)
+    sim = _soup(case, config, backend)
     sim.step()  # compile and warm up
     ops = 0
     start = time.perf_counter()
@@ -141,7 +184,7 @@ def _time_alife(
         "alife+trace" if config.trace else "alife",
         backend,
         config.language,
-        regime,
+        case.regime,
         config.programs,
         epochs,
         seconds,
@@ -151,27 +194,37 @@ def _time_alife(
     )
 
 
-def _time_cubff(binary: str, regime: str, config: SoupConfig, epochs: int) -> BenchRow:
+def cubff_arguments(config: SoupConfig) -> list[str]:
+    """cubff's flags for a soup of ``config``; raises AlifeInputError for rules that the
+    benchmark cannot give cubff (an interaction graph, another step limit)."""
+    unsupported = {
+        "grid": config.grid is not None,
+        "interactions": config.interactions is not None,
+        f"max_steps {config.max_steps}": config.max_steps != DEFAULT_MAX_STEPS,
+    }
+    for name, present in unsupported.items():
+        if present:
+            raise AlifeInputError(
+                f"cubff cannot be timed beside a soup with {name}: the benchmark gives "
+                f"cubff no interaction graph, and no step limit but {DEFAULT_MAX_STEPS}"
+            )
+    args = ["--lang", config.language, "--num", str(config.programs)]
+    args += ["--seed", str(config.seed), "--mutation_prob", str(config.mutation)]
+    if not config.permute:
+        args.append("--nopermute_programs")
+    if config.fixed_shuffle:
+        args.append("--fixed_shuffle")
+    return args
+
+
+def _time_cubff(binary: str, case: SoupCase, epochs: int) -> BenchRow:
     """Time cubff's binary on the same soup: wall time for 1 + epochs minus for 1 epoch."""
+    config = case.config
     with tempfile.TemporaryDirectory() as tmp:
-        args = [
-            binary,
-            "--lang",
-            config.language,
-            "--num",
-            str(config.programs),
-            "--seed",
-            str(config.seed),
-            "--mutation_prob",
-            str(config.mutation),
-            "--disable_output",
-        ]
-        if regime == "replicator":
-            sim = _soup(regime, config, "cpu")
+        args = [binary, *cubff_arguments(config), "--disable_output"]
+        if case.start is not None:
             path = os.path.join(tmp, "soup.dat")
-            with open(path, "wb") as f:
-                f.write(np.array([1, config.programs, 0], dtype=np.uint64).tobytes())
-                f.write(sim.checkpoint_state()["soup"].tobytes())
+            _soup(case, config, "cpu").to_cubff(path)
             args += ["--load", path]
 
         def wall(m: int) -> float:
@@ -198,7 +251,30 @@ def _time_cubff(binary: str, regime: str, config: SoupConfig, epochs: int) -> Be
             return time.perf_counter() - start
 
         seconds = wall(epochs + 1) - wall(1)
-    return BenchRow("cubff", "cpu", config.language, regime, config.programs, epochs, seconds, -1)
+    return BenchRow(
+        "cubff", "cpu", config.language, case.regime, config.programs, epochs, seconds, -1
+    )
+
+
+def soup_cases(
+    languages: tuple[str, ...], programs: int, regimes: tuple[str, ...] | None
+) -> list[SoupCase]:
+    """The soups to time per language: ``regimes`` (random, replicator), by default
+    random, and replicator where the language has a known one."""
+    cases = []
+    for language in languages:
+        config = SoupConfig(language=language, programs=programs, seed=0)
+        for regime in regimes or ("random", "replicator"):
+            if regime == "random":
+                cases.append(SoupCase(config, "random"))
+            elif language in REPLICATORS:
+                cases.append(replicator_case(config))
+            elif regimes:
+                raise AlifeInputError(
+                    f"no known replicator for {language!r}; the replicator regime "
+                    f"exists for {', '.join(sorted(REPLICATORS))}"
+                )
+    return cases
 
 
 def bench_soup(
@@ -209,40 +285,40 @@ def bench_soup(
     backends: tuple[str, ...] | None = None,
     cubff: str | None = None,
     regimes: tuple[str, ...] | None = None,
+    from_run: str | None = None,
     repeats: int = 1,
     trace: bool = False,
     census: bool = False,
 ) -> list[BenchRow]:
     """Measure soup throughput per language, regime and backend (and cubff's, given its
-    binary). ``regimes`` defaults to random, plus replicator where the language has one.
-    ``trace`` adds traced runs (tool "alife+trace": epochs and a metrics record with
-    the tracer's metrics); ``census`` times one replicator census of each final soup.
+    binary). ``regimes`` defaults to random, plus replicator where the language has one;
+    ``from_run`` (a run file) times that run's latest soup instead (:func:`run_case`),
+    and ``programs``, ``languages`` and ``regimes`` are then not used. ``trace`` adds
+    traced runs (tool "alife+trace": epochs and a metrics record with the tracer's
+    metrics); ``census`` times one replicator census of each final soup.
 
     With ``repeats > 1`` every measurement is repeated, alife and cubff alternating, so
     that drifts in the machine's speed hit both alike; rows carry their trial number.
     """
     if backends is None:
         backends = default_backends()
+    if from_run is not None:
+        cases = [run_case(from_run)]
+    else:
+        cases = soup_cases(languages, programs, regimes)
+    if cubff:
+        for case in cases:
+            cubff_arguments(case.config)  # refuse before anything is timed
     rows = []
-    for language in languages:
-        config = SoupConfig(language=language, programs=programs, seed=0)
-        wanted = regimes or ("random", "replicator")
-        for regime in wanted:
-            if regime == "replicator" and language not in REPLICATORS:
-                if regimes:
-                    raise AlifeInputError(
-                        f"no known replicator for {language!r}; the replicator regime "
-                        f"exists for {', '.join(sorted(REPLICATORS))}"
-                    )
-                continue
-            configs = [config, replace(config, trace=True)] if trace else [config]
-            for trial in range(repeats):
-                for backend in backends:
-                    for timed in configs:
-                        row = _time_alife(regime, timed, backend, epochs, census)
-                        rows.append(replace(row, trial=trial))
-                if cubff:
-                    rows.append(replace(_time_cubff(cubff, regime, config, epochs), trial=trial))
+    for case in cases:
+        configs = [case.config, replace(case.config, trace=True)] if trace else [case.config]
+        for trial in range(repeats):
+            for backend in backends:
+                for timed in configs:
+                    row = _time_alife(case, timed, backend, epochs, census)
+                    rows.append(replace(row, trial=trial))
+            if cubff:
+                rows.append(replace(_time_cubff(cubff, case, epochs), trial=trial))
     return rows
 
 

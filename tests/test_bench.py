@@ -1,9 +1,15 @@
-"""Benchmark bookkeeping: the replicator regimes really replicate; trials pair up."""
+"""Benchmark bookkeeping: the replicator regimes really replicate; a run's soup restarts
+as the reference would run it; trials pair up."""
 
 import numpy as np
+import pytest
+import reference
 
-from alife.bench import REPLICATORS, BenchRow, speedups
+from alife.bench import REPLICATORS, BenchRow, cubff_arguments, run_case, speedups
+from alife.engine.store import open_run
+from alife.errors import AlifeInputError
 from alife.substrates.programs import get_language
+from alife.substrates.programs.soup import Soup, SoupConfig
 
 
 def test_known_replicators_copy_themselves_and_run_long():
@@ -31,3 +37,33 @@ def test_speedups_pair_trials():
         BenchRow("cubff", "cpu", "subleq", "random", 64, 10, 3.0, -1, trial=0),
     ]
     assert speedups(rows) == {"bff random": [2.0, 4.0], "subleq random": [3.0]}
+
+
+def test_a_run_case_restarts_the_runs_last_soup_at_epoch_zero(tmp_path):
+    path = str(tmp_path / "r.h5")
+    config = SoupConfig(language="bff", programs=32, seed=7, mutation=0.01, reset_interval=5)
+    sim = Soup(config)
+    sim.run(epochs=3)
+    sim.save(path)
+    case = run_case(path)
+    assert case.regime == "run at epoch 3"
+    assert case.config.reset_interval is None and case.config.seed == 7
+    with open_run(path) as run:
+        last = run.snapshot(3)
+    np.testing.assert_array_equal(case.start["soup"], last)
+    # the benchmark's first epoch is the reference's epoch 0 of the run's seed and rate
+    soup = last.tolist()
+    reference.soup_epoch(soup, seed=7, epoch=0, mutation=0.01, language="bff")
+    timed = Soup(case.config, state={key: value.copy() for key, value in case.start.items()})
+    timed.step()
+    np.testing.assert_array_equal(timed.soup, np.array(soup, dtype=np.uint8))
+    with open_run(path) as run:
+        np.testing.assert_array_equal(run.snapshot(3), last)  # the file is untouched
+
+
+def test_cubff_gets_the_soups_rules_or_a_clear_refusal():
+    args = cubff_arguments(SoupConfig(language="forth", programs=64, seed=3, permute=False))
+    assert args[:6] == ["--lang", "forth", "--num", "64", "--seed", "3"]
+    assert "--nopermute_programs" in args and "--fixed_shuffle" not in args
+    with pytest.raises(AlifeInputError, match="cubff cannot be timed beside a soup with grid"):
+        cubff_arguments(SoupConfig(programs=64, grid=(8, 8)))

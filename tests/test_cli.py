@@ -140,6 +140,19 @@ def test_bench_soup_times_several_languages():
     assert result.exit_code == 2 and "unknown language 'fourth'" in result.output
 
 
+def test_bench_soup_times_the_soup_of_a_run_file(tmp_path):
+    out = str(tmp_path / "r.h5")
+    args = ("soup", "run", "--programs", "64", "--epochs", "3", "--language", "forth")
+    assert invoke(*args, "--out", out).exit_code == 0
+    result = invoke("bench", "soup", "--from-run", out, "--epochs", "1")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if " alife " in line]
+    assert len(rows) == 1 and "forth" in rows[0] and "run at epoch 3" in rows[0]
+    result = invoke("bench", "soup", "--from-run", out, "--regime", "random")
+    assert result.exit_code == 2
+    assert "--regime cannot be combined with --from-run" in result.stderr
+
+
 def test_bench_soup_times_tracing_and_the_census():
     args = ("bench", "soup", "--programs", "64", "--epochs", "1", "--regime", "random")
     result = invoke(*args, "--trace", "--census")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
+from click.core import ParameterSource
 
 from alife.cli.app import Group
 from alife.cli.options import POSITIVE
+from alife.errors import AlifeInputError
 
 bench_backends_option = click.option(
     "--backend",
@@ -56,6 +58,13 @@ def bench() -> None:
     type=click.Choice(["random", "replicator"]),
     help="Soups to time (default: random, and replicator where the language has one).",
 )
+@click.option(
+    "--from-run",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Time the latest soup of this run file instead (its language, size, seed and "
+    "rules), restarted at epoch 0.",
+)
 @bench_backends_option
 @click.option(
     "--repeats",
@@ -72,13 +81,23 @@ def bench() -> None:
 )
 @click.option("--trace", is_flag=True, help="Also time traced soups (tracer tokens).")
 @click.option("--census", is_flag=True, help="Also time one replicator census per soup.")
+@click.pass_context
 def bench_soup_command(
-    programs, epochs, languages, regimes, backends, repeats, cubff, trace, census
+    ctx, programs, epochs, languages, regimes, from_run, backends, repeats, cubff, trace, census
 ) -> None:
-    """Epochs/s, interactions/s and ops/s on a random and a replicator-saturated soup."""
+    """Epochs/s, interactions/s and ops/s on a random and a replicator-saturated soup,
+    or on the soup of a run file."""
     from alife.bench import bench_soup, print_table
     from alife.substrates.programs import get_language, language_names
 
+    if from_run is not None:
+        given = {"programs": "--programs", "languages": "--language", "regimes": "--regime"}
+        for name, option in given.items():
+            if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+                raise AlifeInputError(
+                    f"{option} cannot be combined with --from-run: the run file gives "
+                    "the soup's language and size"
+                )
     if "all" in languages:
         languages = language_names()
     for name in languages:
@@ -89,6 +108,7 @@ def bench_soup_command(
             epochs=epochs,
             languages=tuple(languages),
             regimes=tuple(regimes) or None,
+            from_run=from_run,
             backends=backends,
             cubff=cubff,
             repeats=repeats,
