@@ -198,3 +198,21 @@ def test_loops_that_change_nothing_run_to_the_step_limit(name, max_steps):
     np.testing.assert_array_equal(tapes[0], expected)
     if name == "bff_noheads":
         assert ops[0] == max_steps
+
+
+@pytest.mark.parametrize("max_steps", [1000, 5000, 8192])
+def test_a_loop_whose_head_walks_round_the_tape_repeats_exactly(max_steps):
+    # '[' passes on itself, then '}', a no-op and ']' forever: head1 walks round the
+    # tape, so the state repeats every 128 turns (384 steps). The mark at turn 64 sees
+    # that repeat at turn 192; the mark at turn 128 would see it only at turn 256.
+    tapes = tapes_of(b"[}\x01]")
+    expected = tapes[0].tolist()
+    ops = get_language("bff_noheads").run(tapes, max_steps=max_steps)
+    assert ops[0] == reference.run_variant(expected, "bff_noheads", max_steps)
+    assert ops[0] == max_steps - max_steps // 3  # the no-op is steps 3, 6, 9, ...
+    np.testing.assert_array_equal(tapes[0], expected)
+
+
+def test_max_steps_beyond_the_interpreters_limit_is_refused():
+    with pytest.raises(AlifeInputError, match=r"max_steps must be in \[0, 8388608\]"):
+        get_language("bff").run(tapes_of(b"[]"), max_steps=2**23 + 1)

@@ -35,6 +35,10 @@ import numpy as np
 from alife.engine.targets import device_jit
 from alife.substrates.programs.language import Language, Printable
 
+EARLIER_MARK = 128
+"""Offset in ``scratch`` of the loop mark before the last (the bracket memo takes
+0..127)."""
+
 COMMANDS = "[]+-.,<>{}"
 """cubff's printable command characters, in the order of its op kinds."""
 
@@ -89,7 +93,12 @@ def make_builder(
     backward jump the interpreter marks PC and heads; at a later backward jump to the
     same place with the same heads and no byte changed since, the state repeats exactly,
     so it skips as many whole periods as the step limit allows (counting their ops) and
-    runs the rest. Results are those of running every step.
+    runs the rest. Results are those of running every step. The mark before the last
+    is kept too (in ``scratch[EARLIER_MARK:]``) and checked as well: a copy loop whose
+    heads walk round the tape repeats only every 128 turns, and once the last mark lies
+    less than a period past the copy's end, only the earlier mark sees the repeat.
+    Writes that leave a byte as it was neither count as a change nor invalidate the
+    bracket memo.
 
     ``build_evaluate(target, traced=True)`` builds the tracer's interpreter instead,
     ``evaluate(tape, max_steps, scratch, tokens)``: ``tokens`` is a (128,) uint64 array
@@ -145,10 +154,11 @@ def make_builder(
             ops = 0
             i = 0
             jumps = 0  # backward jumps taken
+            changes = 0  # writes that changed a byte
             mark_pc = -1  # state at the last mark (see make_builder)
-            mark_h0 = mark_h1 = mark_i = mark_ops = 0
+            mark_h0 = mark_h1 = mark_i = mark_ops = mark_changes = 0
+            scratch[EARLIER_MARK] = -1  # the mark before it: pc, h0, h1, changes, i, ops
             next_mark = 1
-            changed = False  # did a write change a byte since the mark?
             # Heads are kept unwrapped and reduced mod 128 (& 127) where they index, which
             # equals wrapping them before every step and lets the compiler drop checks.
             while i < max_steps:
@@ -185,8 +195,8 @@ def make_builder(
                         tape[at] = new
                         if traced:
                             tokens[at] = tokens[src]  # +/- have src == at: token kept
-                        generation += is_bracket[old] | is_bracket[new]
-                        changed |= old != new
+                        generation += (old != new) & (is_bracket[old] | is_bracket[new])
+                        changes += old != new
                     elif zero[tape[head0 & 127]] == (kind == K_LOOP_START):
                         # '[' on zero or ']' on non-zero: jump
                         if jump_by_8:
@@ -205,14 +215,35 @@ def make_builder(
                             pc = target
                         if kind == K_LOOP_END:  # a loop closes: is the state a repeat?
                             h0, h1 = head0 & 127, head1 & 127
-                            if pc == mark_pc and h0 == mark_h0 and h1 == mark_h1 and not changed:
+                            if (
+                                pc == mark_pc
+                                and h0 == mark_h0
+                                and h1 == mark_h1
+                                and changes == mark_changes
+                            ):
                                 skip = (max_steps - i) // (i - mark_i)
                                 ops += skip * (ops - mark_ops)
                                 i += skip * (i - mark_i)
+                            elif (
+                                pc == scratch[EARLIER_MARK]
+                                and h0 == scratch[EARLIER_MARK + 1]
+                                and h1 == scratch[EARLIER_MARK + 2]
+                                and changes == scratch[EARLIER_MARK + 3]
+                            ):
+                                period = i - scratch[EARLIER_MARK + 4]
+                                skip = (max_steps - i) // period
+                                ops += skip * (ops - scratch[EARLIER_MARK + 5])
+                                i += skip * period
                             jumps += 1
                             if jumps == next_mark:
-                                mark_pc, mark_h0, mark_h1, mark_i, mark_ops = pc, h0, h1, i, ops
-                                changed = False
+                                scratch[EARLIER_MARK] = mark_pc
+                                scratch[EARLIER_MARK + 1] = mark_h0
+                                scratch[EARLIER_MARK + 2] = mark_h1
+                                scratch[EARLIER_MARK + 3] = mark_changes
+                                scratch[EARLIER_MARK + 4] = mark_i
+                                scratch[EARLIER_MARK + 5] = mark_ops
+                                mark_pc, mark_h0, mark_h1 = pc, h0, h1
+                                mark_i, mark_ops, mark_changes = i, ops, changes
                                 next_mark *= 2
                 pc += 1
                 if pc >= 128:

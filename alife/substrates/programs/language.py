@@ -28,14 +28,26 @@ TAPE_SIZE = 128
 
 SCRATCH_SIZE = 258
 """int32 entries of the per-thread work array an interpreter gets beside its tape (BFF's
-bracket memo uses 128; Forth's stack 130, a zero below the 128 entries and one above,
-then 128 for a copy of the stack)."""
+bracket memo uses 128, then 6 for its earlier loop mark; Forth's stack 130, a zero below
+the 128 entries and one above, then 128 for a copy of the stack)."""
 
 PROGRAM_SIZE = 64
 """Bytes in one program of a soup."""
 
 DEFAULT_MAX_STEPS = 8192
 """cubff's limit on interpreter loop iterations per interaction."""
+
+MAX_STEPS_LIMIT = 2**23
+"""The largest ``max_steps`` the interpreters take: their int32 memos in ``scratch``
+count up to one event per step, times 256."""
+
+
+def check_max_steps(max_steps: int) -> None:
+    """Raise AlifeInputError unless ``max_steps`` is in [0, MAX_STEPS_LIMIT]."""
+    if not 0 <= max_steps <= MAX_STEPS_LIMIT:
+        raise AlifeInputError(
+            f"max_steps must be in [0, {MAX_STEPS_LIMIT}] (2**23), got {max_steps}"
+        )
 
 
 @dataclass(frozen=True)
@@ -156,8 +168,7 @@ class Language:
 
         backend = resolve_backend(backend)
         check_tapes(tapes, backend)
-        if max_steps < 0:
-            raise AlifeInputError(f"max_steps must be >= 0, got {max_steps}")
+        check_max_steps(max_steps)
         return kernels_for(self, backend).run_tapes(tapes, max_steps)
 
     def disassemble(self, program) -> str:

@@ -33,7 +33,7 @@ from alife.substrates.programs.interactions import (
     read_interactions,
 )
 from alife.substrates.programs.kernels import kernels_for
-from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE
+from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE, check_max_steps
 from alife.substrates.programs.pairing import pairing
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
@@ -137,8 +137,7 @@ class SoupConfig:
             raise AlifeInputError(
                 f"mutation must be a probability in [0, 1], got {self.mutation!r}"
             )
-        if self.max_steps < 0:
-            raise AlifeInputError(f"max_steps must be >= 0, got {self.max_steps}")
+        check_max_steps(self.max_steps)
         if self.reset_interval is not None and self.reset_interval <= 0:
             raise AlifeInputError(f"reset interval must be > 0, got {self.reset_interval}")
         if self.fixed_shuffle:
