@@ -87,14 +87,14 @@ def print_bench_table(what: str, columns: tuple[str, ...], rows: list[tuple[str,
     from rich.console import Console
     from rich.table import Table
 
+    from alife.printing import print_uncut
+
     table = Table(title=f"{what}, {machine_description()}, {time.strftime('%Y-%m-%d')}")
     for column in columns:
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*row)
-    terminal = Console()  # as wide as the table wants, so that no cell is cut short
-    natural = terminal.measure(table, options=terminal.options.update_width(10_000)).maximum
-    Console(width=max(terminal.width, natural)).print(table)
+    print_uncut(Console(), table)
 
 
 def machine_description() -> str:

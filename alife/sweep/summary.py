@@ -56,6 +56,8 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
     from rich.console import Console
     from rich.table import Table
 
+    from alife.printing import print_uncut
+
     rows = collect(spec)
     out_dir = out_dir or spec.out_dir
     os.makedirs(out_dir, exist_ok=True)
@@ -72,7 +74,7 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*(_cell(row.get(c, "")) for c in shown))
-    Console(width=max(120, Console().width)).print(table)
+    print_uncut(Console(), table)
     files = [path]
     if any("transition_epoch" in row for row in rows):
         files.append(_transition_plot(spec, rows, out_dir))

@@ -67,6 +67,8 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> N
     from rich.console import Console
     from rich.table import Table
 
+    from alife.printing import print_uncut
+
     config, trace = lineage_trace(path, replica)
     found = compotypes(trace, threshold)
     console = Console()
@@ -97,7 +99,7 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> N
         table.add_row(
             str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), f"{fidelity[k]:.0%}", species
         )
-    console.print(table)
+    print_uncut(console, table)
 
 
 def gard_figures(trace: np.ndarray, found, title: str):

@@ -10,6 +10,7 @@ from rich.tree import Tree
 from alife.analysis.lineage import FamilyNode, family_tree, original_survivors, program_origins
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
+from alife.printing import print_uncut
 from alife.substrates.programs.census import most_frequent_programs
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.summary import snapshot_census
@@ -80,9 +81,10 @@ def print_lineage(
     console.print(table)
 
     origins = program_origins(tokens[program])
-    console.print(
+    print_uncut(
+        console,
         f"\nprogram {program} at epoch {epoch}: {language.disassemble(soup[program])}\n"
-        f"its 64 bytes come from {len(origins)} births (creation epoch, program):"
+        f"its 64 bytes come from {len(origins)} births (creation epoch, program):",
     )
     births = Table()
     births.add_column("born at epoch", justify="right")
@@ -91,13 +93,13 @@ def print_lineage(
     births.add_column("at positions")
     for o in origins[:top]:
         births.add_row(str(o.epoch), str(o.program), str(o.bytes), _ranges(o.positions))
-    console.print(births)
+    print_uncut(console, births)
 
     root = family_tree(path, epoch, program)
     tree = Tree(_node_label(root, language), guide_style="dim")
     _add_parents(tree, root, language)
     console.print("\nfamily tree through earlier snapshots (tokens each ancestor gives):")
-    console.print(tree)
+    print_uncut(console, tree)
 
 
 def _node_label(node: FamilyNode, language) -> str:

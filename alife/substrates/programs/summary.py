@@ -15,6 +15,7 @@ from alife.analysis.transitions import (
 from alife.engine.backend import resolve_backend, to_backend, to_host
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
+from alife.printing import print_uncut
 from alife.substrates.programs.census import (
     Census,
     census_scores,
@@ -96,7 +97,7 @@ def print_summary(
                 f"replicators > {REPLICATOR_TRANSITION_FRACTION:.0%} of the soup first at",
                 "not yet" if transition is None else f"epoch {transition}",
             )
-    console.print(table)
+    print_uncut(console, table)
 
     programs = Table(title=f"most frequent programs at epoch {epoch}")
     programs.add_column("count", justify="right", no_wrap=True, min_width=5)
@@ -104,7 +105,7 @@ def print_summary(
     programs.add_column("program (cubff's printable form)", no_wrap=True)
     for program, count in most_frequent_programs(soup, top):
         programs.add_row(str(count), f"{count / len(soup):.2%}", language.disassemble(program))
-    console.print(programs)
+    print_uncut(console, programs)
 
 
 def snapshot_census(
@@ -158,7 +159,7 @@ def print_census(
             f"{kind.mean_score:.1f} / {kind.max_score}",
             language.disassemble(kind.program),
         )
-    console.print(table)
+    print_uncut(console, table)
     families = Table(title=f"largest replicator families at epoch {epoch}")
     families.add_column("copies", justify="right", no_wrap=True, min_width=6)
     families.add_column("programs", justify="right", no_wrap=True, min_width=8)
@@ -167,4 +168,4 @@ def print_census(
         families.add_row(
             str(family.copies), str(family.kinds), language.disassemble(family.skeleton)
         )
-    console.print(families)
+    print_uncut(console, families)
