@@ -22,13 +22,19 @@ import os
 
 import numpy as np
 
-from alife.analysis.transitions import ENTROPY_TRANSITION_BITS, entropy_transition
+from alife.analysis.transitions import (
+    ENTROPY_TRANSITION_BITS,
+    entropy_transition,
+    share_interval,
+)
 from alife.engine.run import Schedule
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
 from alife.substrates.programs.soup import Soup, SoupConfig
 
 STOP = f"higher_entropy>{ENTROPY_TRANSITION_BITS:g}"
+PAPER_SHARE = 0.4
+"""The paper's share of bff_noheads runs that transition within 16k epochs."""
 
 
 def run_seed(path: str, seed: int, args) -> dict:
@@ -124,14 +130,24 @@ def main() -> None:
         print(f"seed {seed}: transition at {when}", flush=True)
     epochs = [r["transition_epoch"] for r in rows if r["transition_epoch"] is not None]
     share = len(epochs) / len(rows)
+    low, high = share_interval(len(epochs), len(rows))
     print(
-        f"\n{len(epochs)} of {len(rows)} runs ({share:.0%}) transitioned within {args.epochs} "
-        f"epochs ({args.programs} programs, bff_noheads, mutation 1/4096)"
+        f"\n{len(epochs)} of {len(rows)} runs ({share:.0%}; 95 % interval {low:.0%}-{high:.0%}) "
+        f"transitioned within {args.epochs} epochs ({args.programs} programs, bff_noheads, "
+        f"mutation 1/4096)"
     )
+    if (args.epochs, args.programs) == (16384, 131072):
+        where = "inside" if low <= PAPER_SHARE <= high else "outside"
+        print(f"the paper's {PAPER_SHARE:.0%} in the same setting is {where} that interval")
     if epochs:
         q = np.percentile(epochs, [0, 25, 50, 75, 100])
         print("transition epochs (min, 25%, median, 75%, max):", ", ".join(f"{x:.0f}" for x in q))
-    summary = {"settings": vars(args), "runs": rows, "transitioned_share": share}
+    summary = {
+        "settings": vars(args),
+        "runs": rows,
+        "transitioned_share": share,
+        "transitioned_share_95_interval": [low, high],
+    }
     with open(os.path.join(args.out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
 

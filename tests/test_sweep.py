@@ -1,6 +1,7 @@
 """'alife sweep' on a Dask LocalCluster: runs equal direct runs, reruns skip, a killed
 worker is survived, bad sweep files stop before anything starts."""
 
+import csv
 import os
 import subprocess
 import sys
@@ -86,6 +87,42 @@ def test_sweep_runs_equal_direct_runs_and_rerun_skips(tmp_path):
     assert stamps == {run.path: os.path.getmtime(run.path) for run in spec.runs}
     result = CliRunner().invoke(main, ["sweep", "status", spec.source])
     assert "4 done" in result.output and "0 failed" in result.output
+    assert_analysis_matches_the_runs(spec, tmp_path / "analysis")
+
+
+CLOPPER_PEARSON_OF_TWO = {
+    0: (0.0, 1 - 0.025**0.5),
+    1: (1 - 0.975**0.5, 0.975**0.5),
+    2: (0.025**0.5, 1.0),
+}
+"""95 % exact binomial intervals for k of 2 runs: P(X >= k) = 2.5 % at the low end and
+P(X <= k) = 2.5 % at the high end, solved by hand."""
+
+
+def assert_analysis_matches_the_runs(spec, out):
+    """'alife analyze --sweep' tabulates each run's last metrics as its file holds them
+    and prints, per mutation rate, the share of runs whose entropy passed 3 bits with its
+    exact binomial interval."""
+    result = CliRunner().invoke(main, ["analyze", "--sweep", spec.source, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with open(out / "sweep_summary.csv") as f:
+        table = {(int(r["seed"]), float(r["mutation"])): r for r in csv.DictReader(f)}
+    for mutation in (0.001, 0.01):
+        crossed = 0
+        for seed in (0, 1):
+            with open_run(
+                next(r.path for r in spec.runs if r.params == {"seed": seed, "mutation": mutation})
+            ) as run:
+                entropy = run.metrics["higher_entropy"]
+            assert float(table[seed, mutation]["higher_entropy"]) == pytest.approx(entropy[-1])
+            crossed += bool((entropy > 3).any())
+        low, high = CLOPPER_PEARSON_OF_TWO[crossed]
+        line = (
+            f"mutation={mutation}: {crossed} of 2 runs transitioned ({crossed / 2:.0%}; "
+            f"95 % interval {low:.0%}-{high:.0%})"
+        )
+        assert line in result.output
+    assert (out / "sweep_transitions.png").stat().st_size > 0
 
 
 def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):

@@ -52,7 +52,8 @@ def collect(spec: SweepSpec) -> list[dict]:
 def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
     """Write ``sweep_summary.csv`` (and for soups ``sweep_transitions.png``, the share
     of runs transitioned by each epoch, per value of the first axis that is not the
-    seed) into ``out_dir`` (default the sweep's); print the table; return the files."""
+    seed) into ``out_dir`` (default the sweep's); print the table and, for soups, the
+    share of runs that transitioned with its 95 % interval per value; return the files."""
     from rich.console import Console
     from rich.table import Table
 
@@ -74,34 +75,59 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*(_cell(row.get(c, "")) for c in shown))
-    print_uncut(Console(), table)
+    console = Console()
+    print_uncut(console, table)
     files = [path]
-    if any("transition_epoch" in row for row in rows):
-        files.append(_transition_plot(spec, rows, out_dir))
+    groups = transition_groups(spec, rows)
+    if groups:
+        for label, transitions in groups:
+            console.print(_share_line(label, transitions))
+        files.append(_transition_plot(groups, spec, rows, out_dir))
     return files
+
+
+def transition_groups(spec: SweepSpec, rows: list[dict]) -> list[tuple[str, list]]:
+    """The finished soup runs of ``rows`` (from :func:`collect`) grouped by the first
+    axis that is not the seed: (label, each run's transition epoch or None) per value."""
+    finished = [row for row in rows if "transition_epoch" in row]
+    axis = next((a for a in spec.axes if a != "seed"), None)
+    values = sorted({row.get(axis) for row in finished}, key=str) if axis else [None]
+    groups = []
+    for value in values:
+        members = [row for row in finished if axis is None or row.get(axis) == value]
+        transitions = [
+            None if r["transition_epoch"] == "" else r["transition_epoch"] for r in members
+        ]
+        groups.append((f"{axis}={value}" if axis else "all runs", transitions))
+    return groups if finished else []
+
+
+def _share_line(label: str, transitions: list) -> str:
+    from alife.analysis.transitions import share_interval
+
+    transitioned = sum(t is not None for t in transitions)
+    low, high = share_interval(transitioned, len(transitions))
+    return (
+        f"{label}: {transitioned} of {len(transitions)} runs transitioned "
+        f"({transitioned / len(transitions):.0%}; 95 % interval {low:.0%}-{high:.0%})"
+    )
 
 
 def _cell(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _transition_plot(spec: SweepSpec, rows: list[dict], out_dir: str) -> str:
+def _transition_plot(groups: list, spec: SweepSpec, rows: list[dict], out_dir: str) -> str:
     from matplotlib.figure import Figure
 
-    group_axis = next((a for a in spec.axes if a != "seed"), None)
     epochs = int(spec.fixed.get("epochs", max((r.get("epoch", 0) for r in rows), default=1)))
     grid = np.linspace(0, epochs, 200)
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
-    groups = sorted({row.get(group_axis) for row in rows}, key=str) if group_axis else [None]
-    for value in groups:
-        members = [r for r in rows if group_axis is None or r.get(group_axis) == value]
-        times = np.array(
-            [r["transition_epoch"] for r in members if r.get("transition_epoch") != ""]
-        )
-        share = [(times <= e).sum() / len(members) for e in grid]
-        label = f"{group_axis}={value}" if group_axis else "all runs"
-        ax.plot(grid, share, label=f"{label} ({len(members)} runs)")
+    for label, transitions in groups:
+        times = np.array([t for t in transitions if t is not None])
+        share = [(times <= e).sum() / len(transitions) for e in grid]
+        ax.plot(grid, share, label=f"{label} ({len(transitions)} runs)")
     ax.set(xlabel="epoch", ylabel="share of runs transitioned", ylim=(0, 1.02))
     ax.legend()
     path = os.path.join(out_dir, "sweep_transitions.png")
