@@ -90,6 +90,8 @@ def transition_groups(spec: SweepSpec, rows: list[dict]) -> list[tuple[str, list
     """The finished soup runs of ``rows`` (from :func:`collect`) grouped by the first
     axis that is not the seed: (label, each run's transition epoch or None) per value."""
     finished = [row for row in rows if "transition_epoch" in row]
+    if not finished:
+        return []
     axis = next((a for a in spec.axes if a != "seed"), None)
     values = sorted({row.get(axis) for row in finished}, key=str) if axis else [None]
     groups = []
@@ -99,7 +101,7 @@ def transition_groups(spec: SweepSpec, rows: list[dict]) -> list[tuple[str, list
             None if r["transition_epoch"] == "" else r["transition_epoch"] for r in members
         ]
         groups.append((f"{axis}={value}" if axis else "all runs", transitions))
-    return groups if finished else []
+    return groups
 
 
 def _share_line(label: str, transitions: list) -> str:
