@@ -86,7 +86,10 @@ def read_run(path: str) -> RunData:
     """The :class:`RunData` of the soup run file ``path``."""
     with open_run(path) as run:
         if run.substrate != "soup":
-            raise AlifeInputError(f"{path!r} holds a {run.substrate!r} run; analyze reads soups")
+            raise AlifeInputError(
+                f"{path!r} holds a {run.substrate!r} run; soup reports and --compare read "
+                f"soup runs only"
+            )
         label = os.path.splitext(os.path.basename(path))[0]
         epochs = [int(e) for e in run.snapshot_epochs]
         return RunData(path, label, run.config, run.metrics, epochs)
@@ -125,6 +128,15 @@ def save_figure(fig, path: str) -> None:
 def _short(text: str, limit: int = 80) -> str:
     """``text``, or its start and its length when longer than ``limit`` characters."""
     return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
+def config_table_lines(config: dict) -> list[str]:
+    """A markdown table of a run's settings (long values shortened)."""
+    return [
+        "| setting | value |",
+        "|---|---|",
+        *(f"| {key} | {_short(str(value))} |" for key, value in config.items()),
+    ]
 
 
 def _fmt(value: float, spec: str) -> str:
@@ -185,15 +197,7 @@ def analyze_run(
 
 def _summary_lines(run: RunData, names: Sequence[str]) -> list[str]:
     metrics = run.metrics
-    lines = [
-        f"# {run.label}",
-        "",
-        f"Run file: `{run.path}`",
-        "",
-        "| setting | value |",
-        "|---|---|",
-    ]
-    lines += [f"| {key} | {_short(str(value))} |" for key, value in run.config.items()]
+    lines = [f"# {run.label}", "", f"Run file: `{run.path}`", "", *config_table_lines(run.config)]
     lines += ["", "## Transitions", ""]
     if metrics["epoch"].size:
         entropy = entropy_transition(metrics)

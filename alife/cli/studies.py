@@ -75,7 +75,8 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
     "epochs",
     type=int,
     multiple=True,
-    help="Snapshot to draw (repeatable; default: first, first past the transition, last).",
+    help="Snapshot to draw, in completed epochs or steps (repeatable; default: first, first "
+    "past the transition and last of a soup, first and last of a CA run).",
 )
 @click.option(
     "--census/--no-census",
@@ -93,10 +94,11 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
 @backend_option()
 @overwrite_option
 def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwrite) -> None:
-    """Plots (PNG) and a markdown summary of a soup, GARD, quine or network-soup run (several soups
-    with --compare, a whole sweep with --sweep)."""
+    """Plots (PNG) and a markdown summary of a run: soup, cellular automaton, GARD, quine or
+    network soup (several soups with --compare, a whole sweep with --sweep)."""
     from alife.analysis.report import analyze_run, compare_runs
     from alife.engine.store import open_run
+    from alife.substrates.ca.report import CA_SUBSTRATES, analyze_ca
 
     if sweep_file is not None:
         from alife.sweep.spec import load_sweep
@@ -110,11 +112,15 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     if not compare and len(runs) == 1:
         with open_run(runs[0]) as run:
             substrate = run.substrate
+        out = out or f"{os.path.splitext(runs[0])[0]}_report"
+        if substrate in CA_SUBSTRATES:
+            for path in analyze_ca(runs[0], out, epochs=epochs or None, overwrite=overwrite):
+                click.echo(path)
+            return
         if substrate in ("gard", "gard_population", "quine", "quine_soup"):
             from alife.quines.report import analyze_net_soup, analyze_quine
             from alife.substrates.gard.report import analyze_gard, analyze_population
 
-            out = out or f"{os.path.splitext(runs[0])[0]}report"
             draw = {
                 "gard": analyze_gard,
                 "gard_population": analyze_population,
@@ -133,7 +139,7 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     else:
         written = analyze_run(
             runs[0],
-            out or f"{os.path.splitext(runs[0])[0]}report",
+            out,
             epochs=epochs or None,
             census=census,
             top=top,
