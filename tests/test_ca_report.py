@@ -13,6 +13,7 @@ from alife.substrates.ca.life import pack
 from alife.substrates.ca.report import (
     centre_path,
     first_still_record,
+    fit_picture,
     grid_period,
     occupied_box,
 )
@@ -172,3 +173,15 @@ def test_bad_input_to_a_ca_report(tmp_path):
     assert invoke("analyze", run, "--overwrite").exit_code == 0
     assert (out / "summary.md").read_text() == before
     assert "every cell found its transition in the table" in before
+
+
+def test_fit_picture_averages_blocks():
+    picture = np.zeros((5, 7, 3), dtype=np.uint8)
+    picture[0, 0] = 255  # one live cell of the top-left 2x2 block (of k = ceil(7 / 4) = 2)
+    picture[2:4, 2:4] = 100
+    fitted = fit_picture(picture, limit=4)
+    assert fitted.shape == (2, 3, 3)  # the ragged last row and column dropped
+    assert fitted[0, 0].tolist() == [64, 64, 64]  # 255 / 4 = 63.75
+    assert fitted[1, 1].tolist() == [100, 100, 100]
+    assert fitted.sum() == 3 * (64 + 100)
+    assert fit_picture(picture, limit=7) is picture

@@ -187,6 +187,23 @@ def occupied_box(picture: np.ndarray, background: np.ndarray) -> tuple[slice, sl
     return box if 4 * area < height * width else None
 
 
+PANEL_PIXELS = 600
+"""Pictures larger than this on a side (a panel's width at 100 dpi) are averaged over
+square blocks to fit first."""
+
+
+def fit_picture(picture: np.ndarray, limit: int = PANEL_PIXELS) -> np.ndarray:
+    """The (H, W, 3) uint8 ``picture``, or when a side exceeds ``limit`` its means over
+    k x k blocks (k the smallest factor that fits; ragged edges dropped): a dense Life
+    soup turns grey by its local density instead of aliasing."""
+    k = -(-max(picture.shape[:2]) // limit)
+    if k == 1:
+        return picture
+    height, width = picture.shape[0] // k, picture.shape[1] // k
+    blocks = picture[: height * k, : width * k].reshape(height, k, width, k, 3)
+    return np.round(blocks.mean(axis=(1, 3), dtype=np.float32)).astype(np.uint8)
+
+
 def _picture_figure(picture: np.ndarray, background: np.ndarray, title: str):
     """The whole world, and beside it the occupied part enlarged when that is small."""
     from matplotlib.figure import Figure
@@ -204,8 +221,7 @@ def _picture_figure(picture: np.ndarray, background: np.ndarray, title: str):
     fig = Figure(figsize=(6.0 * len(panels), 6.4), layout="constrained")
     for i, (image, text) in enumerate(panels):
         ax = fig.add_subplot(1, len(panels), i + 1)
-        big = max(image.shape[:2]) > 700
-        ax.imshow(image, interpolation="antialiased" if big else "nearest")
+        ax.imshow(fit_picture(image), interpolation="nearest")
         ax.set_title(text, fontsize=9)
         ax.set_axis_off()
     return fig
@@ -259,7 +275,7 @@ def analyze_ca(
         for step in chosen:
             window = frames.window(frames.position(step))
             picture = frames.painter.image(window)
-            empty = Window(np.zeros_like(window.arrays), window.epochs)
+            empty = Window(np.zeros_like(window.arrays[..., :1, :]), window.epochs)
             background = frames.painter.image(empty)[0, 0]
             title = f"{label}: {substrate.replace('_', '-')} at {UNIT[substrate]} {step}"
             figure = _picture_figure(picture, background, title)
