@@ -10,13 +10,8 @@ from click.testing import CliRunner
 from alife.cli import main
 from alife.engine.store import open_run
 from alife.substrates.ca.life import pack
-from alife.substrates.ca.report import (
-    centre_path,
-    first_still_record,
-    fit_picture,
-    grid_period,
-    occupied_box,
-)
+from alife.substrates.ca.report import fit_picture, occupied_box
+from alife.substrates.ca.summary import centre_path, first_still_record, grid_period
 
 
 def invoke(*args):
@@ -124,6 +119,14 @@ def test_report_of_a_life_run_of_oscillators(tmp_path):
     assert "| changes | 4 | 4 | 4 | 4 |" in summary
     assert "recurs after 2 generation(s)" in summary
     assert "4 cells changed in generation 10" in summary
+    shown = invoke("ca", "show", run)
+    assert shown.exit_code == 0, shown.output
+    assert "recurs after 2 generation(s)" in shown.output
+    assert "completed generations" in shown.output
+    rows = [line.split("│")[1:-1] for line in shown.output.splitlines()]
+    assert [[c.strip() for c in row] for row in rows if row and "population" in row[0]] == [
+        ["population", "7", "7", "7", "7"]
+    ]
 
 
 def test_report_of_an_orbium_follows_its_centre(tmp_path):

@@ -248,3 +248,13 @@ def ca_patterns() -> None:
         size = f"{cells.shape[1]}x{cells.shape[0]}"
         rule = f"Lenia R={params.R} T={params.T:g} m={params.m:g} s={params.s:g}"
         click.echo(f"{name:<22} {size:<8} {rule} (alife ca lenia)")
+
+
+@ca.command("show")
+@click.argument("path", type=click.Path(dir_okay=False))
+def ca_show(path) -> None:
+    """Settings, recorded measures and what happened in a CA run (Life-like, Lenia,
+    Flow-Lenia, loops): when a Life grid settled and its period, how far a creature moved."""
+    from alife.substrates.ca.summary import print_ca_summary
+
+    print_ca_summary(path)

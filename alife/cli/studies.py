@@ -98,7 +98,8 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     network soup (several soups with --compare, a whole sweep with --sweep)."""
     from alife.analysis.report import analyze_run, compare_runs
     from alife.engine.store import open_run
-    from alife.substrates.ca.report import CA_SUBSTRATES, analyze_ca
+    from alife.substrates.ca.report import analyze_ca
+    from alife.substrates.ca.summary import CA_SUBSTRATES
 
     if sweep_file is not None:
         from alife.sweep.spec import load_sweep

@@ -9,145 +9,34 @@
 - ``step_STEP.png`` for chosen snapshots: the run's picture in the viewer's colours
   (:mod:`alife.viz.painters`);
 - ``summary.md``: the settings, a table of each measure (first, last, smallest,
-  largest) and what the run did: when a Life-like grid stopped changing, how far a
-  Lenia creature moved and how fast, how much its mass drifted, how a loop colony grew.
+  largest) and what the run did (:mod:`alife.substrates.ca.summary`).
 
 Every output path is checked before anything is written.
 """
 
 from __future__ import annotations
 
-import math
-import os
 from collections.abc import Sequence
 
 import numpy as np
 
-from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-
-PLOTTED = {
-    "life": ("population", "changes"),
-    "loops": ("population", "changes", "unknown"),
-    "lenia": ("mass", "live"),
-    "flow_lenia": ("mass_drift", "live", "peak"),
-}
-"""Substrate -> the metrics :func:`analyze_ca` plots and tabulates."""
-
-CA_SUBSTRATES = tuple(PLOTTED)
-"""The substrates :func:`analyze_ca` reads."""
-
-UNIT = {"life": "generation", "loops": "generation", "lenia": "step", "flow_lenia": "step"}
-"""What one epoch of each substrate is called."""
+from alife.substrates.ca.summary import (
+    MEASURE_COLUMNS,
+    PLOTTED,
+    CaRun,
+    centre_path,
+    measure_rows,
+    read_ca_run,
+    what_happened,
+)
 
 
-def centre_path(metrics: dict, width: int, height: int) -> np.ndarray:
-    """(k,) float64 distance in cells the mass centre travelled up to each record, along
-    the shortest way across the torus seam between consecutive records (right while the
-    creature moves less than half the world between records); NaN from the first record
-    with no mass (an empty world has no centre)."""
-    x, y = metrics["centroid_x"], metrics["centroid_y"]
-    dx = (np.diff(x) + width / 2) % width - width / 2
-    dy = (np.diff(y) + height / 2) % height - height / 2
-    return np.concatenate([[0.0], np.cumsum(np.hypot(dx, dy))])
-
-
-def first_still_record(epochs: np.ndarray, changes: np.ndarray) -> int | None:
-    """The step of the first record from which no record saw a changed cell, or None
-    when the last record saw changes (or there is no record after step 0, whose 0
-    changes mean no previous grid rather than a still one)."""
-    after_start = np.flatnonzero(epochs > 0)
-    moving = after_start[changes[after_start] != 0]
-    if not len(after_start) or (len(moving) and moving[-1] == len(changes) - 1):
-        return None
-    return int(epochs[moving[-1] + 1] if len(moving) else epochs[after_start[0]])
-
-
-MAX_PERIOD = 64
-"""Generations :func:`grid_period` looks ahead for the last Life grid to recur."""
-
-
-def grid_period(packed: np.ndarray, config: dict, max_period: int = MAX_PERIOD) -> int | None:
-    """The smallest p <= ``max_period`` with the Life-like grid ``packed`` ((H, words)
-    uint64, as snapshots hold it) equal to itself p generations later under the run's
-    rule, size and border (``config``: a life run's config); None if there is none."""
-    from alife.substrates.ca.life import Stepper
-    from alife.substrates.ca.rules import parse_rule
-
-    stepper = Stepper(parse_rule(config["rule"]), int(config["width"]), bool(config["torus"]))
-    cells, spare = packed.copy(), np.empty_like(packed)
-    for period in range(1, max_period + 1):
-        stepper.step(cells, spare)
-        cells, spare = spare, cells
-        if np.array_equal(cells, packed):
-            return period
-    return None
-
-
-def _period_line(period: int | None, step: int) -> str:
-    if period is None:
-        return (
-            f"- the grid of generation {step} does not recur within {MAX_PERIOD} generations "
-            f"(moving objects, or still evolving)"
-        )
-    kind = "a still life" if period == 1 else f"period {period} (oscillators)"
-    return f"- the grid of generation {step} recurs after {period} generation(s): {kind}"
-
-
-def _number(value: float) -> str:
-    if not math.isfinite(value):
-        return "n/a"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:.6g}"
-
-
-def behaviour_lines(substrate: str, config: dict, metrics: dict) -> list[str]:
-    """Sentences on what a CA run did, from its metrics records (name -> (k,) arrays)."""
-    epochs, unit = metrics["epoch"], UNIT[substrate]
-    lines = []
-    if substrate in ("life", "loops") and epochs[-1] > 0:
-        still = first_still_record(epochs, metrics["changes"])
-        lines.append(
-            f"- no cell changed at any record from {unit} {still} on"
-            if still is not None
-            else f"- still changing at the last record: {int(metrics['changes'][-1]):,} cells "
-            f"changed in {unit} {int(epochs[-1])}"
-        )
-        first, last = int(metrics["population"][0]), int(metrics["population"][-1])
-        growth = f" (x{last / first:.3g})" if first else ""
-        lines.append(f"- population {first:,} -> {last:,}{growth}")
-    if substrate == "loops":
-        missing = np.flatnonzero(metrics["unknown"])
-        lines.append(
-            "- every cell found its transition in the table"
-            if not len(missing)
-            else f"- {len(missing)} of {len(epochs)} records had cells with no transition in "
-            f"the table (they kept their state), first in {unit} {int(epochs[missing[0]])}"
-        )
-    if substrate in ("lenia", "flow_lenia"):
-        mass = metrics["mass"]
-        if mass[0]:
-            lines.append(
-                f"- mass {mass[0]:.6g} -> {mass[-1]:.6g} ({(mass[-1] / mass[0] - 1):+.3%})"
-            )
-        empty = np.flatnonzero(mass == 0)
-        if len(empty):
-            lines.append(f"- the world emptied by {unit} {int(epochs[empty[0]])}")
-        travelled = centre_path(metrics, int(config["width"]), int(config["height"]))
-        span = epochs[-1] - epochs[0]
-        if span and math.isfinite(travelled[-1]):
-            lines.append(
-                f"- the mass centre travelled {travelled[-1]:.1f} cells in {int(span):,} "
-                f"{unit}s ({travelled[-1] / span:.3g} cells per {unit}), measured between "
-                f"records {int(np.diff(epochs).max())} {unit}(s) apart at most"
-            )
-    return lines
-
-
-def _metrics_figure(label: str, substrate: str, config: dict, metrics: dict):
+def _metrics_figure(run: CaRun):
     from matplotlib.figure import Figure
 
-    names = list(PLOTTED[substrate])
-    panels = names + (["travelled"] if "centroid_x" in metrics else [])
+    metrics, config = run.metrics, run.config
+    panels = [*PLOTTED[run.substrate], *(["travelled"] if "centroid_x" in metrics else [])]
     fig = Figure(figsize=(8, 2.2 * len(panels)), layout="constrained")
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     epochs = metrics["epoch"]
@@ -160,8 +49,8 @@ def _metrics_figure(label: str, substrate: str, config: dict, metrics: dict):
             ax.set_ylabel(name.replace("_", " "))
         ax.plot(epochs, values, lw=1.0)
         ax.grid(alpha=0.3)
-    axes[0].set_title(label)
-    axes[-1].set_xlabel(UNIT[substrate])
+    axes[0].set_title(run.label)
+    axes[-1].set_xlabel(run.unit)
     return fig
 
 
@@ -243,74 +132,56 @@ def analyze_ca(
     docstring); return the files written. ``epochs``: the snapshots to draw (completed
     steps; default the first and the last)."""
     from alife.analysis.report import check_outputs, config_table_lines, save_figure
-    from alife.viz.painters import Window
-    from alife.viz.sources import RunFrames
 
-    with open_run(path) as run:
-        substrate, config, metrics = run.substrate, run.config, run.metrics
-        snapshots = [int(e) for e in run.snapshot_epochs]
-    if substrate not in CA_SUBSTRATES:
-        raise AlifeInputError(
-            f"{path!r} holds a {substrate!r} run; this report reads {', '.join(CA_SUBSTRATES)} runs"
-        )
-    chosen = default_snapshot_steps(snapshots) if epochs is None else sorted(set(epochs))
-    missing = [e for e in chosen if e not in snapshots]
+    run = read_ca_run(path)
+    chosen = default_snapshot_steps(run.snapshots) if epochs is None else sorted(set(epochs))
+    missing = [e for e in chosen if e not in run.snapshots]
     if missing:
         raise AlifeInputError(
-            f"{path!r} has no snapshot at {UNIT[substrate]} {missing[0]}; snapshots exist at "
-            f"{', '.join(map(str, snapshots))}"
+            f"{path!r} has no snapshot at {run.unit} {missing[0]}; snapshots exist at "
+            f"{', '.join(map(str, run.snapshots))}"
         )
-    recorded = bool(metrics["epoch"].size)
     names = [
-        *(["metrics.png"] if recorded else []),
+        *(["metrics.png"] if run.recorded else []),
         *(f"step_{e:07d}.png" for e in chosen),
         "summary.md",
     ]
     files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
-    label = os.path.splitext(os.path.basename(path))[0]
-    if recorded:
-        save_figure(_metrics_figure(label, substrate, config, metrics), files["metrics.png"])
-    frames = RunFrames(path)
-    try:
-        for step in chosen:
-            window = frames.window(frames.position(step))
-            picture = frames.painter.image(window)
-            empty = Window(np.zeros_like(window.arrays[..., :1, :]), window.epochs)
-            background = frames.painter.image(empty)[0, 0]
-            title = f"{label}: {substrate.replace('_', '-')} at {UNIT[substrate]} {step}"
-            figure = _picture_figure(picture, background, title)
-            save_figure(figure, files[f"step_{step:07d}.png"])
-    finally:
-        frames.close()
+    if run.recorded:
+        save_figure(_metrics_figure(run), files["metrics.png"])
+    for step, figure in zip(chosen, _snapshot_figures(run, chosen), strict=True):
+        save_figure(figure, files[f"step_{step:07d}.png"])
 
-    lines = [f"# {label}", "", f"Run file: `{path}` ({substrate} run)", ""]
-    lines += config_table_lines(config)
-    if recorded:
-        lines += _metrics_table_lines(substrate, metrics)
-        lines += ["", "## What happened", "", *behaviour_lines(substrate, config, metrics)]
-    if substrate == "life" and snapshots:
-        with open_run(path) as run:
-            last = run.snapshot(snapshots[-1])
-        if not recorded:
-            lines += ["", "## What happened", ""]
-        lines.append(_period_line(grid_period(last, config), snapshots[-1]))
+    lines = [f"# {run.label}", "", f"Run file: `{path}` ({run.substrate} run)", ""]
+    lines += config_table_lines(run.config)
+    rows = measure_rows(run)
+    if rows:
+        epochs = run.metrics["epoch"]
+        lines += ["", f"## Records ({len(epochs)}, {run.unit}s {epochs[0]} to {epochs[-1]})", ""]
+        lines += [f"| {' | '.join(MEASURE_COLUMNS)} |", "|---" * len(MEASURE_COLUMNS) + "|"]
+        lines += [f"| {' | '.join(row)} |" for row in rows]
+    sentences = what_happened(run)
+    if sentences:
+        lines += ["", "## What happened", "", *(f"- {s}" for s in sentences)]
     lines += ["", "## Figures", "", *(f"![{n}]({n})" for n in names if n.endswith(".png"))]
     with open(files["summary.md"], "w") as f:
         f.write("\n".join(lines) + "\n")
     return [files[name] for name in names]
 
 
-def _metrics_table_lines(substrate: str, metrics: dict) -> list[str]:
-    epochs, unit = metrics["epoch"], UNIT[substrate]
-    lines = [
-        "",
-        f"## Records ({len(epochs)}, {unit}s {int(epochs[0])} to {int(epochs[-1])})",
-        "",
-        "| measure | first | last | smallest | largest |",
-        "|---|---|---|---|---|",
-    ]
-    for name in PLOTTED[substrate]:
-        values = np.asarray(metrics[name], dtype=np.float64)
-        cells = [values[0], values[-1], np.nanmin(values), np.nanmax(values)]
-        lines.append(f"| {name} | " + " | ".join(_number(v) for v in cells) + " |")
-    return lines
+def _snapshot_figures(run: CaRun, steps: Sequence[int]):
+    """The picture figure of each snapshot in ``steps``, one at a time."""
+    from alife.viz.painters import Window
+    from alife.viz.sources import RunFrames
+
+    frames = RunFrames(run.path)
+    try:
+        for step in steps:
+            window = frames.window(frames.position(step))
+            picture = frames.painter.image(window)
+            empty = Window(np.zeros_like(window.arrays[..., :1, :]), window.epochs)
+            background = frames.painter.image(empty)[0, 0]
+            title = f"{run.label}: {run.substrate.replace('_', '-')} at {run.unit} {step}"
+            yield _picture_figure(picture, background, title)
+    finally:
+        frames.close()
