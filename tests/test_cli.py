@@ -68,7 +68,7 @@ BAD_RUNS = [
     (["--language", "bf"], "unknown language 'bf'; valid languages are bff, bff8,"),
     (["--programs", "0"], "programs must be a positive even number"),
     (["--programs", "1001"], "got 1001"),
-    (["--epochs", "-3"], "epochs must be >= 0, got -3"),
+    (["--epochs", "-3"], "'--epochs' / '--max-epochs': -3 is not in the range x>=0"),
     (["--mutation", "1.5"], "mutation must be a probability in [0, 1], got 1.5"),
     (["--mutation", "-0.5"], "got -0.5"),
     (["--backend", "cuda"], "backend 'cuda' was requested but no CUDA GPU is usable"),
@@ -106,6 +106,29 @@ def test_bad_run_files(tmp_path, command):
     result = invoke("soup", command, str(junk))
     assert result.exit_code == 2 and "is not a readable HDF5 file" in result.stderr
     assert junk.read_bytes() == b"this is not hdf5"
+
+
+def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
+    soup = tmp_path / "s.h5"
+    assert (
+        invoke("soup", "run", "--programs", "16", "--epochs", "2", "--out", str(soup)).exit_code
+        == 0
+    )
+    before = soup.read_bytes()
+    result = invoke("ca", "resume", str(soup), "--steps", "3")
+    assert result.exit_code == 2
+    assert "holds a soup run, which 'alife ca resume' does not continue" in result.stderr
+    assert "continues life, lenia, flow_lenia, loops runs" in result.stderr
+    assert soup.read_bytes() == before
+    life = str(tmp_path / "l.h5")
+    assert invoke("ca", "run", "--size", "8", "--steps", "2", "--out", life).exit_code == 0
+    result = invoke("ca", "resume", life)
+    assert result.exit_code == 2 and "pass --steps N to run N more" in result.stderr
+    result = invoke("ca", "resume", life, "--steps", "-1")
+    assert result.exit_code == 2 and "'--steps': -1 is not in the range x>=0" in result.stderr
+    result = invoke("soup", "resume", life)
+    assert result.exit_code == 2 and "which 'alife soup resume' does not" in result.stderr
+    assert invoke("ca", "resume", life, "--steps", "1").exit_code == 0
 
 
 def test_unknown_option_is_a_usage_error():

@@ -6,6 +6,7 @@ import click
 
 from alife.cli.app import Group
 from alife.cli.options import (
+    COUNT,
     POSITIVE,
     RUN_KEYS,
     add_resume,
@@ -48,7 +49,7 @@ def _ca_size(text: str) -> tuple[int, int]:
     help="A shipped pattern ('alife ca patterns') or an RLE file, placed in the middle.",
 )
 @seed_option("Seed of the random start.")
-@click.option("--steps", type=int, default=1000, show_default=True, help="Generations to run.")
+@click.option("--steps", type=COUNT, default=1000, show_default=True, help="Generations to run.")
 @run_file_option()
 @run_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
@@ -98,7 +99,7 @@ def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
 @click.option(
     "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
 )
-@click.option("--steps", type=int, default=1000, show_default=True, help="Steps to run.")
+@click.option("--steps", type=COUNT, default=1000, show_default=True, help="Steps to run.")
 @run_file_option("lenia.h5")
 @run_options(metrics=1, snapshot=100, checkpoint=1000, unit="step")
 def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **run) -> None:
@@ -138,7 +139,7 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
 @click.option(
     "--theta-a", type=float, default=1.0, show_default=True, help="Mass where crowding wins."
 )
-@click.option("--steps", type=int, default=1000, show_default=True, help="Steps to run.")
+@click.option("--steps", type=COUNT, default=1000, show_default=True, help="Steps to run.")
 @run_file_option()
 @run_options(metrics=1, snapshot=50, checkpoint=500, unit="step")
 def ca_flow_lenia(size, out, **options) -> None:
@@ -168,7 +169,7 @@ def ca_flow_lenia(size, out, **options) -> None:
 )
 @click.option("--size", default="256x256", show_default=True, metavar="WxH|N", help="Grid size.")
 @click.option("--torus", is_flag=True, help="Wrap around (default: a finite plane).")
-@click.option("--steps", type=int, default=1000, show_default=True, help="Generations to run.")
+@click.option("--steps", type=COUNT, default=1000, show_default=True, help="Generations to run.")
 @run_file_option("loops.h5")
 @run_options(metrics=1, snapshot=100, checkpoint=1000, unit="generation")
 def ca_loops(rule, pattern, size, torus, out, **run) -> None:

@@ -6,6 +6,7 @@ import click
 
 from alife.cli.app import Group
 from alife.cli.options import (
+    COUNT,
     RUN_KEYS,
     add_resume,
     run_file_option,
@@ -64,7 +65,7 @@ def _gard_fields(target, species, **fields) -> dict:
 @gard.command("run")
 @_gard_options
 @click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
-@click.option("--generations", type=int, default=1000, show_default=True)
+@click.option("--generations", type=COUNT, default=1000, show_default=True)
 @run_file_option()
 @run_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
 def gard_run(replicas, generations, out, **options) -> None:
@@ -82,7 +83,7 @@ def gard_run(replicas, generations, out, **options) -> None:
 @click.option("--size", type=int, default=100, show_default=True, help="Assemblies (P).")
 @click.option("--populations", type=int, default=1, show_default=True, help="Independent ones.")
 @click.option(
-    "--epochs", type=int, default=100, show_default=True, help="Epochs of P fissions each."
+    "--epochs", type=COUNT, default=100, show_default=True, help="Epochs of P fissions each."
 )
 @run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")

@@ -8,6 +8,8 @@ import functools
 import click
 
 POSITIVE = click.IntRange(min=1)
+COUNT = click.IntRange(min=0)
+"""Epochs, steps or generations to run: 0 or more."""
 
 
 def backend_option(default: str = "cpu"):
@@ -173,7 +175,7 @@ def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> No
 
     @group.command("resume", help=help_text)
     @click.argument("path", type=click.Path(dir_okay=False))
-    @click.option(option, "more", type=int, default=None, help=f"Run N more {unit}s.")
+    @click.option(option, "more", type=COUNT, default=None, help=f"Run N more {unit}s.")
     @backend_option()
     @stop_option
     @progress_option
@@ -181,6 +183,8 @@ def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> No
     def resume(path, more, backend, stop_when, progress, observer) -> None:
         resume_and_report(
             path,
+            group.name,
+            option,
             epochs=more,
             backend=backend,
             stop_when=stop_when,
@@ -189,12 +193,31 @@ def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> No
         )
 
 
-def resume_and_report(path: str, **options) -> None:
-    """Continue the run at ``path`` (options of :func:`alife.engine.session.resume_run`)
-    and report how it ended."""
+RESUMED_BY = {
+    "soup": "soup",
+    "life": "ca",
+    "lenia": "ca",
+    "flow_lenia": "ca",
+    "loops": "ca",
+    "gard": "gard",
+    "gard_population": "gard",
+    "quine": "quine",
+    "quine_soup": "quine",
+}
+"""Substrate -> the command group whose ``resume`` continues its runs."""
+
+
+def resume_and_report(path: str, group: str, option: str, **options) -> None:
+    """Continue the run at ``path`` with ``alife GROUP resume``, whose run-length option
+    is ``option`` (other options as :func:`alife.engine.session.resume_run`), and report
+    how it ended. Runs of other groups' substrates are refused."""
     from alife.engine.session import resume_run
 
-    report(path, resume_run(path, **options))
+    substrates = tuple(s for s, owner in RESUMED_BY.items() if owner == group)
+    outcome = resume_run(
+        path, substrates=substrates, command=f"alife {group} resume", more_option=option, **options
+    )
+    report(path, outcome)
 
 
 def start_and_report(

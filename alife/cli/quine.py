@@ -6,6 +6,7 @@ import click
 
 from alife.cli.app import Group
 from alife.cli.options import (
+    COUNT,
     RUN_KEYS,
     add_resume,
     run_file_option,
@@ -74,7 +75,7 @@ def quine() -> None:
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="Learning rate.")
 @click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")
 @seed_option("Seed of the weights, projection and shuffles.")
-@click.option("--epochs", type=int, default=30, show_default=True)
+@click.option("--epochs", type=COUNT, default=30, show_default=True)
 @run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def quine_train(
@@ -120,7 +121,7 @@ def quine_train(
 
 @quine.command("soup")
 @click.option("--size", type=int, default=100, show_default=True, help="Networks in the soup.")
-@click.option("--generations", type=int, default=500, show_default=True)
+@click.option("--generations", type=COUNT, default=500, show_default=True)
 @click.option(
     "--kind",
     type=click.Choice(["weightwise", "aggregating", "recurrent"]),

@@ -6,6 +6,7 @@ import click
 
 from alife.cli.app import Group
 from alife.cli.options import (
+    COUNT,
     POSITIVE,
     backend_option,
     overwrite_option,
@@ -125,7 +126,7 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
     "--epochs",
     "--max-epochs",
     "epochs",
-    type=int,
+    type=COUNT,
     default=16384,
     show_default=True,
     help="Epochs to run at most.",
@@ -251,7 +252,7 @@ def soup_run(
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option(
     "--epochs",
-    type=int,
+    type=COUNT,
     default=None,
     help="Run N more epochs (default: on to the run's planned epoch count).",
 )
@@ -264,6 +265,8 @@ def soup_resume(path, epochs, backend, census_every, stop_when, progress, observ
     """Continue a stopped or finished run from its checkpoint, in the same file."""
     resume_and_report(
         path,
+        "soup",
+        "--epochs",
         epochs=epochs,
         backend=backend,
         stop_when=stop_when,

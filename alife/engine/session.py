@@ -182,6 +182,9 @@ def resume_run(
     census_every: int | None = None,
     progress: bool | None = None,
     observer: Callable[[object, dict | None], bool] | None = None,
+    substrates: Sequence[str] | None = None,
+    command: str = "resume_run",
+    more_option: str = "--epochs",
 ) -> Outcome:
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
@@ -190,11 +193,18 @@ def resume_run(
     kept, except that ``census_every`` (when given) replaces its census interval from
     here on. Every input is checked (from a read-only open) before the file is opened
     for writing. A file whose writer was killed is repaired (its HDF5 write flags
-    cleared), as resuming it is the way to continue it.
+    cleared), as resuming it is the way to continue it. ``substrates``: the substrates
+    ``command`` (named in errors) continues, None for any; ``more_option``: the
+    command's option for ``epochs``, named in errors.
     """
     with open_run(path, repair=True) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
         start = run.checkpoint_epoch()
+    if substrates is not None and substrate not in substrates:
+        raise AlifeInputError(
+            f"{path!r} holds a {substrate} run, which '{command}' does not continue; it "
+            f"continues {', '.join(substrates)} runs"
+        )
     if start is None:
         raise no_checkpoint_error(path)
     sim_class = simulation_class(substrate)
@@ -210,10 +220,11 @@ def resume_run(
         target = int(saved["epochs"])
         if start >= target:
             raise AlifeInputError(
-                f"{path!r} already completed its {target} epochs; pass --epochs N to run N more"
+                f"{path!r} already completed its {target} epochs; pass {more_option} N to run "
+                f"N more"
             )
     elif epochs < 0:
-        raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
+        raise AlifeInputError(f"{more_option} must be >= 0, got {epochs}")
     else:
         target = start + epochs
     writer, start, state = RunWriter.reopen(
