@@ -22,6 +22,10 @@ def test_pairs_are_one_reference_generation_apart(tmp_path):
     with h5py.File(path) as f:
         inputs, targets, density = f["inputs"][:], f["targets"][:], f["density"][:]
         assert f.attrs["rule"] == "B3/S23" and f.attrs["steps"] == 2 and f.attrs["torus"]
+        assert f.attrs["format"] == "alife-lifegpt-dataset/1"
+    shown = CliRunner().invoke(main, ["ca", "show", str(path)])
+    assert shown.exit_code == 2
+    assert "not an alife run file (its format is 'alife-lifegpt-dataset/1')" in shown.stderr
     assert inputs.shape == targets.shape == (50, 12, 20) and inputs.dtype == np.uint8
     assert ((density >= 0.2) & (density < 0.6)).all() and density.std() > 0.05
     for grid, target, share in zip(inputs, targets, density, strict=True):

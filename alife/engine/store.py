@@ -101,10 +101,12 @@ def _open_h5(path: str, mode: str, *, repair: bool = False, **kwargs) -> h5py.Fi
 
 
 def _check_format(f: h5py.File, path: str) -> None:
-    if f.attrs.get("format") != FORMAT:
+    found = f.attrs.get("format")
+    if found != FORMAT:
+        what = f"its format is {found!r}" if found is not None else f"no format={FORMAT!r}"
         raise AlifeInputError(
-            f"{path!r} is an HDF5 file but not an alife run file (no format={FORMAT!r} "
-            f"attribute); give a file written by 'alife ... run'"
+            f"{path!r} is an HDF5 file but not an alife run file ({what}); give a file "
+            f"written by 'alife ... run'"
         )
 
 

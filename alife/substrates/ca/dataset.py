@@ -9,8 +9,9 @@ regenerating part of a dataset give the same cells.
 
 File layout: ``inputs`` and ``targets`` (N, H, W) uint8 (0 dead, 1 live), ``density``
 (N,) float64, chunked by samples and gzip-compressed (readable by any HDF5 reader);
-attributes ``rule``, ``width``, ``height``, ``torus``, ``steps``, ``seed``,
-``density_low``, ``density_high``, ``samples`` and ``alife_version``.
+attributes ``format`` (:data:`DATASET_FORMAT`), ``rule``, ``width``, ``height``,
+``torus``, ``steps``, ``seed``, ``density_low``, ``density_high``, ``samples`` and
+``alife_version``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from alife.engine.store import check_output_path, compression_filters
 from alife.errors import AlifeInputError, check_count, check_seed
 from alife.substrates.ca.life import Stepper, pack, unpack
 from alife.substrates.ca.rules import parse_rule
+
+DATASET_FORMAT = "alife-lifegpt-dataset/1"
+"""The ``format`` attribute of a dataset file (a run file's is ``alife-run/1``)."""
 
 
 def sample_densities(seed: int, start: int, count: int, low: float, high: float) -> np.ndarray:
@@ -93,6 +97,7 @@ def write_dataset(
         targets = f.create_dataset("targets", shape, np.uint8, chunks=block, **filters)
         density = f.create_dataset("density", (samples,), np.float64)
         f.attrs.update(
+            format=DATASET_FORMAT,
             rule=rule,
             width=width,
             height=height,
