@@ -336,6 +336,28 @@ def test_view_of_a_missing_file_or_without_a_display_is_one_sentence(soup_run):
     assert "cannot open a window" in done.stderr and "alife render" in done.stderr
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland variables")
+def test_view_without_a_display_says_so_instead_of_drawing_unseen(soup_run, tmp_path):
+    # with no X11 or Wayland display SDL falls back to its offscreen driver, where the
+    # viewer ran on and on with no window anyone could see
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
+    env = {key: value for key, value in os.environ.items() if key not in hidden}
+    live = str(tmp_path / "live.h5")
+    live_run = ["ca", "run", "--size", "16", "--steps", "2", "--view", "--out", live]
+    for args in (["view", soup_run], live_run):
+        done = subprocess.run(
+            [sys.executable, "-m", "alife", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "cannot open a window (no display" in done.stderr
+        assert "alife render" in done.stderr
+    assert not os.path.exists(live)  # refused before the run file was created
+
+
 def test_live_view_draws_while_running_and_closing_it_stops_the_run(tmp_path):
     from alife.substrates.ca.life_sim import LifeConfig, LifeSim
     from alife.viz.viewer import LiveView

@@ -75,10 +75,10 @@ def view_options(command):
     def with_view(*args, view: bool, view_every: int, view_fps: float, **kwargs):
         if not view:
             return command(*args, observer=None, **kwargs)
-        from alife.viz.screen import import_pygame
+        from alife.viz.screen import start_display
         from alife.viz.viewer import LiveView
 
-        import_pygame()
+        start_display()  # no display: one sentence before any file is created
         observer = LiveView(every=view_every, fps=view_fps)
         try:
             return command(*args, observer=observer, **kwargs)

@@ -1,8 +1,9 @@
 """pygame set-up shared by the viewer and the headless renderer.
 
 pygame is the ``viz`` extra. Importing it through :func:`import_pygame` hides its
-greeting and turns its absence into one clear sentence; :func:`open_display` starts only
-the display and font modules (no audio), on SDL's dummy driver when ``headless``.
+greeting and turns its absence into one clear sentence; :func:`start_display` starts only
+the display module (no audio), on SDL's dummy driver when ``headless``, and refuses a
+machine without a display; :func:`open_display` opens a window on it.
 """
 
 from __future__ import annotations
@@ -25,21 +26,46 @@ def import_pygame():
     return pygame
 
 
-def open_display(size: tuple[int, int], title: str, headless: bool = False):
-    """Start pygame's display (SDL's dummy driver when ``headless``) and open a
-    ``size`` = (width, height) pixel window; returns its surface."""
+NO_WINDOW_DRIVERS = ("offscreen", "dummy")
+"""SDL video drivers that draw into memory only: a window on them is never seen."""
+
+
+def start_display(headless: bool = False):
+    """Start pygame's display module (SDL's dummy driver when ``headless``) and return
+    pygame. Without a display SDL falls back to a driver that shows nothing; unless
+    ``SDL_VIDEODRIVER`` asked for it, that is an AlifeInputError, as is any driver that
+    fails, rather than a viewer running unseen. Cheap to call again."""
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
+    asked = os.environ.get("SDL_VIDEODRIVER")
     pygame = import_pygame()
     try:
         pygame.display.init()
+        driver = pygame.display.get_driver()
+        if asked is None and driver in NO_WINDOW_DRIVERS:
+            raise pygame.error(f"no display; SDL fell back to its {driver!r} driver")
+    except pygame.error as err:
+        pygame.display.quit()
+        raise _no_window(err) from None
+    return pygame
+
+
+def _no_window(err: Exception) -> AlifeInputError:
+    return AlifeInputError(
+        f"cannot open a window ({err}); on a machine without a display use "
+        f"'alife render' for headless frames"
+    )
+
+
+def open_display(size: tuple[int, int], title: str, headless: bool = False):
+    """Open a ``size`` = (width, height) pixel window (:func:`start_display` first);
+    returns its surface."""
+    pygame = start_display(headless)
+    try:
         surface = pygame.display.set_mode(size, pygame.RESIZABLE)
     except pygame.error as err:
         pygame.display.quit()
-        raise AlifeInputError(
-            f"cannot open a window ({err}); on a machine without a display use "
-            f"'alife render' for headless frames"
-        ) from None
+        raise _no_window(err) from None
     pygame.font.init()
     pygame.display.set_caption(title)
     return surface
