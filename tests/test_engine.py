@@ -113,6 +113,17 @@ def test_existing_output_is_refused_and_kept(tmp_path):
     assert path.read_bytes() == b"precious"
 
 
+def test_an_unwritable_folder_is_one_sentence_before_anything_starts(tmp_path, monkeypatch):
+    # tests may run as root, for whom permission bits do not apply: os.access says no
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: p != str(folder) and real_access(p, mode))
+    with pytest.raises(AlifeInputError, match=r"folder '.*locked' is not writable"):
+        run(folder / "sub" / "r.h5", 2)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_run_file_takes_its_name_only_when_complete(tmp_path, monkeypatch):
     """A process killed while creating a run file leaves only ``.part``, which the next
     start replaces; an overwritten file stays whole until the new one is complete."""

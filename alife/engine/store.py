@@ -127,6 +127,11 @@ def check_output_path(path: str, overwrite: bool, *, run_file: bool = True) -> N
         parent = os.path.dirname(parent)
     if not os.path.isdir(parent):
         raise AlifeInputError(f"{parent!r} is a file, so {path!r} cannot be created under it")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise AlifeInputError(
+            f"folder {parent!r} is not writable, so {path!r} cannot be created; give an "
+            f"--out path in a folder you can write to"
+        )
 
 
 def no_checkpoint_error(path: str) -> AlifeInputError:
@@ -188,9 +193,13 @@ class RunWriter:
         """
         check_output_path(path, overwrite)
         filters = compression_filters(compression)
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         building = path + ".part"  # complete before it takes the run's name
-        f = h5py.File(building, "w", libver="latest", locking=False)
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            f = h5py.File(building, "w", libver="latest", locking=False)
+        except OSError as err:
+            reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
+            raise AlifeInputError(f"cannot create run file {path!r}: {reason}") from None
         try:
             f.attrs["format"] = FORMAT
             f.attrs["alife_version"] = __version__
