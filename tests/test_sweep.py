@@ -18,7 +18,7 @@ from alife.engine.session import start_run
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.soup import Soup, SoupConfig
-from alife.sweep.manifest import load_manifest
+from alife.sweep.manifest import load_manifest, save_manifest
 from alife.sweep.runner import execute_run, run_sweep
 from alife.sweep.spec import load_sweep
 
@@ -123,6 +123,29 @@ def assert_analysis_matches_the_runs(spec, out):
         )
         assert line in result.output
     assert (out / "sweep_transitions.png").stat().st_size > 0
+
+
+def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
+    # a Life run records its live 'density'; the sweep's 'density' axis is the start's
+    path = tmp_path / "life.toml"
+    path.write_text(
+        f'command = "ca run"\nout_dir = "{tmp_path / "runs"}"\n'
+        '[fixed]\nsize = "32x32"\nsteps = 5\n[axes]\ndensity = [0.2, 0.6]\n'
+    )
+    spec = load_sweep(str(path))
+    entries = load_manifest(spec)
+    for run in spec.runs:
+        entries[run.name].update(execute_run(spec.command, run), state="done")
+    save_manifest(spec, entries)
+    out = tmp_path / "analysis"
+    result = CliRunner().invoke(main, ["analyze", "--sweep", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with open(out / "sweep_summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [float(r["density"]) for r in rows] == [0.2, 0.6]
+    for row, run in zip(rows, spec.runs, strict=True):
+        with open_run(run.path) as handle:
+            assert float(row["final_density"]) == handle.metrics["density"][-1]
 
 
 def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):

@@ -29,7 +29,9 @@ def print_status(spec: SweepSpec) -> dict[str, int]:
 
 def collect(spec: SweepSpec) -> list[dict]:
     """One row per finished run: its axis values, state, outcome, every metric's last
-    value, and for soups the epoch of the entropy transition (empty when none)."""
+    value, and for soups the epoch of the entropy transition (empty when none). A
+    metric named like an axis (a Life run's ``density``) is ``final_NAME``, so the
+    axis value stays."""
     from alife.analysis.transitions import entropy_transition
     from alife.engine.store import open_run
 
@@ -41,7 +43,7 @@ def collect(spec: SweepSpec) -> list[dict]:
                 metrics, substrate = run.metrics, run.substrate
             for name, values in metrics.items():
                 if len(values):
-                    row[name] = values[-1].item()
+                    row[f"final_{name}" if name in entry["params"] else name] = values[-1].item()
             if substrate == "soup":
                 transition = entropy_transition(metrics)
                 row["transition_epoch"] = "" if transition is None else transition
