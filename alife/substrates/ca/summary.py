@@ -14,11 +14,15 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PLOTTED = {
     "life": ("population", "changes"),
@@ -199,7 +203,7 @@ def _record_sentences(run: CaRun) -> list[str]:
     return sentences
 
 
-def print_ca_summary(path: str, console=None) -> None:
+def print_ca_summary(path: str, console: Console | None = None) -> None:
     """Print the settings, the measures table and what happened of a CA run."""
     from rich.console import Console
     from rich.table import Table
