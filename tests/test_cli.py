@@ -131,6 +131,19 @@ def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
     assert invoke("ca", "resume", life, "--steps", "1").exit_code == 0
 
 
+def test_every_substrate_has_a_resume_command():
+    from alife.cli.options import RESUMED_BY
+    from alife.engine.session import SIMULATIONS
+
+    assert set(RESUMED_BY) == set(SIMULATIONS)
+    groups = {
+        name
+        for name, command in main.commands.items()
+        if "resume" in getattr(command, "commands", {})
+    }
+    assert set(RESUMED_BY.values()) <= groups
+
+
 def test_unknown_option_is_a_usage_error():
     result = invoke("soup", "run", "--colour", "red")
     assert result.exit_code == 2 and "No such option" in result.stderr
