@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from tables import table_row
 
 from alife.cli import main
 from alife.engine.store import open_run
@@ -123,10 +124,7 @@ def test_report_of_a_life_run_of_oscillators(tmp_path):
     assert shown.exit_code == 0, shown.output
     assert "recurs after 2 generation(s)" in shown.output
     assert "completed generations" in shown.output
-    rows = [line.split("│")[1:-1] for line in shown.output.splitlines()]
-    assert [[c.strip() for c in row] for row in rows if row and "population" in row[0]] == [
-        ["population", "7", "7", "7", "7"]
-    ]
+    assert table_row(shown.output, "population") == ["population", "7", "7", "7", "7"]
 
 
 def test_report_of_an_orbium_follows_its_centre(tmp_path):

@@ -117,7 +117,8 @@ def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
     before = soup.read_bytes()
     result = invoke("ca", "resume", str(soup), "--steps", "3")
     assert result.exit_code == 2
-    assert "holds a soup run, which 'alife ca resume' does not continue" in result.stderr
+    assert "holds a soup run; 'alife ca resume' continues life, lenia" in result.stderr
+    assert "'alife soup resume' continues this one" in result.stderr
     assert "continues life, lenia, flow_lenia, loops runs" in result.stderr
     assert soup.read_bytes() == before
     life = str(tmp_path / "l.h5")
@@ -127,21 +128,28 @@ def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
     result = invoke("ca", "resume", life, "--steps", "-1")
     assert result.exit_code == 2 and "'--steps': -1 is not in the range x>=0" in result.stderr
     result = invoke("soup", "resume", life)
-    assert result.exit_code == 2 and "which 'alife soup resume' does not" in result.stderr
+    assert result.exit_code == 2
+    assert "'alife soup resume' continues soup runs; 'alife ca resume' continues this one" in (
+        result.stderr
+    )
+    result = invoke("quine", "show", life)
+    assert result.exit_code == 2
+    assert "'alife quine show' reads quine, quine_soup runs; 'alife ca show' reads this one" in (
+        result.stderr
+    )
     assert invoke("ca", "resume", life, "--steps", "1").exit_code == 0
 
 
-def test_every_substrate_has_a_resume_command():
-    from alife.cli.options import RESUMED_BY
-    from alife.engine.session import SIMULATIONS
+def test_every_substrate_has_a_show_and_a_resume_command():
+    from alife.engine.session import COMMAND_GROUP, SIMULATIONS
 
-    assert set(RESUMED_BY) == set(SIMULATIONS)
+    assert set(COMMAND_GROUP) == set(SIMULATIONS)
     groups = {
         name
         for name, command in main.commands.items()
-        if "resume" in getattr(command, "commands", {})
+        if {"resume", "show"} <= set(getattr(command, "commands", {}))
     }
-    assert set(RESUMED_BY.values()) <= groups
+    assert set(COMMAND_GROUP.values()) <= groups
 
 
 def test_unknown_option_is_a_usage_error():

@@ -238,6 +238,7 @@ def test_gard_cli_runs_shows_and_resumes(tmp_path):
     assert runner.invoke(main, [*args, "--generations", "20", "--out", path]).exit_code == 0
     result = runner.invoke(main, ["gard", "resume", path, "--generations", "10"])
     assert result.exit_code == 0, result.output
+    assert "completed at generation 30" in result.stderr
     with open_run(path) as run, open_run(whole) as reference:
         np.testing.assert_array_equal(
             run.snapshot(30, "compositions"), reference.snapshot(30, "compositions")

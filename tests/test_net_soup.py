@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
+from tables import table_row
 
 from alife.cli import main
 from alife.engine.session import resume_run, start_run
@@ -226,6 +227,20 @@ def test_cli_runs_a_soup_analyzes_it_and_refuses_bad_rates(tmp_path):
     result = runner.invoke(main, ["analyze", out, "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     assert {"census.png", "summary.md"} <= {p.name for p in (tmp_path / "r").iterdir()}
+    with open_run(out) as run:
+        last = {name: int(run.metrics[name][-1]) for name in FIXPOINT_CLASSES}
+        errors = run.metrics["mean_error"]
+    census = ", ".join(f"{count} {name}" for name, count in last.items())
+    summary = (tmp_path / "r" / "summary.md").read_text()
+    assert "## Records (5 records, generations 1 to 5)" in summary and "| size | 8 |" in summary
+    assert f"after generation 5, of 8 networks: {census}" in summary
+    shown = runner.invoke(main, ["quine", "show", out])
+    assert shown.exit_code == 0 and f"after generation 5, of 8 networks: {census}" in shown.output
+    assert "completed generations" in shown.output and "5 records, generations 1 to 5" in (
+        shown.output
+    )
+    values = [errors[0], errors[-1], errors.min(), errors.max()]
+    assert table_row(shown.output, "mean_error")[1:] == [f"{v:.6g}" for v in values]
     bad = runner.invoke(main, [*args, "--attack-rate", "1.5", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "attack_rate must be a probability in [0, 1]" in bad.stderr
     bad = runner.invoke(main, [*args[:2], "--size", "1", "--out", str(tmp_path / "x.h5")])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
+from tables import table_row
 
 from alife.cli import main
 from alife.engine.store import open_run
@@ -281,7 +282,14 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
     assert "spectral radius of regeneration's Jacobian" in result.output
     result = runner.invoke(main, ["analyze", whole, "--out", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output
-    assert "verdict" in (tmp_path / "report" / "summary.md").read_text()
+    summary = (tmp_path / "report" / "summary.md").read_text()
+    assert "verdict" in summary and "| activation | tanh |" in summary
+    assert "## Records (6 records, epochs 1 to 6)" in summary
+    shown = runner.invoke(main, ["quine", "show", whole])
+    assert shown.exit_code == 0 and "the snapshot of epoch 6:" in shown.output
+    assert "- initial weight norm" in shown.output and "verdict:" in shown.output
+    assert table_row(shown.output, "l_sr")[1:3] == [f"{losses[0]:.6g}", f"{losses[-1]:.6g}"]
+    assert "accuracy" not in shown.output  # a vanilla quine records none
 
 
 def test_bad_quine_options_are_named(tmp_path):

@@ -33,6 +33,7 @@ from alife.analysis.transitions import (
     entropy_transition,
     replicator_transition,
 )
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import check_output_path, open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
@@ -86,9 +87,8 @@ def read_run(path: str) -> RunData:
     """The :class:`RunData` of the soup run file ``path``."""
     with open_run(path) as run:
         if run.substrate != "soup":
-            raise AlifeInputError(
-                f"{path!r} holds a {run.substrate!r} run; soup reports and --compare read "
-                f"soup runs only"
+            raise wrong_substrate_error(
+                path, run.substrate, "soup reports and 'alife analyze --compare'", ["soup"]
             )
         label = os.path.splitext(os.path.basename(path))[0]
         epochs = [int(e) for e in run.snapshot_epochs]

@@ -166,7 +166,7 @@ RUN_KEYS = (
 
 
 def report(path: str, outcome) -> None:
-    click.echo(f"{path}: {outcome.reason} at epoch {outcome.epoch}", err=True)
+    click.echo(f"{path}: {outcome.reason} at {outcome.unit} {outcome.epoch}", err=True)
 
 
 def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> None:
@@ -193,27 +193,13 @@ def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> No
         )
 
 
-RESUMED_BY = {
-    "soup": "soup",
-    "life": "ca",
-    "lenia": "ca",
-    "flow_lenia": "ca",
-    "loops": "ca",
-    "gard": "gard",
-    "gard_population": "gard",
-    "quine": "quine",
-    "quine_soup": "quine",
-}
-"""Substrate -> the command group whose ``resume`` continues its runs."""
-
-
 def resume_and_report(path: str, group: str, option: str, **options) -> None:
     """Continue the run at ``path`` with ``alife GROUP resume``, whose run-length option
     is ``option`` (other options as :func:`alife.engine.session.resume_run`), and report
     how it ended. Runs of other groups' substrates are refused."""
-    from alife.engine.session import resume_run
+    from alife.engine.session import COMMAND_GROUP, resume_run
 
-    substrates = tuple(s for s, owner in RESUMED_BY.items() if owner == group)
+    substrates = tuple(s for s, owner in COMMAND_GROUP.items() if owner == group)
     outcome = resume_run(
         path, substrates=substrates, command=f"alife {group} resume", more_option=option, **options
     )

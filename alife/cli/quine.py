@@ -169,6 +169,16 @@ add_resume(
 )
 
 
+@quine.command("show")
+@click.argument("path", type=click.Path(dir_okay=False))
+def quine_show(path) -> None:
+    """Settings and measures of a quine run or network soup, and what its last snapshot
+    is (quine) or its last census (soup)."""
+    from alife.quines.report import print_quine_summary
+
+    print_quine_summary(path)
+
+
 @quine.command("classify")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--epoch", type=int, default=None, help="Snapshot to classify (default: last).")

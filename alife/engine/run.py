@@ -4,7 +4,8 @@ A *simulation* is any object with
 
 * ``epoch`` (completed epochs), ``step()`` (advance one epoch), ``metrics()`` (flat dict
   of scalars), ``snapshot()`` and ``checkpoint_state()`` (dicts of host numpy arrays);
-* class attributes ``substrate`` (name) and ``METRICS`` (metric name -> dtype);
+* class attributes ``substrate`` (name) and ``METRICS`` (metric name -> dtype), and
+  optionally ``unit``, what one epoch is called ("generation", "step"; default "epoch");
 * optionally a *census*: ``census()`` (flat dict of scalars too costly to compute at
   every record, e.g. a soup's self-replicator count) and ``CENSUS_METRICS`` (name ->
   dtype, floating point: records without a census hold NaN there), and
@@ -71,10 +72,12 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How a call to :func:`run_epochs` ended: final epoch and why it stopped."""
+    """How a call to :func:`run_epochs` ended: final epoch, why it stopped, and what the
+    simulation calls an epoch."""
 
     epoch: int
     reason: str  # "completed", "stop rule <rule>", or "interrupted"
+    unit: str = "epoch"
 
 
 class _DeferredInterrupt:
@@ -125,10 +128,11 @@ def run_epochs(
     t_start = time.perf_counter()
     last = {"t": t_start, "epoch": start_epoch}
     reason = "completed"
+    unit = getattr(sim, "unit", "epoch")
     bar = tqdm(
         total=until_epoch,
         initial=start_epoch,
-        unit="epoch",
+        unit=unit,
         disable=None if progress is None else not progress,
         dynamic_ncols=True,
     )
@@ -182,4 +186,4 @@ def run_epochs(
     finally:
         bar.close()
         writer.close()
-    return Outcome(sim.epoch, reason)
+    return Outcome(sim.epoch, reason, unit)

@@ -36,6 +36,37 @@ SIMULATIONS = {
     "quine_soup": ("alife.quines.net_soup", "NetSoupSim"),
 }
 
+COMMAND_GROUP = {
+    "soup": "soup",
+    "life": "ca",
+    "lenia": "ca",
+    "flow_lenia": "ca",
+    "loops": "ca",
+    "gard": "gard",
+    "gard_population": "gard",
+    "quine": "quine",
+    "quine_soup": "quine",
+}
+"""Substrate -> the ``alife`` command group whose ``show`` and ``resume`` read its runs."""
+
+
+def wrong_substrate_error(
+    path: str,
+    substrate: str,
+    reader: str,
+    accepted: Sequence[str],
+    *,
+    verb: str = "reads",
+    subcommand: str = "show",
+) -> AlifeInputError:
+    """The error for the run file ``path`` of ``substrate`` given to ``reader`` (a
+    command or report, e.g. "'alife gard show'"), which ``verb``s runs of ``accepted``
+    substrates: it also names the command (``alife GROUP subcommand``) for this file."""
+    message = f"{path!r} holds a {substrate} run; {reader} {verb} {', '.join(accepted)} runs"
+    if substrate in COMMAND_GROUP:
+        message += f"; 'alife {COMMAND_GROUP[substrate]} {subcommand}' {verb} this one"
+    return AlifeInputError(message)
+
 
 def simulation_class(substrate: str):
     """The simulation class registered for ``substrate``."""
@@ -201,9 +232,8 @@ def resume_run(
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
         start = run.checkpoint_epoch()
     if substrates is not None and substrate not in substrates:
-        raise AlifeInputError(
-            f"{path!r} holds a {substrate} run, which '{command}' does not continue; it "
-            f"continues {', '.join(substrates)} runs"
+        raise wrong_substrate_error(
+            path, substrate, f"'{command}'", substrates, verb="continues", subcommand="resume"
         )
     if start is None:
         raise no_checkpoint_error(path)

@@ -139,6 +139,7 @@ class NetSoupSim:
     """A soup of weight-wise networks (torch on the CPU, or CUDA with backend "cuda")."""
 
     substrate = "quine_soup"
+    unit = "generation"
     config_class = NetSoupConfig
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",

@@ -1,4 +1,6 @@
-"""Reading quine run files: a snapshot back into a network, its metrics and its fate."""
+"""Reading quine run files: a snapshot back into a network, its metrics and its fate;
+what ``alife quine show`` prints and ``alife analyze`` writes of quine runs and network
+soups."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import click
 import numpy as np
 import torch
 
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.quines.metrics import (
@@ -22,7 +25,7 @@ def load_snapshot(path: str, epoch: int | None = None) -> tuple[VanillaQuine, in
     """(network with the snapshot's weights, its epoch, the initial weight norm)."""
     with open_run(path) as run:
         if run.substrate != "quine":
-            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a quine run")
+            raise wrong_substrate_error(path, run.substrate, "quine classification", ["quine"])
         config = QuineConfig(**run.config)
         epochs = [int(e) for e in run.snapshot_epochs]
         epoch = epochs[-1] if epoch is None else epoch
@@ -53,6 +56,19 @@ def describe_radii(model: VanillaQuine) -> str:
     )
 
 
+def classification_lines(model: VanillaQuine, initial: float) -> list[str]:
+    """Sentences on a quine snapshot: whether it is non-trivial (against the initial
+    weight norm ``initial``), what repeated regeneration reaches, and the spectral radii
+    that explain it."""
+    values = quine_metrics(model)
+    verdict = "non-trivial" if is_nontrivial(values, initial) else "trivial or not a quine"
+    return [
+        f"initial weight norm {initial:.4g}; verdict: {verdict}",
+        describe_fixed_points(model),
+        describe_radii(model),
+    ]
+
+
 def print_classification(path: str, epoch: int | None = None) -> None:
     """Print a snapshot's metrics (every layer), whether it is non-trivial, what repeated
     regeneration reaches (plain and keeping the norm), and the spectral radii that
@@ -60,25 +76,71 @@ def print_classification(path: str, epoch: int | None = None) -> None:
     model, epoch, initial = load_snapshot(path, epoch)
     values = quine_metrics(model)
     click.echo(f"{path} at epoch {epoch}: " + ", ".join(f"{k}={v:.4g}" for k, v in values.items()))
-    verdict = "non-trivial" if is_nontrivial(values, initial) else "trivial or not a quine"
-    click.echo(f"initial weight norm {initial:.4g}: {verdict}; {describe_fixed_points(model)}")
-    click.echo(describe_radii(model))
+    for line in classification_lines(model, initial):
+        click.echo(line)
+
+
+def census_sentence(metrics: dict, size: int) -> str:
+    """The last fixpoint census of a network soup of ``size`` networks, in words."""
+    from alife.quines.net_families import FIXPOINT_CLASSES
+
+    counts = ", ".join(f"{int(metrics[name][-1])} {name}" for name in FIXPOINT_CLASSES)
+    return f"after generation {int(metrics['epoch'][-1])}, of {size} networks: {counts}"
+
+
+def _measured(sim_class) -> list[str]:
+    return [name for name in sim_class.METRICS if name != "epoch"]
+
+
+def print_quine_summary(path: str, console=None) -> None:
+    """Print the settings and measures of a quine run or network soup, then the last
+    snapshot's classification (a quine) or the last census (a soup)."""
+    from rich.console import Console
+
+    from alife.analysis.measures import print_settings_and_measures
+    from alife.quines.net_soup import NetSoupSim
+    from alife.quines.training import QuineSim
+
+    sims = {sim.substrate: sim for sim in (QuineSim, NetSoupSim)}
+    with open_run(path) as run:
+        substrate, config, metrics = run.substrate, run.config, run.metrics
+        snapshots = [int(e) for e in run.snapshot_epochs]
+    if substrate not in sims:
+        raise wrong_substrate_error(path, substrate, "'alife quine show'", list(sims))
+    sim = sims[substrate]
+    unit = getattr(sim, "unit", "epoch")
+    settings = {"substrate": substrate, **config}
+    if snapshots:
+        settings[f"completed {unit}s"] = snapshots[-1]
+    console = console or Console()
+    print_settings_and_measures(console, path, settings, metrics, _measured(sim), unit)
+    if substrate == "quine" and snapshots:
+        model, epoch, initial = load_snapshot(path)
+        console.print(f"the snapshot of epoch {epoch}:")
+        lines = classification_lines(model, initial)
+    else:
+        lines = [census_sentence(metrics, config["size"])] if metrics["epoch"].size else []
+    for line in lines:
+        console.print(f"- {line}", soft_wrap=True)
 
 
 def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
     """Write ``quine.png`` (L_SR, rho, R^2 and the weight norm over epochs; for an
     auxiliary quine also the test accuracy of the network and of its copy, and the task
-    loss) and ``summary.md`` (the last snapshot's metrics, verdict and fixed point)."""
+    loss) and ``summary.md`` (the settings, the measures, and the last snapshot's metrics,
+    verdict and fixed point)."""
     import os
 
     from matplotlib.figure import Figure
 
-    from alife.analysis.report import check_outputs, save_figure
+    from alife.analysis.measures import measures_markdown
+    from alife.analysis.report import check_outputs, config_table_lines, save_figure
+    from alife.quines.training import QuineSim
 
     files = check_outputs(out_dir, ["quine.png", "summary.md"], overwrite)
     model, epoch, initial = load_snapshot(path)
     with open_run(path) as run:
-        metrics = run.metrics
+        metrics, config = run.metrics, run.config
     auxiliary = "accuracy" in metrics and not np.isnan(metrics["accuracy"]).all()
     fig = Figure(figsize=(9, 9 if auxiliary else 6), layout="constrained")
     axes = fig.subplots(3 if auxiliary else 2, 2, sharex=True).ravel()
@@ -101,15 +163,18 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
         ax.set_xlabel("epoch")
     fig.suptitle(f"{os.path.basename(path)}: dashed lines, the non-trivial thresholds")
     save_figure(fig, files[0])
-    values = quine_metrics(model)
-    verdict = "non-trivial" if is_nontrivial(values, initial) else "trivial or not a quine"
     lines = [
-        f"# {os.path.basename(path)} at epoch {epoch}",
+        f"# {os.path.basename(path)}",
         "",
-        *(f"- {key}: {value:.4g}" for key, value in values.items()),
-        f"- initial weight norm: {initial:.4g}; verdict: {verdict}",
-        f"- {describe_fixed_points(model)}",
-        f"- {describe_radii(model)}",
+        f"Run file: `{path}` (quine run)",
+        "",
+        *config_table_lines(config),
+        *measures_markdown(metrics, _measured(QuineSim), "epoch"),
+        "",
+        f"## The snapshot of epoch {epoch}",
+        "",
+        *(f"- {key}: {value:.4g}" for key, value in quine_metrics(model).items()),
+        *(f"- {line}" for line in classification_lines(model, initial)),
     ]
     with open(files[1], "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -118,19 +183,21 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
 
 def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
     """Write ``census.png`` (networks per fixpoint class over generations, and the mean
-    self-replication error and weight norm) and ``summary.md`` (the final census) of a
-    soup of weight-wise networks."""
+    self-replication error and weight norm) and ``summary.md`` (the settings, the measures
+    and the final census) of a soup of weight-wise networks."""
     import os
 
     from matplotlib.figure import Figure
 
-    from alife.analysis.report import check_outputs, save_figure
+    from alife.analysis.measures import measures_markdown
+    from alife.analysis.report import check_outputs, config_table_lines, save_figure
     from alife.quines.net_families import FIXPOINT_CLASSES
+    from alife.quines.net_soup import NetSoupSim
 
     files = check_outputs(out_dir, ["census.png", "summary.md"], overwrite)
     with open_run(path) as run:
         if run.substrate != "quine_soup":
-            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a network soup")
+            raise wrong_substrate_error(path, run.substrate, "network-soup reports", ["quine_soup"])
         metrics, config = run.metrics, run.config
     fig = Figure(figsize=(9, 6), layout="constrained")
     census, error, norm = fig.subplots(3, 1, sharex=True, height_ratios=(2, 1, 1))
@@ -143,18 +210,19 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
     error.set(ylabel="mean self-replication error", yscale="log")
     norm.plot(generations, metrics["mean_norm"])
     norm.set(ylabel="mean weight norm", xlabel="generation")
-    fig.suptitle(f"{os.path.basename(path)}: {config['size']} weight-wise networks")
+    fig.suptitle(f"{os.path.basename(path)}: {config['size']} {config['kind']} networks")
     save_figure(fig, files[0])
-    last = {name: int(metrics[name][-1]) for name in FIXPOINT_CLASSES}
-    settings = ", ".join(f"{k}={v}" for k, v in config.items())
     lines = [
-        f"# {os.path.basename(path)} after generation {int(generations[-1])}",
+        f"# {os.path.basename(path)}",
         "",
-        f"Settings: {settings}.",
+        f"Run file: `{path}` (quine_soup run)",
         "",
-        "| class | networks |",
-        "| --- | --- |",
-        *(f"| {name} | {count} |" for name, count in last.items()),
+        *config_table_lines(config),
+        *measures_markdown(metrics, _measured(NetSoupSim), "generation"),
+        "",
+        "## Last census",
+        "",
+        census_sentence(metrics, config["size"]),
     ]
     with open(files[1], "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -88,6 +88,7 @@ class FlowLeniaSim:
     """One Flow-Lenia world on the CPU (scipy FFT + numba) or a GPU (cuFFT + numba.cuda)."""
 
     substrate = "flow_lenia"
+    unit = "step"
     config_class = FlowLeniaConfig
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",

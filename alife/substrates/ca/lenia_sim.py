@@ -117,6 +117,7 @@ class LeniaSim:
     """One Lenia world on the CPU (scipy FFT + numba) or a CUDA GPU (cuFFT + numba.cuda)."""
 
     substrate = "lenia"
+    unit = "step"
     config_class = LeniaConfig
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",

@@ -96,6 +96,7 @@ class LifeSim(DoubleBufferedGrid):
     checkpoint; the cells are the packed words, (H, ceil(W / 64)) uint64."""
 
     substrate = "life"
+    unit = "generation"
     config_class = LifeConfig
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",

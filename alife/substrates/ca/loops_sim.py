@@ -69,6 +69,7 @@ class LoopsSim(DoubleBufferedGrid):
     uint8 states."""
 
     substrate = "loops"
+    unit = "generation"
     config_class = LoopsConfig
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",

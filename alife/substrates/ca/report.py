@@ -22,11 +22,9 @@ import numpy as np
 
 from alife.errors import AlifeInputError
 from alife.substrates.ca.summary import (
-    MEASURE_COLUMNS,
     PLOTTED,
     CaRun,
     centre_path,
-    measure_rows,
     read_ca_run,
     what_happened,
 )
@@ -131,6 +129,7 @@ def analyze_ca(
     """Write the report of the CA run file ``path`` into ``out_dir`` (see the module
     docstring); return the files written. ``epochs``: the snapshots to draw (completed
     steps; default the first and the last)."""
+    from alife.analysis.measures import measures_markdown
     from alife.analysis.report import check_outputs, config_table_lines, save_figure
 
     run = read_ca_run(path)
@@ -154,12 +153,7 @@ def analyze_ca(
 
     lines = [f"# {run.label}", "", f"Run file: `{path}` ({run.substrate} run)", ""]
     lines += config_table_lines(run.config)
-    rows = measure_rows(run)
-    if rows:
-        epochs = run.metrics["epoch"]
-        lines += ["", f"## Records ({len(epochs)}, {run.unit}s {epochs[0]} to {epochs[-1]})", ""]
-        lines += [f"| {' | '.join(MEASURE_COLUMNS)} |", "|---" * len(MEASURE_COLUMNS) + "|"]
-        lines += [f"| {' | '.join(row)} |" for row in rows]
+    lines += measures_markdown(run.metrics, PLOTTED[run.substrate], run.unit)
     sentences = what_happened(run)
     if sentences:
         lines += ["", "## What happened", "", *(f"- {s}" for s in sentences)]

@@ -2,7 +2,6 @@
 prints and ``alife analyze`` writes.
 
 :func:`read_ca_run` reads a Life-like, Lenia, Flow-Lenia or loop run;
-:func:`measure_rows` tabulates its recorded measures (first, last, smallest, largest);
 :func:`what_happened` puts into sentences when a Life-like grid stopped changing and
 whether its last grid recurs (:func:`grid_period`), how a loop colony grew, how far and
 fast a Lenia creature's mass centre travelled (:func:`centre_path`) and how its mass
@@ -18,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
-from alife.errors import AlifeInputError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,7 +29,7 @@ PLOTTED = {
     "lenia": ("mass", "live"),
     "flow_lenia": ("mass_drift", "live", "peak"),
 }
-"""Substrate -> the metrics tabulated and plotted."""
+"""Substrate -> the metrics tabulated (:mod:`alife.analysis.measures`) and plotted."""
 
 CA_SUBSTRATES = tuple(PLOTTED)
 """The substrates read here."""
@@ -68,9 +67,7 @@ def read_ca_run(path: str) -> CaRun:
         substrate, config, metrics = run.substrate, run.config, run.metrics
         snapshots = [int(e) for e in run.snapshot_epochs]
     if substrate not in CA_SUBSTRATES:
-        raise AlifeInputError(
-            f"{path!r} holds a {substrate!r} run; CA summaries read {', '.join(CA_SUBSTRATES)} runs"
-        )
+        raise wrong_substrate_error(path, substrate, "CA summaries", CA_SUBSTRATES)
     label = os.path.splitext(os.path.basename(path))[0]
     return CaRun(path, label, substrate, config, metrics, snapshots)
 
@@ -126,27 +123,6 @@ def _period_sentence(period: int | None, step: int) -> str:
         )
     kind = "a still life" if period == 1 else f"period {period} (oscillators)"
     return f"the grid of generation {step} recurs after {period} generation(s): {kind}"
-
-
-def _number(value: float) -> str:
-    if not math.isfinite(value):
-        return "n/a"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:.6g}"
-
-
-MEASURE_COLUMNS = ("measure", "first", "last", "smallest", "largest")
-"""The columns of :func:`measure_rows`."""
-
-
-def measure_rows(run: CaRun) -> list[tuple[str, ...]]:
-    """One row of texts per tabulated measure: its name, first and last recorded
-    values, smallest and largest ([] when nothing was recorded)."""
-    rows = []
-    for name in PLOTTED[run.substrate] if run.recorded else ():
-        values = np.asarray(run.metrics[name], dtype=np.float64)
-        cells = [values[0], values[-1], np.nanmin(values), np.nanmax(values)]
-        rows.append((name, *(_number(v) for v in cells)))
-    return rows
 
 
 def what_happened(run: CaRun) -> list[str]:
@@ -206,31 +182,15 @@ def _record_sentences(run: CaRun) -> list[str]:
 def print_ca_summary(path: str, console: Console | None = None) -> None:
     """Print the settings, the measures table and what happened of a CA run."""
     from rich.console import Console
-    from rich.table import Table
 
-    from alife.printing import print_uncut
+    from alife.analysis.measures import print_settings_and_measures
 
     console = console or Console()
     run = read_ca_run(path)
-    settings = Table(title=path, show_header=False)
-    settings.add_column("", style="bold")
-    settings.add_column("")
-    settings.add_row("substrate", run.substrate)
-    for key, value in run.config.items():
-        settings.add_row(key, str(value))
+    settings = {"substrate": run.substrate, **run.config}
     if run.snapshots:
-        settings.add_row(f"completed {run.unit}s", str(run.snapshots[-1]))
-    print_uncut(console, settings)
-    rows = measure_rows(run)
-    if rows:
-        epochs = run.metrics["epoch"]
-        measures = Table(
-            title=f"{len(epochs)} records, {run.unit}s {int(epochs[0])} to {int(epochs[-1])}"
-        )
-        for i, column in enumerate(MEASURE_COLUMNS):
-            measures.add_column(column, justify="left" if i == 0 else "right")
-        for row in rows:
-            measures.add_row(*row)
-        print_uncut(console, measures)
+        settings[f"completed {run.unit}s"] = run.snapshots[-1]
+    names = PLOTTED[run.substrate]
+    print_settings_and_measures(console, path, settings, run.metrics, names, run.unit)
     for sentence in what_happened(run):
         console.print(f"- {sentence}", soft_wrap=True)

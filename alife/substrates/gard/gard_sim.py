@@ -23,6 +23,7 @@ class GardSim:
     """``config.replicas`` GARD lineages on the CPU (numba) or a CUDA GPU."""
 
     substrate = "gard"
+    unit = "generation"
     config_class = GardConfig
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.gard.compotypes import compotypes
@@ -18,7 +19,7 @@ def lineage_trace(path: str, replica: int = 0) -> tuple[GardConfig, np.ndarray]:
     N_max in every snapshot after the start, in generation order."""
     with open_run(path) as run:
         if run.substrate != "gard":
-            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a GARD run")
+            raise wrong_substrate_error(path, run.substrate, "GARD lineage summaries", ["gard"])
         config = GardConfig(**run.config)
         if not 0 <= replica < config.replicas:
             raise AlifeInputError(
@@ -177,7 +178,9 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
 
     with open_run(path) as run:
         if run.substrate != "gard_population":
-            raise AlifeInputError(f"{path!r} is a {run.substrate} run, not a GARD population")
+            raise wrong_substrate_error(
+                path, run.substrate, "GARD population reports", ["gard_population"]
+            )
         metrics, config = run.metrics, run.config
     names = ["population.png", "price.png", "summary.md"]
     files = check_outputs(out_dir, names, overwrite)

@@ -422,11 +422,11 @@ class Soup:
     @classmethod
     def load(cls, path: str, backend: str = "cpu") -> Soup:
         """The soup of a run file, as of its checkpoint (its latest state)."""
-        from alife.engine.session import load_simulation
+        from alife.engine.session import load_simulation, wrong_substrate_error
 
         sim = load_simulation(path, backend)
         if not isinstance(sim, cls):
-            raise AlifeInputError(f"{path!r} holds a {sim.substrate!r} run, not a soup")
+            raise wrong_substrate_error(path, sim.substrate, "this command", ["soup"])
         return sim
 
     def metrics(self) -> dict[str, float | int]:

@@ -13,8 +13,8 @@ from alife.analysis.transitions import (
     replicator_transition,
 )
 from alife.engine.backend import resolve_backend, to_backend, to_host
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
-from alife.errors import AlifeInputError
 from alife.printing import print_uncut
 from alife.substrates.programs.census import (
     Census,
@@ -40,9 +40,7 @@ def _read_soup_run(path: str, epoch: int | None, command: str):
     ``epoch=None`` picks the last snapshot."""
     with open_run(path) as run:
         if run.substrate != "soup":
-            raise AlifeInputError(
-                f"{path!r} holds a {run.substrate!r} run; '{command}' reads soup runs"
-            )
+            raise wrong_substrate_error(path, run.substrate, f"'{command}'", ["soup"])
         if epoch is None:
             epoch = int(run.snapshot_epochs[-1])
         return run.metrics, run.config, run.checkpoint_epoch(), epoch, run.snapshot(epoch)
