@@ -227,7 +227,8 @@ def test_a_killed_worker_is_survived(tmp_path):
         ('command = "soup run"\nout_dir = "x"\n[axes]\nseed = []\n', "axis 'seed' is empty"),
         ('command = "soup run"\nout_dir = "x"\n[axes]\nseed = "5..1"\n', "range '5..1' is empty"),
         ('command = "soup run"\nout_dir = "x"\n[axes]\nseed = "a..b"\n', "neither a list"),
-        ('command = "soup walk"\nout_dir = "x"\n', "not an alife command"),
+        ('command = "soup walk"\nout_dir = "x"\n', "'soup walk' does not start an alife run"),
+        ('command = "ca dataset"\nout_dir = "x"\n', "'ca dataset' does not start an alife run"),
         ('command = "soup run"\nout_dir = "x"\nretry = 2\n', "unknown key 'retry'"),
         ('command = "soup run"\nout_dir = "x"\n[fixed]\nprograms = "many"\n', "run run:"),
         ("command = [", "not valid TOML"),
@@ -241,6 +242,24 @@ def test_malformed_sweep_files_stop_before_anything_starts(tmp_path, text, messa
     result = CliRunner().invoke(main, ["sweep", str(path)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_every_command_that_starts_a_run_can_be_swept():
+    from alife.sweep.spec import run_commands
+
+    assert sorted(run_commands()) == sorted(
+        [
+            "soup run",
+            "ca run",
+            "ca lenia",
+            "ca flow-lenia",
+            "ca loops",
+            "gard run",
+            "gard population",
+            "quine train",
+            "quine soup",
+        ]
+    )
 
 
 def test_a_gpu_sweep_without_gpu_workers_says_how_to_get_them(tmp_path):

@@ -113,21 +113,36 @@ def _label(value) -> str:
     return re.sub(r"[^A-Za-z0-9.+-]", "-", str(value))
 
 
-def command_for(words: tuple[str, ...]) -> click.Command:
-    """The click command of ``alife WORDS...`` (e.g. ("soup", "run"))."""
+def _starts_a_run(command: click.Command) -> bool:
+    """Whether ``command`` starts a run: it writes ``--out`` and takes ``--stop-when``."""
+    names = {p.name for p in command.params}
+    return not isinstance(command, click.Group) and {"out", "stop_when"} <= names
+
+
+def run_commands() -> list[str]:
+    """The alife commands that start a run ("soup run", "ca lenia", ...)."""
     from alife.cli import main
 
-    command: click.Command = main
+    return [
+        f"{group_name} {name}"
+        for group_name, group in main.commands.items()
+        for name, command in getattr(group, "commands", {}).items()
+        if _starts_a_run(command)
+    ]
+
+
+def command_for(words: tuple[str, ...]) -> click.Command:
+    """The click command of ``alife WORDS...`` (e.g. ("soup", "run")), which must start
+    a run."""
+    from alife.cli import main
+
+    command: click.Command | None = main
     for word in words:
-        if not isinstance(command, click.Group) or word not in command.commands:
-            raise AlifeInputError(
-                f"sweep command {' '.join(words)!r} is not an alife command; e.g. 'soup run', "
-                f"'ca run', 'ca lenia', 'gard run'"
-            )
-        command = command.commands[word]
-    if isinstance(command, click.Group) or "out" not in {p.name for p in command.params}:
+        command = command.commands.get(word) if isinstance(command, click.Group) else None
+    if command is None or not _starts_a_run(command):
         raise AlifeInputError(
-            f"sweep command {' '.join(words)!r} does not start a run (it has no --out option)"
+            f"sweep command {' '.join(words)!r} does not start an alife run; the commands "
+            f"that do are {', '.join(repr(c) for c in run_commands())}"
         )
     return command
 
