@@ -1,5 +1,7 @@
 """The command line: a real run, and bad input refused with one sentence and exit code 2."""
 
+import os
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -138,6 +140,43 @@ def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
         result.stderr
     )
     assert invoke("ca", "resume", life, "--steps", "1").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["soup", "show"], "'soup show' reads soup runs; 'alife ca show' reads this one"),
+        (["soup", "frame", "--out", "f.ppm"], "'alife soup frame' reads soup runs"),
+        (["soup", "lineage"], "'alife soup lineage' reads soup runs"),
+        (["soup", "export", "--out", "f.dat"], "reads soup runs; 'alife ca show' reads"),
+        (["gard", "show"], "a GARD lineage summary reads gard runs"),
+        (["quine", "classify"], "quine classification reads quine runs"),
+    ],
+)
+def test_commands_refuse_another_substrates_run_and_name_its_command(
+    tmp_path, monkeypatch, command, message
+):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("ca", "run", "--size", "8", "--steps", "2", "--out", "l.h5").exit_code == 0
+    before = sorted(os.listdir(tmp_path))
+    result = invoke(*command[:2], "l.h5", *command[2:])
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert "'l.h5' holds a life run" in result.stderr and "Traceback" not in result.output
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_analyze_refuses_options_that_do_not_apply(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["gard", "run", "--species", "10", "--nmax", "12", "--generations", "3"]
+    assert invoke(*args, "--out", "g.h5").exit_code == 0
+    for extra, message in [
+        (["g.h5", "--epoch", "2"], "the report of a gard run draws every record"),
+        (["g.h5", "--sweep", "s.toml"], "analyze either runs or a sweep"),
+        (["--compare", "g.h5", "g.h5", "--epoch", "2"], "it takes no --epoch"),
+    ]:
+        result = invoke("analyze", *extra)
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["g.h5"]
 
 
 def test_every_substrate_has_a_show_and_a_resume_command():

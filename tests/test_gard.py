@@ -428,7 +428,15 @@ def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_pa
         main,
         [*args[:-5], "--bias", "1.1", "--target", "nowhere.h5", "--out", str(tmp_path / "x.h5")],
     )
-    assert bad.exit_code == 2 and "unknown selection target" in bad.stderr
+    assert bad.exit_code == 2 and "neither species indices ('3,17,29') nor an" in bad.stderr
+    for target, message in [
+        (f"{lineage}:999", "has compotypes 0.."),
+        (f"{lineage}:0", "is a run of 20 species; this population has 25 (give --species 20)"),
+    ]:
+        species = ["--species", "25"] if "25" in message else []
+        command = [*args[:-5], *species, "--bias", "1.1", "--target", target]
+        bad = runner.invoke(main, [*command, "--out", str(tmp_path / "x.h5")])
+        assert bad.exit_code == 2 and message in bad.stderr, bad.stderr
     bad = runner.invoke(main, [*args[:-5], "--bias", "1.1", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "needs a target composition" in bad.stderr
     assert not (tmp_path / "x.h5").exists()

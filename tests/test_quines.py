@@ -284,7 +284,15 @@ def test_training_lowers_the_loss_and_resumes_exactly(tmp_path):
     assert result.exit_code == 0, result.output
     summary = (tmp_path / "report" / "summary.md").read_text()
     assert "verdict" in summary and "| activation | tanh |" in summary
-    assert "## Records (6 records, epochs 1 to 6)" in summary
+    assert "## Records (6 records, epochs 1 to 6)" in summary and "## The snapshot of epoch 6" in (
+        summary
+    )
+    earlier = tmp_path / "earlier"
+    result = runner.invoke(main, ["analyze", whole, "--epoch", "3", "--out", str(earlier)])
+    assert (
+        result.exit_code == 0
+        and "## The snapshot of epoch 3" in (earlier / "summary.md").read_text()
+    )
     shown = runner.invoke(main, ["quine", "show", whole])
     assert shown.exit_code == 0 and "the snapshot of epoch 6:" in shown.output
     assert "- initial weight norm" in shown.output and "verdict:" in shown.output

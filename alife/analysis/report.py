@@ -88,7 +88,7 @@ def read_run(path: str) -> RunData:
     with open_run(path) as run:
         if run.substrate != "soup":
             raise wrong_substrate_error(
-                path, run.substrate, "soup reports and 'alife analyze --compare'", ["soup"]
+                path, run.substrate, "a soup report or 'alife analyze --compare'", ["soup"]
             )
         label = os.path.splitext(os.path.basename(path))[0]
         epochs = [int(e) for e in run.snapshot_epochs]

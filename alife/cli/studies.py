@@ -76,7 +76,8 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
     type=int,
     multiple=True,
     help="Snapshot to draw, in completed epochs or steps (repeatable; default: first, first "
-    "past the transition and last of a soup, first and last of a CA run).",
+    "past the transition and last of a soup, first and last of a CA run); the one snapshot "
+    "a quine report classifies (default: last).",
 )
 @click.option(
     "--census/--no-census",
@@ -101,6 +102,10 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     from alife.substrates.ca.report import analyze_ca
     from alife.substrates.ca.summary import CA_SUBSTRATES
 
+    if sweep_file is not None and runs:
+        raise AlifeInputError(
+            f"got run files ({runs[0]!r}) and --sweep; analyze either runs or a sweep"
+        )
     if sweep_file is not None:
         from alife.sweep.spec import load_sweep
         from alife.sweep.summary import write_summary
@@ -118,20 +123,37 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
             for path in analyze_ca(runs[0], out, epochs=epochs or None, overwrite=overwrite):
                 click.echo(path)
             return
-        if substrate in ("gard", "gard_population", "quine", "quine_soup"):
-            from alife.quines.report import analyze_net_soup, analyze_quine
+        if substrate == "quine":
+            from alife.quines.report import analyze_quine
+
+            if len(epochs) > 1:
+                raise AlifeInputError(
+                    f"a quine report classifies one snapshot; got --epoch {len(epochs)} times"
+                )
+            epoch = epochs[0] if epochs else None
+            for path in analyze_quine(runs[0], out, epoch=epoch, overwrite=overwrite):
+                click.echo(path)
+            return
+        if substrate in ("gard", "gard_population", "quine_soup"):
+            from alife.quines.report import analyze_net_soup
             from alife.substrates.gard.report import analyze_gard, analyze_population
 
+            if epochs:
+                raise AlifeInputError(
+                    f"--epoch picks snapshots of soup, CA and quine runs; the report of a "
+                    f"{substrate} run draws every record"
+                )
             draw = {
                 "gard": analyze_gard,
                 "gard_population": analyze_population,
-                "quine": analyze_quine,
                 "quine_soup": analyze_net_soup,
             }[substrate]
             for path in draw(runs[0], out, overwrite=overwrite):
                 click.echo(path)
             return
     if compare:
+        if epochs:
+            raise AlifeInputError("--compare overlays the runs' records; it takes no --epoch")
         written = compare_runs(runs, out or "comparison", overwrite=overwrite)
     elif len(runs) > 1:
         raise AlifeInputError(

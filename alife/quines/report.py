@@ -124,11 +124,13 @@ def print_quine_summary(path: str, console=None) -> None:
         console.print(f"- {line}", soft_wrap=True)
 
 
-def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
+def analyze_quine(
+    path: str, out_dir: str, *, epoch: int | None = None, overwrite: bool = False
+) -> list[str]:
     """Write ``quine.png`` (L_SR, rho, R^2 and the weight norm over epochs; for an
     auxiliary quine also the test accuracy of the network and of its copy, and the task
-    loss) and ``summary.md`` (the settings, the measures, and the last snapshot's metrics,
-    verdict and fixed point)."""
+    loss) and ``summary.md`` (the settings, the measures, and the metrics, verdict and
+    fixed point of the snapshot of ``epoch``, default the last)."""
     import os
 
     from matplotlib.figure import Figure
@@ -137,8 +139,8 @@ def analyze_quine(path: str, out_dir: str, *, overwrite: bool = False) -> list[s
     from alife.analysis.report import check_outputs, config_table_lines, save_figure
     from alife.quines.training import QuineSim
 
+    model, epoch, initial = load_snapshot(path, epoch)
     files = check_outputs(out_dir, ["quine.png", "summary.md"], overwrite)
-    model, epoch, initial = load_snapshot(path)
     with open_run(path) as run:
         metrics, config = run.metrics, run.config
     auxiliary = "accuracy" in metrics and not np.isnan(metrics["accuracy"]).all()
@@ -197,7 +199,9 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
     files = check_outputs(out_dir, ["census.png", "summary.md"], overwrite)
     with open_run(path) as run:
         if run.substrate != "quine_soup":
-            raise wrong_substrate_error(path, run.substrate, "network-soup reports", ["quine_soup"])
+            raise wrong_substrate_error(
+                path, run.substrate, "a network-soup report", ["quine_soup"]
+            )
         metrics, config = run.metrics, run.config
     fig = Figure(figsize=(9, 6), layout="constrained")
     census, error, norm = fig.subplots(3, 1, sharex=True, height_ratios=(2, 1, 1))

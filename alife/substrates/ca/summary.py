@@ -67,7 +67,7 @@ def read_ca_run(path: str) -> CaRun:
         substrate, config, metrics = run.substrate, run.config, run.metrics
         snapshots = [int(e) for e in run.snapshot_epochs]
     if substrate not in CA_SUBSTRATES:
-        raise wrong_substrate_error(path, substrate, "CA summaries", CA_SUBSTRATES)
+        raise wrong_substrate_error(path, substrate, "a CA summary", CA_SUBSTRATES)
     label = os.path.splitext(os.path.basename(path))[0]
     return CaRun(path, label, substrate, config, metrics, snapshots)
 

@@ -19,7 +19,7 @@ def lineage_trace(path: str, replica: int = 0) -> tuple[GardConfig, np.ndarray]:
     N_max in every snapshot after the start, in generation order."""
     with open_run(path) as run:
         if run.substrate != "gard":
-            raise wrong_substrate_error(path, run.substrate, "GARD lineage summaries", ["gard"])
+            raise wrong_substrate_error(path, run.substrate, "a GARD lineage summary", ["gard"])
         config = GardConfig(**run.config)
         if not 0 <= replica < config.replicas:
             raise AlifeInputError(
@@ -50,15 +50,19 @@ def parse_target(text: str | None, species: int) -> tuple[float, ...] | None:
     path, _, index = text.rpartition(":") if re.search(r":\d+$", text) else (text, "", "0")
     if not os.path.isfile(path):
         raise AlifeInputError(
-            f"unknown selection target {text!r}: give species indices ('3,17,29') or a GARD "
-            f"run file with an optional compotype number ('run.h5:0')"
+            f"selection target {text!r} is neither species indices ('3,17,29') nor an "
+            f"existing GARD run file with an optional compotype number ('run.h5:0')"
         )
     config, trace = lineage_trace(path, 0)
-    found = compotypes(trace)
-    if config.species != species or not int(index) < found.count:
+    if config.species != species:
         raise AlifeInputError(
-            f"unknown selection target {text!r}: {path!r} has {found.count} compotypes of "
-            f"{config.species} species; this run has {species} species"
+            f"selection target {text!r}: {path!r} is a run of {config.species} species; "
+            f"this population has {species} (give --species {config.species})"
+        )
+    found = compotypes(trace)
+    if not int(index) < found.count:
+        raise AlifeInputError(
+            f"selection target {text!r}: {path!r} has compotypes 0..{found.count - 1}"
         )
     return tuple(found.centres[int(index)])
 
@@ -179,7 +183,7 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
     with open_run(path) as run:
         if run.substrate != "gard_population":
             raise wrong_substrate_error(
-                path, run.substrate, "GARD population reports", ["gard_population"]
+                path, run.substrate, "a GARD population report", ["gard_population"]
             )
         metrics, config = run.metrics, run.config
     names = ["population.png", "price.png", "summary.md"]

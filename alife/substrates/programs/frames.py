@@ -97,12 +97,15 @@ def write_run_frame(
     """Draw the snapshot of run file ``path`` at ``epoch`` (default: the last) into the
     PPM file ``out``; ``grid`` ("WxH") lays out a run without a grid of its own. Returns
     the image's shape."""
+    from alife.engine.session import wrong_substrate_error
     from alife.engine.store import check_output_path, open_run
     from alife.substrates.programs.interactions import parse_grid
     from alife.substrates.programs.registry import get_language
 
     check_output_path(out, overwrite, run_file=False)
     with open_run(path) as run:
+        if run.substrate != "soup":
+            raise wrong_substrate_error(path, run.substrate, "'alife soup frame'", ["soup"])
         config = run.config
         if epoch is None:
             if not len(run.snapshot_epochs):

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from alife.analysis.lineage import FamilyNode, family_tree, original_survivors, program_origins
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.printing import print_uncut
@@ -53,6 +54,8 @@ def print_lineage(
     the first replicator (``first``), or by default the most frequent program."""
     console = console or Console()
     with open_run(path) as run:
+        if run.substrate != "soup":
+            raise wrong_substrate_error(path, run.substrate, "'alife soup lineage'", ["soup"])
         if "tokens" not in run.snapshot_keys:
             raise AlifeInputError(f"{path!r} is not a traced run (start it with --trace)")
         language = get_language(run.config["language"])
