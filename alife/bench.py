@@ -217,6 +217,21 @@ def cubff_arguments(config: SoupConfig) -> list[str]:
     return args
 
 
+def run_anchor(args: list[str], option: str, expected: str) -> None:
+    """Run an anchor program given by the user as ``option``; its failure is an
+    AlifeInputError naming the binary, its exit status, the last line it wrote to
+    stderr and the ``expected`` program (e.g. "Golly's bgolly")."""
+    try:
+        subprocess.run(args, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        stderr = getattr(error, "stderr", None) or b""
+        said = stderr.decode(errors="replace").strip().splitlines()
+        why = f"exit status {error.returncode}" if hasattr(error, "returncode") else str(error)
+        raise AlifeInputError(
+            f"{option} {args[0]!r} failed ({why}{': ' + said[-1] if said else ''}); give {expected}"
+        ) from None
+
+
 def _time_cubff(binary: str, case: SoupCase, epochs: int) -> BenchRow:
     """Time cubff's binary on the same soup: wall time for 1 + epochs minus for 1 epoch."""
     config = case.config
@@ -233,7 +248,7 @@ def _time_cubff(binary: str, case: SoupCase, epochs: int) -> BenchRow:
             # of two such runs is pure epochs: start-up and logging cancel.
             interval = str(m)
             start = time.perf_counter()
-            subprocess.run(
+            run_anchor(
                 [
                     *args,
                     "--max_epochs",
@@ -245,8 +260,8 @@ def _time_cubff(binary: str, case: SoupCase, epochs: int) -> BenchRow:
                     "--clear_interval",
                     interval,
                 ],
-                check=True,
-                capture_output=True,
+                "--cubff",
+                "cubff's main binary (make CUDA=0 in a cubff checkout)",
             )
             return time.perf_counter() - start
 

@@ -12,14 +12,13 @@ its unbounded plane in the same call, timed by wall clock as the difference of r
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from alife.bench import default_backends, print_bench_table
+from alife.bench import default_backends, print_bench_table, run_anchor
 from alife.engine.backend import to_backend, to_host
 from alife.substrates.ca import rle
 from alife.substrates.ca.life import Stepper, pack
@@ -63,9 +62,8 @@ def _time_golly(binary: str, path: str, steps: int) -> float:
 
     def wall(generations: int) -> float:
         start = time.perf_counter()
-        subprocess.run(
-            [binary, "-q", "-q", "-m", str(generations), path], check=True, capture_output=True
-        )
+        args = [binary, "-q", "-q", "-m", str(generations), path]
+        run_anchor(args, "--golly", "Golly's bgolly (Debian package golly)")
         return time.perf_counter() - start
 
     return wall(steps + 1) - wall(1)

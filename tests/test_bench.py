@@ -67,3 +67,24 @@ def test_cubff_gets_the_soups_rules_or_a_clear_refusal():
     assert "--nopermute_programs" in args and "--fixed_shuffle" not in args
     with pytest.raises(AlifeInputError, match="cubff cannot be timed beside a soup with grid"):
         cubff_arguments(SoupConfig(programs=64, grid=(8, 8)))
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [("--cubff", "give cubff's main binary"), ("--golly", "give Golly's bgolly")],
+)
+def test_an_anchor_that_fails_is_named_with_what_it_said(tmp_path, option, expected):
+    from click.testing import CliRunner
+
+    from alife.cli import main
+
+    broken = tmp_path / "broken"
+    broken.write_text("#!/bin/sh\necho 'no such pattern' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    what = ["soup", "--programs", "64", "--epochs", "1", "--language", "bff_noheads"]
+    what = what if option == "--cubff" else ["ca"]
+    sizes = [] if option == "--cubff" else ["--size", "64", "--steps", "1"]
+    result = CliRunner().invoke(main, ["bench", *what, *sizes, option, str(broken)])
+    assert result.exit_code == 2, result.output
+    said = f"{option} '{broken}' failed (exit status 3: no such pattern); {expected}"
+    assert said in result.stderr and "Traceback" not in result.output
