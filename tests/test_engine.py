@@ -43,6 +43,11 @@ def test_run_file_layout(tmp_path):
         assert set(r.metrics) >= set(Soup.METRICS) | TIMING
         with pytest.raises(AlifeInputError, match="no snapshot at epoch 7"):
             r.snapshot(7)
+        assert repr(r) == (
+            f"<alife run {str(path)!r}: soup, 6 metrics records, snapshots at epochs "
+            "0, 8, 16, 18, checkpoint at epoch 18>"
+        )
+    assert repr(r) == f"<alife run {str(path)!r} (closed)>"
     with h5py.File(path) as f:
         assert f.attrs["format"] == "alife-run/1"
         assert f["config"].attrs["language"] == "bff_noheads"

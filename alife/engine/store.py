@@ -396,6 +396,17 @@ class Run:
     def close(self) -> None:
         self._f.close()
 
+    def __repr__(self) -> str:
+        """What a notebook shows of an open run: substrate, records, snapshots, checkpoint."""
+        if not self._f:
+            return f"<alife run {self.path!r} (closed)>"
+        records = self._f["metrics/epoch"].shape[0]
+        return (
+            f"<alife run {self.path!r}: {self.substrate}, {records} metrics records, "
+            f"snapshots at epochs {_summarise(self.snapshot_epochs)}, checkpoint at epoch "
+            f"{self.checkpoint_epoch()}>"
+        )
+
     def __enter__(self) -> Run:
         return self
 
