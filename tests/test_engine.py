@@ -129,6 +129,21 @@ def test_an_unwritable_folder_is_one_sentence_before_anything_starts(tmp_path, m
     assert list(folder.iterdir()) == []
 
 
+def test_a_file_system_refusal_is_said_plainly(tmp_path, monkeypatch):
+    """HDF5 wraps the system's reason in a long sentence of its own (as on /proc)."""
+    from alife.engine import store
+
+    def refuse(name, *args, **kwargs):
+        raise OSError(2, f"Unable to synchronously create file (name = '{name}', errno = 2)")
+
+    monkeypatch.setattr(store.h5py, "File", refuse)
+    with pytest.raises(AlifeInputError) as caught:
+        run(tmp_path / "r.h5", 2)
+    assert str(caught.value) == f"cannot create run file {str(tmp_path / 'r.h5')!r}: " + (
+        os.strerror(2)
+    )
+
+
 def test_a_run_file_takes_its_name_only_when_complete(tmp_path, monkeypatch):
     """A process killed while creating a run file leaves only ``.part``, which the next
     start replaces; an overwritten file stays whole until the new one is complete."""

@@ -198,7 +198,8 @@ class RunWriter:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             f = h5py.File(building, "w", libver="latest", locking=False)
         except OSError as err:
-            reason = getattr(err, "strerror", None) or str(err).splitlines()[0]
+            # h5py puts its own long sentence in strerror; errno says it plainly
+            reason = os.strerror(err.errno) if err.errno else str(err).splitlines()[0]
             raise AlifeInputError(f"cannot create run file {path!r}: {reason}") from None
         try:
             f.attrs["format"] = FORMAT
