@@ -179,6 +179,25 @@ def test_analyze_refuses_options_that_do_not_apply(tmp_path, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ["g.h5"]
 
 
+def test_a_path_the_system_refuses_is_one_sentence(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("ca", "run", "--size", "8", "--steps", "2", "--out", "l.h5").exit_code == 0
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "makedirs", refuse)
+        result = invoke("analyze", "l.h5", "--out", "report")
+    assert result.exit_code == 2 and result.stderr == "Error: 'report': Permission denied\n"
+
+    def fault(path):
+        raise OSError(5, "Input/output error")  # names no file: a fault, shown whole
+
+    monkeypatch.setattr("alife.substrates.ca.report.read_ca_run", fault)
+    assert isinstance(invoke("analyze", "l.h5", "--out", "r2").exception, OSError)
+
+
 def test_every_substrate_has_a_show_and_a_resume_command():
     from alife.engine.session import COMMAND_GROUP, SIMULATIONS
 

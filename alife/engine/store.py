@@ -151,6 +151,19 @@ def _read_checkpoint(f: h5py.File, path: str) -> tuple[int, dict[str, np.ndarray
     return int(ck["slot_epoch"][slot]), {key: ds[()] for key, ds in ck[f"slot{slot}"].items()}
 
 
+def create_h5(building: str, path: str, what: str, **options) -> h5py.File:
+    """A new HDF5 file at ``building`` (h5py options ``options``), which becomes the
+    ``what`` (e.g. "run file") at ``path`` once complete; its folders are made first.
+    The system's refusal is an AlifeInputError naming ``path`` and the plain reason
+    (h5py wraps it in a long sentence of its own)."""
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        return h5py.File(building, "w", **options)
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err).splitlines()[0]
+        raise AlifeInputError(f"cannot create {what} {path!r}: {reason}") from None
+
+
 class RunWriter:
     """Appends metrics, snapshots and checkpoints to one run file in SWMR mode.
 
@@ -194,13 +207,7 @@ class RunWriter:
         check_output_path(path, overwrite)
         filters = compression_filters(compression)
         building = path + ".part"  # complete before it takes the run's name
-        try:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-            f = h5py.File(building, "w", libver="latest", locking=False)
-        except OSError as err:
-            # h5py puts its own long sentence in strerror; errno says it plainly
-            reason = os.strerror(err.errno) if err.errno else str(err).splitlines()[0]
-            raise AlifeInputError(f"cannot create run file {path!r}: {reason}") from None
+        f = create_h5(building, path, "run file", libver="latest", locking=False)
         try:
             f.attrs["format"] = FORMAT
             f.attrs["alife_version"] = __version__

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import os
 
-import h5py
 import numpy as np
 from tqdm import tqdm
 
 from alife import __version__
 from alife.engine.backend import to_backend, to_host
 from alife.engine.rng import derive_host, splitmix64
-from alife.engine.store import check_output_path, compression_filters
+from alife.engine.store import check_output_path, compression_filters, create_h5
 from alife.errors import AlifeInputError, check_count, check_seed
 from alife.substrates.ca.life import Stepper, pack, unpack
 from alife.substrates.ca.rules import parse_rule
@@ -87,11 +86,10 @@ def write_dataset(
     check_seed("seed", seed)
     check_output_path(path, overwrite, run_file=False)
     stepper = Stepper(parse_rule(rule), width, torus, backend)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     partial = path + ".partial"
     shape = (samples, height, width)
     block = (min(chunk, samples), height, width)
-    with h5py.File(partial, "w") as f:
+    with create_h5(partial, path, "dataset") as f:
         filters = compression_filters("gzip")
         inputs = f.create_dataset("inputs", shape, np.uint8, chunks=block, **filters)
         targets = f.create_dataset("targets", shape, np.uint8, chunks=block, **filters)
