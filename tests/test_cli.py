@@ -149,7 +149,7 @@ def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
         (["soup", "frame", "--out", "f.ppm"], "'alife soup frame' reads soup runs"),
         (["soup", "lineage"], "'alife soup lineage' reads soup runs"),
         (["soup", "export", "--out", "f.dat"], "reads soup runs; 'alife ca show' reads"),
-        (["gard", "show"], "a GARD lineage summary reads gard runs"),
+        (["gard", "show"], "'alife gard show' reads gard, gard_population runs"),
         (["quine", "classify"], "quine classification reads quine runs"),
     ],
 )

@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 import numpy as np
 import pytest
+from tables import table_row
 
 from alife.engine.exact_math import build_exact_math
 from alife.engine.rng import derive_host, splitmix64_host
@@ -424,6 +425,18 @@ def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_pa
     result = runner.invoke(main, ["analyze", population, "--out", str(tmp_path / "pop")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "pop" / "price.png").exists()
+    with open_run(population) as run:
+        coherence = run.metrics["coherence"]
+    shown = runner.invoke(main, ["gard", "show", population])
+    assert shown.exit_code == 0, shown.output
+    assert table_row(shown.output, "coherence")[1:3] == [
+        f"{coherence[0]:.6g}",
+        f"{coherence[-1]:.6g}",
+    ]
+    assert f"second half of the epochs: coherence {coherence[2:].mean():.4g}," in shown.output
+    assert table_row(shown.output, "target")[1].endswith(" characters)")  # 20 floats, cut
+    refused = runner.invoke(main, ["gard", "show", population, "--replica", "0"])
+    assert refused.exit_code == 2 and "holds a population run; --replica" in refused.stderr
     bad = runner.invoke(
         main,
         [*args[:-5], "--bias", "1.1", "--target", "nowhere.h5", "--out", str(tmp_path / "x.h5")],

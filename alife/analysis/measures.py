@@ -1,5 +1,6 @@
 """A run's settings and recorded measures as tables: rich tables for the ``show``
-commands and markdown for the ``summary.md`` of ``alife analyze``.
+commands and markdown for the ``summary.md`` of ``alife analyze`` (long settings
+shortened).
 
 A *measure* is a recorded metric (name -> (k,) array of a run's metrics records, as
 :attr:`alife.engine.store.Run.metrics` holds them); its row gives the first and
@@ -19,6 +20,22 @@ if TYPE_CHECKING:
 
 MEASURE_COLUMNS = ("measure", "first", "last", "smallest", "largest")
 """The columns of :func:`measure_rows`."""
+
+
+def short_text(value: object, limit: int = 80) -> str:
+    """``str(value)``, or its start and its length when longer than ``limit`` characters
+    (a selection target of 100 floats, an interaction graph)."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
+def config_table_lines(config: dict) -> list[str]:
+    """A markdown table of a run's settings (long values shortened)."""
+    return [
+        "| setting | value |",
+        "|---|---|",
+        *(f"| {key} | {short_text(value)} |" for key, value in config.items()),
+    ]
 
 
 def number_text(value: float) -> str:
@@ -86,7 +103,7 @@ def print_settings_and_measures(
     table.add_column("", style="bold")
     table.add_column("")
     for key, value in settings.items():
-        table.add_row(key, str(value))
+        table.add_row(key, short_text(value))
     print_uncut(console, table)
     rows = measure_rows(metrics, names)
     if rows:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alife.analysis.measures import config_table_lines
 from alife.analysis.plots import (
     census_figure,
     metrics_figure,
@@ -123,20 +124,6 @@ def save_figure(fig, path: str) -> None:
     """Write ``fig`` to ``path``, creating its folder."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fig.savefig(path)
-
-
-def _short(text: str, limit: int = 80) -> str:
-    """``text``, or its start and its length when longer than ``limit`` characters."""
-    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
-
-
-def config_table_lines(config: dict) -> list[str]:
-    """A markdown table of a run's settings (long values shortened)."""
-    return [
-        "| setting | value |",
-        "|---|---|",
-        *(f"| {key} | {_short(str(value))} |" for key, value in config.items()),
-    ]
 
 
 def _fmt(value: float, spec: str) -> str:

@@ -14,6 +14,7 @@ from alife.cli.options import (
     seed_option,
     start_and_report,
 )
+from alife.errors import AlifeInputError
 
 
 @click.group(cls=Group)
@@ -107,16 +108,33 @@ add_resume(
 
 @gard.command("show")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--replica", type=int, default=0, show_default=True, help="Which lineage.")
+@click.option("--replica", type=int, default=None, help="Which lineage (default 0).")
 @click.option(
     "--threshold",
-    type=float,
-    default=0.9,
-    show_default=True,
-    help="H above which neighbouring generations count as non-drift.",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=None,
+    help="H above which neighbouring generations count as non-drift (default 0.9).",
 )
 def gard_show(path, replica, threshold) -> None:
-    """P_mc, compotypes, their frequencies and lifetimes for one lineage of a run."""
-    from alife.substrates.gard.report import print_gard_summary
+    """A lineage run: P_mc, compotypes, their frequencies and lifetimes for one lineage.
+    A population run: settings, measures and the Price terms' second-half means."""
+    from alife.engine.session import wrong_substrate_error
+    from alife.engine.store import open_run
+    from alife.substrates.gard.report import print_gard_summary, print_population_summary
 
-    print_gard_summary(path, replica=replica, threshold=threshold)
+    with open_run(path) as run:
+        substrate = run.substrate
+    if substrate not in ("gard", "gard_population"):
+        raise wrong_substrate_error(
+            path, substrate, "'alife gard show'", ["gard", "gard_population"]
+        )
+    chosen = {k: v for k, v in (("replica", replica), ("threshold", threshold)) if v is not None}
+    if substrate != "gard_population":
+        print_gard_summary(path, **chosen)
+    elif chosen:
+        raise AlifeInputError(
+            f"{path!r} holds a population run; --replica and --threshold pick and split a "
+            f"lineage of a 'gard run'"
+        )
+    else:
+        print_population_summary(path)

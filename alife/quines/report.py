@@ -135,8 +135,8 @@ def analyze_quine(
 
     from matplotlib.figure import Figure
 
-    from alife.analysis.measures import measures_markdown
-    from alife.analysis.report import check_outputs, config_table_lines, save_figure
+    from alife.analysis.measures import config_table_lines, measures_markdown
+    from alife.analysis.report import check_outputs, save_figure
     from alife.quines.training import QuineSim
 
     model, epoch, initial = load_snapshot(path, epoch)
@@ -191,8 +191,8 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
 
     from matplotlib.figure import Figure
 
-    from alife.analysis.measures import measures_markdown
-    from alife.analysis.report import check_outputs, config_table_lines, save_figure
+    from alife.analysis.measures import config_table_lines, measures_markdown
+    from alife.analysis.report import check_outputs, save_figure
     from alife.quines.net_families import FIXPOINT_CLASSES
     from alife.quines.net_soup import NetSoupSim
 

@@ -129,8 +129,8 @@ def analyze_ca(
     """Write the report of the CA run file ``path`` into ``out_dir`` (see the module
     docstring); return the files written. ``epochs``: the snapshots to draw (completed
     steps; default the first and the last)."""
-    from alife.analysis.measures import measures_markdown
-    from alife.analysis.report import check_outputs, config_table_lines, save_figure
+    from alife.analysis.measures import config_table_lines, measures_markdown
+    from alife.analysis.report import check_outputs, save_figure
 
     run = read_ca_run(path)
     chosen = default_snapshot_steps(run.snapshots) if epochs is None else sorted(set(epochs))

@@ -83,7 +83,9 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> N
         + (f" (dead from {dead[0] + 1})" if len(dead) else "")
         + f", N_G={config.species}, N_max={config.nmax}, "
         f"P_mc={mutual_catalysis(config.betas()[config.beta_index()[replica]]):.3g}, "
-        f"non-drift {np.mean(found.labels >= 0):.0%}, compotypes {found.count}"
+        f"non-drift {np.mean(found.labels >= 0):.0%}, compotypes {found.count}",
+        soft_wrap=True,
+        highlight=False,
     )
     table = Table()
     columns = (
@@ -173,11 +175,56 @@ def analyze_gard(
     return files
 
 
+SECOND_HALF = (
+    "coherence",
+    "target_h",
+    "target_share",
+    "price_between",
+    "price_transmission",
+    "price_change",
+)
+"""The measures of a population run averaged over the second half of its epochs."""
+
+
+def second_half_means(metrics: dict) -> dict[str, float]:
+    """The mean of each :data:`SECOND_HALF` measure over the records of the second half
+    of a population run's epochs (NaN without a target)."""
+    late = slice(len(metrics["epoch"]) // 2, None)
+    return {name: float(np.mean(metrics[name][late])) for name in SECOND_HALF}
+
+
+def _population_measures() -> list[str]:
+    from alife.substrates.gard.population_sim import PopulationSim
+
+    return [name for name in PopulationSim.METRICS if name != "epoch"]
+
+
+def print_population_summary(path: str) -> None:
+    """Print a population run's settings, measures and second-half means."""
+    from rich.console import Console
+
+    from alife.analysis.measures import print_settings_and_measures
+
+    with open_run(path) as run:
+        if run.substrate != "gard_population":
+            raise wrong_substrate_error(
+                path, run.substrate, "a GARD population summary", ["gard_population"]
+            )
+        metrics, config, checkpoint = run.metrics, run.config, run.checkpoint_epoch()
+    console = Console()
+    settings = {"substrate": "gard_population", **config, "completed epochs": checkpoint}
+    print_settings_and_measures(console, path, settings, metrics, _population_measures(), "epoch")
+    if metrics["epoch"].size:
+        means = ", ".join(f"{k} {v:.4g}" for k, v in second_half_means(metrics).items())
+        console.print(f"- means over the second half of the epochs: {means}", soft_wrap=True)
+
+
 def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> list[str]:
     """Write ``population.png`` (coherence and closeness to the target over epochs) and
     ``price.png`` (the Price terms per epoch) and ``summary.md`` for a population run."""
     from matplotlib.figure import Figure
 
+    from alife.analysis.measures import config_table_lines, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
 
     with open_run(path) as run:
@@ -204,25 +251,18 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
     ax.set(xlabel="epoch", ylabel="change of the mean trait", title="multilevel Price terms")
     ax.legend()
     save_figure(fig, files[1])
-    late = slice(len(epochs) // 2, None)
     lines = [
         f"# {os.path.basename(path)}",
         "",
-        f"- {config['populations']} populations of {config['size']} assemblies, N_G = "
-        f"{config['species']}, N_max = {config['nmax']}, bias = {config['bias']}",
+        f"Run file: `{path}` (gard_population run)",
+        "",
+        *config_table_lines(config),
+        *measures_markdown(metrics, _population_measures(), "epoch"),
         "",
         "| over the second half of the epochs | mean |",
         "| --- | --- |",
+        *(f"| {name} | {mean:.4g} |" for name, mean in second_half_means(metrics).items()),
     ]
-    for name in (
-        "coherence",
-        "target_h",
-        "target_share",
-        "price_between",
-        "price_transmission",
-        "price_change",
-    ):
-        lines.append(f"| {name} | {np.mean(metrics[name][late]):.4g} |")
     with open(files[2], "w") as f:
         f.write("\n".join(lines) + "\n")
     return files
