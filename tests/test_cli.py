@@ -198,6 +198,21 @@ def test_a_path_the_system_refuses_is_one_sentence(tmp_path, monkeypatch):
     assert isinstance(invoke("analyze", "l.h5", "--out", "r2").exception, OSError)
 
 
+def test_show_prints_what_the_runs_own_group_shows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runs = {
+        "soup": ["soup", "run", "--programs", "64", "--epochs", "2"],
+        "ca": ["ca", "run", "--size", "8", "--steps", "2"],
+        "gard": ["gard", "run", "--species", "10", "--nmax", "12", "--generations", "3"],
+    }
+    for group, command in runs.items():
+        assert invoke(*command, "--out", f"{group}.h5").exit_code == 0
+        shown = invoke("show", f"{group}.h5")
+        assert shown.exit_code == 0 and shown.output == invoke(group, "show", f"{group}.h5").output
+    result = invoke("show", "nowhere.h5")
+    assert result.exit_code == 2 and "'nowhere.h5' does not exist" in result.stderr
+
+
 def test_every_substrate_has_a_show_and_a_resume_command():
     from alife.engine.session import COMMAND_GROUP, SIMULATIONS
 

@@ -1,4 +1,5 @@
-"""``alife sweep`` and ``alife analyze``: many runs at once, and reports."""
+"""``alife sweep``, ``alife analyze`` and ``alife show``: many runs at once, reports,
+and a summary of any run file."""
 
 from __future__ import annotations
 
@@ -171,3 +172,22 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
         )
     for path in written:
         click.echo(path)
+
+
+@click.command("show")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_context
+def show(ctx: click.Context, path: str) -> None:
+    """Summary of any run file: what 'alife GROUP show' prints for its substrate (soup,
+    ca, gard or quine; those take more options)."""
+    from alife.engine.session import COMMAND_GROUP
+    from alife.engine.store import open_run
+
+    with open_run(path) as run:
+        substrate = run.substrate
+    if substrate not in COMMAND_GROUP:
+        raise AlifeInputError(
+            f"{path!r} holds a {substrate} run, which this version of alife does not know"
+        )
+    group = ctx.find_root().command.commands[COMMAND_GROUP[substrate]]
+    ctx.invoke(group.commands["show"], path=path)
