@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alife.engine.session import wrong_substrate_error
+from alife.engine.session import simulation_class, wrong_substrate_error
 from alife.engine.store import open_run
 
 if TYPE_CHECKING:
@@ -33,9 +33,6 @@ PLOTTED = {
 
 CA_SUBSTRATES = tuple(PLOTTED)
 """The substrates read here."""
-
-UNIT = {"life": "generation", "loops": "generation", "lenia": "step", "flow_lenia": "step"}
-"""What one epoch of each substrate is called."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,8 @@ class CaRun:
 
     @property
     def unit(self) -> str:
-        return UNIT[self.substrate]
+        """What one epoch of the run's simulation is called (generation, step)."""
+        return simulation_class(self.substrate).unit
 
     @property
     def recorded(self) -> bool:
