@@ -51,7 +51,7 @@ class CaRun:
     @property
     def unit(self) -> str:
         """What one epoch of the run's simulation is called (generation, step)."""
-        return simulation_class(self.substrate).unit
+        return getattr(simulation_class(self.substrate), "unit", "epoch")
 
     @property
     def recorded(self) -> bool:
