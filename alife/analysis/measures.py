@@ -46,6 +46,11 @@ def number_text(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:.6g}"
 
 
+def measure_names(sim_class) -> list[str]:
+    """The measures a simulation class records: its ``METRICS`` but the epoch, in order."""
+    return [name for name in sim_class.METRICS if name != "epoch"]
+
+
 def measure_rows(metrics: dict, names: Sequence[str]) -> list[tuple[str, ...]]:
     """One row of texts per measure in ``names`` that the records hold with at least one
     value that is not NaN: its name, first and last recorded values, smallest and
@@ -86,18 +91,23 @@ def measures_markdown(metrics: dict, names: Sequence[str], unit: str) -> list[st
 def print_settings_and_measures(
     console: Console,
     path: str,
-    settings: dict,
+    substrate: str,
+    config: dict,
+    completed: int | None,
     metrics: dict,
     names: Sequence[str],
     unit: str,
 ) -> None:
-    """Print ``path``, a run's ``settings`` (name -> value, e.g. its substrate, config
-    and completed epochs) as a table, then the table of its measures ``names`` (none
-    when nothing was recorded)."""
+    """Print ``path``, a table of the run's substrate, ``config`` and ``completed``
+    ``unit``s (left out when None), then the table of its measures ``names`` (none when
+    nothing was recorded)."""
     from rich.table import Table
 
     from alife.printing import print_uncut
 
+    settings = {"substrate": substrate, **config}
+    if completed is not None:
+        settings[f"completed {unit}s"] = completed
     console.print(path, style="bold", soft_wrap=True, highlight=False)
     table = Table(show_header=False)
     table.add_column("", style="bold")

@@ -88,16 +88,12 @@ def census_sentence(metrics: dict, size: int) -> str:
     return f"after generation {int(metrics['epoch'][-1])}, of {size} networks: {counts}"
 
 
-def _measured(sim_class) -> list[str]:
-    return [name for name in sim_class.METRICS if name != "epoch"]
-
-
 def print_quine_summary(path: str, console=None) -> None:
     """Print the settings and measures of a quine run or network soup, then the last
     snapshot's classification (a quine) or the last census (a soup)."""
     from rich.console import Console
 
-    from alife.analysis.measures import print_settings_and_measures
+    from alife.analysis.measures import measure_names, print_settings_and_measures
     from alife.quines.net_soup import NetSoupSim
     from alife.quines.training import QuineSim
 
@@ -109,11 +105,10 @@ def print_quine_summary(path: str, console=None) -> None:
         raise wrong_substrate_error(path, substrate, "'alife quine show'", list(sims))
     sim = sims[substrate]
     unit = getattr(sim, "unit", "epoch")
-    settings = {"substrate": substrate, **config}
-    if snapshots:
-        settings[f"completed {unit}s"] = snapshots[-1]
+    completed = snapshots[-1] if snapshots else None
     console = console or Console()
-    print_settings_and_measures(console, path, settings, metrics, _measured(sim), unit)
+    names = measure_names(sim)
+    print_settings_and_measures(console, path, substrate, config, completed, metrics, names, unit)
     if substrate == "quine" and snapshots:
         model, epoch, initial = load_snapshot(path)
         console.print(f"the snapshot of epoch {epoch}:")
@@ -135,7 +130,7 @@ def analyze_quine(
 
     from matplotlib.figure import Figure
 
-    from alife.analysis.measures import config_table_lines, measures_markdown
+    from alife.analysis.measures import config_table_lines, measure_names, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
     from alife.quines.training import QuineSim
 
@@ -171,7 +166,7 @@ def analyze_quine(
         f"Run file: `{path}` (quine run)",
         "",
         *config_table_lines(config),
-        *measures_markdown(metrics, _measured(QuineSim), "epoch"),
+        *measures_markdown(metrics, measure_names(QuineSim), "epoch"),
         "",
         f"## The snapshot of epoch {epoch}",
         "",
@@ -191,7 +186,7 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
 
     from matplotlib.figure import Figure
 
-    from alife.analysis.measures import config_table_lines, measures_markdown
+    from alife.analysis.measures import config_table_lines, measure_names, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
     from alife.quines.net_families import FIXPOINT_CLASSES
     from alife.quines.net_soup import NetSoupSim
@@ -222,7 +217,7 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
         f"Run file: `{path}` (quine_soup run)",
         "",
         *config_table_lines(config),
-        *measures_markdown(metrics, _measured(NetSoupSim), "generation"),
+        *measures_markdown(metrics, measure_names(NetSoupSim), NetSoupSim.unit),
         "",
         "## Last census",
         "",

@@ -185,10 +185,16 @@ def print_ca_summary(path: str, console: Console | None = None) -> None:
 
     console = console or Console()
     run = read_ca_run(path)
-    settings = {"substrate": run.substrate, **run.config}
-    if run.snapshots:
-        settings[f"completed {run.unit}s"] = run.snapshots[-1]
-    names = PLOTTED[run.substrate]
-    print_settings_and_measures(console, path, settings, run.metrics, names, run.unit)
+    completed = run.snapshots[-1] if run.snapshots else None
+    print_settings_and_measures(
+        console,
+        path,
+        run.substrate,
+        run.config,
+        completed,
+        run.metrics,
+        PLOTTED[run.substrate],
+        run.unit,
+    )
     for sentence in what_happened(run):
         console.print(f"- {sentence}", soft_wrap=True)

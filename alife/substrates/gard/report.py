@@ -194,9 +194,19 @@ def second_half_means(metrics: dict) -> dict[str, float]:
 
 
 def _population_measures() -> list[str]:
+    from alife.analysis.measures import measure_names
     from alife.substrates.gard.population_sim import PopulationSim
 
-    return [name for name in PopulationSim.METRICS if name != "epoch"]
+    return measure_names(PopulationSim)
+
+
+def _read_population_run(path: str, reader: str) -> tuple[dict, dict, int | None]:
+    """(config, metrics, checkpoint epoch) of the population run file ``path``; an
+    error naming ``reader`` for other substrates."""
+    with open_run(path) as run:
+        if run.substrate != "gard_population":
+            raise wrong_substrate_error(path, run.substrate, reader, ["gard_population"])
+        return run.config, run.metrics, run.checkpoint_epoch()
 
 
 def print_population_summary(path: str) -> None:
@@ -205,15 +215,12 @@ def print_population_summary(path: str) -> None:
 
     from alife.analysis.measures import print_settings_and_measures
 
-    with open_run(path) as run:
-        if run.substrate != "gard_population":
-            raise wrong_substrate_error(
-                path, run.substrate, "a GARD population summary", ["gard_population"]
-            )
-        metrics, config, checkpoint = run.metrics, run.config, run.checkpoint_epoch()
+    config, metrics, checkpoint = _read_population_run(path, "a GARD population summary")
     console = Console()
-    settings = {"substrate": "gard_population", **config, "completed epochs": checkpoint}
-    print_settings_and_measures(console, path, settings, metrics, _population_measures(), "epoch")
+    names = _population_measures()
+    print_settings_and_measures(
+        console, path, "gard_population", config, checkpoint, metrics, names, "epoch"
+    )
     if metrics["epoch"].size:
         means = ", ".join(f"{k} {v:.4g}" for k, v in second_half_means(metrics).items())
         console.print(f"- means over the second half of the epochs: {means}", soft_wrap=True)
@@ -227,12 +234,7 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
     from alife.analysis.measures import config_table_lines, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
 
-    with open_run(path) as run:
-        if run.substrate != "gard_population":
-            raise wrong_substrate_error(
-                path, run.substrate, "a GARD population report", ["gard_population"]
-            )
-        metrics, config = run.metrics, run.config
+    config, metrics, _ = _read_population_run(path, "a GARD population report")
     names = ["population.png", "price.png", "summary.md"]
     files = check_outputs(out_dir, names, overwrite)
     epochs = metrics["epoch"]
