@@ -437,6 +437,10 @@ def test_population_cli_selects_toward_a_compotype_and_analyze_draws_gard(tmp_pa
     assert table_row(shown.output, "target")[1].endswith(" characters)")  # 20 floats, cut
     refused = runner.invoke(main, ["gard", "show", population, "--replica", "0"])
     assert refused.exit_code == 2 and "holds a population run; --replica" in refused.stderr
+    refused = runner.invoke(main, ["gard", "resume", population, "--generations", "2"])
+    assert refused.exit_code == 2 and "counted in epochs: pass --epochs N" in refused.stderr
+    resumed = runner.invoke(main, ["gard", "resume", population, "--epochs", "1"])
+    assert resumed.exit_code == 0 and "completed at epoch 5" in resumed.stderr, resumed.output
     bad = runner.invoke(
         main,
         [*args[:-5], "--bias", "1.1", "--target", "nowhere.h5", "--out", str(tmp_path / "x.h5")],

@@ -241,6 +241,14 @@ def test_cli_runs_a_soup_analyzes_it_and_refuses_bad_rates(tmp_path):
     )
     values = [errors[0], errors[-1], errors.min(), errors.max()]
     assert table_row(shown.output, "mean_error")[1:] == [f"{v:.6g}" for v in values]
+    wrong = runner.invoke(main, ["quine", "resume", out, "--epochs", "2"])
+    assert wrong.exit_code == 2 and "counted in generations: pass --generations N" in wrong.stderr
+    both = runner.invoke(main, ["quine", "resume", out, "--epochs", "2", "--generations", "2"])
+    assert both.exit_code == 2 and "not --epochs and --generations" in both.stderr
+    with open_run(out) as run:
+        assert run.checkpoint_epoch() == 5
+    resumed = runner.invoke(main, ["quine", "resume", out, "--generations", "2"])
+    assert resumed.exit_code == 0 and "completed at generation 7" in resumed.stderr
     bad = runner.invoke(main, [*args, "--attack-rate", "1.5", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "attack_rate must be a probability in [0, 1]" in bad.stderr
     bad = runner.invoke(main, [*args[:2], "--size", "1", "--out", str(tmp_path / "x.h5")])

@@ -231,7 +231,7 @@ def ca_dataset(
     click.echo(f"{out}: {samples} pairs of {width}x{height} grids, {steps} step(s) apart", err=True)
 
 
-add_resume(ca, "--steps", "generation", "Continue a CA run from its checkpoint, in the same file.")
+add_resume(ca, ("--steps",), "Continue a CA run from its checkpoint, in the same file.")
 
 
 @ca.command("patterns")

@@ -100,9 +100,9 @@ def gard_population(size, populations, epochs, out, **options) -> None:
 
 add_resume(
     gard,
-    "--generations",
-    "generation",
-    "Continue a GARD run (lineages or populations) from its checkpoint.",
+    ("--generations", "--epochs"),
+    "Continue a GARD run from its checkpoint: lineages for --generations N more, "
+    "populations for --epochs N more.",
 )
 
 

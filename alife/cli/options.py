@@ -4,8 +4,11 @@ schedule, the live view, starting and resuming runs."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import click
+
+from alife.errors import AlifeInputError
 
 POSITIVE = click.IntRange(min=1)
 COUNT = click.IntRange(min=0)
@@ -169,22 +172,26 @@ def report(path: str, outcome) -> None:
     click.echo(f"{path}: {outcome.reason} at {outcome.unit} {outcome.epoch}", err=True)
 
 
-def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> None:
+def add_resume(group: click.Group, length_options: Sequence[str], help_text: str) -> None:
     """Add ``resume PATH [OPTION N]`` to ``group``: continue a run from its checkpoint
-    for N more ``unit``s (default: to its planned end)."""
+    for N more of its units (default: to its planned end). ``length_options``: the
+    options that start the group's runs with a length ("--generations", "--epochs");
+    where there are several, a run is continued with the one named after its unit."""
 
-    @group.command("resume", help=help_text)
-    @click.argument("path", type=click.Path(dir_okay=False))
-    @click.option(option, "more", type=COUNT, default=None, help=f"Run N more {unit}s.")
-    @backend_option()
-    @stop_option
-    @progress_option
-    @view_options
-    def resume(path, more, backend, stop_when, progress, observer) -> None:
+    def length_option(name: str):
+        unit = name.removeprefix("--")
+        return click.option(name, type=COUNT, default=None, help=f"Run N more {unit}.")
+
+    def resume(path, backend, stop_when, progress, observer, **lengths) -> None:
+        given = {f"--{key}": n for key, n in lengths.items() if n is not None}
+        if len(given) > 1:
+            raise AlifeInputError(f"give one run length, not {' and '.join(given)}")
+        option, more = next(iter(given.items()), (None, None))
         resume_and_report(
             path,
             group.name,
             option,
+            length_options=length_options,
             epochs=more,
             backend=backend,
             stop_when=stop_when,
@@ -192,11 +199,24 @@ def add_resume(group: click.Group, option: str, unit: str, help_text: str) -> No
             observer=observer,
         )
 
+    decorators = (
+        group.command("resume", help=help_text),
+        click.argument("path", type=click.Path(dir_okay=False)),
+        *(length_option(name) for name in length_options),
+        backend_option(),
+        stop_option,
+        progress_option,
+        view_options,
+    )
+    for decorator in reversed(decorators):
+        resume = decorator(resume)
 
-def resume_and_report(path: str, group: str, option: str, **options) -> None:
-    """Continue the run at ``path`` with ``alife GROUP resume``, whose run-length option
-    is ``option`` (other options as :func:`alife.engine.session.resume_run`), and report
-    how it ended. Runs of other groups' substrates are refused."""
+
+def resume_and_report(path: str, group: str, option: str | None, **options) -> None:
+    """Continue the run at ``path`` with ``alife GROUP resume``; ``option`` is the
+    run-length option the user gave, if any (other options as
+    :func:`alife.engine.session.resume_run`). Report how it ended. Runs of other groups'
+    substrates are refused."""
     from alife.engine.session import COMMAND_GROUP, resume_run
 
     substrates = tuple(s for s, owner in COMMAND_GROUP.items() if owner == group)

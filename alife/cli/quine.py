@@ -163,9 +163,9 @@ def quine_soup(size, generations, out, **options) -> None:
 
 add_resume(
     quine,
-    "--epochs",
-    "epoch",
-    "Continue a quine run (weights and optimizer state) or a network soup from its checkpoint.",
+    ("--epochs", "--generations"),
+    "Continue a quine run (weights and optimizer state) for --epochs N more, or a network "
+    "soup for --generations N more, from its checkpoint.",
 )
 
 

@@ -102,6 +102,12 @@ class _DeferredInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
+def unit_of(sim) -> str:
+    """What one epoch of ``sim`` (a simulation or its class) is called: its ``unit``,
+    or "epoch" where it names none."""
+    return getattr(sim, "unit", "epoch")
+
+
 def _postfix(row: dict, keys: Sequence[str]) -> dict:
     return {k: f"{row[k]:.4g}" for k in keys if k in row and not math.isnan(row[k])}
 
@@ -128,7 +134,7 @@ def run_epochs(
     t_start = time.perf_counter()
     last = {"t": t_start, "epoch": start_epoch}
     reason = "completed"
-    unit = getattr(sim, "unit", "epoch")
+    unit = unit_of(sim)
     bar = tqdm(
         total=until_epoch,
         initial=start_epoch,

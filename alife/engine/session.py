@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from alife.engine.backend import resolve_backend
-from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs
+from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs, unit_of
 from alife.engine.stop import parse_stop_rule
 from alife.engine.store import (
     RunWriter,
@@ -215,7 +215,8 @@ def resume_run(
     observer: Callable[[object, dict | None], bool] | None = None,
     substrates: Sequence[str] | None = None,
     command: str = "resume_run",
-    more_option: str = "--epochs",
+    length_options: Sequence[str] = ("--epochs",),
+    more_option: str | None = None,
 ) -> Outcome:
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
@@ -225,8 +226,10 @@ def resume_run(
     here on. Every input is checked (from a read-only open) before the file is opened
     for writing. A file whose writer was killed is repaired (its HDF5 write flags
     cleared), as resuming it is the way to continue it. ``substrates``: the substrates
-    ``command`` (named in errors) continues, None for any; ``more_option``: the
-    command's option for ``epochs``, named in errors.
+    ``command`` (named in errors) continues, None for any; ``length_options``: the
+    command's options for ``epochs`` (where there are several, the run's is the one named
+    after its simulation's unit, e.g. "--generations"); ``more_option``: the one the user
+    gave, refused if it is not the run's.
     """
     with open_run(path, repair=True) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
@@ -238,6 +241,13 @@ def resume_run(
     if start is None:
         raise no_checkpoint_error(path)
     sim_class = simulation_class(substrate)
+    unit = unit_of(sim_class)
+    length_option = length_options[0] if len(length_options) == 1 else f"--{unit}s"
+    if epochs is not None and more_option not in (None, length_option):
+        raise AlifeInputError(
+            f"{path!r} holds a {substrate} run, counted in {unit}s: pass {length_option} N, "
+            f"not {more_option} N"
+        )
     defaults = Schedule().to_dict()
     schedule = Schedule(**{key: saved.get(key, value) for key, value in defaults.items()})
     if census_every is not None:
@@ -250,11 +260,11 @@ def resume_run(
         target = int(saved["epochs"])
         if start >= target:
             raise AlifeInputError(
-                f"{path!r} already completed its {target} epochs; pass {more_option} N to run "
-                f"N more"
+                f"{path!r} already completed its {target} {unit}s; pass {length_option} N to "
+                f"run N more"
             )
     elif epochs < 0:
-        raise AlifeInputError(f"{more_option} must be >= 0, got {epochs}")
+        raise AlifeInputError(f"{length_option} must be >= 0, got {epochs}")
     else:
         target = start + epochs
     writer, start, state = RunWriter.reopen(

@@ -8,6 +8,7 @@ import click
 import numpy as np
 import torch
 
+from alife.engine.run import unit_of
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -104,7 +105,7 @@ def print_quine_summary(path: str, console=None) -> None:
     if substrate not in sims:
         raise wrong_substrate_error(path, substrate, "'alife quine show'", list(sims))
     sim = sims[substrate]
-    unit = getattr(sim, "unit", "epoch")
+    unit = unit_of(sim)
     completed = snapshots[-1] if snapshots else None
     console = console or Console()
     names = measure_names(sim)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alife.engine.run import unit_of
 from alife.engine.session import simulation_class, wrong_substrate_error
 from alife.engine.store import open_run
 
@@ -51,7 +52,7 @@ class CaRun:
     @property
     def unit(self) -> str:
         """What one epoch of the run's simulation is called (generation, step)."""
-        return getattr(simulation_class(self.substrate), "unit", "epoch")
+        return unit_of(simulation_class(self.substrate))
 
     @property
     def recorded(self) -> bool:
