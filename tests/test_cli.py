@@ -191,10 +191,10 @@ def test_a_path_the_system_refuses_is_one_sentence(tmp_path, monkeypatch):
         result = invoke("analyze", "l.h5", "--out", "report")
     assert result.exit_code == 2 and result.stderr == "Error: 'report': Permission denied\n"
 
-    def fault(path):
+    def fault(*args):
         raise OSError(5, "Input/output error")  # names no file: a fault, shown whole
 
-    monkeypatch.setattr("alife.substrates.ca.report.read_ca_run", fault)
+    monkeypatch.setattr("alife.substrates.ca.report.read_records", fault)
     assert isinstance(invoke("analyze", "l.h5", "--out", "r2").exception, OSError)
 
 

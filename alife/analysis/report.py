@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
@@ -34,7 +34,7 @@ from alife.analysis.transitions import (
     entropy_transition,
     replicator_transition,
 )
-from alife.engine.session import wrong_substrate_error
+from alife.engine.records import RunRecords, read_records
 from alife.engine.store import check_output_path, open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
@@ -44,16 +44,9 @@ from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.summary import snapshot_census
 
 
-@dataclass(frozen=True)
-class RunData:
-    """What a report reads from a soup run file: its path, label (file name without
-    extension), config dict, metrics (name -> (k,) array) and snapshot epochs."""
-
-    path: str
-    label: str
-    config: dict
-    metrics: dict
-    snapshot_epochs: list[int]
+class RunData(RunRecords):
+    """A soup run's records (:class:`~alife.engine.records.RunRecords`), with which of
+    the optional measures (census, Price terms, tracer) it holds."""
 
     def has(self, metric: str) -> bool:
         """Whether any metrics record holds a value of ``metric``."""
@@ -86,20 +79,14 @@ _FIGURES = {
 
 def read_run(path: str) -> RunData:
     """The :class:`RunData` of the soup run file ``path``."""
-    with open_run(path) as run:
-        if run.substrate != "soup":
-            raise wrong_substrate_error(
-                path, run.substrate, "a soup report or 'alife analyze --compare'", ["soup"]
-            )
-        label = os.path.splitext(os.path.basename(path))[0]
-        epochs = [int(e) for e in run.snapshot_epochs]
-        return RunData(path, label, run.config, run.metrics, epochs)
+    records = read_records(path, ["soup"], "a soup report or 'alife analyze --compare'")
+    return RunData(**vars(records))
 
 
 def default_snapshot_epochs(run: RunData) -> list[int]:
     """The first snapshot, the first one at or after the entropy transition (if any), and
     the last."""
-    epochs = run.snapshot_epochs
+    epochs = run.snapshots
     if not epochs:
         return []
     chosen = [epochs[0]]
@@ -148,11 +135,11 @@ def analyze_run(
     """
     run = read_run(path)
     epochs = default_snapshot_epochs(run) if epochs is None else sorted(set(epochs))
-    missing = [e for e in epochs if e not in run.snapshot_epochs]
+    missing = [e for e in epochs if e not in run.snapshots]
     if missing:
         raise AlifeInputError(
             f"{path!r} has no snapshot at epoch {missing[0]}; snapshots exist at epochs "
-            f"{', '.join(map(str, run.snapshot_epochs))}"
+            f"{', '.join(map(str, run.snapshots))}"
         )
     plots = [*(["metrics.png"] if run.metrics["epoch"].size else []), *run.figures()]
     names = [*plots, *(f"soup_{e:07d}.png" for e in epochs), "summary.md"]
@@ -163,7 +150,7 @@ def analyze_run(
         save_figure(_FIGURES[name]([(run.label, run.metrics)]), files[name])
     with open_run(path) as handle:
         soups = {e: handle.snapshot(e) for e in epochs}
-        last = run.snapshot_epochs[-1] if run.snapshot_epochs else None
+        last = run.snapshots[-1] if run.snapshots else None
         last_soup = handle.snapshot(last) if last is not None else None
     grid = run.config.get("grid")
     for epoch, soup in soups.items():
@@ -246,7 +233,7 @@ def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False)
     runs = [read_run(p) for p in paths]
     labels = [r.label for r in runs]
     if len(set(labels)) < len(labels):  # same file names in different folders
-        runs = [RunData(r.path, r.path, r.config, r.metrics, r.snapshot_epochs) for r in runs]
+        runs = [replace(r, label=r.path) for r in runs]
     plots = ["metrics.png"] + [n for n in _FIGURES if any(n in r.figures() for r in runs)]
     names = [*plots, "summary.md"]
     files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))

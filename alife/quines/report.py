@@ -8,7 +8,7 @@ import click
 import numpy as np
 import torch
 
-from alife.engine.run import unit_of
+from alife.engine.records import read_records
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -99,18 +99,15 @@ def print_quine_summary(path: str, console=None) -> None:
     from alife.quines.training import QuineSim
 
     sims = {sim.substrate: sim for sim in (QuineSim, NetSoupSim)}
-    with open_run(path) as run:
-        substrate, config, metrics = run.substrate, run.config, run.metrics
-        snapshots = [int(e) for e in run.snapshot_epochs]
-    if substrate not in sims:
-        raise wrong_substrate_error(path, substrate, "'alife quine show'", list(sims))
-    sim = sims[substrate]
-    unit = unit_of(sim)
-    completed = snapshots[-1] if snapshots else None
+    run = read_records(path, list(sims), "'alife quine show'")
+    substrate, config, metrics = run.substrate, run.config, run.metrics
+    completed = run.snapshots[-1] if run.snapshots else None
     console = console or Console()
-    names = measure_names(sim)
-    print_settings_and_measures(console, path, substrate, config, completed, metrics, names, unit)
-    if substrate == "quine" and snapshots:
+    names = measure_names(sims[substrate])
+    print_settings_and_measures(
+        console, path, substrate, config, completed, metrics, names, run.unit
+    )
+    if substrate == "quine" and run.snapshots:
         model, epoch, initial = load_snapshot(path)
         console.print(f"the snapshot of epoch {epoch}:")
         lines = classification_lines(model, initial)
@@ -193,12 +190,8 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
     from alife.quines.net_soup import NetSoupSim
 
     files = check_outputs(out_dir, ["census.png", "summary.md"], overwrite)
-    with open_run(path) as run:
-        if run.substrate != "quine_soup":
-            raise wrong_substrate_error(
-                path, run.substrate, "a network-soup report", ["quine_soup"]
-            )
-        metrics, config = run.metrics, run.config
+    run = read_records(path, ["quine_soup"], "a network-soup report")
+    metrics, config = run.metrics, run.config
     fig = Figure(figsize=(9, 6), layout="constrained")
     census, error, norm = fig.subplots(3, 1, sharex=True, height_ratios=(2, 1, 1))
     generations = metrics["epoch"]

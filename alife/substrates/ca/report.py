@@ -20,17 +20,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from alife.engine.records import RunRecords, read_records
 from alife.errors import AlifeInputError
-from alife.substrates.ca.summary import (
-    PLOTTED,
-    CaRun,
-    centre_path,
-    read_ca_run,
-    what_happened,
-)
+from alife.substrates.ca.summary import CA_SUBSTRATES, PLOTTED, centre_path, what_happened
 
 
-def _metrics_figure(run: CaRun):
+def _metrics_figure(run: RunRecords):
     from matplotlib.figure import Figure
 
     metrics, config = run.metrics, run.config
@@ -132,7 +127,7 @@ def analyze_ca(
     from alife.analysis.measures import config_table_lines, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
 
-    run = read_ca_run(path)
+    run = read_records(path, CA_SUBSTRATES, "a CA report")
     chosen = default_snapshot_steps(run.snapshots) if epochs is None else sorted(set(epochs))
     missing = [e for e in chosen if e not in run.snapshots]
     if missing:
@@ -163,7 +158,7 @@ def analyze_ca(
     return [files[name] for name in names]
 
 
-def _snapshot_figures(run: CaRun, steps: Sequence[int]):
+def _snapshot_figures(run: RunRecords, steps: Sequence[int]):
     """The picture figure of each snapshot in ``steps``, one at a time."""
     from alife.viz.painters import Window
     from alife.viz.sources import RunFrames

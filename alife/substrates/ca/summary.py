@@ -1,7 +1,7 @@
 """What a cellular-automaton run did, from its run file: the summary ``alife ca show``
 prints and ``alife analyze`` writes.
 
-:func:`read_ca_run` reads a Life-like, Lenia, Flow-Lenia or loop run;
+For a Life-like, Lenia, Flow-Lenia or loop run (:data:`CA_SUBSTRATES`),
 :func:`what_happened` puts into sentences when a Life-like grid stopped changing and
 whether its last grid recurs (:func:`grid_period`), how a loop colony grew, how far and
 fast a Lenia creature's mass centre travelled (:func:`centre_path`) and how its mass
@@ -11,14 +11,11 @@ drifted.
 from __future__ import annotations
 
 import math
-import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alife.engine.run import unit_of
-from alife.engine.session import simulation_class, wrong_substrate_error
+from alife.engine.records import RunRecords, read_records
 from alife.engine.store import open_run
 
 if TYPE_CHECKING:
@@ -34,41 +31,6 @@ PLOTTED = {
 
 CA_SUBSTRATES = tuple(PLOTTED)
 """The substrates read here."""
-
-
-@dataclass(frozen=True)
-class CaRun:
-    """What a summary reads from a CA run file: its path, label (file name without
-    extension), substrate, config dict, metrics (name -> (k,) array) and snapshot
-    epochs (completed steps)."""
-
-    path: str
-    label: str
-    substrate: str
-    config: dict
-    metrics: dict
-    snapshots: list[int]
-
-    @property
-    def unit(self) -> str:
-        """What one epoch of the run's simulation is called (generation, step)."""
-        return unit_of(simulation_class(self.substrate))
-
-    @property
-    def recorded(self) -> bool:
-        """Whether the run has any metrics record."""
-        return bool(self.metrics["epoch"].size)
-
-
-def read_ca_run(path: str) -> CaRun:
-    """The :class:`CaRun` of the run file ``path``; an error for other substrates."""
-    with open_run(path) as run:
-        substrate, config, metrics = run.substrate, run.config, run.metrics
-        snapshots = [int(e) for e in run.snapshot_epochs]
-    if substrate not in CA_SUBSTRATES:
-        raise wrong_substrate_error(path, substrate, "a CA summary", CA_SUBSTRATES)
-    label = os.path.splitext(os.path.basename(path))[0]
-    return CaRun(path, label, substrate, config, metrics, snapshots)
 
 
 def centre_path(metrics: dict, width: int, height: int) -> np.ndarray:
@@ -124,7 +86,7 @@ def _period_sentence(period: int | None, step: int) -> str:
     return f"the grid of generation {step} recurs after {period} generation(s): {kind}"
 
 
-def what_happened(run: CaRun) -> list[str]:
+def what_happened(run: RunRecords) -> list[str]:
     """Sentences on what the run did, from its records and, for a Life-like run, its
     last snapshot."""
     sentences = _record_sentences(run) if run.recorded else []
@@ -135,7 +97,7 @@ def what_happened(run: CaRun) -> list[str]:
     return sentences
 
 
-def _record_sentences(run: CaRun) -> list[str]:
+def _record_sentences(run: RunRecords) -> list[str]:
     metrics, unit = run.metrics, run.unit
     epochs = metrics["epoch"]
     sentences = []
@@ -185,7 +147,7 @@ def print_ca_summary(path: str, console: Console | None = None) -> None:
     from alife.analysis.measures import print_settings_and_measures
 
     console = console or Console()
-    run = read_ca_run(path)
+    run = read_records(path, CA_SUBSTRATES, "a CA summary")
     completed = run.snapshots[-1] if run.snapshots else None
     print_settings_and_measures(
         console,

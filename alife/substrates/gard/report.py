@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 
+from alife.engine.records import read_records
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -200,29 +201,20 @@ def _population_measures() -> list[str]:
     return measure_names(PopulationSim)
 
 
-def _read_population_run(path: str, reader: str) -> tuple[dict, dict, int | None]:
-    """(config, metrics, checkpoint epoch) of the population run file ``path``; an
-    error naming ``reader`` for other substrates."""
-    with open_run(path) as run:
-        if run.substrate != "gard_population":
-            raise wrong_substrate_error(path, run.substrate, reader, ["gard_population"])
-        return run.config, run.metrics, run.checkpoint_epoch()
-
-
 def print_population_summary(path: str) -> None:
     """Print a population run's settings, measures and second-half means."""
     from rich.console import Console
 
     from alife.analysis.measures import print_settings_and_measures
 
-    config, metrics, checkpoint = _read_population_run(path, "a GARD population summary")
+    run = read_records(path, ["gard_population"], "a GARD population summary")
     console = Console()
     names = _population_measures()
     print_settings_and_measures(
-        console, path, "gard_population", config, checkpoint, metrics, names, "epoch"
+        console, path, run.substrate, run.config, run.checkpoint, run.metrics, names, run.unit
     )
-    if metrics["epoch"].size:
-        means = ", ".join(f"{k} {v:.4g}" for k, v in second_half_means(metrics).items())
+    if run.recorded:
+        means = ", ".join(f"{k} {v:.4g}" for k, v in second_half_means(run.metrics).items())
         console.print(f"- means over the second half of the epochs: {means}", soft_wrap=True)
 
 
@@ -234,7 +226,8 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
     from alife.analysis.measures import config_table_lines, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
 
-    config, metrics, _ = _read_population_run(path, "a GARD population report")
+    run = read_records(path, ["gard_population"], "a GARD population report")
+    config, metrics = run.config, run.metrics
     names = ["population.png", "price.png", "summary.md"]
     files = check_outputs(out_dir, names, overwrite)
     epochs = metrics["epoch"]

@@ -1,0 +1,58 @@
+"""What every summary and report reads first from a run file: its settings, its metrics
+records and which epochs it saved, checked to be a run of the substrates the reader
+knows."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from alife.engine.run import unit_of
+from alife.engine.session import simulation_class, wrong_substrate_error
+from alife.engine.store import open_run
+
+
+@dataclass(frozen=True)
+class RunRecords:
+    """A run file's records, held in memory.
+
+    ``path``; ``label``: the file name without extension; ``substrate``; ``config``: the
+    run's settings (dict); ``metrics``: name -> (k,) array, one value per record;
+    ``snapshots``: the completed epochs the file has snapshots of (ascending);
+    ``checkpoint``: the completed epoch of its checkpoint, None before the first.
+    """
+
+    path: str
+    label: str
+    substrate: str
+    config: dict
+    metrics: dict[str, np.ndarray]
+    snapshots: list[int]
+    checkpoint: int | None
+
+    @property
+    def unit(self) -> str:
+        """What one epoch of the run's simulation is called (generation, step)."""
+        return unit_of(simulation_class(self.substrate))
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the run has any metrics record."""
+        return bool(self.metrics["epoch"].size)
+
+
+def read_records(path: str, accepted: Sequence[str], reader: str) -> RunRecords:
+    """The :class:`RunRecords` of the run file ``path``; an error naming ``reader`` (the
+    summary or command reading it) unless its substrate is one of ``accepted``."""
+    with open_run(path) as run:
+        substrate = run.substrate
+        if substrate not in accepted:
+            raise wrong_substrate_error(path, substrate, reader, accepted)
+        label = os.path.splitext(os.path.basename(path))[0]
+        snapshots = [int(e) for e in run.snapshot_epochs]
+        return RunRecords(
+            path, label, substrate, run.config, run.metrics, snapshots, run.checkpoint_epoch()
+        )
