@@ -314,3 +314,26 @@ def test_refused_resumes_leave_the_file_untouched(tmp_path):
     with pytest.raises(AlifeInputError, match="unknown metric"):
         resume_run(str(path), epochs=2, stop_when=["nope>1"], progress=False)
     assert path.read_bytes() == before
+
+
+def test_a_simulation_shows_its_epoch_backend_and_the_settings_it_changed():
+    from alife.engine.run import simulation_repr
+    from alife.engine.session import SIMULATIONS, simulation_class
+    from alife.substrates.ca.life_sim import LifeConfig, LifeSim
+    from alife.substrates.gard.population import PopulationConfig
+    from alife.substrates.gard.population_sim import PopulationSim
+
+    assert all(simulation_class(s).__repr__ is simulation_repr for s in SIMULATIONS)
+    soup = Soup(SoupConfig(programs=256, seed=3, language="bff_noheads"))
+    soup.step()
+    assert repr(soup) == "<Soup at epoch 1 on cpu: programs=256, seed=3>"
+    life = LifeSim(LifeConfig(rule="B3/S23", width=64, height=32))
+    assert repr(life) == "<LifeSim at generation 0 on cpu: width=64, height=32>"
+    assert repr(LifeSim(LifeConfig())) == "<LifeSim at generation 0 on cpu, default settings>"
+    config = PopulationConfig(species=4, nmax=8, size=3, bias=1.1, target=(0.25,) * 4)
+    assert repr(PopulationSim(config)) == (
+        "<PopulationSim at epoch 0 on cpu: species=4, nmax=8, bias=1.1, "
+        "target=(0.25, 0.25, 0.25, 0.25), size=3>"
+    )
+    config = PopulationConfig(species=12, nmax=20, size=3, bias=1.1, target=(0.5,) * 12)
+    assert "target=(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0..., size=3>" in repr(PopulationSim(config))

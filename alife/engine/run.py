@@ -35,7 +35,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from tqdm import tqdm
 
@@ -106,6 +106,30 @@ def unit_of(sim) -> str:
     """What one epoch of ``sim`` (a simulation or its class) is called: its ``unit``,
     or "epoch" where it names none."""
     return getattr(sim, "unit", "epoch")
+
+
+_SHOWN_CHARACTERS = 40
+"""A setting whose repr is longer is cut to this many characters in a simulation's repr."""
+
+
+def _setting_text(value) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARACTERS else text[: _SHOWN_CHARACTERS - 3] + "..."
+
+
+def simulation_repr(sim) -> str:
+    """What a notebook shows of a simulation: its class, completed epochs (in its unit),
+    backend and the settings of its ``config`` that differ from a default config's, e.g.
+    ``<Soup at epoch 3 on cpu: programs=4096, seed=1>``. Simulations set
+    ``__repr__ = simulation_repr``."""
+    config, defaults = sim.config, type(sim.config)()
+    changed = [
+        f"{setting.name}={_setting_text(getattr(config, setting.name))}"
+        for setting in fields(config)
+        if getattr(config, setting.name) != getattr(defaults, setting.name)
+    ]
+    settings = ": " + ", ".join(changed) if changed else ", default settings"
+    return f"<{type(sim).__name__} at {unit_of(sim)} {sim.epoch} on {sim.backend}{settings}>"
 
 
 def _postfix(row: dict, keys: Sequence[str]) -> dict:

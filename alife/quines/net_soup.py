@@ -39,6 +39,7 @@ import numpy as np
 import torch
 
 from alife.engine.rng import derive_host
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError, check_count, check_seed
 from alife.quines.aggregating import AggregatingNets
 from alife.quines.net_families import (
@@ -141,6 +142,7 @@ class NetSoupSim:
     substrate = "quine_soup"
     unit = "generation"
     config_class = NetSoupConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         **dict.fromkeys(FIXPOINT_CLASSES, "i8"),

@@ -46,6 +46,7 @@ import torch
 from torch.nn.functional import cross_entropy
 
 from alife.engine.rng import derive_host
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError, check_count, check_seed
 from alife.quines.metrics import is_nontrivial, quine_metrics
 from alife.quines.vanilla import ACTIVATIONS, VanillaQuine, replication_loss
@@ -150,6 +151,7 @@ class QuineSim:
 
     substrate = "quine"
     config_class = QuineConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "l_sr": "f8",

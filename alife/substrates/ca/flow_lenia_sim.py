@@ -18,6 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from alife.engine.backend import resolve_backend, to_host
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError, check_count, check_seed
 from alife.substrates.ca.flow_lenia import FlowLeniaRule, FlowLeniaWorld, FlowParams
 from alife.substrates.ca.lenia_sim import torus_centroid
@@ -90,6 +91,7 @@ class FlowLeniaSim:
     substrate = "flow_lenia"
     unit = "step"
     config_class = FlowLeniaConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "mass": "f8",

@@ -16,6 +16,7 @@ import numpy as np
 
 from alife.engine.backend import to_host
 from alife.engine.rng import derive_host, splitmix64
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError, check_count, check_seed, check_share
 from alife.substrates.ca.colours import field_image
 from alife.substrates.ca.lenia import LeniaParams, LeniaWorlds, parse_rings
@@ -119,6 +120,7 @@ class LeniaSim:
     substrate = "lenia"
     unit = "step"
     config_class = LeniaConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "mass": "f8",

@@ -15,6 +15,7 @@ import numpy as np
 
 from alife.engine.backend import to_host
 from alife.engine.rng import derive_host, splitmix64
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError, check_count, check_seed, check_share
 from alife.substrates.ca import rle
 from alife.substrates.ca.colours import life_image
@@ -98,6 +99,7 @@ class LifeSim(DoubleBufferedGrid):
     substrate = "life"
     unit = "generation"
     config_class = LifeConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "population": "i8",

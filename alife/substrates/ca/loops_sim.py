@@ -14,6 +14,7 @@ from typing import ClassVar
 import numpy as np
 
 from alife.engine.backend import to_host
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError, check_count
 from alife.substrates.ca.colours import state_image
 from alife.substrates.ca.double_buffer import DoubleBufferedGrid
@@ -71,6 +72,7 @@ class LoopsSim(DoubleBufferedGrid):
     substrate = "loops"
     unit = "generation"
     config_class = LoopsConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "population": "i8",

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from alife.engine.run import simulation_repr
 from alife.substrates.gard.compotypes import unit_rows
 from alife.substrates.gard.ensemble import Ensemble
 from alife.substrates.gard.model import GardConfig
@@ -25,6 +26,7 @@ class GardSim:
     substrate = "gard"
     unit = "generation"
     config_class = GardConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "alive": "i8",

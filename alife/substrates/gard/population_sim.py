@@ -18,6 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from alife.engine.run import simulation_repr
 from alife.substrates.gard.compotypes import unit_rows
 from alife.substrates.gard.population import PopulationConfig, Populations
 from alife.substrates.gard.price import population_price
@@ -28,6 +29,7 @@ class PopulationSim:
 
     substrate = "gard_population"
     config_class = PopulationConfig
+    __repr__ = simulation_repr
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
         "events": "f8",

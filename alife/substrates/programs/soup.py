@@ -24,6 +24,7 @@ import numpy as np
 from alife.analysis.soup_price import grid_blocks, motif_trait, soup_price
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
+from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import census_scores, replicator_census
 from alife.substrates.programs.interactions import (
@@ -268,6 +269,7 @@ class Soup:
 
     substrate = "soup"
     config_class = SoupConfig
+    __repr__ = simulation_repr
     COUNTERS = ("epoch", "total_ops", "epoch_ops", "epoch_interactions", "reset_index")
     METRICS: ClassVar[dict[str, str]] = {
         "epoch": "i8",
