@@ -278,3 +278,21 @@ def test_bench_soup_times_tracing_and_the_census():
     assert any(" alife " in line for line in lines)
     traced = [line for line in lines if " alife+trace " in line]
     assert len(traced) == 1 and "n/a" not in traced[0]  # metrics and census both timed
+
+
+def test_every_command_lists_a_whole_short_help():
+    """What ``alife GROUP --help`` lists per command: cut with '...' or a whole sentence,
+    never cut inside parentheses (click stops at the first word ending in a full stop,
+    such as 'al.')."""
+    import click
+
+    def commands(group, prefix):
+        for name, command in group.commands.items():
+            yield f"{prefix} {name}", command
+            if isinstance(command, click.Group):
+                yield from commands(command, f"{prefix} {name}")
+
+    for name, command in commands(main, "alife"):
+        short = command.get_short_help_str(limit=45)
+        assert short.count("(") == short.count(")") or short.endswith("..."), (name, short)
+        assert short.endswith(("...", ".")), (name, short)

@@ -143,7 +143,8 @@ def ca_lenia(pattern, size, R, T, b, m, s, kn, gn, density, seed, dtype, out, **
 @run_file_option()
 @run_options(metrics=1, snapshot=50, checkpoint=500, unit="step")
 def ca_flow_lenia(size, out, **options) -> None:
-    """Flow-Lenia (Plantec et al. 2023): mass-conserving Lenia with a random rule."""
+    """Run Flow-Lenia into a new run file: mass-conserving Lenia with a random rule
+    (Plantec et al. 2023)."""
     from alife.substrates.ca.flow_lenia_sim import FlowLeniaConfig, FlowLeniaSim
 
     run = {k: options.pop(k) for k in RUN_KEYS}

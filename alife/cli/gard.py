@@ -116,8 +116,9 @@ add_resume(
     help="H above which neighbouring generations count as non-drift (default 0.9).",
 )
 def gard_show(path, replica, threshold) -> None:
-    """A lineage run: P_mc, compotypes, their frequencies and lifetimes for one lineage.
-    A population run: settings, measures and the Price terms' second-half means."""
+    """Summary of a lineage run (P_mc, compotypes, their frequencies and lifetimes for
+    one lineage) or of a population run (settings, measures and the Price terms'
+    second-half means)."""
     from alife.engine.session import wrong_substrate_error
     from alife.engine.store import open_run
     from alife.substrates.gard.report import print_gard_summary, print_population_summary

@@ -153,8 +153,8 @@ def quine_train(
 @run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=50, unit="generation")
 def quine_soup(size, generations, out, **options) -> None:
-    """A soup of self-replicating networks (Gabor et al.): attacks, lessons,
-    self-training, and the fixpoint census every generation."""
+    """Run a soup of self-replicating networks into a new run file (Gabor et al.):
+    attacks, lessons, self-training, and the fixpoint census every generation."""
     from alife.quines.net_soup import NetSoupConfig, NetSoupSim
 
     run = {k: options.pop(k) for k in RUN_KEYS}
