@@ -111,8 +111,8 @@ def test_report_of_a_life_run_of_oscillators(tmp_path):
     out = tmp_path / "osc_report"
     assert {p.name for p in out.iterdir()} == {
         "metrics.png",
-        "step_0000000.png",
-        "step_0000010.png",
+        "generation_0000000.png",
+        "generation_0000010.png",
         "summary.md",
     }
     summary = (out / "summary.md").read_text()

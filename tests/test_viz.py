@@ -307,6 +307,16 @@ def test_render_writes_pngs_of_the_pictures_and_a_video(soup_run, tmp_path):
     assert windowed.size == (1280, 800) and len(windowed.pngs) == 2
 
 
+def test_frames_are_named_by_what_the_run_counts(tmp_path):
+    run = str(tmp_path / "l.h5")
+    args = ["ca", "run", "--size", "16", "--steps", "4", "--snapshot-every", "2", "--out", run]
+    assert CliRunner().invoke(main, [*args, "--no-progress"]).exit_code == 0
+    out = tmp_path / "frames"
+    result = CliRunner().invoke(main, ["render", run, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"generation_{g:09d}.png" for g in (0, 2, 4)]
+
+
 def test_render_refuses_to_overwrite_frames_without_overwrite(soup_run, tmp_path):
     out = tmp_path / "frames"
     out.mkdir()

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.engine.run import unit_of
-from alife.engine.session import simulation_class, wrong_substrate_error
+from alife.engine.session import substrate_unit, wrong_substrate_error
 from alife.engine.store import open_run
 
 
@@ -36,7 +35,7 @@ class RunRecords:
     @property
     def unit(self) -> str:
         """What one epoch of the run's simulation is called (generation, step)."""
-        return unit_of(simulation_class(self.substrate))
+        return substrate_unit(self.substrate)
 
     @property
     def recorded(self) -> bool:

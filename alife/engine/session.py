@@ -78,6 +78,12 @@ def simulation_class(substrate: str):
     return getattr(importlib.import_module(module), name)
 
 
+def substrate_unit(substrate: str) -> str:
+    """What one epoch of ``substrate``'s simulation is called ("generation", "step",
+    "epoch")."""
+    return unit_of(simulation_class(substrate))
+
+
 def _metric_names(sim_class) -> dict[str, str]:
     """Every metric a run of ``sim_class`` records: the substrate's, its census's and the
     engine's."""

@@ -1,6 +1,7 @@
 """Headless frames of a run file: PNG pictures (and a video) without a display.
 
-``alife render RUN.h5 --out frames/`` writes ``frames/epoch_<epoch>.png`` for every
+``alife render RUN.h5 --out frames/`` writes ``frames/UNIT_<epoch>.png`` (UNIT the run's
+word for an epoch: ``generation_000000120.png`` for a Life run) for every
 ``every``-th snapshot (and always the last): the painter's picture scaled ``scale``
 times with nearest neighbour, or with ``window=True`` the whole viewer window (picture
 and side panel) as ``alife view`` draws it, on SDL's dummy driver. ``video`` also
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alife.engine.session import substrate_unit
 from alife.engine.store import check_output_path
 from alife.errors import AlifeInputError
 from alife.viz.screen import import_pygame
@@ -33,9 +35,10 @@ class Rendered:
     size: tuple[int, int]
 
 
-def frame_path(out: str, epoch: int) -> str:
-    """Where the frame of ``epoch`` goes in folder ``out``."""
-    return os.path.join(out, f"epoch_{epoch:09d}.png")
+def frame_path(out: str, unit: str, epoch: int) -> str:
+    """Where the frame of ``epoch`` goes in folder ``out``: ``UNIT_<9 digits>.png``,
+    ``unit`` what the run's epochs are called ("generation", "step", "epoch")."""
+    return os.path.join(out, f"{unit}_{epoch:09d}.png")
 
 
 def _positions(count: int, every: int) -> list[int]:
@@ -92,7 +95,8 @@ def render_run(
         if not len(frames):
             raise AlifeInputError(f"{path!r} holds no snapshots yet")
         positions = _positions(len(frames), every)
-        pngs = [frame_path(out, frames.epoch(i)) for i in positions]
+        unit = substrate_unit(frames.substrate)
+        pngs = [frame_path(out, unit, frames.epoch(i)) for i in positions]
         _check_outputs(out, pngs, video, overwrite)
         os.makedirs(out, exist_ok=True)
         if window:

@@ -23,6 +23,7 @@ import time
 
 import numpy as np
 
+from alife.engine.session import substrate_unit
 from alife.viz.screen import import_pygame, open_display
 from alife.viz.sources import LiveFrames
 
@@ -62,6 +63,7 @@ class Viewer:
         self.pg = import_pygame()
         self.frames = frames
         self.title = title
+        self.unit = substrate_unit(frames.substrate)
         self.following = following
         self.screen = open_display(size, f"alife view: {title}", headless)
         self.font = self.pg.font.Font(None, 20)
@@ -264,20 +266,22 @@ class Viewer:
         frames = self.frames
         y = self._text(f"{frames.substrate}: {self.title}", x, y)
         y = self._text(
-            f"epoch {frames.epoch(self.index)}   snapshot {self.index + 1}/{len(frames)}", x, y
+            f"{self.unit} {frames.epoch(self.index)}   snapshot {self.index + 1}/{len(frames)}",
+            x,
+            y,
         )
         state = "playing" if self.playing else "paused"
         follow = ", following" if self.following else ""
         y = self._text(f"{state} at {self.speed:g} snapshots/s{follow}", x, y, _DIM)
         if self.typed:
-            y = self._text(f"go to epoch: {self.typed}_", x, y, _PLOT)
+            y = self._text(f"go to {self.unit}: {self.typed}_", x, y, _PLOT)
         y += _LINE // 2
         record = frames.record(self.index)
         shown = [k for k in record if k not in _HIDDEN_METRICS and not _is_nan(record[k])][
             :_MAX_METRICS
         ]
         if record:
-            y = self._text(f"metrics at epoch {int(record['epoch'])}", x, y, _DIM)
+            y = self._text(f"metrics at {self.unit} {int(record['epoch'])}", x, y, _DIM)
         for name in shown:
             self._text(name, x, y)
             y = self._text(_number(record[name]), x + _VALUE_COLUMN, y)

@@ -6,7 +6,8 @@
   (population and changed cells of a Life-like or loop run, cells without a transition
   of a loop run; mass and live cells of Lenia; relative mass drift, live cells and peak
   of Flow-Lenia), and for Lenia and Flow-Lenia the distance the mass centre travelled;
-- ``step_STEP.png`` for chosen snapshots: the run's picture in the viewer's colours
+- ``generation_N.png`` (Life-like, loops) or ``step_N.png`` (Lenia, Flow-Lenia) for
+  chosen snapshots: the run's picture in the viewer's colours
   (:mod:`alife.viz.painters`);
 - ``summary.md``: the settings, a table of each measure (first, last, smallest,
   largest) and what the run did (:mod:`alife.substrates.ca.summary`).
@@ -137,14 +138,14 @@ def analyze_ca(
         )
     names = [
         *(["metrics.png"] if run.recorded else []),
-        *(f"step_{e:07d}.png" for e in chosen),
+        *(f"{run.unit}_{e:07d}.png" for e in chosen),
         "summary.md",
     ]
     files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
     if run.recorded:
         save_figure(_metrics_figure(run), files["metrics.png"])
     for step, figure in zip(chosen, _snapshot_figures(run, chosen), strict=True):
-        save_figure(figure, files[f"step_{step:07d}.png"])
+        save_figure(figure, files[f"{run.unit}_{step:07d}.png"])
 
     lines = [f"# {run.label}", "", f"Run file: `{path}` ({run.substrate} run)", ""]
     lines += config_table_lines(run.config)
