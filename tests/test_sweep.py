@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from tables import table_row
 
 from alife.cli import main
 from alife.engine.run import Schedule
@@ -146,6 +147,11 @@ def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
     for row, run in zip(rows, spec.runs, strict=True):
         with open_run(run.path) as handle:
             assert float(row["final_density"]) == handle.metrics["density"][-1]
+            population, changes = (int(handle.metrics[k][-1]) for k in ("population", "changes"))
+        # the printed table shows a Life run's headline metrics, as its progress bar does
+        density = run.params["density"]
+        shown = table_row(result.output, str(density))
+        assert shown == [str(density), "done", "completed", "5", str(population), str(changes)]
 
 
 def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):

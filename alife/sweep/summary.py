@@ -28,10 +28,10 @@ def print_status(spec: SweepSpec) -> dict[str, int]:
 
 
 def collect(spec: SweepSpec) -> list[dict]:
-    """One row per finished run: its axis values, state, outcome, every metric's last
-    value, and for soups the epoch of the entropy transition (empty when none). A
-    metric named like an axis (a Life run's ``density``) is ``final_NAME``, so the
-    axis value stays."""
+    """One row per run: its axis values, state and outcome; for a finished run also its
+    substrate, every metric's last value, and for soups the epoch of the entropy
+    transition (empty when none). A metric named like an axis (a Life run's
+    ``density``) is ``final_NAME``, so the axis value stays."""
     from alife.analysis.transitions import entropy_transition
     from alife.engine.store import open_run
 
@@ -41,6 +41,7 @@ def collect(spec: SweepSpec) -> list[dict]:
         if entry["state"] == "done" and os.path.exists(entry["path"]):
             with open_run(entry["path"]) as run:
                 metrics, substrate = run.metrics, run.substrate
+            row["substrate"] = substrate
             for name, values in metrics.items():
                 if len(values):
                     row[f"final_{name}" if name in entry["params"] else name] = values[-1].item()
@@ -71,7 +72,8 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
         writer.writeheader()
         writer.writerows(rows)
     table = Table(title=f"{spec.source}: {len(rows)} runs")
-    preferred = [*spec.axes, "state", "reason", "epoch", "transition_epoch", "higher_entropy"]
+    preferred = [*spec.axes, "state", "reason", "epoch", "transition_epoch"]
+    preferred += _headline_metrics(spec, rows)
     shown = [c for c in preferred if c in columns] or columns[:10]
     for column in shown:
         table.add_column(column, justify="right")
@@ -86,6 +88,16 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
             console.print(_share_line(label, transitions))
         files.append(_transition_plot(groups, spec, rows, out_dir))
     return files
+
+
+def _headline_metrics(spec: SweepSpec, rows: list[dict]) -> list[str]:
+    """The columns of the metrics the runs' simulations show beside their progress bars
+    (``PROGRESS_KEYS``: a soup's entropy, a Life run's population, ...)."""
+    from alife.engine.session import simulation_class
+
+    substrates = dict.fromkeys(row["substrate"] for row in rows if "substrate" in row)
+    names = [name for s in substrates for name in simulation_class(s).PROGRESS_KEYS]
+    return [f"final_{name}" if name in spec.axes else name for name in dict.fromkeys(names)]
 
 
 def transition_groups(spec: SweepSpec, rows: list[dict]) -> list[tuple[str, list]]:
