@@ -134,7 +134,7 @@ def run_case(path: str) -> SoupCase:
     """The latest soup of the run file ``path``, restarted at epoch 0 with the run's
     seed, language, mutation rate and pairing rules (its resets, tracing and Price
     records left out: only the epoch step is timed)."""
-    sim = Soup.load(path)
+    sim = Soup.load(path, reader="'alife bench soup --from-run'")
     config = replace(
         sim.config,
         initial_program=None,

@@ -145,12 +145,12 @@ def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        (["soup", "show"], "'soup show' reads soup runs; 'alife ca show' reads this one"),
+        (["soup", "show"], "'alife soup show' reads soup runs; 'alife ca show' reads this one"),
         (["soup", "frame", "--out", "f.ppm"], "'alife soup frame' reads soup runs"),
         (["soup", "lineage"], "'alife soup lineage' reads soup runs"),
-        (["soup", "export", "--out", "f.dat"], "reads soup runs; 'alife ca show' reads"),
+        (["soup", "export", "--out", "f.dat"], "'alife soup export' reads soup runs; 'alife ca"),
         (["gard", "show"], "'alife gard show' reads gard, gard_population runs"),
-        (["quine", "classify"], "quine classification reads quine runs"),
+        (["quine", "classify"], "'alife quine classify' reads quine runs"),
     ],
 )
 def test_commands_refuse_another_substrates_run_and_name_its_command(

@@ -411,7 +411,7 @@ def soup_export(path, out, overwrite) -> None:
     """Write a run's latest checkpoint as a cubff .dat file (cubff --load continues it)."""
     from alife.substrates.programs.soup import Soup
 
-    sim = Soup.load(path)
+    sim = Soup.load(path, reader="'alife soup export'")
     sim.to_cubff(out, overwrite=overwrite)
     click.echo(f"{out}: {sim.config.programs} programs after {sim.epoch} epochs", err=True)
 

@@ -26,7 +26,7 @@ def load_snapshot(path: str, epoch: int | None = None) -> tuple[VanillaQuine, in
     """(network with the snapshot's weights, its epoch, the initial weight norm)."""
     with open_run(path) as run:
         if run.substrate != "quine":
-            raise wrong_substrate_error(path, run.substrate, "quine classification", ["quine"])
+            raise wrong_substrate_error(path, run.substrate, "'alife quine classify'", ["quine"])
         config = QuineConfig(**run.config)
         epochs = [int(e) for e in run.snapshot_epochs]
         epoch = epochs[-1] if epoch is None else epoch

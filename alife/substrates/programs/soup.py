@@ -422,14 +422,17 @@ class Soup:
         )
 
     @classmethod
-    def load(cls, path: str, backend: str = "cpu") -> Soup:
-        """The soup of a run file, as of its checkpoint (its latest state)."""
+    def load(cls, path: str, backend: str = "cpu", reader: str = "Soup.load") -> Soup:
+        """The soup of a run file, as of its checkpoint (its latest state); runs of other
+        substrates are refused, naming ``reader`` (the command loading it)."""
         from alife.engine.session import load_simulation, wrong_substrate_error
+        from alife.engine.store import open_run
 
-        sim = load_simulation(path, backend)
-        if not isinstance(sim, cls):
-            raise wrong_substrate_error(path, sim.substrate, "this command", ["soup"])
-        return sim
+        with open_run(path) as run:
+            substrate = run.substrate
+        if substrate != cls.substrate:
+            raise wrong_substrate_error(path, substrate, reader, [cls.substrate])
+        return load_simulation(path, backend)
 
     def metrics(self) -> dict[str, float | int]:
         """Scalar metrics of the current state (flat dict).

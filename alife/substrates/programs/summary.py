@@ -62,7 +62,7 @@ def print_summary(
     """Print the config, the latest metrics and the ``top`` most frequent programs of the
     snapshot at ``epoch`` (default: the last one) of the soup run in ``path``."""
     console = console or Console()
-    metrics, config, checkpoint, epoch, soup = _read_soup_run(path, epoch, "soup show")
+    metrics, config, checkpoint, epoch, soup = _read_soup_run(path, epoch, "alife soup show")
     language = get_language(config["language"])
 
     table = Table(title=f"{path}", show_header=False)
@@ -113,7 +113,7 @@ def snapshot_census(
     run in ``path``, scored with the run's seed and step limit as a census during the run
     would be: returns (epoch, census)."""
     backend = resolve_backend(backend)
-    _, config, _, epoch, soup = _read_soup_run(path, epoch, "soup census")
+    _, config, _, epoch, soup = _read_soup_run(path, epoch, "alife soup census")
     scores = census_scores(
         config["language"],
         to_backend(soup, backend),
