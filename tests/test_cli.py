@@ -108,6 +108,12 @@ def test_bad_run_files(tmp_path, command):
     result = invoke("soup", command, str(junk))
     assert result.exit_code == 2 and "is not a readable HDF5 file" in result.stderr
     assert junk.read_bytes() == b"this is not hdf5"
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('command = "soup run"\n')
+    result = invoke("soup", command, str(sweep))
+    assert result.exit_code == 2 and "read by 'alife sweep status' and 'alife analyze --sweep'" in (
+        result.stderr
+    )
 
 
 def test_resume_refuses_another_groups_run_and_names_its_own_options(tmp_path):

@@ -94,9 +94,14 @@ def _open_h5(path: str, mode: str, *, repair: bool = False, **kwargs) -> h5py.Fi
             clear_write_flags(path)  # a writer, or a reader told to repair
             return h5py.File(path, mode, locking=False, **kwargs)
     except OSError as err:
+        hint = (
+            " (a sweep file is read by 'alife sweep status' and 'alife analyze --sweep')"
+            if path.endswith(".toml")
+            else ""
+        )
         raise AlifeInputError(
             f"{path!r} is not a readable HDF5 file ({err.__class__.__name__}: "
-            f"{str(err).splitlines()[0]}); give an alife run file"
+            f"{str(err).splitlines()[0]}); give an alife run file{hint}"
         ) from None
 
 
