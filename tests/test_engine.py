@@ -11,6 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
+from alife.engine.records import read_records
 from alife.engine.run import Schedule
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
@@ -43,6 +44,13 @@ def test_run_file_layout(tmp_path):
         assert set(r.metrics) >= set(Soup.METRICS) | TIMING
         with pytest.raises(AlifeInputError, match="no snapshot at epoch 7"):
             r.snapshot(7)
+    records = read_records(str(path))  # the same, held in memory
+    assert (records.label, records.substrate, records.unit) == ("run", "soup", "epoch")
+    assert records.config == json.loads(json.dumps(CONFIG.to_dict()))
+    assert records.metrics["epoch"].tolist() == [1, 5, 9, 13, 17, 18]
+    assert (records.snapshots, records.checkpoint) == ([0, 8, 16, 18], 18)
+    with pytest.raises(AlifeInputError, match="holds a soup run; a Life summary reads life"):
+        read_records(str(path), ["life"], "a Life summary")
         assert repr(r) == (
             f"<alife run {str(path)!r}: soup, 6 metrics records, snapshots at epochs "
             "0, 8, 16, 18, checkpoint at epoch 18>"

@@ -43,12 +43,15 @@ class RunRecords:
         return bool(self.metrics["epoch"].size)
 
 
-def read_records(path: str, accepted: Sequence[str], reader: str) -> RunRecords:
-    """The :class:`RunRecords` of the run file ``path``; an error naming ``reader`` (the
-    summary or command reading it) unless its substrate is one of ``accepted``."""
+def read_records(
+    path: str, accepted: Sequence[str] | None = None, reader: str = "read_records"
+) -> RunRecords:
+    """The :class:`RunRecords` of the run file ``path``, of any substrate when
+    ``accepted`` is None; otherwise an error naming ``reader`` (the summary or command
+    reading it) unless its substrate is one of ``accepted``."""
     with open_run(path) as run:
         substrate = run.substrate
-        if substrate not in accepted:
+        if accepted is not None and substrate not in accepted:
             raise wrong_substrate_error(path, substrate, reader, accepted)
         label = os.path.splitext(os.path.basename(path))[0]
         snapshots = [int(e) for e in run.snapshot_epochs]
