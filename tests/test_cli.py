@@ -286,10 +286,10 @@ def test_bench_soup_times_tracing_and_the_census():
     assert len(traced) == 1 and "n/a" not in traced[0]  # metrics and census both timed
 
 
-def test_every_command_lists_a_whole_short_help():
+def test_every_command_lists_a_whole_short_help_and_explains_its_options():
     """What ``alife GROUP --help`` lists per command: cut with '...' or a whole sentence,
     never cut inside parentheses (click stops at the first word ending in a full stop,
-    such as 'al.')."""
+    such as 'al.'); and every option of every command has a help text."""
     import click
 
     def commands(group, prefix):
@@ -302,3 +302,6 @@ def test_every_command_lists_a_whole_short_help():
         short = command.get_short_help_str(limit=45)
         assert short.count("(") == short.count(")") or short.endswith("..."), (name, short)
         assert short.endswith(("...", ".")), (name, short)
+        for option in command.params:
+            if isinstance(option, click.Option):
+                assert option.help, f"{name} {option.opts[0]} has no help text"

@@ -29,13 +29,27 @@ def usable_backends(backends: tuple[str, ...]) -> tuple[str, ...] | None:
     return backends or None
 
 
+def repeats_option(beside: str):
+    """``--repeats N``: every measurement N times, alternating with ``beside``."""
+    return click.option(
+        "--repeats",
+        type=POSITIVE,
+        default=1,
+        show_default=True,
+        help=f"Repeat each measurement, alternating with {beside} (machine drift then hits "
+        "all alike).",
+    )
+
+
 @click.group(cls=Group)
 def bench() -> None:
     """Throughput benchmarks for this machine."""
 
 
 @bench.command("soup")
-@click.option("--programs", type=POSITIVE, default=131072, show_default=True)
+@click.option(
+    "--programs", type=POSITIVE, default=131072, show_default=True, help="Programs in a soup."
+)
 @click.option(
     "--epochs",
     type=POSITIVE,
@@ -66,13 +80,7 @@ def bench() -> None:
     "rules), restarted at epoch 0.",
 )
 @bench_backends_option
-@click.option(
-    "--repeats",
-    type=POSITIVE,
-    default=1,
-    show_default=True,
-    help="Repeat each measurement, alife and cubff alternating (machine drift hits both).",
-)
+@repeats_option("cubff")
 @click.option(
     "--cubff",
     type=click.Path(exists=True, dir_okay=False),
@@ -134,7 +142,7 @@ def _sizes_option(default: tuple[int, ...], help: str):
 @bench.command("ca")
 @_sizes_option((256, 1024, 4096), "Side of the square random soup (repeatable).")
 @click.option("--steps", type=POSITIVE, default=100, show_default=True, help="Timed generations.")
-@click.option("--repeats", type=POSITIVE, default=1, show_default=True)
+@repeats_option("the other backends and bgolly")
 @click.option(
     "--golly",
     type=click.Path(exists=True, dir_okay=False),
@@ -156,7 +164,7 @@ def bench_ca_command(sizes, steps, repeats, golly, backends) -> None:
 @click.option(
     "--batch", type=POSITIVE, default=1, show_default=True, help="Worlds stepped per call."
 )
-@click.option("--repeats", type=POSITIVE, default=1, show_default=True)
+@repeats_option("the other backends and the baseline")
 @bench_backends_option
 @click.option("--no-baseline", is_flag=True, help="Skip the numpy + scipy.fft baseline.")
 def bench_lenia_command(sizes, steps, batch, repeats, backends, no_baseline) -> None:
@@ -177,7 +185,7 @@ def bench_lenia_command(sizes, steps, batch, repeats, backends, no_baseline) -> 
 @bench.command("flowlenia")
 @_sizes_option((128, 256), "Side of the square world (repeatable).")
 @click.option("--steps", type=POSITIVE, default=50, show_default=True, help="Timed steps.")
-@click.option("--repeats", type=POSITIVE, default=1, show_default=True)
+@repeats_option("the other backends and the baseline")
 @bench_backends_option
 @click.option("--no-baseline", is_flag=True, help="Skip the numpy baseline.")
 def bench_flow_lenia_command(sizes, steps, repeats, backends, no_baseline) -> None:
@@ -191,11 +199,13 @@ def bench_flow_lenia_command(sizes, steps, repeats, backends, no_baseline) -> No
 
 
 @bench.command("gard")
-@click.option("--generations", type=POSITIVE, default=50, show_default=True)
+@click.option(
+    "--generations", type=POSITIVE, default=50, show_default=True, help="Timed generations."
+)
 @click.option(
     "--batch", type=POSITIVE, default=1024, show_default=True, help="Assemblies in a batch."
 )
-@click.option("--repeats", type=POSITIVE, default=1, show_default=True)
+@repeats_option("the other backends and the baseline")
 @bench_backends_option
 @click.option("--no-baseline", is_flag=True, help="Skip the numpy baseline.")
 def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> None:
@@ -209,9 +219,11 @@ def bench_gard_command(generations, batch, repeats, backends, no_baseline) -> No
 
 
 @bench.command("quine")
-@click.option("--epochs", type=POSITIVE, default=10, show_default=True)
-@click.option("--batch", type=POSITIVE, default=256, show_default=True)
-@click.option("--repeats", type=POSITIVE, default=1, show_default=True)
+@click.option("--epochs", type=POSITIVE, default=10, show_default=True, help="Timed epochs.")
+@click.option(
+    "--batch", type=POSITIVE, default=256, show_default=True, help="Coordinates per step."
+)
+@repeats_option("the other backends")
 @bench_backends_option
 def bench_quine_command(epochs, batch, repeats, backends) -> None:
     """Seconds per epoch of the paper-sized vanilla quine (Adamax and regeneration)."""
@@ -222,7 +234,9 @@ def bench_quine_command(epochs, batch, repeats, backends) -> None:
 
 @bench.command("netsoup")
 @_sizes_option((100, 10000), "Networks in the soup (repeatable).")
-@click.option("--generations", type=POSITIVE, default=20, show_default=True)
+@click.option(
+    "--generations", type=POSITIVE, default=20, show_default=True, help="Timed generations."
+)
 @bench_backends_option
 def bench_net_soup_command(sizes, generations, backends) -> None:
     """Generations per second of a network soup, batched, beside a per-network loop."""

@@ -97,7 +97,11 @@ def ca_run(rule, size, plane, density, pattern, seed, out, **run) -> None:
 )
 @seed_option("Seed of the random cells.")
 @click.option(
-    "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
+    "--dtype",
+    type=click.Choice(["float32", "float64"]),
+    default="float32",
+    show_default=True,
+    help="Precision of the world and its update.",
 )
 @click.option("--steps", type=COUNT, default=1000, show_default=True, help="Steps to run.")
 @run_file_option("lenia.h5")
@@ -186,7 +190,9 @@ def ca_loops(rule, pattern, size, torus, out, **run) -> None:
 @click.option("--rule", default="B3/S23", show_default=True, help="Life-like rule (Golly).")
 @click.option("--size", default="32x32", show_default=True, metavar="WxH|N", help="Grid size.")
 @click.option("--torus/--plane", default=True, show_default=True, help="Wrap around or not.")
-@click.option("--samples", type=POSITIVE, default=100000, show_default=True)
+@click.option(
+    "--samples", type=POSITIVE, default=100000, show_default=True, help="Grid pairs to write."
+)
 @click.option(
     "--steps",
     type=click.IntRange(min=0),

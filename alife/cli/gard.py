@@ -66,7 +66,13 @@ def _gard_fields(target, species, **fields) -> dict:
 @gard.command("run")
 @_gard_options
 @click.option("--replicas", type=int, default=1, show_default=True, help="Independent lineages.")
-@click.option("--generations", type=COUNT, default=1000, show_default=True)
+@click.option(
+    "--generations",
+    type=COUNT,
+    default=1000,
+    show_default=True,
+    help="Generations (growth to the split size, then a split) per lineage.",
+)
 @run_file_option()
 @run_options(metrics=1, snapshot=1, checkpoint=100, unit="generation")
 def gard_run(replicas, generations, out, **options) -> None:

@@ -53,6 +53,8 @@ def quine() -> None:
     type=click.Choice(["adamax", "adam", "sgd", "regen", "alternate"]),
     default="adamax",
     show_default=True,
+    help="Each epoch: a gradient pass on the self-replication loss (adamax, adam, sgd), a "
+    "regeneration (every weight replaced by its prediction), or both (alternate).",
 )
 @click.option(
     "--regen-every",
@@ -75,7 +77,7 @@ def quine() -> None:
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="Learning rate.")
 @click.option("--batch", type=int, default=256, show_default=True, help="Coordinates per step.")
 @seed_option("Seed of the weights, projection and shuffles.")
-@click.option("--epochs", type=COUNT, default=30, show_default=True)
+@click.option("--epochs", type=COUNT, default=30, show_default=True, help="Epochs to run.")
 @run_file_option()
 @run_options(metrics=1, snapshot=10, checkpoint=10, unit="epoch")
 def quine_train(
@@ -121,7 +123,9 @@ def quine_train(
 
 @quine.command("soup")
 @click.option("--size", type=int, default=100, show_default=True, help="Networks in the soup.")
-@click.option("--generations", type=COUNT, default=500, show_default=True)
+@click.option(
+    "--generations", type=COUNT, default=500, show_default=True, help="Generations to run."
+)
 @click.option(
     "--kind",
     type=click.Choice(["weightwise", "aggregating", "recurrent"]),
@@ -135,10 +139,27 @@ def quine_train(
     "--aggregates", type=int, default=4, show_default=True, help="Aggregating: input groups."
 )
 @click.option(
-    "--activation", type=click.Choice(["linear", "sigmoid"]), default="linear", show_default=True
+    "--activation",
+    type=click.Choice(["linear", "sigmoid"]),
+    default="linear",
+    show_default=True,
+    help="The networks' hidden activation.",
 )
-@click.option("--attack-rate", type=float, default=0.1, show_default=True)
-@click.option("--learn-rate", type=float, default=0.1, show_default=True)
+@click.option(
+    "--attack-rate",
+    type=float,
+    default=0.1,
+    show_default=True,
+    help="Chance per network and generation that it rewrites a random network's weights "
+    "with its output on them.",
+)
+@click.option(
+    "--learn-rate",
+    type=float,
+    default=0.1,
+    show_default=True,
+    help="Chance per network and generation that it takes a lesson from a random network.",
+)
 @click.option(
     "--learn-severity", type=int, default=1, show_default=True, help="Gradient steps a lesson."
 )
