@@ -49,6 +49,10 @@ def test_run_file_layout(tmp_path):
     assert records.config == json.loads(json.dumps(CONFIG.to_dict()))
     assert records.metrics["epoch"].tolist() == [1, 5, 9, 13, 17, 18]
     assert (records.snapshots, records.checkpoint) == ([0, 8, 16, 18], 18)
+    assert repr(records) == (
+        f"<alife records {str(path)!r}: soup, 6 metrics records, snapshots at epochs 0, 8, 16, "
+        "18, checkpoint at epoch 18>"
+    )
     with pytest.raises(AlifeInputError, match="holds a soup run; a Life summary reads life"):
         read_records(str(path), ["life"], "a Life summary")
         assert repr(r) == (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alife.engine.session import substrate_unit, wrong_substrate_error
-from alife.engine.store import open_run
+from alife.engine.store import epoch_list, open_run
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,15 @@ class RunRecords:
     def recorded(self) -> bool:
         """Whether the run has any metrics record."""
         return bool(self.metrics["epoch"].size)
+
+    def __repr__(self) -> str:
+        """What a notebook shows: what was read, without the metrics' values."""
+        unit = self.unit
+        return (
+            f"<alife records {self.path!r}: {self.substrate}, {self.metrics['epoch'].size} "
+            f"metrics records, snapshots at {unit}s {epoch_list(np.array(self.snapshots))}, "
+            f"checkpoint at {unit} {self.checkpoint}>"
+        )
 
 
 def read_records(

@@ -386,7 +386,7 @@ class Run:
         if hits.size == 0:
             raise AlifeInputError(
                 f"{self.path!r} has no snapshot at epoch {epoch}; snapshots exist at epochs "
-                f"{_summarise(epochs)}"
+                f"{epoch_list(epochs)}"
             )
         key = key or self.snapshot_keys[0]
         return self._f["snapshots"][key][int(hits[-1])]
@@ -416,7 +416,7 @@ class Run:
         records = self._f["metrics/epoch"].shape[0]
         return (
             f"<alife run {self.path!r}: {self.substrate}, {records} metrics records, "
-            f"snapshots at epochs {_summarise(self.snapshot_epochs)}, checkpoint at epoch "
+            f"snapshots at epochs {epoch_list(self.snapshot_epochs)}, checkpoint at epoch "
             f"{self.checkpoint_epoch()}>"
         )
 
@@ -427,7 +427,9 @@ class Run:
         self.close()
 
 
-def _summarise(values: np.ndarray) -> str:
+def epoch_list(values: np.ndarray) -> str:
+    """``values`` (epochs, ascending) as text: all of up to 8, else the first two, the
+    last and the count."""
     if values.size == 0:
         return "(none)"
     if values.size <= 8:
