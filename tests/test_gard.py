@@ -473,6 +473,15 @@ def test_population_without_a_target_runs_and_records_no_price_terms(tmp_path):
         metrics = run.metrics
     assert np.isnan(metrics["price_change"]).all()
     assert np.isfinite(metrics["coherence"]).all()
+    from click.testing import CliRunner
+
+    from alife.cli import main
+
+    shown = CliRunner().invoke(main, ["gard", "show", out])
+    late = metrics["coherence"][1:].mean()  # records after epochs 1, 2, 3: the last two
+    assert f"epochs: coherence {late:.4g}, " in shown.output
+    assert "(no Price terms: the run has no target, so no trait)" in shown.output
+    assert "price_change" not in shown.output.splitlines()[-1]
 
 
 def test_population_price_by_hand():

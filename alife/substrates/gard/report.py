@@ -189,9 +189,14 @@ SECOND_HALF = (
 
 def second_half_means(metrics: dict) -> dict[str, float]:
     """The mean of each :data:`SECOND_HALF` measure over the records of the second half
-    of a population run's epochs (NaN without a target)."""
+    of a population run's epochs; the Price terms are left out of a run without a target
+    (no trait, so they are NaN)."""
     late = slice(len(metrics["epoch"]) // 2, None)
-    return {name: float(np.mean(metrics[name][late])) for name in SECOND_HALF}
+    means = {name: float(np.mean(metrics[name][late])) for name in SECOND_HALF}
+    return {name: mean for name, mean in means.items() if not np.isnan(mean)}
+
+
+NO_TARGET = "no Price terms: the run has no target, so no trait"
 
 
 def _population_measures() -> list[str]:
@@ -215,6 +220,8 @@ def print_population_summary(path: str) -> None:
     )
     if run.recorded:
         means = ", ".join(f"{k} {v:.4g}" for k, v in second_half_means(run.metrics).items())
+        if run.config["target"] is None:
+            means += f" ({NO_TARGET})"
         console.print(f"- means over the second half of the epochs: {means}", soft_wrap=True)
 
 
@@ -257,6 +264,7 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
         "| over the second half of the epochs | mean |",
         "| --- | --- |",
         *(f"| {name} | {mean:.4g} |" for name, mean in second_half_means(metrics).items()),
+        *([] if config["target"] is not None else ["", f"({NO_TARGET})"]),
     ]
     with open(files[2], "w") as f:
         f.write("\n".join(lines) + "\n")
