@@ -145,6 +145,10 @@ def test_cli_and_bad_input(tmp_path):
     assert result.exit_code == 0, result.output
     with open_run(out) as run:
         assert run.snapshot(5, "mass").shape == (1, 32, 32)
+        first, last = run.snapshot(0, "mass").sum(), run.snapshot(5, "mass").sum()
+    # conserved mass: the change shows as a relative number, not as '-0.000%'
+    shown = runner.invoke(main, ["ca", "show", out]).output
+    assert f"- mass {first:.6g} -> {last:.6g} (" in shown and " relative)" in shown
     bad = runner.invoke(main, [*args[:4], "--patch", "40", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "patch 40 does not fit a 32x32 world" in bad.stderr
     bad = runner.invoke(main, [*args, "--sigma", "1.5", "--out", str(tmp_path / "x.h5")])

@@ -123,9 +123,9 @@ def _record_sentences(run: RunRecords) -> list[str]:
     if run.substrate in ("lenia", "flow_lenia"):
         mass = metrics["mass"]
         if mass[0]:
-            sentences.append(
-                f"mass {mass[0]:.6g} -> {mass[-1]:.6g} ({(mass[-1] / mass[0] - 1):+.3%})"
-            )
+            change = mass[-1] / mass[0] - 1
+            shown = f"{change:+.3%}" if abs(change) >= 1e-5 else f"{change:+.2g} relative"
+            sentences.append(f"mass {mass[0]:.6g} -> {mass[-1]:.6g} ({shown})")
         empty = np.flatnonzero(mass == 0)
         if len(empty):
             sentences.append(f"the world emptied by {unit} {int(epochs[empty[0]])}")
