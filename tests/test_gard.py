@@ -249,6 +249,11 @@ def test_gard_cli_runs_shows_and_resumes(tmp_path):
     assert result.exit_code == 0 and "P_mc=" in result.output, result.output
     result = runner.invoke(main, ["gard", "show", path, "--replica", "2"])
     assert result.exit_code == 2 and "replicas 0..1" in result.stderr
+    strict = runner.invoke(main, ["gard", "show", path, "--threshold", "0.999999"])
+    assert "no compotype: in none of the 30 generations did the composition resemble" in (
+        strict.output
+    )
+    assert "share of generations" not in strict.output  # no empty table
     bad = runner.invoke(main, ["gard", "run", "--sigma", "-1", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "sigma must be >= 0" in bad.stderr
     assert not (tmp_path / "x.h5").exists()

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+NONDRIFT_H = 0.9
+"""The H to its neighbours above which a generation is non-drift (the reference code's)."""
+
 
 def unit_rows(trace: np.ndarray) -> np.ndarray:
     """Count vectors (last axis) scaled to length 1 (all-zero rows stay zero)."""
@@ -55,7 +58,7 @@ def neighbour_similarity(trace: np.ndarray) -> np.ndarray:
     return (before + after) / 2
 
 
-def nondrift(trace: np.ndarray, threshold: float = 0.9) -> np.ndarray:
+def nondrift(trace: np.ndarray, threshold: float = NONDRIFT_H) -> np.ndarray:
     """(G,) bool: generations whose mean H to their neighbours exceeds ``threshold``."""
     alive = np.asarray(trace).sum(axis=-1) > 0
     return (neighbour_similarity(trace) > threshold) & alive
@@ -125,7 +128,7 @@ def mean_silhouette(unit: np.ndarray, labels: np.ndarray) -> float:
 
 def compotypes(
     trace: np.ndarray,
-    threshold: float = 0.9,
+    threshold: float = NONDRIFT_H,
     max_k: int = 10,
     restarts: int = 10,
     patience: int = 4,

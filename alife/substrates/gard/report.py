@@ -11,7 +11,7 @@ from alife.engine.records import read_records
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.gard.compotypes import compotypes
+from alife.substrates.gard.compotypes import NONDRIFT_H, compotypes
 from alife.substrates.gard.model import GardConfig, mutual_catalysis
 
 
@@ -68,7 +68,7 @@ def parse_target(text: str | None, species: int) -> tuple[float, ...] | None:
     return tuple(found.centres[int(index)])
 
 
-def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> None:
+def print_gard_summary(path: str, replica: int = 0, threshold: float = NONDRIFT_H) -> None:
     """Print P_mc and the compotypes (frequency, lifetimes, main species) of a lineage."""
     from rich.console import Console
     from rich.table import Table
@@ -88,26 +88,49 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = 0.9) -> N
         soft_wrap=True,
         highlight=False,
     )
+    if not found.count:
+        console.print(no_compotype_sentence(len(trace), threshold), highlight=False)
+        return
     table = Table()
-    columns = (
-        "compotype",
-        "share of generations",
-        "runs",
-        "longest run",
-        "fidelity",
-        "main species",
-    )
-    for column in columns:
+    for column in COMPOTYPE_COLUMNS:
         table.add_column(column, justify="right")
+    for row in compotype_rows(found):
+        table.add_row(*row)
+    print_uncut(console, table)
+
+
+COMPOTYPE_COLUMNS = (
+    "compotype",
+    "share of generations",
+    "runs",
+    "longest run",
+    "fidelity",
+    "main species",
+)
+"""The columns of :func:`compotype_rows`."""
+
+
+def compotype_rows(found) -> list[tuple[str, ...]]:
+    """One row of text per compotype of ``found`` (:class:`Compotypes`), in
+    :data:`COMPOTYPE_COLUMNS`: its share of the generations, its runs and the longest,
+    its fidelity, and its five main species with their shares of the molecules."""
+    rows = []
     fidelity = found.fidelity()
     for k, (share, runs) in enumerate(zip(found.frequencies(), found.lifetimes(), strict=True)):
-        shares = found.centres[k] / found.centres[k].sum()  # of the molecules
-        main = np.argsort(-shares)[:5]
-        species = ", ".join(f"{i}:{shares[i]:.0%}" for i in main)
-        table.add_row(
-            str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), f"{fidelity[k]:.0%}", species
+        shares = found.centres[k] / found.centres[k].sum()
+        species = ", ".join(f"{i}:{shares[i]:.0%}" for i in np.argsort(-shares)[:5])
+        rows.append(
+            (str(k), f"{share:.1%}", str(len(runs)), str(max(runs)), f"{fidelity[k]:.0%}", species)
         )
-    print_uncut(console, table)
+    return rows
+
+
+def no_compotype_sentence(generations: int, threshold: float) -> str:
+    """Why a lineage of ``generations`` generations has no compotype."""
+    return (
+        f"no compotype: in none of the {generations} generations did the composition "
+        f"resemble its neighbours' (H > {threshold:g})"
+    )
 
 
 def gard_figures(trace: np.ndarray, found, title: str):
@@ -125,7 +148,7 @@ def gard_figures(trace: np.ndarray, found, title: str):
     top, bottom = timeline.subplots(2, 1, sharex=True, height_ratios=(1, 2))
     generations = np.arange(1, len(trace) + 1)
     top.plot(generations, neighbour_similarity(trace), lw=0.6, color="0.3")
-    top.axhline(0.9, color="tab:red", lw=0.8, ls="--")
+    top.axhline(NONDRIFT_H, color="tab:red", lw=0.8, ls="--")
     top.set(ylabel="H to neighbours", ylim=(0, 1.02))
     marked = found.labels >= 0
     bottom.scatter(
@@ -165,12 +188,15 @@ def analyze_gard(
         f"- P_mc = {p_mc:.4g}; {len(trace)} generations; non-drift "
         f"{np.mean(found.labels >= 0):.1%}; {found.count} compotypes",
         "",
-        "| compotype | share of generations | runs | longest run | fidelity |",
-        "| --- | --- | --- | --- | --- |",
     ]
-    fidelity = found.fidelity()
-    for k, (share, runs) in enumerate(zip(found.frequencies(), found.lifetimes(), strict=True)):
-        lines.append(f"| {k} | {share:.1%} | {len(runs)} | {max(runs)} | {fidelity[k]:.0%} |")
+    if found.count:
+        lines += [
+            f"| {' | '.join(COMPOTYPE_COLUMNS)} |",
+            "| --- " * len(COMPOTYPE_COLUMNS) + "|",
+            *(f"| {' | '.join(row)} |" for row in compotype_rows(found)),
+        ]
+    else:
+        lines.append(no_compotype_sentence(len(trace), NONDRIFT_H))
     with open(files[2], "w") as f:
         f.write("\n".join(lines) + "\n")
     return files
