@@ -246,7 +246,14 @@ def test_gard_cli_runs_shows_and_resumes(tmp_path):
         )
         assert (run.metrics["alive"] == 2).all()
     result = runner.invoke(main, ["gard", "show", path, "--replica", "1"])
-    assert result.exit_code == 0 and "P_mc=" in result.output, result.output
+    assert result.exit_code == 0 and "replica 1: 30 generations, P_mc=" in result.output
+    assert table_row(result.output, "completed generations") == ["completed generations", "30"]
+    with open_run(path) as run:
+        similarity = run.metrics["similarity"]
+    assert table_row(result.output, "similarity")[1:3] == [
+        f"{similarity[0]:.6g}",
+        f"{similarity[-1]:.6g}",
+    ]
     result = runner.invoke(main, ["gard", "show", path, "--replica", "2"])
     assert result.exit_code == 2 and "replicas 0..1" in result.stderr
     strict = runner.invoke(main, ["gard", "show", path, "--threshold", "0.999999"])

@@ -68,26 +68,44 @@ def parse_target(text: str | None, species: int) -> tuple[float, ...] | None:
     return tuple(found.centres[int(index)])
 
 
+def _lineage_measures() -> list[str]:
+    from alife.analysis.measures import measure_names
+    from alife.substrates.gard.gard_sim import GardSim
+
+    return measure_names(GardSim)
+
+
+def replica_sentence(config: GardConfig, replica: int, trace: np.ndarray, found) -> str:
+    """One line on lineage ``replica``: its generations (and death), its chemistry's
+    P_mc, its non-drift share and compotype count (``found``: :class:`Compotypes`)."""
+    dead = np.flatnonzero(trace.sum(axis=1) == 0)
+    p_mc = mutual_catalysis(config.betas()[config.beta_index()[replica]])
+    return (
+        f"replica {replica}: {len(trace)} generations"
+        + (f" (dead from {dead[0] + 1})" if len(dead) else "")
+        + f", P_mc={p_mc:.3g}, non-drift {np.mean(found.labels >= 0):.0%}, "
+        f"compotypes {found.count}"
+    )
+
+
 def print_gard_summary(path: str, replica: int = 0, threshold: float = NONDRIFT_H) -> None:
-    """Print P_mc and the compotypes (frequency, lifetimes, main species) of a lineage."""
+    """Print a lineage run's settings and measures, then P_mc and the compotypes
+    (frequency, lifetimes, main species) of lineage ``replica``."""
     from rich.console import Console
     from rich.table import Table
 
+    from alife.analysis.measures import print_settings_and_measures
     from alife.printing import print_uncut
 
+    run = read_records(path, ["gard"], "'alife gard show'")
     config, trace = lineage_trace(path, replica)
     found = compotypes(trace, threshold)
     console = Console()
-    dead = np.flatnonzero(trace.sum(axis=1) == 0)
-    console.print(
-        f"{path}: replica {replica}, {len(trace)} generations"
-        + (f" (dead from {dead[0] + 1})" if len(dead) else "")
-        + f", N_G={config.species}, N_max={config.nmax}, "
-        f"P_mc={mutual_catalysis(config.betas()[config.beta_index()[replica]]):.3g}, "
-        f"non-drift {np.mean(found.labels >= 0):.0%}, compotypes {found.count}",
-        soft_wrap=True,
-        highlight=False,
+    names = _lineage_measures()
+    print_settings_and_measures(
+        console, path, run.substrate, run.config, run.checkpoint, run.metrics, names, run.unit
     )
+    console.print(replica_sentence(config, replica, trace, found), soft_wrap=True, highlight=False)
     if not found.count:
         console.print(no_compotype_sentence(len(trace), threshold), highlight=False)
         return
@@ -170,8 +188,10 @@ def analyze_gard(
 ) -> list[str]:
     """Write ``carpet.png``, ``compotypes.png`` and ``summary.md`` for one lineage of a
     GARD run into ``out_dir``; return the files written."""
+    from alife.analysis.measures import config_table_lines, measures_markdown
     from alife.analysis.report import check_outputs, save_figure
 
+    run = read_records(path, ["gard"], "a GARD lineage report")
     config, trace = lineage_trace(path, replica)
     names = ["carpet.png", "compotypes.png", "summary.md"]
     files = check_outputs(out_dir, names, overwrite)
@@ -179,14 +199,17 @@ def analyze_gard(
     title = f"{os.path.basename(path)} replica {replica}"
     for figure, file in zip(gard_figures(trace, found, title), files, strict=False):
         save_figure(figure, file)
-    p_mc = mutual_catalysis(config.betas()[config.beta_index()[replica]])
     lines = [
-        f"# {title}",
+        f"# {os.path.basename(path)}",
         "",
-        f"- N_G = {config.species}, N_max = {config.nmax}, k_f = {config.kf:g}, "
-        f"k_b = {config.kb:g}, beta lognormal mu = {config.mu:g}, sigma = {config.sigma:g}",
-        f"- P_mc = {p_mc:.4g}; {len(trace)} generations; non-drift "
-        f"{np.mean(found.labels >= 0):.1%}; {found.count} compotypes",
+        f"Run file: `{path}` (gard run)",
+        "",
+        *config_table_lines(run.config),
+        *measures_markdown(run.metrics, _lineage_measures(), run.unit),
+        "",
+        f"## Replica {replica}",
+        "",
+        replica_sentence(config, replica, trace, found),
         "",
     ]
     if found.count:
@@ -197,6 +220,7 @@ def analyze_gard(
         ]
     else:
         lines.append(no_compotype_sentence(len(trace), NONDRIFT_H))
+    lines += ["", "## Figures", "", *(f"![{n}]({n})" for n in names[:2])]
     with open(files[2], "w") as f:
         f.write("\n".join(lines) + "\n")
     return files
