@@ -227,9 +227,8 @@ def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
 
 def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False) -> list[str]:
     """Overlay several soup runs in ``out_dir``: metrics.png, replicators.png (runs with
-    censuses) and a summary.md table; return the files written."""
-    if len(paths) < 2:
-        raise AlifeInputError(f"--compare needs at least two runs, got {len(paths)}")
+    censuses) and a summary.md table; return the files written
+    (:func:`alife.analysis.compare.compare` checks there are two or more)."""
     runs = [read_run(p) for p in paths]
     labels = [r.label for r in runs]
     if len(set(labels)) < len(labels):  # same file names in different folders

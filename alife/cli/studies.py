@@ -97,8 +97,10 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
 @overwrite_option
 def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwrite) -> None:
     """Plots (PNG) and a markdown summary of a run: soup, cellular automaton, GARD, quine or
-    network soup (several soups with --compare, a whole sweep with --sweep)."""
-    from alife.analysis.report import analyze_run, compare_runs
+    network soup (several runs of one substrate with --compare, a whole sweep with
+    --sweep)."""
+    from alife.analysis.compare import compare
+    from alife.analysis.report import analyze_run
     from alife.engine.store import open_run
     from alife.substrates.ca.report import analyze_ca
     from alife.substrates.ca.summary import CA_SUBSTRATES
@@ -155,7 +157,7 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     if compare:
         if epochs:
             raise AlifeInputError("--compare overlays the runs' records; it takes no --epoch")
-        written = compare_runs(runs, out or "comparison", overwrite=overwrite)
+        written = compare(runs, out or "comparison", overwrite=overwrite)
     elif len(runs) > 1:
         raise AlifeInputError(
             f"got {len(runs)} runs; analyze one run at a time, or overlay them with --compare"
