@@ -79,7 +79,7 @@ _FIGURES = {
 
 def read_run(path: str) -> RunData:
     """The :class:`RunData` of the soup run file ``path``."""
-    records = read_records(path, ["soup"], "a soup report or 'alife analyze --compare'")
+    records = read_records(path, ["soup"], "a soup report")
     return RunData(**vars(records))
 
 
