@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from alife.analysis.measures import measure_names, number_text, short_text
 from alife.engine.records import RunRecords, read_records
 from alife.engine.session import simulation_class
 from alife.errors import AlifeInputError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MAX_PANELS = 8
 """At most this many measures are drawn in ``measures.png`` (the first ones recorded)."""
@@ -93,7 +97,7 @@ def compare_records(
     return files
 
 
-def measures_figure(runs: Sequence[RunRecords], names: Sequence[str]):
+def measures_figure(runs: Sequence[RunRecords], names: Sequence[str]) -> Figure:
     """One panel per measure in ``names``, a line per run against its unit."""
     from matplotlib.figure import Figure
 

@@ -16,7 +16,7 @@ class Group(click.Group):
     path the system refuses (an OSError naming a file: a folder that cannot be made, a
     full disk)."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except AlifeInputError as err:

@@ -6,7 +6,7 @@ import click
 from click.core import ParameterSource
 
 from alife.cli.app import Group
-from alife.cli.options import POSITIVE
+from alife.cli.options import POSITIVE, Decorator
 from alife.errors import AlifeInputError
 
 bench_backends_option = click.option(
@@ -29,7 +29,7 @@ def usable_backends(backends: tuple[str, ...]) -> tuple[str, ...] | None:
     return backends or None
 
 
-def repeats_option(beside: str):
+def repeats_option(beside: str) -> Decorator:
     """``--repeats N``: every measurement N times, alternating with ``beside``."""
     return click.option(
         "--repeats",

@@ -4,18 +4,21 @@ schedule, the live view, starting and resuming runs."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
 from alife.errors import AlifeInputError
+
+Decorator = Callable[[Callable], Callable]
+"""What the option factories here return: a function that adds options to a command."""
 
 POSITIVE = click.IntRange(min=1)
 COUNT = click.IntRange(min=0)
 """Epochs, steps or generations to run: 0 or more."""
 
 
-def backend_option(default: str = "cpu"):
+def backend_option(default: str = "cpu") -> Decorator:
     return click.option(
         "--backend",
         type=click.Choice(["cpu", "cuda", "auto"]),
@@ -25,13 +28,13 @@ def backend_option(default: str = "cpu"):
     )
 
 
-def seed_option(help: str = "Run seed."):
+def seed_option(help: str = "Run seed.") -> Decorator:
     return click.option(
         "--seed", type=click.IntRange(0, 2**64 - 1), default=0, show_default=True, help=help
     )
 
 
-def run_file_option(default: str | None = None):
+def run_file_option(default: str | None = None) -> Decorator:
     """``--out``, the HDF5 run file a command creates; required unless given a default."""
     return click.option(
         "--out",
@@ -69,7 +72,7 @@ _VIEW_OPTIONS = (
 )
 
 
-def view_options(command):
+def view_options(command: Callable) -> Callable:
     """--view, --view-every, --view-fps; ``command`` receives them as ``observer``: a
     live viewer (:class:`alife.viz.viewer.LiveView`) or None. Put it just above the
     function."""
@@ -102,7 +105,7 @@ stop_option = click.option(
 )
 
 
-def schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str):
+def schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str) -> Decorator:
     """--metrics-every, --snapshot-every and --checkpoint-every with these defaults."""
     options = [
         click.option(
@@ -136,7 +139,7 @@ def schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str)
     return apply
 
 
-def run_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str):
+def run_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str) -> Decorator:
     """What every command that starts a run takes after its own options: --overwrite,
     the schedule (these defaults), --backend, --stop-when, --progress and the live view
     (the function receives ``observer``)."""

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import functools
 import os
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from alife.errors import AlifeInputError
 
 BACKENDS = ("cpu", "cuda", "auto")
+
+DeviceArray = Any
+"""A numpy array on the "cpu" backend (and under the CUDA simulator), a CuPy array on a
+real "cuda" GPU: the same interface, so annotations name this alias."""
 
 
 def cuda_simulated() -> bool:
@@ -50,7 +56,7 @@ def resolve_backend(name: str) -> str:
     return name
 
 
-def array_module(backend: str):
+def array_module(backend: str) -> ModuleType:
     """numpy for ``"cpu"`` (and for simulated CUDA), CuPy for a real ``"cuda"`` GPU."""
     if backend == "cuda" and not cuda_simulated():
         import cupy
@@ -70,6 +76,6 @@ def to_host(array) -> np.ndarray:
     return np.asarray(array)
 
 
-def to_backend(array: np.ndarray, backend: str):
+def to_backend(array: np.ndarray, backend: str) -> DeviceArray:
     """Put a numpy array on ``backend`` (a device copy for real CUDA, else unchanged)."""
     return array_module(backend).asarray(array)

@@ -36,11 +36,29 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Protocol
 
+import numpy as np
 from tqdm import tqdm
 
 from alife.engine.stop import StopRule
 from alife.engine.store import RunWriter
+
+
+class Simulation(Protocol):
+    """What :func:`run_epochs` drives (see the module docstring), for annotations."""
+
+    substrate: ClassVar[str]
+    METRICS: ClassVar[dict[str, str]]
+    config: Any
+    backend: str
+    epoch: int
+
+    def step(self) -> None: ...
+    def metrics(self) -> dict[str, float]: ...
+    def snapshot(self) -> dict[str, np.ndarray]: ...
+    def checkpoint_state(self) -> dict[str, np.ndarray]: ...
+
 
 ENGINE_METRICS = {"wall_time_s": "f8", "epochs_per_s": "f8"}
 """Metrics the engine adds to every record: seconds since this session's start and the
@@ -102,7 +120,7 @@ class _DeferredInterrupt:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def unit_of(sim) -> str:
+def unit_of(sim: Simulation | type[Simulation]) -> str:
     """What one epoch of ``sim`` (a simulation or its class) is called: its ``unit``,
     or "epoch" where it names none."""
     return getattr(sim, "unit", "epoch")
@@ -117,7 +135,7 @@ def _setting_text(value) -> str:
     return text if len(text) <= _SHOWN_CHARACTERS else text[: _SHOWN_CHARACTERS - 3] + "..."
 
 
-def simulation_repr(sim) -> str:
+def simulation_repr(sim: Simulation) -> str:
     """What a notebook shows of a simulation: its class, completed epochs (in its unit),
     backend and the settings of its ``config`` that differ from a default config's, e.g.
     ``<Soup at epoch 3 on cpu: programs=4096, seed=1>``. Simulations set
@@ -137,7 +155,7 @@ def _postfix(row: dict, keys: Sequence[str]) -> dict:
 
 
 def run_epochs(
-    sim,
+    sim: Simulation,
     writer: RunWriter,
     *,
     until_epoch: int,

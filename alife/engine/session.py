@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from alife.engine.backend import resolve_backend
-from alife.engine.run import ENGINE_METRICS, Outcome, Schedule, run_epochs, unit_of
+from alife.engine.run import (
+    ENGINE_METRICS,
+    Outcome,
+    Schedule,
+    Simulation,
+    run_epochs,
+    unit_of,
+)
 from alife.engine.stop import parse_stop_rule
 from alife.engine.store import (
     RunWriter,
@@ -68,7 +75,7 @@ def wrong_substrate_error(
     return AlifeInputError(message)
 
 
-def simulation_class(substrate: str):
+def simulation_class(substrate: str) -> type[Simulation]:
     """The simulation class registered for ``substrate``."""
     if substrate not in SIMULATIONS:
         raise AlifeInputError(
@@ -148,7 +155,7 @@ def save_simulation(sim, out: str, *, overwrite: bool = False, compression: str 
     writer.close()
 
 
-def load_simulation(path: str, backend: str = "cpu"):
+def load_simulation(path: str, backend: str = "cpu") -> Simulation:
     """The simulation saved in ``path`` (a run file), as of its checkpoint."""
     with open_run(path) as run:
         substrate, config_dict = run.substrate, run.config

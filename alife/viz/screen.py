@@ -9,11 +9,16 @@ machine without a display; :func:`open_display` opens a window on it.
 from __future__ import annotations
 
 import os
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from alife.errors import AlifeInputError
 
+if TYPE_CHECKING:
+    import pygame
 
-def import_pygame():
+
+def import_pygame() -> ModuleType:
     """The pygame module, or AlifeInputError saying how to install it."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
@@ -30,7 +35,7 @@ NO_WINDOW_DRIVERS = ("offscreen", "dummy")
 """SDL video drivers that draw into memory only: a window on them is never seen."""
 
 
-def start_display(headless: bool = False):
+def start_display(headless: bool = False) -> ModuleType:
     """Start pygame's display module (SDL's dummy driver when ``headless``) and return
     pygame. Without a display SDL falls back to a driver that shows nothing; unless
     ``SDL_VIDEODRIVER`` asked for it, that is an AlifeInputError, as is any driver that
@@ -57,7 +62,7 @@ def _no_window(err: Exception) -> AlifeInputError:
     )
 
 
-def open_display(size: tuple[int, int], title: str, headless: bool = False):
+def open_display(size: tuple[int, int], title: str, headless: bool = False) -> pygame.Surface:
     """Open a ``size`` = (width, height) pixel window (:func:`start_display` first);
     returns its surface."""
     pygame = start_display(headless)

@@ -20,12 +20,16 @@ from __future__ import annotations
 import math
 import textwrap
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alife.engine.session import substrate_unit
 from alife.viz.screen import import_pygame, open_display
 from alife.viz.sources import LiveFrames
+
+if TYPE_CHECKING:
+    import pygame
 
 PANEL_WIDTH = 340
 """Pixels of the side panel."""
@@ -104,7 +108,7 @@ class Viewer:
         self.pg.surfarray.blit_array(self._surface, picture.swapaxes(0, 1))
         self._picture_index = self.index
 
-    def area(self):
+    def area(self) -> pygame.Rect:
         """The screen rectangle the picture is drawn in."""
         width, height = self.screen.get_size()
         return self.pg.Rect(0, 0, max(1, width - PANEL_WIDTH), height)

@@ -41,12 +41,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 import numba
 import numpy as np
 
-from alife.engine.backend import array_module, resolve_backend
+from alife.engine.backend import DeviceArray, array_module, resolve_backend
 from alife.engine.exact_math import build_exact_math
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
@@ -106,7 +108,7 @@ def kernel_images(rule: FlowLeniaRule, height: int, width: int) -> np.ndarray:
     return out
 
 
-def sobel(field, xp=np):
+def sobel(field: DeviceArray, xp: ModuleType = np) -> DeviceArray:
     """(2, ..., H, W): the unscaled Sobel derivatives of ``field`` (..., H, W), an
     array of module ``xp`` (numpy or CuPy), along rows (down) and columns (right) on the
     torus: 8 times the slope of a linear ramp."""
@@ -123,7 +125,7 @@ def sobel(field, xp=np):
     return xp.stack([down, right])
 
 
-def build_flow_kernels(target: str):
+def build_flow_kernels(target: str) -> tuple[Callable, Callable, Callable]:
     """``(growth, share, landed)``, the per-cell pieces of a step compiled for ``target``
     ("cpu" or "cuda"):
 
@@ -247,7 +249,7 @@ def _cpu_kernels():
     return growth_sum, reintegrate
 
 
-def step_kernels(backend: str):
+def step_kernels(backend: str) -> tuple[Callable, Callable]:
     """``(growth_sum, reintegrate)`` on ``backend``'s arrays:
 
     - ``growth_sum(potentials, m, s, h, target, channels)``: (C, H, W) float64, the sum
@@ -266,7 +268,9 @@ def step_kernels(backend: str):
     return cuda_kernels()
 
 
-def reintegrate(mass: np.ndarray, flow: np.ndarray, dt: float, sigma: float, reach: int):
+def reintegrate(
+    mass: np.ndarray, flow: np.ndarray, dt: float, sigma: float, reach: int
+) -> np.ndarray:
     """The CPU reintegration of :func:`step_kernels` on numpy arrays."""
     return _cpu_kernels()[1](mass, flow, dt, sigma, reach)
 
@@ -315,7 +319,7 @@ class FlowLeniaWorld:
         self._source = xp.asarray(rule.source)
         self._growth_sum, self._reintegrate = step_kernels(self.backend)
 
-    def affinity(self):
+    def affinity(self) -> DeviceArray:
         """(C, H, W): U, each channel's summed weighted growth."""
         spectra = self._fft.rfft2(self.mass)
         potentials = self._fft.irfft2(spectra[self._source] * self._kernels, s=self.mass.shape[1:])

@@ -8,6 +8,7 @@ numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from numba import cuda
 
@@ -18,7 +19,7 @@ _THREADS = 256
 
 
 @functools.cache
-def cuda_kernels():
+def cuda_kernels() -> tuple[Callable, Callable]:
     """``(growth_sum, reintegrate)`` on CuPy arrays (numpy under the simulator); see
     :func:`alife.substrates.ca.flow_lenia.step_kernels`."""
     growth, _, landed = build_flow_kernels("cuda")

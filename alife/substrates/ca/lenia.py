@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import numba
 import numpy as np
 
-from alife.engine.backend import array_module, resolve_backend
+from alife.engine.backend import DeviceArray, array_module, resolve_backend
 from alife.engine.exact_math import build_exact_math
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
@@ -142,7 +143,7 @@ def kernel_image(params: LeniaParams, height: int, width: int) -> np.ndarray:
     return image / image.sum()
 
 
-def build_update(target: str):
+def build_update(target: str) -> Callable:
     """The elementwise Lenia update of one cell, compiled for ``target``; products go
     through ``mul`` and the exponential is the exact one, so a GPU rounds as the CPU
     does (see :mod:`alife.engine.exact_math`)."""
@@ -186,7 +187,7 @@ def _cpu_update():
     return update
 
 
-def update_kernel(backend: str):
+def update_kernel(backend: str) -> Callable:
     """``update(world, potential, m, s, inv_t, gn)``: world (B, N) <- the clipped
     update from potential (B, N), both float32 or float64; m, s, inv_t (B,) float64,
     gn (B,) int64. In place, on ``backend``'s arrays."""
@@ -197,7 +198,7 @@ def update_kernel(backend: str):
     return cuda_update()
 
 
-def fft_module(backend: str):
+def fft_module(backend: str) -> ModuleType:
     """rfft2/irfft2 over the last two axes: scipy.fft on all CPU cores for numpy
     arrays, cupy.fft (cuFFT) for CuPy arrays."""
     if array_module(backend) is np:
@@ -260,7 +261,7 @@ class LeniaWorlds:
         self._gn = xp.asarray([rule.gn for rule in rules], dtype=np.int64)
         self._update = update_kernel(self.backend)
 
-    def potential(self):
+    def potential(self) -> DeviceArray:
         """(B, H, W) potentials K * A of the current worlds."""
         height, width = self.worlds.shape[1:]
         spectrum = self._fft.rfft2(self.worlds) * self._spectra

@@ -7,6 +7,7 @@ numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from numba import cuda
 
@@ -16,7 +17,7 @@ _THREADS = 256
 
 
 @functools.cache
-def cuda_update():
+def cuda_update() -> Callable:
     """``update(world, potential, m, s, inv_t, gn)`` on CuPy arrays (see
     :func:`alife.substrates.ca.lenia.update_kernel`)."""
     updated = build_update("cuda")

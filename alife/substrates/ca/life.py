@@ -15,12 +15,19 @@ columns wrap; on a finite plane every cell outside is dead.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numba
 import numpy as np
 
-from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
+from alife.engine.backend import (
+    DeviceArray,
+    array_module,
+    resolve_backend,
+    to_backend,
+    to_host,
+)
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
 from alife.substrates.ca.rules import LifeRule, parse_rule
@@ -189,7 +196,7 @@ def _build_cpu(birth: int, survival: int):
 
 
 @functools.cache
-def generation_kernel(birth: int, survival: int, backend: str):
+def generation_kernel(birth: int, survival: int, backend: str) -> Callable:
     """``step(cells, out, block, tail_bits, torus, mask)``: one generation of the rule
     from packed ``cells`` into ``out`` (both (rows, ceil(W / 64)) uint64, numpy on
     "cpu", CuPy on "cuda"): worlds of ``block`` rows each, stacked; ``tail_bits`` = used
@@ -220,7 +227,7 @@ class Stepper:
         flat_in, flat_out = cells.reshape(-1, words), out.reshape(-1, words)
         self._kernel(flat_in, flat_out, block, self._tail_bits, self._torus, self._mask)
 
-    def run(self, cells, steps: int):
+    def run(self, cells: DeviceArray, steps: int) -> DeviceArray:
         """``steps`` generations of packed ``cells``; returns the array holding the
         result (``cells`` itself or a new one)."""
         spare = array_module(self.backend).empty_like(cells)

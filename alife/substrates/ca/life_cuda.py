@@ -6,6 +6,7 @@ numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from numba import cuda
@@ -13,7 +14,7 @@ from numba import cuda
 _BLOCK = (32, 8)  # words x rows per block
 
 
-def build_cuda(bodies: SimpleNamespace):
+def build_cuda(bodies: SimpleNamespace) -> Callable:
     """``step(cells, out, block, tail_bits, torus, mask)`` on CuPy arrays around ``bodies``
     compiled for "cuda" (see :func:`alife.substrates.ca.life.generation_kernel`)."""
     word_at = bodies.word_at

@@ -11,6 +11,7 @@ the next state, or keeps its own where the table has none; those cells are count
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numba
 import numpy as np
@@ -21,7 +22,7 @@ from alife.errors import AlifeInputError
 from alife.substrates.ca.table import RuleTable
 
 
-def build_bodies(target: str):
+def build_bodies(target: str) -> Callable:
     """``next_cell(cells, r, c, lut, n_states, torus) -> (state, unknown)`` for
     ``target``."""
     jit = device_jit(target, inline=False)
@@ -70,7 +71,7 @@ def _cpu_step():
     return step
 
 
-def generation_kernel(backend: str):
+def generation_kernel(backend: str) -> Callable:
     """``step(cells, out, lut, n_states, torus, unknown)``: one generation from
     ``cells`` into ``out`` ((H, W) uint8), ``unknown`` (H,) int64 the cells per row the
     table did not cover; arrays of ``backend``."""

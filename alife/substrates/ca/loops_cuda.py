@@ -7,6 +7,7 @@ numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from numba import cuda
 
@@ -16,7 +17,7 @@ _BLOCK = (32, 8)  # columns x rows per block
 
 
 @functools.cache
-def cuda_step():
+def cuda_step() -> Callable:
     """``step(cells, out, lut, n_states, torus, unknown)`` on CuPy arrays (see
     :func:`alife.substrates.ca.loops.generation_kernel`)."""
     next_cell = build_bodies("cuda")

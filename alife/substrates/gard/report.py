@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,8 +12,11 @@ from alife.engine.records import read_records
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.gard.compotypes import NONDRIFT_H, compotypes
+from alife.substrates.gard.compotypes import NONDRIFT_H, Compotypes, compotypes
 from alife.substrates.gard.model import GardConfig, mutual_catalysis
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def lineage_trace(path: str, replica: int = 0) -> tuple[GardConfig, np.ndarray]:
@@ -75,7 +79,7 @@ def _lineage_measures() -> list[str]:
     return measure_names(GardSim)
 
 
-def replica_sentence(config: GardConfig, replica: int, trace: np.ndarray, found) -> str:
+def replica_sentence(config: GardConfig, replica: int, trace: np.ndarray, found: Compotypes) -> str:
     """One line on lineage ``replica``: its generations (and death), its chemistry's
     P_mc, its non-drift share and compotype count (``found``: :class:`Compotypes`)."""
     dead = np.flatnonzero(trace.sum(axis=1) == 0)
@@ -128,7 +132,7 @@ COMPOTYPE_COLUMNS = (
 """The columns of :func:`compotype_rows`."""
 
 
-def compotype_rows(found) -> list[tuple[str, ...]]:
+def compotype_rows(found: Compotypes) -> list[tuple[str, ...]]:
     """One row of text per compotype of ``found`` (:class:`Compotypes`), in
     :data:`COMPOTYPE_COLUMNS`: its share of the generations, its runs and the longest,
     its fidelity, and its five main species with their shares of the molecules."""
@@ -151,7 +155,7 @@ def no_compotype_sentence(generations: int, threshold: float) -> str:
     )
 
 
-def gard_figures(trace: np.ndarray, found, title: str):
+def gard_figures(trace: np.ndarray, found: Compotypes, title: str) -> tuple[Figure, Figure]:
     """(carpet figure, compotypes-over-generations figure) of a (G, N_G) trace."""
     from matplotlib.figure import Figure
 

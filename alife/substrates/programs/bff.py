@@ -29,6 +29,7 @@ The variants differ only in:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -79,7 +80,7 @@ def make_builder(
     heads: bool,
     jump_by_8: bool = False,
     copy10_moves_head1: bool = False,
-):
+) -> Callable[[str], Callable]:
     """Return ``build_evaluate(target)`` for one BFF variant.
 
     ``kinds``: (256,) int64 kind per byte (0 = no-op); ``zero``: (256,) bool, the bytes

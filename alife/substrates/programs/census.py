@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from alife.engine.backend import DeviceArray
 from alife.engine.rng import derive_host
+from alife.substrates.programs.language import Language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
 
 
@@ -28,7 +30,15 @@ def census_seed(run_seed: int, epoch: int) -> int:
     return derive_host(run_seed, (epoch - 1) % 2**64)
 
 
-def census_scores(language, soup, run_seed: int, epoch: int, *, max_steps: int, backend: str):
+def census_scores(
+    language: str | Language,
+    soup: DeviceArray,
+    run_seed: int,
+    epoch: int,
+    *,
+    max_steps: int,
+    backend: str,
+) -> DeviceArray:
     """Replicator scores ((n,) int64, on the soup's device) of a run's soup after
     ``epoch`` completed epochs, as a census during the run draws them: with
     :func:`census_seed` and the run's step limit."""

@@ -32,6 +32,8 @@ the whole tape and the PC (cubff's ``Reset``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from alife.engine.rng import rng_functions
@@ -72,7 +74,7 @@ def forth_kinds(commands: dict[int, int]) -> np.ndarray:
     return kinds
 
 
-def make_builder(kinds: np.ndarray, *, reset_trap: bool):
+def make_builder(kinds: np.ndarray, *, reset_trap: bool) -> Callable[[str], Callable]:
     """Return ``build_evaluate(target)`` for one Forth variant.
 
     ``kinds``: (256,) int64 op kind per byte; ``reset_trap``: forthtrivial_reset's 0x13

@@ -6,6 +6,7 @@ numba's CUDA simulator swaps in its thread-aware stand-in through kernel globals
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numba
@@ -67,7 +68,7 @@ def build_cuda(bodies: SimpleNamespace, traced: bool) -> SimpleNamespace:
     return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, xp.zeros, _launcher)
 
 
-def build_selfrep_cuda(score):
+def build_selfrep_cuda(score: Callable) -> Callable:
     """CUDA launcher of the self-replication scores around ``score`` compiled for "cuda"
     (see :mod:`alife.substrates.programs.selfrep`): one thread per program."""
     xp = array_module("cuda")

@@ -18,12 +18,13 @@ mod 256`` where ``s = SplitMix64(n * seed + index)`` for program ``index`` of a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numba
 import numpy as np
 
-from alife.engine.backend import resolve_backend
+from alife.engine.backend import DeviceArray, resolve_backend
 from alife.engine.rng import rng_functions
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
@@ -50,7 +51,7 @@ _CPU_BLOCK = 16  # programs per prange iteration: amortises the work-array alloc
 _cache: dict[tuple[str, str], SimpleNamespace] = {}
 
 
-def build_score(language: Language, target: str):
+def build_score(language: Language, target: str) -> Callable:
     """Compile ``score(programs, index, seed, max_steps, finals, tape, noise, scratch)``
     for ``target``: the score (int) of row ``index`` of the (n, 64) uint8 ``programs``.
 
@@ -139,12 +140,12 @@ def _scores_for(language: Language, backend: str):
 
 def selfrep_scores(
     language: str | Language,
-    programs,
+    programs: DeviceArray,
     seed: int,
     *,
     max_steps: int = DEFAULT_MAX_STEPS,
     backend: str = "cpu",
-):
+) -> DeviceArray:
     """cubff's self-replication score of every program.
 
     Parameters

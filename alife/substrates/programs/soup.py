@@ -22,7 +22,7 @@ import numba
 import numpy as np
 
 from alife.analysis.soup_price import grid_blocks, motif_trait, soup_price
-from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
+from alife.engine.backend import DeviceArray, array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.engine.run import simulation_repr
 from alife.errors import AlifeInputError
@@ -457,7 +457,7 @@ class Soup:
             **(trace_metrics(to_host(self.tokens)) if traced else self._no_trace),
         }
 
-    def replicator_scores(self):
+    def replicator_scores(self) -> DeviceArray:
         """cubff's self-replication score of every program, (programs,) int64 on the
         soup's device, drawn with :func:`~alife.substrates.programs.census.census_seed`
         and run with the soup's ``max_steps`` (cubff's 8192 by default)."""

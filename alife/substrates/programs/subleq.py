@@ -18,6 +18,8 @@ result is "less than or equal to zero" when it is 0 or has its top bit set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from alife.engine.targets import device_jit
@@ -29,7 +31,7 @@ from alife.substrates.programs.language import (
 )
 
 
-def make_builder(*, relative: bool):
+def make_builder(*, relative: bool) -> Callable[[str], Callable]:
     """Return ``build_evaluate(target)`` for subleq (``relative=False``) or rsubleq4.
 
     Most of a random soup's SUBLEQ work is tapes caught in a loop that no longer changes
