@@ -18,6 +18,8 @@ import numpy as np
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from alife.engine.run import Simulation
+
 MEASURE_COLUMNS = ("measure", "first", "last", "smallest", "largest")
 """The columns of :func:`measure_rows`."""
 
@@ -46,7 +48,7 @@ def number_text(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:.6g}"
 
 
-def measure_names(sim_class) -> list[str]:
+def measure_names(sim_class: type[Simulation]) -> list[str]:
     """The measures a simulation class records: its ``METRICS`` but the epoch, in order."""
     return [name for name in sim_class.METRICS if name != "epoch"]
 

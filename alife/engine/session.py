@@ -91,7 +91,7 @@ def substrate_unit(substrate: str) -> str:
     return unit_of(simulation_class(substrate))
 
 
-def _metric_names(sim_class) -> dict[str, str]:
+def _metric_names(sim_class: type[Simulation]) -> dict[str, str]:
     """Every metric a run of ``sim_class`` records: the substrate's, its census's and the
     engine's."""
     return {**sim_class.METRICS, **getattr(sim_class, "CENSUS_METRICS", {}), **ENGINE_METRICS}
@@ -137,7 +137,9 @@ def _create_writer(
     )
 
 
-def save_simulation(sim, out: str, *, overwrite: bool = False, compression: str = "zstd") -> None:
+def save_simulation(
+    sim: Simulation, out: str, *, overwrite: bool = False, compression: str = "zstd"
+) -> None:
     """Write ``sim``'s current state to a new run file (snapshot and checkpoint).
 
     The file is an ordinary run file that has completed ``sim.epoch`` epochs: read it with
@@ -164,7 +166,7 @@ def load_simulation(path: str, backend: str = "cpu") -> Simulation:
     return sim_class(sim_class.config_class(**config_dict), backend, state=state)
 
 
-def _check_schedule(sim_class, schedule: Schedule) -> None:
+def _check_schedule(sim_class: type[Simulation], schedule: Schedule) -> None:
     for name, value in schedule.to_dict().items():
         if name == "census_every":
             if value < 0:
@@ -176,8 +178,8 @@ def _check_schedule(sim_class, schedule: Schedule) -> None:
 
 
 def start_run(
-    sim_class,
-    config,
+    sim_class: type[Simulation],
+    config: object,
     out: str,
     *,
     epochs: int,
