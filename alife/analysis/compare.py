@@ -33,7 +33,7 @@ MAX_PANELS = 8
 """At most this many measures are drawn in ``measures.png`` (the first ones recorded)."""
 
 
-def compare(paths: Sequence[str], out_dir: str, *, overwrite: bool = False) -> list[str]:
+def compare_paths(paths: Sequence[str], out_dir: str, *, overwrite: bool = False) -> list[str]:
     """Overlay the runs ``paths`` in ``out_dir``: soups with the soup comparison, runs of
     any other one substrate with :func:`compare_records`; return the files written."""
     from alife.analysis.report import compare_runs

@@ -90,7 +90,7 @@ def default_snapshot_epochs(run: RunData) -> list[int]:
     if not epochs:
         return []
     chosen = [epochs[0]]
-    transition = entropy_transition(run.metrics) if run.metrics["epoch"].size else None
+    transition = entropy_transition(run.metrics) if run.recorded else None
     if transition is not None:
         chosen += [e for e in epochs if e >= transition][:1]
     chosen.append(epochs[-1])
@@ -141,7 +141,7 @@ def analyze_run(
             f"{path!r} has no snapshot at epoch {missing[0]}; snapshots exist at epochs "
             f"{', '.join(map(str, run.snapshots))}"
         )
-    plots = [*(["metrics.png"] if run.metrics["epoch"].size else []), *run.figures()]
+    plots = [*(["metrics.png"] if run.recorded else []), *run.figures()]
     names = [*plots, *(f"soup_{e:07d}.png" for e in epochs), "summary.md"]
     files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
     language = get_language(run.config["language"])
@@ -228,7 +228,7 @@ def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
 def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False) -> list[str]:
     """Overlay several soup runs in ``out_dir``: metrics.png, replicators.png (runs with
     censuses) and a summary.md table; return the files written
-    (:func:`alife.analysis.compare.compare` checks there are two or more)."""
+    (:func:`alife.analysis.compare.compare_paths` checks there are two or more)."""
     runs = [read_run(p) for p in paths]
     labels = [r.label for r in runs]
     if len(set(labels)) < len(labels):  # same file names in different folders
@@ -239,7 +239,7 @@ def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False)
     for name in plots:
         having = [r for r in runs if name in r.figures() or name == "metrics.png"]
         save_figure(
-            _FIGURES[name]([(r.label, r.metrics) for r in having if r.metrics["epoch"].size]),
+            _FIGURES[name]([(r.label, r.metrics) for r in having if r.recorded]),
             files[name],
         )
     lines = [

@@ -99,7 +99,7 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     """Plots (PNG) and a markdown summary of a run: soup, cellular automaton, GARD, quine or
     network soup (several runs of one substrate with --compare, a whole sweep with
     --sweep)."""
-    from alife.analysis.compare import compare
+    from alife.analysis.compare import compare_paths
     from alife.analysis.report import analyze_run
     from alife.engine.store import open_run
     from alife.substrates.ca.report import analyze_ca
@@ -157,7 +157,7 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     if compare:
         if epochs:
             raise AlifeInputError("--compare overlays the runs' records; it takes no --epoch")
-        written = compare(runs, out or "comparison", overwrite=overwrite)
+        written = compare_paths(runs, out or "comparison", overwrite=overwrite)
     elif len(runs) > 1:
         raise AlifeInputError(
             f"got {len(runs)} runs; analyze one run at a time, or overlay them with --compare"

@@ -112,7 +112,7 @@ def print_quine_summary(path: str, console=None) -> None:
         console.print(f"the snapshot of epoch {epoch}:")
         lines = classification_lines(model, initial)
     else:
-        lines = [census_sentence(metrics, config["size"])] if metrics["epoch"].size else []
+        lines = [census_sentence(metrics, config["size"])] if run.recorded else []
     for line in lines:
         console.print(f"- {line}", soft_wrap=True)
 
