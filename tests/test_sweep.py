@@ -152,6 +152,7 @@ def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
         density = run.params["density"]
         shown = table_row(result.output, str(density))
         assert shown == [str(density), "done", "completed", "5", str(population), str(changes)]
+    assert (out / "sweep_final.png").stat().st_size > 10_000  # population, changes by density
 
 
 def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):

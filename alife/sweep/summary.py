@@ -53,10 +53,12 @@ def collect(spec: SweepSpec) -> list[dict]:
 
 
 def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
-    """Write ``sweep_summary.csv`` (and for soups ``sweep_transitions.png``, the share
-    of runs transitioned by each epoch, per value of the first axis that is not the
-    seed) into ``out_dir`` (default the sweep's); print the table and, for soups, the
-    share of runs that transitioned with its 95 % interval per value; return the files."""
+    """Write ``sweep_summary.csv``, ``sweep_final.png`` (each headline metric at the
+    end of each run against the first axis that is not the seed) and for soups
+    ``sweep_transitions.png`` (the share of runs transitioned by each epoch, per value of
+    that axis) into ``out_dir`` (default the sweep's); print the table and, for soups,
+    the share of runs that transitioned with its 95 % interval per value; return the
+    files."""
     from rich.console import Console
     from rich.table import Table
 
@@ -72,8 +74,8 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
         writer.writeheader()
         writer.writerows(rows)
     table = Table(title=f"{spec.source}: {len(rows)} runs")
-    preferred = [*spec.axes, "state", "reason", "epoch", "transition_epoch"]
-    preferred += _headline_metrics(spec, rows)
+    headline = _headline_metrics(spec, rows)
+    preferred = [*spec.axes, "state", "reason", "epoch", "transition_epoch", *headline]
     shown = [c for c in preferred if c in columns] or columns[:10]
     for column in shown:
         table.add_column(column, justify="right")
@@ -87,6 +89,10 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
         for label, transitions in groups:
             console.print(_share_line(label, transitions))
         files.append(_transition_plot(groups, spec, rows, out_dir))
+    axis = next((a for a in spec.axes if a != "seed"), None)
+    finished = [row for row in rows if row["state"] == "done"]
+    if axis is not None and headline and finished:
+        files.append(_final_plot(axis, headline, finished, out_dir))
     return files
 
 
@@ -98,6 +104,45 @@ def _headline_metrics(spec: SweepSpec, rows: list[dict]) -> list[str]:
     substrates = dict.fromkeys(row["substrate"] for row in rows if "substrate" in row)
     names = [name for s in substrates for name in simulation_class(s).PROGRESS_KEYS]
     return [f"final_{name}" if name in spec.axes else name for name in dict.fromkeys(names)]
+
+
+def _final_plot(axis: str, names: list[str], rows: list[dict], out_dir: str) -> str:
+    """``sweep_final.png``: each metric in ``names`` at the end of each finished run
+    (dots) and its mean per value (line) against the sweep's ``axis``."""
+    from matplotlib.figure import Figure
+
+    values = sorted({row[axis] for row in rows}, key=_axis_order)
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    position = {v: (v if numeric else i) for i, v in enumerate(values)}
+    fig = Figure(figsize=(7, 2.6 * len(names) + 0.4), layout="constrained")
+    axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, names, strict=True):
+        having = [row for row in rows if isinstance(row.get(name), int | float)]
+        ax.scatter([position[r[axis]] for r in having], [r[name] for r in having], s=12)
+        means = [
+            (position[v], np.mean([r[name] for r in having if r[axis] == v]))
+            for v in values
+            if any(r[axis] == v for r in having)
+        ]
+        if means:
+            ax.plot(*zip(*means, strict=True), color="C1", label="mean")
+        ax.set_ylabel(f"final {name.removeprefix('final_')}")
+        ax.grid(alpha=0.3)
+    if numeric and min(values) > 0 and max(values) >= 100 * min(values):
+        axes[-1].set_xscale("log")
+    if not numeric:
+        axes[-1].set_xticks(range(len(values)), [str(v) for v in values])
+    axes[-1].set_xlabel(axis)
+    axes[0].set_title(f"{len(rows)} finished runs (dots) and their mean per {axis} (line)")
+    path = os.path.join(out_dir, "sweep_final.png")
+    fig.savefig(path)
+    return path
+
+
+def _axis_order(value) -> tuple:
+    """Numbers by value before anything else by its text."""
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    return (0, value, "") if numeric else (1, 0, str(value))
 
 
 def transition_groups(spec: SweepSpec, rows: list[dict]) -> list[tuple[str, list]]:
