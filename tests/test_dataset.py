@@ -3,6 +3,7 @@
 import h5py
 import numpy as np
 from click.testing import CliRunner
+from tables import table_row
 from test_life import reference_step
 
 from alife.cli import main
@@ -35,6 +36,12 @@ def test_pairs_are_one_reference_generation_apart(tmp_path):
         np.testing.assert_array_equal(target, expected)
         assert abs(grid.mean() - share) < 0.2  # 240 cells drawn at that density
     assert np.corrcoef(inputs.mean(axis=(1, 2)), density)[0, 1] > 0.9
+    summary = CliRunner().invoke(main, ["show", str(path)])  # the top-level show reads it
+    assert summary.exit_code == 0, summary.output
+    assert table_row(summary.output, "rule") == ["rule", "B3/S23"]
+    assert table_row(summary.output, "samples") == ["samples", "50"]
+    expected = f"live cells: {inputs.mean():.4f} of the inputs, {targets.mean():.4f} of the"
+    assert expected in summary.output
 
 
 def test_samples_depend_only_on_seed_and_index():

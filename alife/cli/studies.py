@@ -181,10 +181,16 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
 @click.pass_context
 def show(ctx: click.Context, path: str) -> None:
     """Summary of any run file: what 'alife GROUP show' prints for its substrate (soup,
-    ca, gard or quine; those take more options)."""
+    ca, gard or quine; those take more options). Also the settings and live shares of a
+    LifeGPT dataset."""
     from alife.engine.session import COMMAND_GROUP
     from alife.engine.store import open_run
+    from alife.substrates.ca.dataset import dataset_settings, print_dataset_summary
 
+    settings = dataset_settings(path)
+    if settings is not None:
+        print_dataset_summary(path, settings)
+        return
     with open_run(path) as run:
         substrate = run.substrate
     if substrate not in COMMAND_GROUP:

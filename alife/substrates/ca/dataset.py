@@ -119,3 +119,60 @@ def write_dataset(
             bar.update(count)
         bar.close()
     os.replace(partial, path)
+
+
+def dataset_settings(path: str) -> dict | None:
+    """The attributes of the dataset file ``path`` (see the module docstring); None for
+    any other file, HDF5 or not, or a path that cannot be read."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            if f.attrs.get("format") != DATASET_FORMAT:
+                return None
+            return {
+                key: value.item() if hasattr(value, "item") else value
+                for key, value in f.attrs.items()
+            }
+    except OSError:
+        return None
+
+
+def live_shares(path: str, chunk: int = 4096) -> tuple[float, float]:
+    """(live share of all input cells, live share of all target cells) of a dataset,
+    read ``chunk`` samples at a time."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        inputs, targets = f["inputs"], f["targets"]
+        live_in = live_out = 0
+        for start in range(0, len(inputs), chunk):
+            live_in += int(np.count_nonzero(inputs[start : start + chunk]))
+            live_out += int(np.count_nonzero(targets[start : start + chunk]))
+        cells = max(1, inputs.size)
+    return live_in / cells, live_out / cells
+
+
+def print_dataset_summary(path: str, settings: dict) -> None:
+    """Print a dataset's ``settings`` (:func:`dataset_settings`) and its live shares."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from alife.printing import print_uncut
+
+    console = Console()
+    console.print(f"{path} (LifeGPT dataset)", style="bold", soft_wrap=True, highlight=False)
+    table = Table(show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    shown = ("rule", "width", "height", "torus", "steps", "samples", "density_low")
+    shown += ("density_high", "seed", "alife_version")
+    for key in shown:
+        table.add_row(key, str(settings.get(key, "-")))
+    print_uncut(console, table)
+    before, after = live_shares(path)
+    console.print(
+        f"- live cells: {before:.4f} of the inputs, {after:.4f} of the targets "
+        f"({settings['steps']} generation(s) later)",
+        highlight=False,
+    )
