@@ -27,6 +27,7 @@ def test_pairs_are_one_reference_generation_apart(tmp_path):
     shown = CliRunner().invoke(main, ["ca", "show", str(path)])
     assert shown.exit_code == 2
     assert "not an alife run file (its format is 'alife-lifegpt-dataset/1')" in shown.stderr
+    assert "; 'alife show' summarises this one" in shown.stderr
     assert inputs.shape == targets.shape == (50, 12, 20) and inputs.dtype == np.uint8
     assert ((density >= 0.2) & (density < 0.6)).all() and density.std() > 0.05
     for grid, target, share in zip(inputs, targets, density, strict=True):

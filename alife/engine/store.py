@@ -109,9 +109,10 @@ def _check_format(f: h5py.File, path: str) -> None:
     found = f.attrs.get("format")
     if found != FORMAT:
         what = f"its format is {found!r}" if found is not None else f"no format={FORMAT!r}"
+        other = str(found).startswith("alife-")  # another file alife writes: a dataset
         raise AlifeInputError(
             f"{path!r} is an HDF5 file but not an alife run file ({what}); give a file "
-            f"written by 'alife ... run'"
+            f"written by 'alife ... run'" + ("; 'alife show' summarises this one" if other else "")
         )
 
 
