@@ -49,8 +49,11 @@ def compare_paths(paths: Sequence[str], out_dir: str, *, overwrite: bool = False
             f"{next(r.path for r in runs if r.substrate != substrates[0])!r} a "
             f"{substrates[1]} run)"
         )
+    labels = [run.label for run in runs]
+    if len(set(labels)) < len(labels):  # the same file name in different folders
+        runs = [replace(run, label=run.path) for run in runs]
     if substrates == ["soup"]:
-        return compare_runs(paths, out_dir, overwrite=overwrite)
+        return compare_runs(runs, out_dir, overwrite=overwrite)
     return compare_records(runs, out_dir, overwrite=overwrite)
 
 
@@ -58,12 +61,10 @@ def compare_records(
     runs: Sequence[RunRecords], out_dir: str, *, overwrite: bool = False
 ) -> list[str]:
     """Write ``measures.png`` and ``summary.md`` (see the module docstring) for ``runs``,
-    all of one substrate, into ``out_dir``; return the files written."""
+    all of one substrate and told apart by their labels, into ``out_dir``; return the
+    files written."""
     from alife.analysis.report import check_outputs, save_figure
 
-    labels = [run.label for run in runs]
-    if len(set(labels)) < len(labels):  # the same file name in different folders
-        runs = [replace(run, label=run.path) for run in runs]
     sim_class = simulation_class(runs[0].substrate)
     names = [name for name in measure_names(sim_class) if any(_has(run, name) for run in runs)]
     drawn = names[:MAX_PANELS]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -225,14 +224,14 @@ def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
     return lines
 
 
-def compare_runs(paths: Sequence[str], out_dir: str, *, overwrite: bool = False) -> list[str]:
-    """Overlay several soup runs in ``out_dir``: metrics.png, replicators.png (runs with
-    censuses) and a summary.md table; return the files written
-    (:func:`alife.analysis.compare.compare_paths` checks there are two or more)."""
-    runs = [read_run(p) for p in paths]
-    labels = [r.label for r in runs]
-    if len(set(labels)) < len(labels):  # same file names in different folders
-        runs = [replace(r, label=r.path) for r in runs]
+def compare_runs(
+    records: Sequence[RunRecords], out_dir: str, *, overwrite: bool = False
+) -> list[str]:
+    """Overlay several soup runs' ``records`` (read, checked and labelled by
+    :func:`alife.analysis.compare.compare_paths`) in ``out_dir``: metrics.png,
+    replicators.png (runs with censuses) and a summary.md table; return the files
+    written."""
+    runs = [RunData(**vars(r)) for r in records]
     plots = ["metrics.png"] + [n for n in _FIGURES if any(n in r.figures() for r in runs)]
     names = [*plots, "summary.md"]
     files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
