@@ -90,6 +90,22 @@ def measures_markdown(metrics: dict, names: Sequence[str], unit: str) -> list[st
     ]
 
 
+def print_settings(console: Console, title: str, settings: dict) -> None:
+    """Print ``title`` in bold, then a two-column table of ``settings`` (long values
+    shortened)."""
+    from rich.table import Table
+
+    from alife.printing import print_uncut
+
+    console.print(title, style="bold", soft_wrap=True, highlight=False)
+    table = Table(show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    for key, value in settings.items():
+        table.add_row(key, short_text(value))
+    print_uncut(console, table)
+
+
 def print_settings_and_measures(
     console: Console,
     path: str,
@@ -110,13 +126,7 @@ def print_settings_and_measures(
     settings = {"substrate": substrate, **config}
     if completed is not None:
         settings[f"completed {unit}s"] = completed
-    console.print(path, style="bold", soft_wrap=True, highlight=False)
-    table = Table(show_header=False)
-    table.add_column("", style="bold")
-    table.add_column("")
-    for key, value in settings.items():
-        table.add_row(key, short_text(value))
-    print_uncut(console, table)
+    print_settings(console, path, settings)
     rows = measure_rows(metrics, names)
     if rows:
         measures = Table(title=records_title(metrics, unit))

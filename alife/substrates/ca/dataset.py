@@ -156,20 +156,15 @@ def live_shares(path: str, chunk: int = 4096) -> tuple[float, float]:
 def print_dataset_summary(path: str, settings: dict) -> None:
     """Print a dataset's ``settings`` (:func:`dataset_settings`) and its live shares."""
     from rich.console import Console
-    from rich.table import Table
 
-    from alife.printing import print_uncut
+    from alife.analysis.measures import print_settings
 
     console = Console()
-    console.print(f"{path} (LifeGPT dataset)", style="bold", soft_wrap=True, highlight=False)
-    table = Table(show_header=False)
-    table.add_column("", style="bold")
-    table.add_column("")
     shown = ("rule", "width", "height", "torus", "steps", "samples", "density_low")
     shown += ("density_high", "seed", "alife_version")
-    for key in shown:
-        table.add_row(key, str(settings.get(key, "-")))
-    print_uncut(console, table)
+    print_settings(
+        console, f"{path} (LifeGPT dataset)", {key: settings.get(key, "-") for key in shown}
+    )
     before, after = live_shares(path)
     console.print(
         f"- live cells: {before:.4f} of the inputs, {after:.4f} of the targets "
