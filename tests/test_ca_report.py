@@ -123,7 +123,7 @@ def test_report_of_a_life_run_of_oscillators(tmp_path):
     shown = invoke("ca", "show", run)
     assert shown.exit_code == 0, shown.output
     assert "recurs after 2 generation(s)" in shown.output
-    assert "completed generations" in shown.output
+    assert table_row(shown.output, "progress") == ["progress", "10 of 10 generations, completed"]
     assert table_row(shown.output, "population") == ["population", "7", "7", "7", "7"]
 
 

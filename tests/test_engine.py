@@ -276,6 +276,7 @@ def test_ctrl_c_checkpoints_and_resume_continues(tmp_path):
     with open_run(str(path)) as r:
         stopped = r.checkpoint_epoch()
         assert stopped == r.metrics["epoch"][-1] == r.snapshot_epochs[-1]
+        assert r.ended == "interrupted"
     resume_run(str(path), epochs=7, progress=False)
     same_data(reference_run(tmp_path, stopped + 7), path, stopped + 7)
 
@@ -284,11 +285,13 @@ def test_ctrl_c_checkpoints_and_resume_continues(tmp_path):
 def test_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     path = tmp_path / "killed.h5"
     proc = start_and_wait(path, 40)
+    assert read_records(str(path)).state.status == f"running (pid {proc.pid})"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     with open_run(str(path)) as r:  # a reader can open the killed file
         checkpoint = r.checkpoint_epoch()
         assert checkpoint >= 35 and checkpoint % 5 == 0
+    assert read_records(str(path)).state.status == "killed; resume continues it"
     outcome = resume_run(str(path), epochs=3, progress=False)
     assert outcome.epoch == checkpoint + 3
     with open_run(str(path)) as r:  # rows past the checkpoint were dropped, not duplicated

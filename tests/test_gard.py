@@ -247,7 +247,7 @@ def test_gard_cli_runs_shows_and_resumes(tmp_path):
         assert (run.metrics["alive"] == 2).all()
     result = runner.invoke(main, ["gard", "show", path, "--replica", "1"])
     assert result.exit_code == 0 and "replica 1: 30 generations, P_mc=" in result.output
-    assert table_row(result.output, "completed generations") == ["completed generations", "30"]
+    assert table_row(result.output, "progress") == ["progress", "30 of 30 generations, completed"]
     with open_run(path) as run:
         similarity = run.metrics["similarity"]
     assert table_row(result.output, "similarity")[1:3] == [

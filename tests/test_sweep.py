@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+import h5py
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -65,13 +66,18 @@ def assert_same_run(a, b):
         np.testing.assert_array_equal(x.snapshot(last), y.snapshot(last))
 
 
-def stop_run_after(run, epoch):
-    """Start ``run`` (256 programs, 64 epochs planned) and stop it at ``epoch``, a
-    multiple of its checkpoint interval 16, as a run whose worker died there."""
+def stop_run_after(run, epoch, killed=True):
+    """Start ``run`` (256 programs, 64 epochs planned) and stop it by a stop rule at its
+    first metrics record past ``epoch`` - 1 (records follow epochs 1, 17, 33, ...: for a
+    multiple of 16, ``epoch`` + 1, which its last checkpoint holds); ``killed``: then
+    leave the file as a worker that died there would (no account of how it ended)."""
     config = SoupConfig(programs=256, seed=run.params["seed"], mutation=run.params["mutation"])
     schedule = Schedule(metrics_every=16, checkpoint_every=16)
     stop = [f"epoch>{epoch - 1}"]
     start_run(Soup, config, run.path, epochs=64, schedule=schedule, progress=False, stop_when=stop)
+    if killed:
+        with h5py.File(run.path, "r+") as f:
+            f["ended"][0] = b""
 
 
 def test_sweep_runs_equal_direct_runs_and_rerun_skips(tmp_path):
@@ -164,6 +170,16 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
     assert_same_run(
         run.path, direct_run(tmp_path, run.params["seed"], run.params["mutation"], 256, 64)
     )
+
+
+def test_a_run_that_ended_before_the_manifest_heard_is_left_as_it_is(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path))
+    run = spec.runs[0]
+    os.makedirs(spec.out_dir)
+    stop_run_after(run, 32, killed=False)  # its stop rule ended it; the worker died after
+    stamp = os.path.getmtime(run.path)
+    assert execute_run(spec.command, run) == {"reason": "stop rule epoch>31", "epoch": 33}
+    assert os.path.getmtime(run.path) == stamp
 
 
 def test_a_run_killed_before_readers_could_follow_it_is_resumed(tmp_path):

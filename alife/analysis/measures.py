@@ -18,6 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from alife.engine.records import RunRecords
     from alife.engine.run import Simulation
 
 MEASURE_COLUMNS = ("measure", "first", "last", "smallest", "largest")
@@ -40,12 +41,12 @@ def config_table_lines(config: dict) -> list[str]:
     ]
 
 
-def number_text(value: float) -> str:
-    """``value`` as a table shows it: integers with thousands separators, others to 6
-    significant digits, "n/a" for NaN and infinities."""
+def number_text(value: float, digits: int = 6) -> str:
+    """``value`` as a table shows it: integers with thousands separators, others to
+    ``digits`` significant digits, "n/a" for NaN and infinities."""
     if not math.isfinite(value):
         return "n/a"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:.6g}"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:.{digits}g}"
 
 
 def measure_names(sim_class: type[Simulation]) -> list[str]:
@@ -106,30 +107,19 @@ def print_settings(console: Console, title: str, settings: dict) -> None:
     print_uncut(console, table)
 
 
-def print_settings_and_measures(
-    console: Console,
-    path: str,
-    substrate: str,
-    config: dict,
-    completed: int | None,
-    metrics: dict,
-    names: Sequence[str],
-    unit: str,
-) -> None:
-    """Print ``path``, a table of the run's substrate, ``config`` and ``completed``
-    ``unit``s (left out when None), then the table of its measures ``names`` (none when
-    nothing was recorded)."""
+def print_settings_and_measures(console: Console, run: RunRecords, names: Sequence[str]) -> None:
+    """Print the run's path, a table of its substrate, settings and progress (epochs
+    done of those planned, and how it ended), then the table of its measures ``names``
+    (none when nothing was recorded)."""
     from rich.table import Table
 
     from alife.printing import print_uncut
 
-    settings = {"substrate": substrate, **config}
-    if completed is not None:
-        settings[f"completed {unit}s"] = completed
-    print_settings(console, path, settings)
-    rows = measure_rows(metrics, names)
+    settings = {"substrate": run.substrate, **run.config, "progress": run.state.describe()}
+    print_settings(console, run.path, settings)
+    rows = measure_rows(run.metrics, names)
     if rows:
-        measures = Table(title=records_title(metrics, unit))
+        measures = Table(title=records_title(run.metrics, run.unit))
         for i, column in enumerate(MEASURE_COLUMNS):
             measures.add_column(column, justify="left" if i == 0 else "right")
         for row in rows:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alife.engine.run_state import RunState, run_state
 from alife.engine.session import substrate_unit, wrong_substrate_error
 from alife.engine.store import epoch_list, open_run
 
@@ -21,7 +22,8 @@ class RunRecords:
     ``path``; ``label``: the file name without extension; ``substrate``; ``config``: the
     run's settings (dict); ``metrics``: name -> (k,) array, one value per record;
     ``snapshots``: the completed epochs the file has snapshots of (ascending);
-    ``checkpoint``: the completed epoch of its checkpoint, None before the first.
+    ``checkpoint``: the completed epoch of its checkpoint, None before the first;
+    ``state``: its planned epochs and how its last session ended.
     """
 
     path: str
@@ -31,11 +33,12 @@ class RunRecords:
     metrics: dict[str, np.ndarray]
     snapshots: list[int]
     checkpoint: int | None
+    state: RunState
 
     @property
     def unit(self) -> str:
         """What one epoch of the run's simulation is called (generation, step)."""
-        return substrate_unit(self.substrate)
+        return self.state.unit
 
     @property
     def recorded(self) -> bool:
@@ -64,6 +67,14 @@ def read_records(
             raise wrong_substrate_error(path, substrate, reader, accepted)
         label = os.path.splitext(os.path.basename(path))[0]
         snapshots = [int(e) for e in run.snapshot_epochs]
+        state = run_state(run, substrate_unit(substrate))
         return RunRecords(
-            path, label, substrate, run.config, run.metrics, snapshots, run.checkpoint_epoch()
+            path,
+            label,
+            substrate,
+            run.config,
+            run.metrics,
+            snapshots,
+            run.checkpoint_epoch(),
+            state,
         )

@@ -25,7 +25,9 @@ A *simulation* is any object with
 * stop rules checked at every metrics record;
 * an optional *observer* (the live viewer) called after every epoch as
   ``observer(sim, row)``, ``row`` the metrics record written after it or None; a true
-  return ends the run as Ctrl-C does (reason "viewer closed").
+  return ends the run as Ctrl-C does (reason "viewer closed");
+* at the end, the reason it stopped, kept in the file (``Run.ended``; "failed: ERROR"
+  when an error ended it).
 """
 
 from __future__ import annotations
@@ -88,13 +90,17 @@ class Schedule:
         return self.census_every > 0 and (epoch - 1) % self.census_every == 0
 
 
+STOP_RULE = "stop rule"
+"""How the reason of a run that a stop rule ended begins ("stop rule higher_entropy>3")."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How a call to :func:`run_epochs` ended: final epoch, why it stopped, and what the
     simulation calls an epoch."""
 
     epoch: int
-    reason: str  # "completed", "stop rule <rule>", or "interrupted"
+    reason: str  # "completed", "stop rule <rule>", "interrupted" or "viewer closed"
     unit: str = "epoch"
 
 
@@ -118,6 +124,13 @@ class _DeferredInterrupt:
     def __exit__(self, *exc) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
+
+
+def failure_text(error: BaseException) -> str:
+    """How a run that ``error`` ended is recorded: "failed: " and the error's class and
+    first line."""
+    first_line = str(error).splitlines()[0] if str(error) else ""
+    return f"failed: {type(error).__name__}" + (f": {first_line}" if first_line else "")
 
 
 def unit_of(sim: Simulation | type[Simulation]) -> str:
@@ -214,7 +227,7 @@ def run_epochs(
                     row = record(census)
                     met = [rule for rule in stop_rules if rule.met(row)]
                     if met:
-                        reason = f"stop rule {met[0]}"
+                        reason = f"{STOP_RULE} {met[0]}"
                         break
                 if observer is not None and observer(sim, row):
                     reason = "viewer closed"
@@ -231,7 +244,10 @@ def run_epochs(
             if writer.last_snapshot_epoch() != sim.epoch:
                 writer.write_snapshot(sim.epoch, sim.snapshot())
             writer.write_checkpoint(sim.epoch, sim.checkpoint_state())
+    except BaseException as error:
+        reason = failure_text(error)
+        raise
     finally:
         bar.close()
-        writer.close()
+        writer.close(ended=reason)
     return Outcome(sim.epoch, reason, unit)

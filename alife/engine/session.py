@@ -18,6 +18,7 @@ from alife.engine.run import (
     Outcome,
     Schedule,
     Simulation,
+    failure_text,
     run_epochs,
     unit_of,
 )
@@ -154,7 +155,7 @@ def save_simulation(
         compression=compression,
         overwrite=overwrite,
     )
-    writer.close()
+    writer.close(ended="completed")
 
 
 def load_simulation(path: str, backend: str = "cpu") -> Simulation:
@@ -287,8 +288,8 @@ def resume_run(
     )
     try:
         sim = sim_class(config, backend, state=state)
-    except BaseException:
-        writer.close()
+    except BaseException as error:
+        writer.close(ended=failure_text(error))
         raise
     return run_epochs(
         sim,

@@ -13,6 +13,10 @@ Layout (``format = "alife-run/1"``)::
     /checkpoint/slot0|1/<key>  two full copies of the state (double buffer)
     /checkpoint/slot_epoch  (2,) int64: epoch held by each slot, -1 when empty
     /checkpoint/current     (1,) int64: the slot to restart from, -1 when none
+    /ended                  (1,) bytes: how the writer's session ended ("completed",
+                            "stop rule RULE", "interrupted", "failed: ERROR"); empty
+                            while a writer runs or after one was killed
+                            root attr ``writer``: "host:pid" of the last writer
 
 A run file is born whole: it is built as ``<path>.part`` with every dataset, the initial
 snapshot and a checkpoint of the initial state, then renamed into place and switched at
@@ -27,6 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import socket
 from collections.abc import Mapping
 
 import h5py
@@ -39,6 +44,7 @@ from alife.errors import AlifeInputError
 FORMAT = "alife-run/1"
 COMPRESSIONS = ("zstd", "gzip", "none")
 _METRIC_CHUNK = 1024
+_ENDED_BYTES = 240  # the longest account of how a run ended that a file keeps
 
 
 def compression_filters(name: str) -> dict:
@@ -180,6 +186,10 @@ class RunWriter:
     def __init__(self, f: h5py.File, path: str):
         self._f = f
         self.path = path
+        f.attrs["writer"] = f"{socket.gethostname()}:{os.getpid()}"
+        if "ended" not in f:  # a file written before runs recorded how they end
+            f.create_dataset("ended", shape=(1,), dtype=f"S{_ENDED_BYTES}")
+        f["ended"][0] = b""  # until close says how this session ended
         f.swmr_mode = True  # readers may now open the file while it grows
 
     @classmethod
@@ -333,7 +343,11 @@ class RunWriter:
         ck["current"][0] = slot
         self._f.flush()
 
-    def close(self) -> None:
+    def close(self, ended: str) -> None:
+        """Record how this session of the run ended (``ended``: "completed", "stop rule
+        RULE", "interrupted", "failed: ERROR", ...; cut to 240 bytes) and close the
+        file."""
+        self._f["ended"][0] = ended.encode()[:_ENDED_BYTES]
         self._f.close()
 
 
@@ -406,6 +420,20 @@ class Run:
     def checkpoint_state(self) -> dict[str, np.ndarray]:
         """The full state arrays of the current checkpoint."""
         return _read_checkpoint(self._f, self.path)[1]
+
+    @property
+    def ended(self) -> str | None:
+        """How the last session of the run ended ("completed", "stop rule RULE",
+        "interrupted", "failed: ERROR", ...); "" while its writer runs or after it was
+        killed; None for a file written before runs recorded it."""
+        if "ended" not in self._f:
+            return None
+        return self._f["ended"][0].decode(errors="replace")
+
+    @property
+    def writer(self) -> str | None:
+        """ "host:pid" of the process that last wrote the run (None in older files)."""
+        return self.attrs.get("writer")
 
     def close(self) -> None:
         self._f.close()

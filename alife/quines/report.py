@@ -101,12 +101,8 @@ def print_quine_summary(path: str, console=None) -> None:
     sims = {sim.substrate: sim for sim in (QuineSim, NetSoupSim)}
     run = read_records(path, list(sims), "'alife quine show'")
     substrate, config, metrics = run.substrate, run.config, run.metrics
-    completed = run.snapshots[-1] if run.snapshots else None
     console = console or Console()
-    names = measure_names(sims[substrate])
-    print_settings_and_measures(
-        console, path, substrate, config, completed, metrics, names, run.unit
-    )
+    print_settings_and_measures(console, run, measure_names(sims[substrate]))
     if substrate == "quine" and run.snapshots:
         model, epoch, initial = load_snapshot(path)
         console.print(f"the snapshot of epoch {epoch}:")

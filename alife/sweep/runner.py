@@ -18,33 +18,32 @@ from alife.sweep.spec import RunSpec, SweepSpec, command_for
 
 
 def execute_run(command: tuple[str, ...], run: RunSpec) -> dict:
-    """Start or resume one run (on a worker); returns its ``reason`` and ``epoch``."""
-    from alife.engine.session import resume_run
+    """Start or resume one run (on a worker); returns its ``reason`` and ``epoch``. A
+    run whose file says it already ended as asked (its worker died before the manifest
+    heard) is left as it is."""
+    from alife.engine.run_state import run_state
+    from alife.engine.session import resume_run, substrate_unit
     from alife.engine.store import open_run
 
     if os.path.exists(run.path):
         with open_run(run.path, repair=True) as handle:  # this task owns the run
-            checkpoint = handle.checkpoint_epoch()
-        if checkpoint is not None:
+            state = run_state(handle, substrate_unit(handle.substrate))
+        if state.finished:
+            return {"reason": state.ended or "completed", "epoch": state.completed}
+        if state.completed is not None:
             options = command_for(command).make_context(" ".join(command), list(run.args))
             params = options.params
-            try:
-                outcome = resume_run(
-                    run.path,
-                    backend=params.get("backend") or "cpu",
-                    stop_when=params.get("stop_when") or (),
-                    progress=False,
-                )
-            except AlifeInputError as error:
-                if "already completed" not in str(error):
-                    raise
-                return {"reason": "completed", "epoch": checkpoint}
+            outcome = resume_run(
+                run.path,
+                backend=params.get("backend") or "cpu",
+                stop_when=params.get("stop_when") or (),
+                progress=False,
+            )
             return {"reason": outcome.reason, "epoch": outcome.epoch}
     args = [*run.args, "--overwrite"] if os.path.exists(run.path) else list(run.args)
     command_for(command).main(args, standalone_mode=False)
     with open_run(run.path) as handle:
-        epoch, planned = handle.checkpoint_epoch(), int(handle.schedule["epochs"])
-    return {"reason": "completed" if epoch >= planned else "stop rule", "epoch": epoch}
+        return {"reason": handle.ended, "epoch": handle.checkpoint_epoch()}
 
 
 @dataclass(frozen=True)

@@ -148,16 +148,6 @@ def print_ca_summary(path: str, console: Console | None = None) -> None:
 
     console = console or Console()
     run = read_records(path, CA_SUBSTRATES, "a CA summary")
-    completed = run.snapshots[-1] if run.snapshots else None
-    print_settings_and_measures(
-        console,
-        path,
-        run.substrate,
-        run.config,
-        completed,
-        run.metrics,
-        PLOTTED[run.substrate],
-        run.unit,
-    )
+    print_settings_and_measures(console, run, PLOTTED[run.substrate])
     for sentence in what_happened(run):
         console.print(f"- {sentence}", soft_wrap=True)

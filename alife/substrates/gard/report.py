@@ -106,9 +106,7 @@ def print_gard_summary(path: str, replica: int = 0, threshold: float = NONDRIFT_
     found = compotypes(trace, threshold)
     console = Console()
     names = _lineage_measures()
-    print_settings_and_measures(
-        console, path, run.substrate, run.config, run.checkpoint, run.metrics, names, run.unit
-    )
+    print_settings_and_measures(console, run, names)
     console.print(replica_sentence(config, replica, trace, found), soft_wrap=True, highlight=False)
     if not found.count:
         console.print(no_compotype_sentence(len(trace), threshold), highlight=False)
@@ -269,9 +267,7 @@ def print_population_summary(path: str) -> None:
     run = read_records(path, ["gard_population"], "a GARD population summary")
     console = Console()
     names = _population_measures()
-    print_settings_and_measures(
-        console, path, run.substrate, run.config, run.checkpoint, run.metrics, names, run.unit
-    )
+    print_settings_and_measures(console, run, names)
     if run.recorded:
         means = ", ".join(f"{k} {v:.4g}" for k, v in second_half_means(run.metrics).items())
         if run.config["target"] is None:

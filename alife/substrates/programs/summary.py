@@ -13,6 +13,7 @@ from alife.analysis.transitions import (
     replicator_transition,
 )
 from alife.engine.backend import resolve_backend, to_backend, to_host
+from alife.engine.run_state import run_state
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.printing import print_uncut
@@ -36,14 +37,15 @@ _SHOWN_METRICS = (
 
 
 def _read_soup_run(path: str, epoch: int | None, command: str):
-    """(metrics, config, checkpoint epoch, snapshot epoch, snapshot) of a soup run file;
+    """(metrics, config, run state, snapshot epoch, snapshot) of a soup run file;
     ``epoch=None`` picks the last snapshot."""
     with open_run(path) as run:
         if run.substrate != "soup":
             raise wrong_substrate_error(path, run.substrate, f"'{command}'", ["soup"])
         if epoch is None:
             epoch = int(run.snapshot_epochs[-1])
-        return run.metrics, run.config, run.checkpoint_epoch(), epoch, run.snapshot(epoch)
+        state = run_state(run, "epoch")
+        return run.metrics, run.config, state, epoch, run.snapshot(epoch)
 
 
 def _last_census(metrics) -> dict | None:
@@ -62,7 +64,7 @@ def print_summary(
     """Print the config, the latest metrics and the ``top`` most frequent programs of the
     snapshot at ``epoch`` (default: the last one) of the soup run in ``path``."""
     console = console or Console()
-    metrics, config, checkpoint, epoch, soup = _read_soup_run(path, epoch, "alife soup show")
+    metrics, config, state, epoch, soup = _read_soup_run(path, epoch, "alife soup show")
     language = get_language(config["language"])
 
     table = Table(title=f"{path}", show_header=False)
@@ -70,7 +72,7 @@ def print_summary(
     table.add_column("")
     for key, value in config.items():
         table.add_row(key, str(value))
-    table.add_row("completed epochs", str(checkpoint))
+    table.add_row("progress", state.describe())
     if metrics["epoch"].size:
         last = {k: v[-1] for k, v in metrics.items()}
         table.add_row("latest record at epoch", str(int(last["epoch"])))
