@@ -1,5 +1,5 @@
-"""``alife sweep``, ``alife analyze`` and ``alife show``: many runs at once, reports,
-and a summary of any run file."""
+"""``alife sweep``, ``alife analyze``, ``alife show`` and ``alife list``: many runs at
+once, reports, a summary of any run file, and a table of many."""
 
 from __future__ import annotations
 
@@ -199,3 +199,14 @@ def show(ctx: click.Context, path: str) -> None:
         )
     group = ctx.find_root().command.commands[COMMAND_GROUP[substrate]]
     ctx.invoke(group.commands["show"], path=path)
+
+
+@click.command("list")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATHS]...")
+@click.option("-r", "--recursive", is_flag=True, help="Look into subfolders too.")
+def list_command(paths: tuple[str, ...], recursive: bool) -> None:
+    """A table of run files: progress, how each ended, last measures. PATHS are run
+    files or folders, whose .h5 files are listed (default: the current folder)."""
+    from alife.analysis.listing import list_runs, print_listing
+
+    print_listing(list_runs(paths or (".",), recursive))
