@@ -28,11 +28,12 @@ def test_life_runs_of_two_rules_are_tabulated_by_what_differs(tmp_path):
     assert sorted(os.listdir(out)) == ["measures.png", "summary.md"]
     assert (out / "measures.png").stat().st_size > 10_000
     summary = (out / "summary.md").read_text()
-    assert "| run | rule | completed generations | last population | last changes |" in summary
+    assert "| run | rule | progress | last population | last changes |" in summary
     for name, rule in (("conway", "B3/S23"), ("highlife", "B36/S23")):
         with open_run(str(tmp_path / f"{name}.h5")) as run:
             population, changes = (int(run.metrics[k][-1]) for k in ("population", "changes"))
-        assert f"| {name} | {rule} | 12 | {population} | {changes} |" in summary
+        row = f"| {name} | {rule} | 12 of 12 generations, completed | {population} | {changes} |"
+        assert row in summary
 
 
 def test_same_names_are_told_apart_by_path_and_other_substrates_refused(tmp_path):
@@ -45,7 +46,8 @@ def test_same_names_are_told_apart_by_path_and_other_substrates_refused(tmp_path
     result = invoke("analyze", "--compare", str(first), str(second), "--out", str(out))
     assert result.exit_code == 0, result.output
     summary = (out / "summary.md").read_text()
-    assert f"| {first} | 12 |" in summary and f"| {second} | 12 |" in summary
+    for path in (first, second):
+        assert f"| {path} | 12 of 12 generations, completed |" in summary
     assert "The runs have the same settings." in summary
     lenia = tmp_path / "lenia.h5"
     args = ["ca", "lenia", "--size", "32", "--steps", "2", "--no-progress", "--out", str(lenia)]

@@ -68,9 +68,13 @@ def test_compare_overlays_runs(census_run, tmp_path):
     expected = {"metrics.png", "replicators.png", "price.png", "tracer.png", "summary.md"}
     assert {p.name for p in out.iterdir()} == expected
     table = (out / "summary.md").read_text()
-    assert (
-        "| pal | bff_noheads | 4 | 40 |" in table and "| random | bff_noheads | 9 | 20 |" in table
-    )
+    # the settings that differ, then progress; the language, the same in both, is left out
+    assert "| run | seed | initial_program | trace | price_motif | progress |" in table
+    assert "| random | 9 | None | False | None | 20 of 20 epochs, completed | - | - |" in table
+    with open_run(census_run) as run:  # its replicators pass 1 % at the first census
+        shares = run.metrics["replicator_fraction"]
+        first = int(run.metrics["epoch"][np.flatnonzero(shares > 0.01)[0]])
+    assert f"| [{{.>] | 40 of 40 epochs, completed | - | {first} |" in table
 
 
 def test_refusals_leave_files_alone(census_run, tmp_path):

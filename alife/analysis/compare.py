@@ -8,14 +8,16 @@ other, Lenia parameters, GARD chemistries, quine or network-soup settings) get
 - ``measures.png``: one panel per recorded measure of the substrate, a line per run,
   against the run's unit (generation, step, epoch);
 - ``summary.md``: a table of the runs with the settings in which they differ, their
-  completed units and the last value of each headline measure (those the progress bar
-  shows), and the figure.
+  progress (units done of those planned, how the run ended) and the last value of each
+  headline measure (those the progress bar shows), and the figure.
+
+Both tables begin with :func:`comparison_table`'s columns.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -71,26 +73,16 @@ def compare_records(
     files = check_outputs(out_dir, [*(["measures.png"] if drawn else []), "summary.md"], overwrite)
     if drawn:
         save_figure(measures_figure(runs, drawn), files[0])
-    unit = runs[0].unit
     headline = [name for name in sim_class.PROGRESS_KEYS if name in names]
-    differing = _differing_settings(runs)
-    columns = ["run", *differing, f"completed {unit}s", *(f"last {n}" for n in headline)]
     lines = [
         f"# Comparison of {len(runs)} {runs[0].substrate} runs",
         "",
-        f"| {' | '.join(columns)} |",
-        "|---" * len(columns) + "|",
+        *comparison_table(
+            runs,
+            [f"last {name}" for name in headline],
+            lambda run: [_last(run, name) for name in headline],
+        ),
     ]
-    for run in runs:
-        cells = [
-            run.label,
-            *(short_text(run.config.get(key)) for key in differing),
-            "-" if run.checkpoint is None else str(run.checkpoint),
-            *(_last(run, name) for name in headline),
-        ]
-        lines.append(f"| {' | '.join(cells)} |")
-    if not differing:
-        lines += ["", "The runs have the same settings."]
     if drawn:
         lines += ["", f"![measures.png]({os.path.basename(files[0])})"]
     with open(files[-1], "w") as f:
@@ -125,7 +117,27 @@ def _last(run: RunRecords, name: str) -> str:
     return number_text(float(values[-1])) if values is not None and len(values) else "-"
 
 
-def _differing_settings(runs: Sequence[RunRecords]) -> list[str]:
+def comparison_table(
+    runs: Sequence[RunRecords],
+    columns: Sequence[str],
+    cells: Callable[[RunRecords], list[str]],
+) -> list[str]:
+    """Markdown lines: a table of ``runs`` with their labels, the settings in which they
+    differ, their progress and ``columns`` (``cells(run)`` gives a run's texts for
+    them), then "The runs have the same settings." where none differs."""
+    differing = differing_settings(runs)
+    header = ["run", *differing, "progress", *columns]
+    lines = [f"| {' | '.join(header)} |", "|---" * len(header) + "|"]
+    for run in runs:
+        settings = [short_text(run.config.get(key)) for key in differing]
+        row = [run.label, *settings, run.state.describe(), *cells(run)]
+        lines.append(f"| {' | '.join(row)} |")
+    if not differing:
+        lines += ["", "The runs have the same settings."]
+    return lines
+
+
+def differing_settings(runs: Sequence[RunRecords]) -> list[str]:
     """The settings whose values are not the same in every run, in config order."""
     keys = list(dict.fromkeys(key for run in runs for key in run.config))
     return [key for key in keys if len({repr(run.config.get(key)) for run in runs}) > 1]

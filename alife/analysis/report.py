@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from alife.analysis.compare import comparison_table
 from alife.analysis.measures import config_table_lines
 from alife.analysis.plots import (
     census_figure,
@@ -224,6 +225,16 @@ def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
     return lines
 
 
+def _transition_cells(run: RunData) -> list[str]:
+    """A soup run's row of the comparison: the epochs its entropy and its replicators
+    first passed their thresholds ("-": never), and its last higher-order entropy."""
+    recorded = run.recorded
+    entropy = entropy_transition(run.metrics) if recorded else None
+    replicators = replicator_transition(run.metrics) if run.has_census else None
+    final = _fmt(run.metrics["higher_entropy"][-1], ".3f") if recorded else "n/a"
+    return ["-" if t is None else str(t) for t in (entropy, replicators)] + [final]
+
+
 def compare_runs(
     records: Sequence[RunRecords], out_dir: str, *, overwrite: bool = False
 ) -> list[str]:
@@ -241,24 +252,16 @@ def compare_runs(
             _FIGURES[name]([(r.label, r.metrics) for r in having if r.recorded]),
             files[name],
         )
-    lines = [
-        "# Comparison",
-        "",
-        f"| run | language | seed | last epoch | entropy > {ENTROPY_TRANSITION_BITS:g} at "
-        f"| replicators > {REPLICATOR_TRANSITION_FRACTION:.0%} at | final higher-order entropy |",
-        "|---|---|---|---|---|---|---|",
+    columns = [
+        f"entropy > {ENTROPY_TRANSITION_BITS:g} at",
+        f"replicators > {REPLICATOR_TRANSITION_FRACTION:.0%} at",
+        "final higher-order entropy",
     ]
-    for r in runs:
-        epochs = r.metrics["epoch"]
-        entropy = entropy_transition(r.metrics) if epochs.size else None
-        replicators = replicator_transition(r.metrics) if r.has_census else None
-        final = _fmt(r.metrics["higher_entropy"][-1], ".3f") if epochs.size else "n/a"
-        lines.append(
-            f"| {r.label} | {r.config['language']} | {r.config['seed']} "
-            f"| {int(epochs[-1]) if epochs.size else 0} "
-            f"| {'-' if entropy is None else entropy} "
-            f"| {'-' if replicators is None else replicators} | {final} |"
-        )
+    lines = [
+        f"# Comparison of {len(runs)} soup runs",
+        "",
+        *comparison_table(runs, columns, _transition_cells),
+    ]
     lines += ["", *(f"![{name}]({name})" for name in names if name.endswith(".png"))]
     with open(files["summary.md"], "w") as f:
         f.write("\n".join(lines) + "\n")
