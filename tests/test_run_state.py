@@ -3,11 +3,10 @@ stop rule, viewer closed, failed, running, killed, and files older than that rec
 
 import os
 import socket
-import subprocess
-import sys
 
 import h5py
 import pytest
+from processes import dead_writer
 
 from alife.engine.records import read_records
 from alife.engine.run import Schedule
@@ -89,24 +88,12 @@ def test_a_run_being_written_reads_as_running(tmp_path):
     assert state_of(path).ended == "completed"
 
 
-def dead_pid():
-    """The pid of a process that has ended (and been reaped)."""
-    child = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(child.stdout)
-
-
 def state(ended, writer, completed=4):
     return RunState(completed=completed, planned=8, ended=ended, writer=writer, unit="step")
 
 
 def test_a_run_without_an_ending_is_killed_or_running_elsewhere():
-    here = socket.gethostname()
-    assert state("", f"{here}:{dead_pid()}").status == "killed; resume continues it"
+    assert state("", dead_writer()).status == "killed; resume continues it"
     assert state("", "node7:12").status == "running on node7, or killed there"
     assert state("", None).status == "running, or killed"
 

@@ -12,6 +12,7 @@ import h5py
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from processes import dead_writer
 from tables import table_row
 
 from alife.cli import main
@@ -78,6 +79,7 @@ def stop_run_after(run, epoch, killed=True):
     if killed:
         with h5py.File(run.path, "r+") as f:
             f["ended"][0] = b""
+            f.attrs["writer"] = dead_writer()
 
 
 def test_sweep_runs_equal_direct_runs_and_rerun_skips(tmp_path):
@@ -170,6 +172,23 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
     assert_same_run(
         run.path, direct_run(tmp_path, run.params["seed"], run.params["mutation"], 256, 64)
     )
+
+
+def test_status_tells_how_the_running_runs_stand_by_their_files(tmp_path):
+    spec = load_sweep(write_sweep(tmp_path))
+    os.makedirs(spec.out_dir)
+    killed, waiting = spec.runs[0], spec.runs[1]
+    stop_run_after(killed, 32)  # as a driver and its workers killed mid-sweep leave it
+    entries = load_manifest(spec)
+    for run in (killed, waiting):
+        entries[run.name].update(state="running", attempts=1)
+    save_manifest(spec, entries)
+    result = CliRunner().invoke(main, ["sweep", "status", spec.source])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("4 runs: 2 pending, 2 running, 0 done, 0 failed")
+    assert f"  running {killed.name}: 33 of 64 epochs, killed; resume continues it" in lines
+    assert f"  running {waiting.name}: no run file yet" in lines
 
 
 def test_a_run_that_ended_before_the_manifest_heard_is_left_as_it_is(tmp_path):

@@ -12,7 +12,9 @@ from alife.sweep.spec import SweepSpec
 
 
 def print_status(spec: SweepSpec) -> dict[str, int]:
-    """Print runs by state and the failed runs' errors; return the counts."""
+    """Print runs by state, where each run the manifest calls running stands by its
+    file (its progress, and whether its process still runs), and the failed runs'
+    errors; return the counts."""
     import click
 
     entries = load_manifest(spec)
@@ -22,9 +24,28 @@ def print_status(spec: SweepSpec) -> dict[str, int]:
         + ", ".join(f"{counts[state]} {state}" for state in STATES)
     )
     for entry in entries.values():
+        if entry["state"] == "running":
+            click.echo(f"  running {entry['name']}: {_file_state(entry['path'])}")
         if entry["state"] == "failed":
             click.echo(f"  failed {entry['name']} ({entry['attempts']} attempts): {entry['error']}")
     return counts
+
+
+def _file_state(path: str) -> str:
+    """How the run in ``path`` stands (:meth:`RunState.describe`), or why that is not
+    known."""
+    from alife.engine.run_state import run_state
+    from alife.engine.session import substrate_unit
+    from alife.engine.store import open_run
+    from alife.errors import AlifeInputError
+
+    if not os.path.exists(path):
+        return "no run file yet"
+    try:
+        with open_run(path) as run:
+            return run_state(run, substrate_unit(run.substrate)).describe()
+    except AlifeInputError as error:
+        return str(error)
 
 
 def collect(spec: SweepSpec) -> list[dict]:
