@@ -42,6 +42,22 @@ def test_run_show_resume(tmp_path):
         assert r.metrics["epoch"].tolist() == [1, 6, 11, 16, 20, 21, 25]
 
 
+def test_resuming_a_run_a_stop_rule_ended_says_the_rule_is_not_kept(tmp_path):
+    out = str(tmp_path / "rule.h5")
+    run = ["soup", "run", "--programs", "128", "--epochs", "30", "--metrics-every", "4"]
+    assert invoke(*run, "--stop-when", "epoch>8", "--out", out).exit_code == 0
+    result = invoke("soup", "resume", out, "--stop-when", "epoch>16")  # a rule again: no word
+    assert result.exit_code == 0 and "without it" not in result.stderr
+    assert "stop rule epoch>16 at epoch 17" in result.stderr
+    result = invoke("soup", "resume", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{out}: its last session ended by stop rule epoch>16 at epoch 17; it goes on to "
+        "epoch 30 without it (give --stop-when again to keep a rule)"
+    )
+    assert "completed at epoch 30" in result.stderr
+
+
 def test_languages_lists_each_with_a_description():
     result = invoke("soup", "languages")
     assert result.exit_code == 0

@@ -224,7 +224,12 @@ def resume_and_report(path: str, group: str, option: str | None, **options) -> N
 
     substrates = tuple(s for s, owner in COMMAND_GROUP.items() if owner == group)
     outcome = resume_run(
-        path, substrates=substrates, command=f"alife {group} resume", more_option=option, **options
+        path,
+        substrates=substrates,
+        command=f"alife {group} resume",
+        more_option=option,
+        notice=lambda sentence: click.echo(sentence, err=True),
+        **options,
     )
     report(path, outcome)
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from alife.engine.backend import resolve_backend
 from alife.engine.run import (
     ENGINE_METRICS,
+    STOP_RULE,
     Outcome,
     Schedule,
     Simulation,
@@ -233,6 +234,7 @@ def resume_run(
     command: str = "resume_run",
     length_options: Sequence[str] = ("--epochs",),
     more_option: str | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
@@ -245,11 +247,13 @@ def resume_run(
     ``command`` (named in errors) continues, None for any; ``length_options``: the
     command's options for ``epochs`` (where there are several, the run's is the one named
     after its simulation's unit, e.g. "--generations"); ``more_option``: the one the user
-    gave, refused if it is not the run's.
+    gave, refused if it is not the run's. ``notice`` is handed a sentence for the user
+    before the run goes on when a stop rule ended its last session and none is given
+    now (the run then continues past the point that rule stopped it).
     """
     with open_run(path, repair=True) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
-        start = run.checkpoint_epoch()
+        start, ended = run.checkpoint_epoch(), run.ended
     if substrates is not None and substrate not in substrates:
         raise wrong_substrate_error(
             path, substrate, f"'{command}'", substrates, verb="continues", subcommand="resume"
@@ -283,6 +287,11 @@ def resume_run(
         raise AlifeInputError(f"{length_option} must be >= 0, got {epochs}")
     else:
         target = start + epochs
+    if notice is not None and not stop_when and (ended or "").startswith(STOP_RULE):
+        notice(
+            f"{path}: its last session ended by {ended} at {unit} {start:,}; it goes on to "
+            f"{unit} {target:,} without it (give --stop-when again to keep a rule)"
+        )
     writer, start, state = RunWriter.reopen(
         path, backend, {**saved, **schedule.to_dict(), "epochs": target}
     )
