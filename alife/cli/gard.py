@@ -25,12 +25,32 @@ def gard() -> None:
 def _gard_options(function):
     """The chemistry and selection options shared by ``gard run`` and ``gard population``."""
     options = [
-        click.option("--species", type=int, default=100, show_default=True, help="N_G."),
-        click.option("--nmax", type=int, default=100, show_default=True, help="Split size."),
-        click.option("--kf", type=float, default=1e-2, show_default=True, help="Joining rate."),
-        click.option("--kb", type=float, default=1e-4, show_default=True, help="Leaving rate."),
-        click.option("--mu", type=float, default=-4.0, show_default=True, help="Beta's mu."),
-        click.option("--sigma", type=float, default=4.0, show_default=True, help="... sigma."),
+        click.option(
+            "--species", type=int, default=100, show_default=True, help="Molecule species N_G."
+        ),
+        click.option(
+            "--nmax",
+            type=int,
+            default=100,
+            show_default=True,
+            help="Molecules N_max at which an assembly splits in two.",
+        ),
+        click.option("--kf", type=float, default=1e-2, show_default=True, help="Joining rate k_f."),
+        click.option("--kb", type=float, default=1e-4, show_default=True, help="Leaving rate k_b."),
+        click.option(
+            "--mu",
+            type=float,
+            default=-4.0,
+            show_default=True,
+            help="Mean mu of ln(beta), the log of the catalysis matrix's entries.",
+        ),
+        click.option(
+            "--sigma",
+            type=float,
+            default=4.0,
+            show_default=True,
+            help="Standard deviation sigma of ln(beta).",
+        ),
         seed_option("Seed of the random streams."),
         click.option("--beta-seed", type=int, default=None, help="Seed of beta (default: --seed)."),
         click.option(
@@ -87,8 +107,16 @@ def gard_run(replicas, generations, out, **options) -> None:
 
 @gard.command("population")
 @_gard_options
-@click.option("--size", type=int, default=100, show_default=True, help="Assemblies (P).")
-@click.option("--populations", type=int, default=1, show_default=True, help="Independent ones.")
+@click.option(
+    "--size", type=int, default=100, show_default=True, help="Assemblies per population (P)."
+)
+@click.option(
+    "--populations",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Independent populations, each of --size assemblies.",
+)
 @click.option(
     "--epochs", type=COUNT, default=100, show_default=True, help="Epochs of P fissions each."
 )
