@@ -1,11 +1,12 @@
 """Reproduce the paper's headline number: the share of bff_noheads soups that transition.
 
-    python scripts/reproduce_computational_life.py [--seeds 4] [--epochs 4096]
-        [--programs 131072] [--backend cpu] [--out-dir runs/repro]
+    python scripts/reproduce_computational_life.py [--seeds 4] [--first-seed 0]
+        [--epochs 4096] [--programs 131072] [--backend cpu] [--out-dir runs/repro]
 
-Runs seeds 0 .. N-1 one after the other (each a run file in ``--out-dir``, stopped at
-its transition: high-order entropy above 3 bits per byte, cubff's scripts' mark), then
-prints which seeds transitioned, when, and the share that did. A run file already there
+Runs seeds F .. F+N-1 (``--first-seed`` F, default 0) one after the other (each a run
+file in ``--out-dir``, stopped at its transition: high-order entropy above 3 bits per
+byte, cubff's scripts' mark), then prints which seeds transitioned, when, and the share
+that did. A run file already there
 is reused (finished) or resumed (interrupted), so the script can be stopped and started
 again. With ``--dask`` the seeds run as an ``alife sweep`` on Dask distributed (a local
 cluster, or ``--scheduler ADDRESS``), written to ``OUT_DIR/seed=N.h5`` with a manifest.
@@ -83,7 +84,7 @@ def read_seed(path: str, seed: int) -> dict:
         }
 
 
-def run_as_sweep(args) -> list[str]:
+def run_as_sweep(args, seeds: list[int]) -> list[str]:
     """Write OUT_DIR/sweep.toml for the seeds, run it on Dask (skipping finished seeds,
     resuming interrupted ones) and return the run files in seed order."""
     from alife.sweep.runner import run_sweep
@@ -95,7 +96,7 @@ def run_as_sweep(args) -> list[str]:
             f'command = "soup run"\nout_dir = "{args.out_dir}"\n\n[fixed]\n'
             f"programs = {args.programs}\nepochs = {args.epochs}\n"
             f'metrics-every = {args.metrics_every}\nbackend = "{args.backend}"\n'
-            f'stop-when = ["{STOP}"]\n\n[axes]\nseed = "0..{args.seeds - 1}"\n'
+            f'stop-when = ["{STOP}"]\n\n[axes]\nseed = "{seeds[0]}..{seeds[-1]}"\n'
         )
     spec = load_sweep(path)
     result = run_sweep(spec, scheduler=args.scheduler, workers=args.workers)
@@ -107,6 +108,7 @@ def run_as_sweep(args) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=4096)
     parser.add_argument("--programs", type=int, default=131072)
     parser.add_argument("--metrics-every", type=int, default=64)
@@ -120,11 +122,12 @@ def main() -> None:
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     rows = []
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     if args.dask:
-        paths = run_as_sweep(args)
+        paths = run_as_sweep(args, seeds)
     else:
-        paths = [os.path.join(args.out_dir, f"seed{seed:03d}.h5") for seed in range(args.seeds)]
-    for seed, path in enumerate(paths):
+        paths = [os.path.join(args.out_dir, f"seed{seed:03d}.h5") for seed in seeds]
+    for seed, path in zip(seeds, paths, strict=True):
         rows.append(run_seed(path, seed, args) if not args.dask else read_seed(path, seed))
         row = rows[-1]
         when = row["transition_epoch"] or f"none in {row['epochs_run']} epochs"
