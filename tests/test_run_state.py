@@ -3,6 +3,9 @@ stop rule, viewer closed, failed, running, killed, and files older than that rec
 
 import os
 import socket
+import subprocess
+import sys
+import time
 
 import h5py
 import pytest
@@ -110,3 +113,18 @@ def test_files_older_than_the_record_are_judged_by_their_count(tmp_path):
     resume_run(str(path), progress=False)  # resuming adds the record
     assert state_of(path).ended == "completed"
     assert state(None, None, completed=8).status == "completed"
+
+
+def test_a_killed_writer_its_parent_has_not_reaped_is_not_running():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    writer = f"{socket.gethostname()}:{child.pid}"
+    try:
+        assert state("", writer).status == f"running (pid {child.pid})"
+        child.kill()
+        deadline = time.time() + 10  # until the kernel has made it a zombie
+        while state("", writer).status != "killed; resume continues it":
+            assert time.time() < deadline, state("", writer).status
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()

@@ -70,7 +70,9 @@ class RunState:
 
 
 def _process_exists(pid: int) -> bool:
-    """Whether a process ``pid`` exists on this machine (it may have been reused)."""
+    """Whether a process ``pid`` lives on this machine (it may have been reused): one
+    that was killed but not yet reaped by its parent (a zombie, where /proc tells) does
+    not count."""
     if pid == os.getpid():
         return True
     try:
@@ -78,8 +80,13 @@ def _process_exists(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # someone else's process
+        pass
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rpartition(")")[2].split()[0]  # the field after "(name)"
+    except (OSError, IndexError):  # no /proc here, or the process just ended
         return True
-    return True
+    return state != "Z"
 
 
 def run_state(run: Run, unit: str) -> RunState:
