@@ -346,9 +346,15 @@ class RunWriter:
     def close(self, ended: str) -> None:
         """Record how this session of the run ended (``ended``: "completed", "stop rule
         RULE", "interrupted", "failed: ERROR", ...; cut to 240 bytes) and close the
-        file."""
-        self._f["ended"][0] = ended.encode()[:_ENDED_BYTES]
-        self._f.close()
+        file. A file that cannot take that write (a full disk, say) is still closed and
+        reads as killed, which resume handles; the error that ended the run, if any, is
+        the one raised."""
+        try:
+            self._f["ended"][0] = ended.encode()[:_ENDED_BYTES]
+        except OSError:
+            pass
+        finally:
+            self._f.close()
 
 
 class Run:
