@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alife.engine.run_state import RunState, run_state
-from alife.engine.session import substrate_unit, wrong_substrate_error
+from alife.engine.session import wrong_substrate_error
 from alife.engine.store import epoch_list, open_run
 
 
@@ -22,8 +22,8 @@ class RunRecords:
     ``path``; ``label``: the file name without extension; ``substrate``; ``config``: the
     run's settings (dict); ``metrics``: name -> (k,) array, one value per record;
     ``snapshots``: the completed epochs the file has snapshots of (ascending);
-    ``checkpoint``: the completed epoch of its checkpoint, None before the first;
-    ``state``: its planned epochs and how its last session ended.
+    ``state``: its checkpoint's epoch, its planned epochs and how its last session
+    ended.
     """
 
     path: str
@@ -32,8 +32,12 @@ class RunRecords:
     config: dict
     metrics: dict[str, np.ndarray]
     snapshots: list[int]
-    checkpoint: int | None
     state: RunState
+
+    @property
+    def checkpoint(self) -> int | None:
+        """The completed epoch of its checkpoint, None before the first."""
+        return self.state.completed
 
     @property
     def unit(self) -> str:
@@ -67,14 +71,6 @@ def read_records(
             raise wrong_substrate_error(path, substrate, reader, accepted)
         label = os.path.splitext(os.path.basename(path))[0]
         snapshots = [int(e) for e in run.snapshot_epochs]
-        state = run_state(run, substrate_unit(substrate))
         return RunRecords(
-            path,
-            label,
-            substrate,
-            run.config,
-            run.metrics,
-            snapshots,
-            run.checkpoint_epoch(),
-            state,
+            path, label, substrate, run.config, run.metrics, snapshots, run_state(run)
         )

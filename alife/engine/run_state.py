@@ -89,13 +89,14 @@ def _process_exists(pid: int) -> bool:
     return state != "Z"
 
 
-def run_state(run: Run, unit: str) -> RunState:
-    """The :class:`RunState` of the open run file ``run``, whose simulation counts in
-    ``unit``s."""
+def run_state(run: Run) -> RunState:
+    """The :class:`RunState` of the open run file ``run``."""
+    from alife.engine.session import substrate_unit  # session reaches the simulations
+
     return RunState(
         completed=run.checkpoint_epoch(),
         planned=int(run.schedule["epochs"]),
         ended=run.ended,
         writer=run.writer,
-        unit=unit,
+        unit=substrate_unit(run.substrate),
     )

@@ -22,12 +22,12 @@ def execute_run(command: tuple[str, ...], run: RunSpec) -> dict:
     run whose file says it already ended as asked (its worker died before the manifest
     heard) is left as it is."""
     from alife.engine.run_state import run_state
-    from alife.engine.session import resume_run, substrate_unit
+    from alife.engine.session import resume_run
     from alife.engine.store import open_run
 
     if os.path.exists(run.path):
         with open_run(run.path, repair=True) as handle:  # this task owns the run
-            state = run_state(handle, substrate_unit(handle.substrate))
+            state = run_state(handle)
         if state.finished:
             return {"reason": state.ended or "completed", "epoch": state.completed}
         if state.completed is not None:

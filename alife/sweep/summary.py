@@ -35,7 +35,6 @@ def _file_state(path: str) -> str:
     """How the run in ``path`` stands (:meth:`RunState.describe`), or why that is not
     known."""
     from alife.engine.run_state import run_state
-    from alife.engine.session import substrate_unit
     from alife.engine.store import open_run
     from alife.errors import AlifeInputError
 
@@ -43,7 +42,7 @@ def _file_state(path: str) -> str:
         return "no run file yet"
     try:
         with open_run(path) as run:
-            return run_state(run, substrate_unit(run.substrate)).describe()
+            return run_state(run).describe()
     except AlifeInputError as error:
         return str(error)
 

@@ -44,7 +44,7 @@ def _read_soup_run(path: str, epoch: int | None, command: str):
             raise wrong_substrate_error(path, run.substrate, f"'{command}'", ["soup"])
         if epoch is None:
             epoch = int(run.snapshot_epochs[-1])
-        state = run_state(run, "epoch")
+        state = run_state(run)
         return run.metrics, run.config, state, epoch, run.snapshot(epoch)
 
 
