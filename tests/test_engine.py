@@ -10,7 +10,9 @@ import time
 import h5py
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from alife.cli.app import main
 from alife.engine.records import read_records
 from alife.engine.run import Schedule
 from alife.engine.session import resume_run, start_run
@@ -286,6 +288,15 @@ def test_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     path = tmp_path / "killed.h5"
     proc = start_and_wait(path, 40)
     assert read_records(str(path)).state.status == f"running (pid {proc.pid})"
+    # a second writer would corrupt the file: resume and overwrite are refused
+    being_written = f"being written by process {proc.pid} on this machine"
+    with pytest.raises(AlifeInputError, match=f"{being_written}.* before you resume it"):
+        resume_run(str(path), epochs=3, progress=False)
+    with pytest.raises(AlifeInputError, match=f"{being_written}.* before you overwrite it"):
+        run(path, 3, overwrite=True)
+    refused = CliRunner().invoke(main, ["soup", "resume", str(path), "--epochs", "3"])
+    assert refused.exit_code == 2 and being_written in refused.output, refused.output
+    assert proc.poll() is None  # the run goes on, untouched
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     with open_run(str(path)) as r:  # a reader can open the killed file

@@ -9,8 +9,9 @@ import time
 
 import h5py
 import pytest
-from processes import dead_writer
+from processes import dead_pid, dead_writer
 
+from alife.engine.processes import process_alive, process_token
 from alife.engine.records import read_records
 from alife.engine.run import Schedule
 from alife.engine.run_state import RunState
@@ -37,6 +38,7 @@ def test_a_completed_run(tmp_path):
     state = state_of(tmp_path / "done.h5")
     assert (state.completed, state.planned, state.ended, state.unit) == (8, 8, "completed", "epoch")
     assert state.writer == f"{socket.gethostname()}:{os.getpid()}"
+    assert state.writer_token == process_token(os.getpid())
     assert state.finished and state.describe() == "8 of 8 epochs, completed"
 
 
@@ -91,8 +93,10 @@ def test_a_run_being_written_reads_as_running(tmp_path):
     assert state_of(path).ended == "completed"
 
 
-def state(ended, writer, completed=4):
-    return RunState(completed=completed, planned=8, ended=ended, writer=writer, unit="step")
+def state(ended, writer, completed=4, token=""):
+    return RunState(
+        completed=completed, planned=8, ended=ended, writer=writer, unit="step", writer_token=token
+    )
 
 
 def test_a_run_without_an_ending_is_killed_or_running_elsewhere():
@@ -128,3 +132,28 @@ def test_a_killed_writer_its_parent_has_not_reaped_is_not_running():
     finally:
         child.kill()
         child.wait()
+
+
+LINUX_PROC = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
+
+
+@LINUX_PROC
+def test_a_process_token_is_its_boot_and_start_time():
+    with open("/proc/sys/kernel/random/boot_id") as f:
+        boot = f.read().strip()
+    with open(f"/proc/{os.getpid()}/stat") as f:
+        started = f.read().rpartition(")")[2].split()[19]  # field 22, starttime
+    assert process_token(os.getpid()) == f"{boot}@{started}"
+    assert process_token(dead_pid()) == ""
+
+
+@LINUX_PROC
+def test_a_pid_given_to_a_later_process_is_not_the_writer():
+    me, token = os.getpid(), process_token(os.getpid())
+    writer = f"{socket.gethostname()}:{me}"
+    assert process_alive(me, token) and process_alive(me)  # "": not known, pid alone
+    assert state("", writer, token=token).status == f"running (pid {me})"
+    for other in (token.replace("@", "@9"), "another-boot@" + token.partition("@")[2]):
+        assert not process_alive(me, other)
+        assert state("", writer, token=other).status == "killed; resume continues it"
+    assert not process_alive(dead_pid(), token)

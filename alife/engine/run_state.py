@@ -8,8 +8,10 @@ import os
 import socket
 from dataclasses import dataclass
 
+from alife.engine.processes import process_alive
 from alife.engine.run import STOP_RULE
-from alife.engine.store import Run
+from alife.engine.store import Run, open_run
+from alife.errors import AlifeInputError
 
 RESUMABLE = "resume continues it"
 
@@ -20,13 +22,16 @@ class RunState:
     ``planned``: the epochs the run was started (or last resumed) to reach; ``ended``:
     how its last session ended as the file records it ("" when it did not end: running
     or killed; None in files older than that record); ``writer``: "host:pid" of that
-    session (None in older files); ``unit``: what an epoch is called."""
+    session (None in older files); ``unit``: what an epoch is called; ``writer_token``:
+    the writer's boot and start time ("" when unknown), which tell it from a later
+    process given the same pid."""
 
     completed: int | None
     planned: int
     ended: str | None
     writer: str | None
     unit: str
+    writer_token: str = ""
 
     @property
     def progress(self) -> str:
@@ -56,37 +61,25 @@ class RunState:
         return self._unended_status()
 
     def _unended_status(self) -> str:
-        host, _, pid = (self.writer or "").rpartition(":")
+        host = (self.writer or "").rpartition(":")[0]
         if host != socket.gethostname():
             return f"running on {host}, or killed there" if host else "running, or killed"
-        if _process_exists(int(pid)):
-            return f"running (pid {pid})"
-        return f"killed; {RESUMABLE}"
+        pid = self.writing_pid
+        return f"killed; {RESUMABLE}" if pid is None else f"running (pid {pid})"
+
+    @property
+    def writing_pid(self) -> int | None:
+        """The pid of the process on this machine that writes the file now, None when no
+        process here does (the run ended, its writer was killed, or it runs elsewhere)."""
+        host, _, pid = (self.writer or "").rpartition(":")
+        if self.ended != "" or host != socket.gethostname():
+            return None
+        return int(pid) if process_alive(int(pid), self.writer_token) else None
 
     def describe(self) -> str:
         """Progress and status in one phrase, e.g. "193 of 200 epochs, stop rule
         higher_entropy>0.1"."""
         return f"{self.progress}, {self.status}"
-
-
-def _process_exists(pid: int) -> bool:
-    """Whether a process ``pid`` lives on this machine (it may have been reused): one
-    that was killed but not yet reaped by its parent (a zombie, where /proc tells) does
-    not count."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        pass
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            state = f.read().rpartition(")")[2].split()[0]  # the field after "(name)"
-    except (OSError, IndexError):  # no /proc here, or the process just ended
-        return True
-    return state != "Z"
 
 
 def run_state(run: Run) -> RunState:
@@ -99,4 +92,24 @@ def run_state(run: Run) -> RunState:
         ended=run.ended,
         writer=run.writer,
         unit=substrate_unit(run.substrate),
+        writer_token=run.writer_token,
     )
+
+
+def check_not_being_written(path: str, doing: str) -> None:
+    """Raise AlifeInputError if a process on this machine is writing the run file
+    ``path`` now, naming that process and what the user tried (``doing``, e.g. "resume
+    it"): two writers would corrupt it. A missing or unreadable file, or one whose writer
+    ended, was killed or runs on another machine, passes."""
+    if not os.path.isfile(path):
+        return
+    try:
+        with open_run(path) as run:
+            pid = run_state(run).writing_pid
+    except AlifeInputError:  # not a run file, or one its writer left unreadable
+        return
+    if pid is not None:
+        raise AlifeInputError(
+            f"{path!r} is being written by process {pid} on this machine; let that run "
+            f"end, or stop it (Ctrl-C), before you {doing}"
+        )

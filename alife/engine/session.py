@@ -23,6 +23,7 @@ from alife.engine.run import (
     run_epochs,
     unit_of,
 )
+from alife.engine.run_state import check_not_being_written
 from alife.engine.stop import parse_stop_rule
 from alife.engine.store import (
     RunWriter,
@@ -148,6 +149,7 @@ def save_simulation(
     :func:`~alife.engine.store.open_run`, continue it with :func:`resume_run`, or load the
     simulation back with :func:`load_simulation`.
     """
+    check_not_being_written(out, "overwrite it")
     writer = _create_writer(
         sim,
         out,
@@ -203,6 +205,7 @@ def start_run(
         raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
     _check_schedule(sim_class, schedule)
     check_output_path(out, overwrite)
+    check_not_being_written(out, "overwrite it")
     compression_filters(compression)
     rules = _stop_rules(sim_class, stop_when, schedule, config)
     sim = sim_class(config, resolve_backend(backend))
@@ -249,8 +252,10 @@ def resume_run(
     after its simulation's unit, e.g. "--generations"); ``more_option``: the one the user
     gave, refused if it is not the run's. ``notice`` is handed a sentence for the user
     before the run goes on when a stop rule ended its last session and none is given
-    now (the run then continues past the point that rule stopped it).
+    now (the run then continues past the point that rule stopped it). A run whose
+    writer still runs on this machine is refused.
     """
+    check_not_being_written(path, "resume it")
     with open_run(path, repair=True) as run:
         substrate, config_dict, saved = run.substrate, run.config, run.schedule
         start, ended = run.checkpoint_epoch(), run.ended

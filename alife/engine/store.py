@@ -16,7 +16,8 @@ Layout (``format = "alife-run/1"``)::
     /ended                  (1,) bytes: how the writer's session ended ("completed",
                             "stop rule RULE", "interrupted", "failed: ERROR"); empty
                             while a writer runs or after one was killed
-                            root attr ``writer``: "host:pid" of the last writer
+                            root attrs ``writer``: "host:pid" of the last writer,
+                            ``writer_token``: its boot and start time ("" unknown)
 
 A run file is born whole: it is built as ``<path>.part`` with every dataset, the initial
 snapshot and a checkpoint of the initial state, then renamed into place and switched at
@@ -39,6 +40,7 @@ import numpy as np
 
 from alife import __version__
 from alife.engine.h5clear import clear_write_flags
+from alife.engine.processes import process_token
 from alife.errors import AlifeInputError
 
 FORMAT = "alife-run/1"
@@ -187,6 +189,7 @@ class RunWriter:
         self._f = f
         self.path = path
         f.attrs["writer"] = f"{socket.gethostname()}:{os.getpid()}"
+        f.attrs["writer_token"] = process_token(os.getpid())
         if "ended" not in f:  # a file written before runs recorded how they end
             f.create_dataset("ended", shape=(1,), dtype=f"S{_ENDED_BYTES}")
         f["ended"][0] = b""  # until close says how this session ended
@@ -440,6 +443,12 @@ class Run:
     def writer(self) -> str | None:
         """ "host:pid" of the process that last wrote the run (None in older files)."""
         return self.attrs.get("writer")
+
+    @property
+    def writer_token(self) -> str:
+        """Boot and start time of the process that last wrote the run, as
+        :func:`~alife.engine.processes.process_token` gives them ("" when unknown)."""
+        return self.attrs.get("writer_token", "")
 
     def close(self) -> None:
         self._f.close()
