@@ -1,6 +1,8 @@
 """The command line: a real run, and bad input refused with one sentence and exit code 2."""
 
 import os
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,6 +58,38 @@ def test_resuming_a_run_a_stop_rule_ended_says_the_rule_is_not_kept(tmp_path):
         "epoch 30 without it (give --stop-when again to keep a rule)"
     )
     assert "completed at epoch 30" in result.stderr
+
+
+def test_resume_keeps_the_stop_rules_that_have_not_fired(tmp_path):
+    out = str(tmp_path / "kept.h5")
+    run = ["soup", "run", "--programs", "128", "--epochs", "10", "--metrics-every", "1"]
+    assert invoke(*run, "--stop-when", "epoch>14", "--out", out).exit_code == 0
+    shown = invoke("soup", "show", out).stdout
+    assert re.search(r"│ stop rules +│ epoch>14 +│", shown), shown
+    before = Path(out).read_bytes()
+    both = invoke("soup", "resume", out, "--stop-when", "epoch>12", "--no-stop-rules")
+    assert both.exit_code == 2 and both.output == (
+        "Error: give --stop-when RULE or --no-stop-rules, not both\n"
+    )
+    assert Path(out).read_bytes() == before
+    result = invoke("soup", "resume", out, "--epochs", "10")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{out}: keeps its stop rule epoch>14 (give --stop-when to replace, --no-stop-rules "
+        "to drop)",
+        f"{out}: stop rule epoch>14 at epoch 15",
+    ]
+
+
+def test_resume_drops_the_stop_rules_when_told(tmp_path):
+    out = str(tmp_path / "dropped.h5")
+    run = ["ca", "run", "--size", "32x32", "--steps", "10", "--metrics-every", "1"]
+    assert invoke(*run, "--stop-when", "epoch>12", "--out", out).exit_code == 0
+    result = invoke("ca", "resume", out, "--steps", "10", "--no-stop-rules")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"{out}: completed at generation 20"]
+    with open_run(out) as r:
+        assert r.schedule["stop_when"] == []  # and the next resume has none to keep
 
 
 def test_languages_lists_each_with_a_description():

@@ -53,7 +53,7 @@ def test_run_file_layout(tmp_path):
     assert (records.snapshots, records.checkpoint) == ([0, 8, 16, 18], 18)
     assert repr(records) == (
         f"<alife records {str(path)!r}: soup, 6 metrics records, snapshots at epochs 0, 8, 16, "
-        "18, checkpoint at epoch 18>"
+        "18; 18 of 18 epochs, completed>"
     )
     with pytest.raises(AlifeInputError, match="holds a soup run; a Life summary reads life"):
         read_records(str(path), ["life"], "a Life summary")

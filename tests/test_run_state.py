@@ -1,6 +1,7 @@
 """How a run file records the way its run ended, and what is read from it: completed,
 stop rule, viewer closed, failed, running, killed, and files older than that record."""
 
+import json
 import os
 import socket
 import subprocess
@@ -111,6 +112,9 @@ def test_files_older_than_the_record_are_judged_by_their_count(tmp_path):
     with h5py.File(path, "r+") as f:  # as alife wrote files before it kept the ending
         del f["ended"]
         del f.attrs["writer"]
+        schedule = json.loads(f.attrs["schedule"])
+        del schedule["stop_when"]
+        f.attrs["schedule"] = json.dumps(schedule)
     with open_run(str(path)) as r:
         assert r.ended is None and r.writer is None
     assert state_of(path).describe() == "5 of 8 epochs, stopped early; resume continues it"

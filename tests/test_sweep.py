@@ -2,6 +2,7 @@
 worker is survived, bad sweep files stop before anything starts."""
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -71,7 +72,8 @@ def stop_run_after(run, epoch, killed=True):
     """Start ``run`` (256 programs, 64 epochs planned) and stop it by a stop rule at its
     first metrics record past ``epoch`` - 1 (records follow epochs 1, 17, 33, ...: for a
     multiple of 16, ``epoch`` + 1, which its last checkpoint holds); ``killed``: then
-    leave the file as a worker that died there would (no account of how it ended)."""
+    leave the file as a worker that died there would (no account of how it ended, no
+    stop rule kept)."""
     config = SoupConfig(programs=256, seed=run.params["seed"], mutation=run.params["mutation"])
     schedule = Schedule(metrics_every=16, checkpoint_every=16)
     stop = [f"epoch>{epoch - 1}"]
@@ -80,6 +82,7 @@ def stop_run_after(run, epoch, killed=True):
         with h5py.File(run.path, "r+") as f:
             f["ended"][0] = b""
             f.attrs["writer"] = dead_writer()
+            f.attrs["schedule"] = json.dumps({**json.loads(f.attrs["schedule"]), "stop_when": []})
 
 
 def test_sweep_runs_equal_direct_runs_and_rerun_skips(tmp_path):

@@ -108,14 +108,14 @@ def print_settings(console: Console, title: str, settings: dict) -> None:
 
 
 def print_settings_and_measures(console: Console, run: RunRecords, names: Sequence[str]) -> None:
-    """Print the run's path, a table of its substrate, settings and progress (epochs
-    done of those planned, and how it ended), then the table of its measures ``names``
-    (none when nothing was recorded)."""
+    """Print the run's path, a table of its substrate, settings, progress (epochs done
+    of those planned, and how it ended) and stop rules, then the table of its measures
+    ``names`` (none when nothing was recorded)."""
     from rich.table import Table
 
     from alife.printing import print_uncut
 
-    settings = {"substrate": run.substrate, **run.config, "progress": run.state.describe()}
+    settings = {"substrate": run.substrate, **run.config, **run.state.rows()}
     print_settings(console, run.path, settings)
     rows = measure_rows(run.metrics, names)
     if rows:

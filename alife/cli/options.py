@@ -105,6 +105,14 @@ stop_option = click.option(
 )
 
 
+no_stop_rules_option = click.option(
+    "--no-stop-rules",
+    is_flag=True,
+    help="Drop the stop rules the run's last session had (resume keeps them, unless "
+    "one of them ended it).",
+)
+
+
 def schedule_options(*, metrics: int, snapshot: int, checkpoint: int, unit: str) -> Decorator:
     """--metrics-every, --snapshot-every and --checkpoint-every with these defaults."""
     options = [
@@ -185,7 +193,7 @@ def add_resume(group: click.Group, length_options: Sequence[str], help_text: str
         unit = name.removeprefix("--")
         return click.option(name, type=COUNT, default=None, help=f"Run N more {unit}.")
 
-    def resume(path, backend, stop_when, progress, observer, **lengths) -> None:
+    def resume(path, backend, stop_when, no_stop_rules, progress, observer, **lengths) -> None:
         given = {f"--{key}": n for key, n in lengths.items() if n is not None}
         if len(given) > 1:
             raise AlifeInputError(f"give one run length, not {' and '.join(given)}")
@@ -198,6 +206,7 @@ def add_resume(group: click.Group, length_options: Sequence[str], help_text: str
             epochs=more,
             backend=backend,
             stop_when=stop_when,
+            no_stop_rules=no_stop_rules,
             progress=progress,
             observer=observer,
         )
@@ -208,6 +217,7 @@ def add_resume(group: click.Group, length_options: Sequence[str], help_text: str
         *(length_option(name) for name in length_options),
         backend_option(),
         stop_option,
+        no_stop_rules_option,
         progress_option,
         view_options,
     )
@@ -215,16 +225,28 @@ def add_resume(group: click.Group, length_options: Sequence[str], help_text: str
         resume = decorator(resume)
 
 
-def resume_and_report(path: str, group: str, option: str | None, **options) -> None:
+def resume_and_report(
+    path: str,
+    group: str,
+    option: str | None,
+    *,
+    stop_when: Sequence[str],
+    no_stop_rules: bool,
+    **options,
+) -> None:
     """Continue the run at ``path`` with ``alife GROUP resume``; ``option`` is the
-    run-length option the user gave, if any (other options as
-    :func:`alife.engine.session.resume_run`). Report how it ended. Runs of other groups'
+    run-length option the user gave, if any; ``stop_when`` the --stop-when rules (none
+    given: the run's own, or none with ``no_stop_rules``); other options as
+    :func:`alife.engine.session.resume_run`. Report how it ended. Runs of other groups'
     substrates are refused."""
     from alife.engine.session import COMMAND_GROUP, resume_run
 
+    if stop_when and no_stop_rules:
+        raise AlifeInputError("give --stop-when RULE or --no-stop-rules, not both")
     substrates = tuple(s for s, owner in COMMAND_GROUP.items() if owner == group)
     outcome = resume_run(
         path,
+        stop_when=stop_when or (() if no_stop_rules else None),
         substrates=substrates,
         command=f"alife {group} resume",
         more_option=option,

@@ -9,6 +9,7 @@ from alife.cli.options import (
     COUNT,
     POSITIVE,
     backend_option,
+    no_stop_rules_option,
     overwrite_option,
     progress_option,
     report,
@@ -259,9 +260,12 @@ def soup_run(
 @backend_option()
 @_census_option(None, "Change the run's replicator census interval from here on (0: never).")
 @stop_option
+@no_stop_rules_option
 @progress_option
 @view_options
-def soup_resume(path, epochs, backend, census_every, stop_when, progress, observer) -> None:
+def soup_resume(
+    path, epochs, backend, census_every, stop_when, no_stop_rules, progress, observer
+) -> None:
     """Continue a stopped or finished run from its checkpoint, in the same file."""
     resume_and_report(
         path,
@@ -270,6 +274,7 @@ def soup_resume(path, epochs, backend, census_every, stop_when, progress, observ
         epochs=epochs,
         backend=backend,
         stop_when=stop_when,
+        no_stop_rules=no_stop_rules,
         census_every=census_every,
         progress=progress,
         observer=observer,

@@ -50,12 +50,12 @@ class RunRecords:
         return bool(self.metrics["epoch"].size)
 
     def __repr__(self) -> str:
-        """What a notebook shows: what was read, without the metrics' values."""
-        unit = self.unit
+        """What a notebook shows: what was read, without the metrics' values, and how the
+        run stands."""
         return (
             f"<alife records {self.path!r}: {self.substrate}, {self.metrics['epoch'].size} "
-            f"metrics records, snapshots at {unit}s {epoch_list(np.array(self.snapshots))}, "
-            f"checkpoint at {unit} {self.checkpoint}>"
+            f"metrics records, snapshots at {self.unit}s "
+            f"{epoch_list(np.array(self.snapshots))}; {self.state.describe()}>"
         )
 
 

@@ -24,7 +24,8 @@ class RunState:
     or killed; None in files older than that record); ``writer``: "host:pid" of that
     session (None in older files); ``unit``: what an epoch is called; ``writer_token``:
     the writer's boot and start time ("" when unknown), which tell it from a later
-    process given the same pid."""
+    process given the same pid; ``stop_rules``: the stop rules of the last session, as
+    the user gave them (``resume`` keeps them unless one of them ended it)."""
 
     completed: int | None
     planned: int
@@ -32,6 +33,7 @@ class RunState:
     writer: str | None
     unit: str
     writer_token: str = ""
+    stop_rules: tuple[str, ...] = ()
 
     @property
     def progress(self) -> str:
@@ -81,10 +83,19 @@ class RunState:
         higher_entropy>0.1"."""
         return f"{self.progress}, {self.status}"
 
+    def rows(self) -> dict[str, str]:
+        """What a summary table shows of the state: "progress" (:meth:`describe`) and,
+        when the last session had any, its "stop rules"."""
+        rules = {"stop rules": ", ".join(self.stop_rules)} if self.stop_rules else {}
+        return {"progress": self.describe(), **rules}
+
 
 def run_state(run: Run) -> RunState:
     """The :class:`RunState` of the open run file ``run``."""
-    from alife.engine.session import substrate_unit  # session reaches the simulations
+    from alife.engine.session import (  # session reaches the simulations
+        STOP_RULES_KEY,
+        substrate_unit,
+    )
 
     return RunState(
         completed=run.checkpoint_epoch(),
@@ -93,6 +104,7 @@ def run_state(run: Run) -> RunState:
         writer=run.writer,
         unit=substrate_unit(run.substrate),
         writer_token=run.writer_token,
+        stop_rules=tuple(run.schedule.get(STOP_RULES_KEY, ())),
     )
 
 

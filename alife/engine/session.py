@@ -34,6 +34,9 @@ from alife.engine.store import (
 )
 from alife.errors import AlifeInputError
 
+STOP_RULES_KEY = "stop_when"
+"""The run file's schedule entry that holds the stop rules of its last session (texts)."""
+
 SIMULATIONS = {
     "soup": ("alife.substrates.programs.soup", "Soup"),
     "life": ("alife.substrates.ca.life_sim", "LifeSim"),
@@ -122,14 +125,21 @@ def _stop_rules(sim_class, stop_when: Sequence[str], schedule: Schedule, config)
 
 
 def _create_writer(
-    sim, out: str, *, epochs: int, schedule: Schedule, compression: str, overwrite: bool
+    sim,
+    out: str,
+    *,
+    epochs: int,
+    schedule: Schedule,
+    stop_when: Sequence[str],
+    compression: str,
+    overwrite: bool,
 ) -> RunWriter:
     metric_names = _metric_names(type(sim))
     return RunWriter.create(
         out,
         substrate=sim.substrate,
         config=sim.config.to_dict(),
-        schedule={"epochs": epochs, **schedule.to_dict()},
+        schedule={"epochs": epochs, **schedule.to_dict(), STOP_RULES_KEY: list(stop_when)},
         backend=sim.backend,
         metrics={k: v for k, v in metric_names.items() if k != "epoch"},
         epoch=sim.epoch,
@@ -155,6 +165,7 @@ def save_simulation(
         out,
         epochs=sim.epoch,
         schedule=Schedule(),
+        stop_when=(),
         compression=compression,
         overwrite=overwrite,
     )
@@ -210,7 +221,13 @@ def start_run(
     rules = _stop_rules(sim_class, stop_when, schedule, config)
     sim = sim_class(config, resolve_backend(backend))
     writer = _create_writer(
-        sim, out, epochs=epochs, schedule=schedule, compression=compression, overwrite=overwrite
+        sim,
+        out,
+        epochs=epochs,
+        schedule=schedule,
+        stop_when=stop_when,
+        compression=compression,
+        overwrite=overwrite,
     )
     return run_epochs(
         sim,
@@ -229,7 +246,7 @@ def resume_run(
     *,
     epochs: int | None = None,
     backend: str = "cpu",
-    stop_when: Sequence[str] = (),
+    stop_when: Sequence[str] | None = None,
     census_every: int | None = None,
     progress: bool | None = None,
     observer: Callable[[object, dict | None], bool] | None = None,
@@ -242,7 +259,9 @@ def resume_run(
     """Continue the run in ``path`` from its checkpoint, appending to the same file.
 
     ``epochs=None`` runs on to the epoch count the run was started with; ``epochs=N``
-    runs N more epochs. Stop rules apply only if given again here. The run's schedule is
+    runs N more epochs. ``stop_when=None`` keeps the stop rules of the run's last
+    session, unless one of them ended it (the run then goes on past that point, without
+    rules); a sequence, empty for none, replaces them. The run's schedule is
     kept, except that ``census_every`` (when given) replaces its census interval from
     here on. Every input is checked (from a read-only open) before the file is opened
     for writing. A file whose writer was killed is repaired (its HDF5 write flags
@@ -251,9 +270,8 @@ def resume_run(
     command's options for ``epochs`` (where there are several, the run's is the one named
     after its simulation's unit, e.g. "--generations"); ``more_option``: the one the user
     gave, refused if it is not the run's. ``notice`` is handed a sentence for the user
-    before the run goes on when a stop rule ended its last session and none is given
-    now (the run then continues past the point that rule stopped it). A run whose
-    writer still runs on this machine is refused.
+    before the run goes on when ``stop_when=None`` kept rules or left out the one that
+    ended the last session. A run whose writer still runs on this machine is refused.
     """
     check_not_being_written(path, "resume it")
     with open_run(path, repair=True) as run:
@@ -279,6 +297,10 @@ def resume_run(
         schedule = replace(schedule, census_every=census_every)
     _check_schedule(sim_class, schedule)
     config = sim_class.config_class(**config_dict)
+    rule_ended_it = (ended or "").startswith(STOP_RULE)
+    kept = stop_when is None
+    if kept:
+        stop_when = () if rule_ended_it else tuple(saved.get(STOP_RULES_KEY, ()))
     rules = _stop_rules(sim_class, stop_when, schedule, config)
     backend = resolve_backend(backend)
     if epochs is None:
@@ -292,13 +314,20 @@ def resume_run(
         raise AlifeInputError(f"{length_option} must be >= 0, got {epochs}")
     else:
         target = start + epochs
-    if notice is not None and not stop_when and (ended or "").startswith(STOP_RULE):
+    if notice is not None and kept and rule_ended_it:
         notice(
             f"{path}: its last session ended by {ended} at {unit} {start:,}; it goes on to "
             f"{unit} {target:,} without it (give --stop-when again to keep a rule)"
         )
+    elif notice is not None and kept and stop_when:
+        notice(
+            f"{path}: keeps its stop {'rule' if len(stop_when) == 1 else 'rules'} "
+            f"{', '.join(stop_when)} (give --stop-when to replace, --no-stop-rules to drop)"
+        )
     writer, start, state = RunWriter.reopen(
-        path, backend, {**saved, **schedule.to_dict(), "epochs": target}
+        path,
+        backend,
+        {**saved, **schedule.to_dict(), "epochs": target, STOP_RULES_KEY: list(stop_when)},
     )
     try:
         sim = sim_class(config, backend, state=state)

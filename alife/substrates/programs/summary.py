@@ -72,7 +72,8 @@ def print_summary(
     table.add_column("")
     for key, value in config.items():
         table.add_row(key, str(value))
-    table.add_row("progress", state.describe())
+    for key, value in state.rows().items():
+        table.add_row(key, value)
     if metrics["epoch"].size:
         last = {k: v[-1] for k, v in metrics.items()}
         table.add_row("latest record at epoch", str(int(last["epoch"])))
