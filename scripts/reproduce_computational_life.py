@@ -12,8 +12,8 @@ again. With ``--dask`` the seeds run as an ``alife sweep`` on Dask distributed (
 cluster, or ``--scheduler ADDRESS``), written to ``OUT_DIR/seed=N.h5`` with a manifest.
 The paper's setting is ``--seeds 64 --epochs 16384`` (2^17 programs, mutation
 1/4096), where about 40 % of runs transition. On a 2-core CPU a seed that never
-transitions took 3.4-6.5 minutes per 16k epochs (2026-12-05: 48 seeds, 17 of which
-transitioned, docs/reproductions.md); 64 seeds are a GPU or a cluster job.
+transitions took 3.4-6.5 minutes per 16k epochs; the 64 seeds, run in four batches of
+16, transitioned 26 times (41 %, 2026-12-05, docs/reproductions.md).
 """
 
 from __future__ import annotations
