@@ -1,6 +1,9 @@
 """``alife list``: a line per run file of a folder, with its progress, how it ended and
 its headline measures; files it cannot read get a line saying why."""
 
+import csv
+import datetime
+import io
 import os
 
 import h5py
@@ -65,6 +68,35 @@ def test_the_python_listing_holds_sizes_and_times(tmp_path):
     # files given by name are listed whatever their name, once each
     named = [str(folder / "notes.txt"), str(folder / "osc.h5"), str(folder / "osc.h5")]
     assert listed_files(named) == sorted(set(named))
+
+
+def test_the_csv_listing_holds_numbers_a_script_can_read(tmp_path):
+    folder = make_folder(tmp_path)
+    result = invoke("list", "--csv", str(folder))
+    assert result.exit_code == 0, result.output
+    rows = {os.path.basename(r["file"]): r for r in csv.DictReader(io.StringIO(result.output))}
+    assert set(rows) == {"osc.h5", "soup.h5", "pairs.h5", "other.h5"}
+    life, soup = rows["osc.h5"], rows["soup.h5"]
+    assert (life["substrate"], life["completed"], life["planned"]) == ("life", "10", "10")
+    assert (life["status"], life["population"], life["changes"]) == ("completed", "7.0", "4.0")
+    assert life["higher_entropy"] == ""  # a soup's measure, empty for a Life run
+    assert (soup["completed"], soup["planned"], soup["status"]) == ("9", "40", "stop rule epoch>8")
+    with h5py.File(folder / "soup.h5") as f:  # read past alife: the last record, unrounded
+        last = f["metrics/higher_entropy"][-1]
+    assert float(soup["higher_entropy"]) == last and soup["population"] == ""
+    pairs, other = rows["pairs.h5"], rows["other.h5"]
+    assert (pairs["substrate"], pairs["progress"], pairs["completed"]) == (
+        "LifeGPT dataset",
+        "6 samples",
+        "",
+    )
+    assert other["substrate"] == "?" and "not an alife run file" in other["status"]
+    path = folder / "osc.h5"
+    modified = datetime.datetime.fromisoformat(life["modified"]).timestamp()
+    assert (
+        abs(modified - os.path.getmtime(path)) < 1
+        and int(life["size_bytes"]) == path.stat().st_size
+    )
 
 
 def test_an_empty_folder_and_a_missing_path(tmp_path):

@@ -204,9 +204,19 @@ def show(ctx: click.Context, path: str) -> None:
 @click.command("list")
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATHS]...")
 @click.option("-r", "--recursive", is_flag=True, help="Look into subfolders too.")
-def list_command(paths: tuple[str, ...], recursive: bool) -> None:
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="Print CSV for scripts: numbers in columns, a column per measure.",
+)
+def list_command(paths: tuple[str, ...], recursive: bool, as_csv: bool) -> None:
     """A table of run files: progress, how each ended, last measures. PATHS are run
     files or folders, whose .h5 files are listed (default: the current folder)."""
-    from alife.analysis.listing import list_runs, print_listing
+    from alife.analysis.listing import list_runs, print_listing, write_listing_csv
 
-    print_listing(list_runs(paths or (".",), recursive))
+    listings = list_runs(paths or (".",), recursive)
+    if as_csv:
+        write_listing_csv(listings, sys.stdout)
+    else:
+        print_listing(listings)
