@@ -1,7 +1,8 @@
 """Reproduce the paper's headline number: the share of bff_noheads soups that transition.
 
     python scripts/reproduce_computational_life.py [--seeds 4] [--first-seed 0]
-        [--epochs 4096] [--programs 131072] [--backend cpu] [--out-dir runs/repro]
+        [--epochs 4096] [--programs 131072] [--mutation 0.000244140625] [--backend cpu]
+        [--out-dir runs/repro]
 
 Runs seeds F .. F+N-1 (``--first-seed`` F, default 0) one after the other (each a run
 file in ``--out-dir``, stopped at its transition: high-order entropy above 3 bits per
@@ -32,7 +33,7 @@ from alife.analysis.transitions import (
 from alife.engine.run import Schedule
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
-from alife.substrates.programs.soup import Soup, SoupConfig
+from alife.substrates.programs.soup import DEFAULT_MUTATION, Soup, SoupConfig
 
 STOP = f"higher_entropy>{ENTROPY_TRANSITION_BITS:g}"
 PAPER_SHARE = 0.4
@@ -42,7 +43,9 @@ PAPER_SHARE = 0.4
 def run_seed(path: str, seed: int, args) -> dict:
     """Run (or reuse, or resume) one seed; return its row of the report."""
     if not os.path.exists(path):
-        config = SoupConfig(language="bff_noheads", programs=args.programs, seed=seed)
+        config = SoupConfig(
+            language="bff_noheads", programs=args.programs, seed=seed, mutation=args.mutation
+        )
         schedule = Schedule(metrics_every=args.metrics_every, snapshot_every=args.epochs)
         start_run(
             Soup,
@@ -58,6 +61,13 @@ def run_seed(path: str, seed: int, args) -> dict:
         with open_run(path) as run:
             done = run.checkpoint_epoch()
             stopped = entropy_transition(run.metrics) is not None
+            mutation = run.config["mutation"]
+        if mutation != args.mutation:
+            raise SystemExit(
+                f"{path} ran with mutation {mutation_text(mutation)}, "
+                f"not {mutation_text(args.mutation)}; "
+                "give another --out-dir"
+            )
         if done is None:
             raise SystemExit(f"{path} has no checkpoint yet; delete it to start the seed again")
         if not stopped and done < args.epochs:
@@ -84,6 +94,13 @@ def read_seed(path: str, seed: int) -> dict:
         }
 
 
+def mutation_text(mutation: float) -> str:
+    """``mutation`` as 1/N where N is a whole number (1/4096), else as a number."""
+    if mutation > 0 and (1 / mutation).is_integer():
+        return f"1/{1 / mutation:.0f}"
+    return f"{mutation:g}"
+
+
 def run_as_sweep(args, seeds: list[int]) -> list[str]:
     """Write OUT_DIR/sweep.toml for the seeds, run it on Dask (skipping finished seeds,
     resuming interrupted ones) and return the run files in seed order."""
@@ -96,6 +113,7 @@ def run_as_sweep(args, seeds: list[int]) -> list[str]:
             f'command = "soup run"\nout_dir = "{args.out_dir}"\n\n[fixed]\n'
             f"programs = {args.programs}\nepochs = {args.epochs}\n"
             f'metrics-every = {args.metrics_every}\nbackend = "{args.backend}"\n'
+            f"mutation = {args.mutation!r}\n"
             f'stop-when = ["{STOP}"]\n\n[axes]\nseed = "{seeds[0]}..{seeds[-1]}"\n'
         )
     spec = load_sweep(path)
@@ -112,6 +130,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=4096)
     parser.add_argument("--programs", type=int, default=131072)
     parser.add_argument("--metrics-every", type=int, default=64)
+    parser.add_argument(
+        "--mutation", type=float, default=DEFAULT_MUTATION, help="Per-byte, per interaction."
+    )
     parser.add_argument("--backend", default="cpu")
     parser.add_argument("--out-dir", default="runs/repro")
     parser.add_argument(
@@ -138,9 +159,9 @@ def main() -> None:
     print(
         f"\n{len(epochs)} of {len(rows)} runs ({share:.0%}; 95 % interval {low:.0%}-{high:.0%}) "
         f"transitioned within {args.epochs} epochs ({args.programs} programs, bff_noheads, "
-        f"mutation 1/4096)"
+        f"mutation {mutation_text(args.mutation)})"
     )
-    if (args.epochs, args.programs) == (16384, 131072):
+    if (args.epochs, args.programs, args.mutation) == (16384, 131072, DEFAULT_MUTATION):
         where = "inside" if low <= PAPER_SHARE <= high else "outside"
         print(f"the paper's {PAPER_SHARE:.0%} in the same setting is {where} that interval")
     if epochs:
