@@ -14,24 +14,24 @@ class AlifeInputError(ValueError):
     """Bad input from the user: one sentence naming the bad value and what is valid."""
 
 
-def _integer(value) -> bool:
+def _integer(value: object) -> bool:
     """True for Python and numpy integers, False for bools and everything else."""
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def check_count(name: str, value, low: int = 1) -> None:
+def check_count(name: str, value: object, low: int = 1) -> None:
     """AlifeInputError unless ``value`` is an integer (not a bool) >= ``low``."""
     if not _integer(value) or value < low:
         raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
 
 
-def check_seed(name: str, value) -> None:
+def check_seed(name: str, value: object) -> None:
     """AlifeInputError unless ``value`` is a seed in [0, 2**64)."""
     if not _integer(value) or not 0 <= value < 2**64:
         raise AlifeInputError(f"{name} must be an integer in [0, 2**64), got {value!r}")
 
 
-def check_share(name: str, value) -> None:
+def check_share(name: str, value: float) -> None:
     """AlifeInputError unless ``value`` is a number in [0, 1]."""
     if not 0.0 <= value <= 1.0:
         raise AlifeInputError(f"{name} must be in [0, 1], got {value}")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from alife.errors import AlifeInputError
 
@@ -91,7 +92,7 @@ def _verify(parts: float, total: float) -> None:
         raise ArithmeticError(f"Price terms sum to {parts}, but the measured change is {total}")
 
 
-def price_equation(z, w, z_offspring) -> PriceTerms:
+def price_equation(z: ArrayLike, w: ArrayLike, z_offspring: ArrayLike) -> PriceTerms:
     """Selection ``Cov(w, z) / w̄``, transmission ``E(w Δz) / w̄`` and ``total = Δz̄`` of
     (n,) arrays ``z``, ``w`` and ``z_offspring`` (see the module docstring)."""
     z, w, zo = _checked(z, w, z_offspring)
@@ -103,7 +104,9 @@ def price_equation(z, w, z_offspring) -> PriceTerms:
     return PriceTerms(selection, transmission, total)
 
 
-def multilevel_price(z, w, z_offspring, groups) -> MultilevelPriceTerms:
+def multilevel_price(
+    z: ArrayLike, w: ArrayLike, z_offspring: ArrayLike, groups: ArrayLike
+) -> MultilevelPriceTerms:
     """Between-group selection ``Cov_k(W_k, Z_k) / w̄``, within-group selection
     ``E_k[Cov_{i∈k}(w, z)] / w̄``, transmission and ``total = Δz̄``; ``groups`` is an (n,)
     array of integer labels, groups weighted by their sizes."""

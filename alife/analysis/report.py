@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,6 +43,9 @@ from alife.substrates.programs.frames import soup_frame, soup_rows_image
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.summary import snapshot_census
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class RunData(RunRecords):
@@ -107,7 +111,7 @@ def check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[s
     return paths
 
 
-def save_figure(fig, path: str) -> None:
+def save_figure(fig: Figure, path: str) -> None:
     """Write ``fig`` to ``path``, creating its folder."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     fig.savefig(path)

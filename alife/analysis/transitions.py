@@ -7,7 +7,10 @@ in runs with a replicator census, as the replicators' share of the soup taking o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from alife.errors import AlifeInputError
 
@@ -19,7 +22,9 @@ REPLICATOR_TRANSITION_FRACTION = 0.01
 soups hold almost none; after a transition they are most of the soup)."""
 
 
-def first_crossing(epochs, values, threshold: float, *, above: bool = True) -> int | None:
+def first_crossing(
+    epochs: ArrayLike, values: ArrayLike, threshold: float, *, above: bool = True
+) -> int | None:
     """The first of ``epochs`` ((k,) ints) whose value ((k,) floats) is above (or, with
     ``above=False``, below) ``threshold``; None when no record crosses it. NaN never
     crosses."""
@@ -34,13 +39,17 @@ def first_crossing(epochs, values, threshold: float, *, above: bool = True) -> i
     return int(epochs[hits[0]]) if hits.size else None
 
 
-def entropy_transition(metrics, threshold: float = ENTROPY_TRANSITION_BITS) -> int | None:
+def entropy_transition(
+    metrics: Mapping[str, np.ndarray], threshold: float = ENTROPY_TRANSITION_BITS
+) -> int | None:
     """First recorded epoch with ``higher_entropy > threshold`` in a run's metrics (the
     mapping of :attr:`alife.engine.store.Run.metrics`), or None."""
     return first_crossing(metrics["epoch"], metrics["higher_entropy"], threshold)
 
 
-def replicator_transition(metrics, fraction: float = REPLICATOR_TRANSITION_FRACTION) -> int | None:
+def replicator_transition(
+    metrics: Mapping[str, np.ndarray], fraction: float = REPLICATOR_TRANSITION_FRACTION
+) -> int | None:
     """First census epoch with ``replicator_fraction > fraction`` in a run's metrics, or
     None (also when the run took no census)."""
     if "replicator_fraction" not in metrics:

@@ -65,7 +65,7 @@ def array_module(backend: str) -> ModuleType:
     return np
 
 
-def to_host(array) -> np.ndarray:
+def to_host(array: DeviceArray) -> np.ndarray:
     """A numpy copy (or the array itself if already numpy) of a numpy/CuPy/numba array."""
     if isinstance(array, np.ndarray):
         return array

@@ -4,6 +4,8 @@ soups."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 import numpy as np
 import torch
@@ -20,6 +22,9 @@ from alife.quines.metrics import (
 )
 from alife.quines.training import QuineConfig, quine_model, task_images
 from alife.quines.vanilla import VanillaQuine
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def load_snapshot(path: str, epoch: int | None = None) -> tuple[VanillaQuine, int, float]:
@@ -89,7 +94,7 @@ def census_sentence(metrics: dict, size: int) -> str:
     return f"after generation {int(metrics['epoch'][-1])}, of {size} networks: {counts}"
 
 
-def print_quine_summary(path: str, console=None) -> None:
+def print_quine_summary(path: str, console: Console | None = None) -> None:
     """Print the settings and measures of a quine run or network soup, then the last
     snapshot's classification (a quine) or the last census (a soup)."""
     from rich.console import Console

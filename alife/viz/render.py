@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from alife.engine.store import check_output_path
 from alife.errors import AlifeInputError
 from alife.viz.screen import import_pygame
 from alife.viz.sources import RunFrames
+
+if TYPE_CHECKING:
+    import pygame
 
 VIDEO_FPS = 15
 """Frames per second of a rendered video."""
@@ -147,7 +151,7 @@ class _VideoEncoder:
         )
         self._writer.send(None)
 
-    def add(self, surface) -> None:
+    def add(self, surface: pygame.Surface) -> None:
         width, height = self.size
         padded = np.zeros((self.even[1], self.even[0], 3), dtype=np.uint8)
         padded[:height, :width] = import_pygame().surfarray.array3d(surface).swapaxes(0, 1)

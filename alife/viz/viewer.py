@@ -169,7 +169,7 @@ class Viewer:
         """Show snapshot ``index`` (clamped to those there are)."""
         self.index = min(max(index, 0), len(self.frames) - 1)
 
-    def handle(self, event) -> None:
+    def handle(self, event: pygame.event.Event) -> None:
         """Apply one pygame event."""
         pg = self.pg
         if event.type == pg.QUIT:
