@@ -339,6 +339,24 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     print_lineage(path, epoch=epoch, program=program, first=first, top=top, backend=backend)
 
 
+@soup.command("spread")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "--motif",
+    "motifs",
+    multiple=True,
+    required=True,
+    help="Byte pattern in the language's printable form, e.g. '[[{.>]-]' (repeatable: "
+    "a program holding any counts).",
+)
+def soup_spread(path, motifs) -> None:
+    """How a motif spreads through a run's snapshots: the programs holding it, and in a
+    grid soup the farthest of them from where it first appeared, with the front's speed."""
+    from alife.substrates.programs.spread_view import print_spread
+
+    print_spread(path, motifs)
+
+
 @soup.command("frame")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="PPM image to write.")
