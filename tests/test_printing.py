@@ -39,3 +39,21 @@ def test_soup_show_prints_forth_programs_whole(tmp_path):
     for program in np.unique(soup, axis=0):
         text = forth.disassemble(program)
         assert len(text) == 128 and text in result.stdout
+
+
+def test_soup_show_folds_a_long_setting_whole(tmp_path):
+    out = str(tmp_path / "p.h5")
+    program = ("[[{.>]-]" + "0" * 48 + "]-]>.{[[") * 4  # 256 characters
+    run = ["soup", "run", "--programs", "64", "--epochs", "2", "--initial-program", program]
+    assert CliRunner().invoke(main, [*run, "--out", out]).exit_code == 0
+    result = CliRunner().invoke(main, ["soup", "show", out, "--top", "1"])
+    assert result.exit_code == 0, result.output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in result.output.splitlines()]
+    start = next(i for i, row in enumerate(rows) if row and row[0] == "initial_program")
+    pieces = [rows[start][1]]
+    for row in rows[start + 1 :]:
+        if row[0]:  # the next setting
+            break
+        pieces.append(row[1])
+    assert len(pieces) == 3 and all(len(p) <= 100 for p in pieces)
+    assert "".join(pieces) == program

@@ -36,6 +36,11 @@ _SHOWN_METRICS = (
 )
 
 
+SETTING_WIDTH = 100
+"""Characters of a setting's value per line; a longer one (an initial program of
+several programs) folds onto more lines, whole."""
+
+
 def _read_soup_run(path: str, epoch: int | None, command: str):
     """(metrics, config, run state, snapshot epoch, snapshot) of a soup run file;
     ``epoch=None`` picks the last snapshot."""
@@ -69,7 +74,7 @@ def print_summary(
 
     table = Table(title=f"{path}", show_header=False)
     table.add_column("", style="bold")
-    table.add_column("")
+    table.add_column("", overflow="fold", max_width=SETTING_WIDTH)
     for key, value in config.items():
         table.add_row(key, str(value))
     for key, value in state.rows().items():
