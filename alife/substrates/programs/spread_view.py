@@ -30,6 +30,8 @@ def run_motif_spread(path: str, motifs: Sequence[str]) -> MotifSpread:
                 raise AlifeInputError(
                     f"motif {text!r} has {len(pattern)} bytes; a motif has 1 to {PROGRAM_SIZE}"
                 )
+        if not len(run.snapshot_epochs):
+            raise AlifeInputError(f"{path!r} holds no snapshot yet")
         grid = run.config.get("grid")
         snapshots = ((int(e), run.snapshot(int(e))) for e in run.snapshot_epochs)
         return motif_spread(snapshots, patterns, tuple(grid) if grid else None)
