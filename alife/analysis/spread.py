@@ -36,13 +36,11 @@ class MotifSpread:
         ``front`` over the snapshots from the first with a holder up to the first where
         the front reaches the grid's edge, leaving out snapshots without holders; None
         for a soup without a grid or with fewer than two such snapshots."""
-        if self.front is None or not (self.front >= 0).any():
+        if self.front is None:
             return None
-        first = int(np.argmax(self.front >= 0))
         at_edge = np.flatnonzero(self.front >= self.reach)
         last = int(at_edge[0]) if at_edge.size else len(self.front) - 1
-        window = np.arange(first, last + 1)
-        window = window[self.front[window] >= 0]
+        window = np.flatnonzero(self.front[: last + 1] >= 0)
         if window.size < 2:
             return None
         slope = np.polyfit(self.epochs[window].astype(np.float64), self.front[window], 1)[0]
