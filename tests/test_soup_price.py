@@ -99,6 +99,8 @@ def test_motif_and_blocks_by_hand():
     assert grid_blocks(4, 2, 2).tolist() == [0, 0, 1, 1, 0, 0, 1, 1]
     with pytest.raises(AlifeInputError, match="one trait"):
         SoupConfig(price_motif="[", price_replicators=True)
+    with pytest.raises(AlifeInputError, match=r"motif '' has 0 bytes; a motif has 1 to 64"):
+        SoupConfig(price_motif="")
 
 
 def test_exact_copy_offspring_by_hand():

@@ -1,15 +1,20 @@
-"""``alife soup spread``: how many programs hold a motif, snapshot by snapshot, and in a
-grid soup how far from where it first appeared, checked against a byte-by-byte count."""
+"""``alife soup spread``: how many programs hold a motif (or replicate), snapshot by
+snapshot, and in a grid soup how far from where it started, checked against a
+byte-by-byte count and against the census of each snapshot."""
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from alife.analysis.spread import MotifSpread
+from alife.analysis.spread import Spread, parse_origin
 from alife.cli import main
 from alife.engine.store import open_run
+from alife.errors import AlifeInputError
+from alife.substrates.programs.census import census_scores
 from alife.substrates.programs.registry import get_language
-from alife.substrates.programs.spread_view import run_motif_spread
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.spread_view import run_spread
+from alife.substrates.programs.summary import snapshot_census
 
 PALINDROME = "[[{.>]-]" + "0" * 48 + "]-]>.{[["
 MOTIFS = ("{.>]-]", "]-]>.{")
@@ -31,29 +36,37 @@ def wave(tmp_path_factory):
     return path
 
 
-def reference(path):
+def fronts_from(cells_per_snapshot, origin):
+    """Chebyshev distance from ``origin`` to the farthest cell of each snapshot (-1: none)."""
+    fronts = []
+    for cells in cells_per_snapshot:
+        far = [max(abs(r - origin[0]), abs(c - origin[1])) for r, c in cells]
+        fronts.append(max(far) if far else -1)
+    return fronts
+
+
+def reference(path, origin=None):
     """Holders and fronts by loops: every program, every start, every byte."""
     language = get_language("bff_noheads")
     motifs = [list(language.parse(m)) for m in MOTIFS]
-    holders, fronts, origin = [], [], None
     with open_run(path) as run:
         epochs = [int(e) for e in run.snapshot_epochs]
         soups = [run.snapshot(e) for e in epochs]
+    holding = []
     for soup in soups:
         cells = []
         for i, program in enumerate(soup.tolist()):
             if any(program[s : s + len(m)] == m for m in motifs for s in range(65 - len(m))):
                 cells.append((i // WIDTH, i % WIDTH))
+        holding.append(cells)
         if cells and origin is None:
             origin = cells[0]
-        holders.append(len(cells))
-        far = [max(abs(r - origin[0]), abs(c - origin[1])) for r, c in cells]
-        fronts.append(max(far) if far else -1)
-    return epochs, holders, fronts, origin
+    holders = [len(cells) for cells in holding]
+    return epochs, holders, fronts_from(holding, origin), origin
 
 
 def test_holders_and_front_match_a_byte_by_byte_count(wave):
-    spread = run_motif_spread(wave, MOTIFS)
+    spread = run_spread(wave, MOTIFS)
     epochs, holders, fronts, origin = reference(wave)
     assert spread.epochs.tolist() == epochs and spread.holders.tolist() == holders
     assert spread.front.tolist() == fronts and spread.origin == origin == (0, 0)
@@ -66,27 +79,70 @@ def test_holders_and_front_match_a_byte_by_byte_count(wave):
     assert 0 < speed <= 2 and first == 0 and last <= 96
 
 
+def test_a_given_origin_measures_the_front_from_that_cell(wave):
+    spread = run_spread(wave, MOTIFS, origin=(12, 20))
+    _, holders, fronts, origin = reference(wave, origin=(12, 20))
+    assert spread.holders.tolist() == holders and spread.front.tolist() == fronts
+    assert spread.origin == origin == (12, 20)
+    assert spread.reach == 20  # column 0 is 20 cells from column 20, row 0 only 12
+    assert fronts[0] == 20  # seeded in row 0, columns 0-3: column 0 is 20 columns away
+
+
+def test_replicator_spread_follows_each_snapshots_census(wave):
+    spread = run_spread(wave, replicators=True)
+    with open_run(wave) as run:
+        epochs = [int(e) for e in run.snapshot_epochs]
+    censuses = [snapshot_census(wave, epoch=e)[1] for e in epochs]
+    assert spread.holders.tolist() == [c.replicators for c in censuses]
+    assert spread.holders[-1] > 0 and spread.programs == WIDTH * HEIGHT
+    # the front from the replicators' own cells, scored here
+    holding = []
+    with open_run(wave) as run:
+        config = run.config
+        for e in epochs:
+            scores = census_scores(
+                "bff_noheads", run.snapshot(e), config["seed"], e,
+                max_steps=config["max_steps"], backend="cpu",
+            )  # fmt: skip
+            held = np.flatnonzero(scores >= REPLICATOR_THRESHOLD).tolist()
+            holding.append([(i // WIDTH, i % WIDTH) for i in held])
+    first = next(cells for cells in holding if cells)
+    assert spread.origin == first[0]
+    assert spread.front.tolist() == fronts_from(holding, first[0])
+
+
 def test_front_speed_fits_until_the_edge_and_skips_empty_snapshots():
     epochs = np.array([0, 10, 20, 30, 40, 50])
-    spread = MotifSpread(epochs, np.ones(6, int), 100, (0, 0), np.array([-1, 0, 5, -1, 15, 15]), 15)
+    spread = Spread(epochs, np.ones(6, int), 100, (0, 0), np.array([-1, 0, 5, -1, 15, 15]), 15)
     # snapshots at 10, 20 and 40 (the edge): a line through (10, 0), (20, 5), (40, 15)
     assert spread.front_speed() == pytest.approx((0.5, 10, 40))
-    lonely = MotifSpread(epochs[:2], np.ones(2, int), 100, (0, 0), np.array([-1, 3]), 15)
+    lonely = Spread(epochs[:2], np.ones(2, int), 100, (0, 0), np.array([-1, 3]), 15)
     assert lonely.front_speed() is None
-    assert MotifSpread(epochs, np.zeros(6, int), 100).front_speed() is None
+    assert Spread(epochs, np.zeros(6, int), 100).front_speed() is None
 
 
 def test_the_command_prints_the_table_and_the_speed(wave, tmp_path):
     result = invoke("soup", "spread", wave, "--motif", MOTIFS[0], "--motif", MOTIFS[1])
     assert result.exit_code == 0, result.output
     assert "front (cells from origin)" in result.output
-    assert "origin: row 0, column 0; front speed" in " ".join(result.output.split())
+    assert "origin (first holder): row 0, column 0; front speed" in " ".join(result.output.split())
     mixed = str(tmp_path / "mixed.h5")
     run = ["soup", "run", "--programs", "256", "--epochs", "8", "--initial-program", PALINDROME]
     assert invoke(*run, "--no-progress", "--out", mixed).exit_code == 0
     result = invoke("soup", "spread", mixed, "--motif", MOTIFS[0])
     assert result.exit_code == 0 and "not a grid soup: no front to follow" in result.output
     assert "front (cells" not in result.output
+    result = invoke("soup", "spread", mixed, "--motif", MOTIFS[0], "--origin", "0,0")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: an origin needs a grid soup; this soup is well mixed"
+    result = invoke("soup", "spread", wave, "--motif", "+++++", "--origin", "3,4")
+    assert result.exit_code == 0 and "no program has it in any snapshot" in result.output
+
+
+def test_origins_parse_as_row_then_column():
+    assert parse_origin(" 67 , 120 ") == (67, 120)
+    with pytest.raises(AlifeInputError, match="origin '67x120' is not ROW,COL"):
+        parse_origin("67x120")
 
 
 def test_bad_motifs_and_files_are_refused(wave, tmp_path):
@@ -94,7 +150,20 @@ def test_bad_motifs_and_files_are_refused(wave, tmp_path):
     result = invoke("soup", "spread", wave, "--motif", long)
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"Error: motif {long!r} has 65 bytes; a motif has 1 to 64")
-    assert invoke("soup", "spread", wave).exit_code == 2  # --motif is required
+    for args in ([], ["--motif", MOTIFS[0], "--replicators"]):  # one of them, not both
+        result = invoke("soup", "spread", wave, *args)
+        assert result.exit_code == 2
+        assert result.stderr.strip() == (
+            "Error: follow either motifs (--motif TEXT) or replicators (--replicators)"
+        )
+    result = invoke("soup", "spread", wave, "--replicators", "--origin", "20,5")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip() == (
+        "Error: origin (row 20, column 5) is off the 32x20 grid; rows run 0 to 19, columns 0 to 31"
+    )
+    for text in ("3", "-1,2", "a,b", "1,2,3"):
+        result = invoke("soup", "spread", wave, "--motif", MOTIFS[0], "--origin", text)
+        assert result.exit_code == 2 and f"origin {text!r} is not ROW,COL" in result.stderr
     life = str(tmp_path / "life.h5")
     assert (
         invoke("ca", "run", "--size", "8", "--steps", "2", "--no-progress", "--out", life).exit_code

@@ -1,9 +1,10 @@
-"""How a motif (a byte pattern, such as a replicator's copy loop) spreads through a
-soup's snapshots: how many programs hold it and, in a grid soup, how far from the cell
-where it first appeared, so the speed of a replicator's wave can be read off."""
+"""How a trait (holding a motif, such as a replicator's copy loop, or being a replicator)
+spreads through a soup's snapshots: how many programs have it and, in a grid soup, how
+far from where it started, so the speed of a replicator's wave can be read off."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,15 +15,16 @@ from alife.errors import AlifeInputError
 
 
 @dataclass(frozen=True)
-class MotifSpread:
-    """A motif through a run's snapshots.
+class Spread:
+    """A trait through a run's snapshots.
 
-    ``epochs``: (k,) int64 snapshot epochs; ``holders``: (k,) int64 programs holding the
-    motif (any of the motifs given); ``programs``: the soup's size. Grid soups only
-    (else None): ``origin``, the (row, column) of the first holder, in row-major order,
-    of the first snapshot with any; ``front``: (k,) int64, the Chebyshev distance in
-    cells from ``origin`` to the farthest holder (-1 where none holds it); ``reach``:
-    the largest distance from ``origin`` the grid has (the front cannot pass it)."""
+    ``epochs``: (k,) int64 snapshot epochs; ``holders``: (k,) int64 programs with the
+    trait; ``programs``: the soup's size. Grid soups only (else None): ``origin``, the
+    (row, column) distances are measured from (the one given, or else the first holder,
+    in row-major order, of the first snapshot with any); ``front``: (k,) int64, the
+    Chebyshev distance in cells from ``origin`` to the farthest holder (-1 where none
+    holds it); ``reach``: the largest distance from ``origin`` the grid has (the front
+    cannot pass it)."""
 
     epochs: np.ndarray
     holders: np.ndarray
@@ -55,31 +57,76 @@ def holding(soup: np.ndarray, motifs: Sequence[np.ndarray]) -> np.ndarray:
     return np.any([motif_trait(soup, motif) > 0 for motif in motifs], axis=0)
 
 
-def motif_spread(
-    snapshots: Iterable[tuple[int, np.ndarray]],
-    motifs: Sequence[np.ndarray],
+def parse_origin(text: str) -> tuple[int, int]:
+    """``"ROW,COL"`` -> (row, column) of a grid cell; raises AlifeInputError naming the
+    bad text."""
+    match = re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*", text)
+    if not match:
+        raise AlifeInputError(
+            f"origin {text!r} is not ROW,COL with two integers from 0, e.g. 0,0 or 67,120"
+        )
+    return int(match[1]), int(match[2])
+
+
+def check_origin(origin: tuple[int, int] | None, grid: tuple[int, int] | None) -> None:
+    """Raise AlifeInputError unless ``origin`` (row, column) is None or a cell of the
+    (width, height) ``grid``; a well-mixed soup (``grid`` None) has no cells."""
+    if origin is None:
+        return
+    if grid is None:
+        raise AlifeInputError("an origin needs a grid soup; this soup is well mixed")
+    width, height = grid
+    if not (0 <= origin[0] < height and 0 <= origin[1] < width):
+        raise AlifeInputError(
+            f"origin (row {origin[0]}, column {origin[1]}) is off the {width}x{height} grid; "
+            f"rows run 0 to {height - 1}, columns 0 to {width - 1}"
+        )
+
+
+def trait_spread(
+    masks: Iterable[tuple[int, np.ndarray]],
     grid: tuple[int, int] | None = None,
-) -> MotifSpread:
-    """The :class:`MotifSpread` of ``motifs`` through ``snapshots``, pairs of (epoch,
-    (n, 64) uint8 soup) in epoch order; ``grid`` is (width, height) of a grid soup, whose
-    program ``i`` sits at row ``i // width``, column ``i % width``."""
-    epochs, holders, masks = [], [], []
+    origin: tuple[int, int] | None = None,
+) -> Spread:
+    """The :class:`Spread` of a trait given, per snapshot in epoch order, the pair
+    (epoch, (n,) bool: which programs have it). ``grid`` is (width, height) of a grid
+    soup, whose program ``i`` sits at row ``i // width``, column ``i % width``;
+    ``origin`` (row, column) fixes where distances are measured from, such as where
+    replicators were seeded (default: the first holder). The origin is checked before
+    ``masks`` is read, so a lazy ``masks`` computes nothing for a bad one."""
+    check_origin(origin, grid)
+    epochs, holders, grids = [], [], []
     programs = 0
-    for epoch, soup in snapshots:
-        mask = holding(soup, motifs)
+    for epoch, mask in masks:
         epochs.append(epoch)
         holders.append(int(mask.sum()))
         programs = len(mask)
         if grid is not None:
-            masks.append(mask.reshape(grid[1], grid[0]))
+            grids.append(mask.reshape(grid[1], grid[0]))
     epochs_array = np.asarray(epochs, dtype=np.int64)
     holders_array = np.asarray(holders, dtype=np.int64)
-    if grid is None or not holders_array.any():
-        return MotifSpread(epochs_array, holders_array, programs)
+    if grid is None:
+        return Spread(epochs_array, holders_array, programs)
     width, height = grid
-    first = masks[int(np.argmax(holders_array > 0))]
-    origin = tuple(int(x) for x in np.argwhere(first)[0])
+    if origin is None:
+        if not holders_array.any():
+            return Spread(epochs_array, holders_array, programs)
+        first = grids[int(np.argmax(holders_array > 0))]
+        origin = tuple(int(x) for x in np.argwhere(first)[0])
     rows, cols = np.indices((height, width))
     distance = np.maximum(abs(rows - origin[0]), abs(cols - origin[1]))
-    front = np.asarray([distance[m].max() if m.any() else -1 for m in masks], dtype=np.int64)
-    return MotifSpread(epochs_array, holders_array, programs, origin, front, int(distance.max()))
+    front = np.asarray([distance[g].max() if g.any() else -1 for g in grids], dtype=np.int64)
+    return Spread(epochs_array, holders_array, programs, origin, front, int(distance.max()))
+
+
+def motif_spread(
+    snapshots: Iterable[tuple[int, np.ndarray]],
+    motifs: Sequence[np.ndarray],
+    grid: tuple[int, int] | None = None,
+    origin: tuple[int, int] | None = None,
+) -> Spread:
+    """The :class:`Spread` of holding any of ``motifs`` through ``snapshots``, pairs of
+    (epoch, (n, 64) uint8 soup) in epoch order; ``grid`` and ``origin`` as in
+    :func:`trait_spread`."""
+    masks = ((epoch, holding(soup, motifs)) for epoch, soup in snapshots)
+    return trait_spread(masks, grid, origin)

@@ -345,16 +345,31 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     "--motif",
     "motifs",
     multiple=True,
-    required=True,
     help="Byte pattern in the language's printable form, e.g. '[[{.>]-]' (repeatable: "
     "a program holding any counts).",
 )
-def soup_spread(path, motifs) -> None:
-    """How a motif spreads through a run's snapshots: the programs holding it, and in a
-    grid soup the farthest of them from where it first appeared, with the front's speed."""
+@click.option(
+    "--replicators",
+    is_flag=True,
+    help="Follow the replicators instead (a census of every snapshot: slower).",
+)
+@click.option(
+    "--origin",
+    metavar="ROW,COL",
+    default=None,
+    help="Grid cell to measure the front from, e.g. where replicators were seeded "
+    "(default: the first holder).",
+)
+@backend_option()
+def soup_spread(path, motifs, replicators, origin, backend) -> None:
+    """How a motif or replicators spread through a run's snapshots: the programs holding
+    it, and in a grid soup the farthest of them from where it started, with the front's
+    speed."""
+    from alife.analysis.spread import parse_origin
     from alife.substrates.programs.spread_view import print_spread
 
-    print_spread(path, motifs)
+    cell = None if origin is None else parse_origin(origin)
+    print_spread(path, motifs, replicators=replicators, origin=cell, backend=backend)
 
 
 @soup.command("frame")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from alife.engine.backend import DeviceArray
+from alife.engine.backend import DeviceArray, to_backend, to_host
 from alife.engine.rng import derive_host
 from alife.substrates.programs.language import Language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
@@ -44,6 +44,21 @@ def census_scores(
     :func:`census_seed` and the run's step limit."""
     seed = census_seed(run_seed, epoch)
     return selfrep_scores(language, soup, seed, max_steps=max_steps, backend=backend)
+
+
+def snapshot_scores(config: dict, soup: np.ndarray, epoch: int, backend: str) -> np.ndarray:
+    """Replicator scores ((n,) int64, on the host) of a run's (n, 64) uint8 host snapshot
+    after ``epoch`` completed epochs, scored on ``backend`` (cpu or cuda) with the run
+    ``config``'s language, seed and step limit, as the run's own census would be."""
+    scores = census_scores(
+        config["language"],
+        to_backend(soup, backend),
+        config["seed"],
+        epoch,
+        max_steps=config["max_steps"],
+        backend=backend,
+    )
+    return to_host(scores)
 
 
 @dataclass(frozen=True)

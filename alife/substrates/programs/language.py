@@ -179,6 +179,16 @@ class Language:
         """Bytes of cubff's printable ``text`` as a 1-D uint8 array (inverse of disassemble)."""
         return self.printable.parse(text, self.name)
 
+    def parse_motif(self, text: str) -> np.ndarray:
+        """Bytes (1-D uint8, 1 to PROGRAM_SIZE of them) of a motif, a byte pattern a
+        program may contain, in cubff's printable ``text``."""
+        motif = self.parse(text)
+        if not 0 < motif.size <= PROGRAM_SIZE:
+            raise AlifeInputError(
+                f"motif {text!r} has {motif.size} bytes; a motif has 1 to {PROGRAM_SIZE}"
+            )
+        return motif
+
 
 def gradient_byte_colors() -> np.ndarray:
     """(256, 3) uint8 cubff's palette for hex-printed languages: red rises and blue falls

@@ -162,7 +162,7 @@ class SoupConfig:
         if self.price_motif is not None:
             if self.price_replicators:
                 raise AlifeInputError("Price terms follow one trait: a motif or replicators")
-            motif_trait(np.zeros((1, PROGRAM_SIZE), np.uint8), self.price_motif_bytes)
+            get_language(self.language).parse_motif(self.price_motif)
         if self.initial_program is not None:
             size = len(self.initial_program_bytes)
             if size > self.programs * PROGRAM_SIZE:
@@ -205,7 +205,7 @@ class SoupConfig:
         """The Price motif parsed by the language (empty when there is none)."""
         if self.price_motif is None:
             return np.zeros(0, dtype=np.uint8)
-        return get_language(self.language).parse(self.price_motif)
+        return get_language(self.language).parse_motif(self.price_motif)
 
     @property
     def mutation_threshold(self) -> int:

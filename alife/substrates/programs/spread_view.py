@@ -1,4 +1,5 @@
-"""``alife soup spread``: how a motif spreads through a soup run's snapshots, readably."""
+"""``alife soup spread``: how a motif, or replicators, spread through a soup run's
+snapshots, readably."""
 
 from __future__ import annotations
 
@@ -7,42 +8,73 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from alife.analysis.spread import MotifSpread, motif_spread
+from alife.analysis.spread import Spread, check_origin, motif_spread, trait_spread
+from alife.engine.backend import resolve_backend
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.printing import print_uncut
+from alife.substrates.programs.census import snapshot_scores
 from alife.substrates.programs.interactions import GRID_REACH
-from alife.substrates.programs.language import PROGRAM_SIZE
 from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 
 
-def run_motif_spread(path: str, motifs: Sequence[str]) -> MotifSpread:
-    """The :class:`~alife.analysis.spread.MotifSpread` of ``motifs`` (in the run's
-    language's printable form) through every snapshot of the soup run at ``path``."""
+def run_spread(
+    path: str,
+    motifs: Sequence[str] = (),
+    *,
+    replicators: bool = False,
+    origin: tuple[int, int] | None = None,
+    backend: str = "cpu",
+) -> Spread:
+    """The :class:`~alife.analysis.spread.Spread` through every snapshot of the soup run
+    at ``path`` of holding any of ``motifs`` (in the run's language's printable form) or,
+    with ``replicators``, of being a replicator: scoring at least REPLICATOR_THRESHOLD in
+    the census a run would take at that epoch (its seed and step limit; on ``backend``).
+    ``origin`` (row, column) measures a grid soup's front from that cell."""
+    if bool(motifs) == replicators:
+        raise AlifeInputError("follow either motifs (--motif TEXT) or replicators (--replicators)")
     with open_run(path) as run:
         if run.substrate != "soup":
             raise wrong_substrate_error(path, run.substrate, "'alife soup spread'", ["soup"])
-        language = get_language(run.config["language"])
-        patterns = [language.parse(text) for text in motifs]
-        for text, pattern in zip(motifs, patterns, strict=True):
-            if not 0 < len(pattern) <= PROGRAM_SIZE:
-                raise AlifeInputError(
-                    f"motif {text!r} has {len(pattern)} bytes; a motif has 1 to {PROGRAM_SIZE}"
-                )
+        config = run.config
+        patterns = [get_language(config["language"]).parse_motif(text) for text in motifs]
         if not len(run.snapshot_epochs):
             raise AlifeInputError(f"{path!r} holds no snapshot yet")
-        grid = run.config.get("grid")
+        grid = tuple(config["grid"]) if config.get("grid") else None
+        check_origin(origin, grid)
         snapshots = ((int(e), run.snapshot(int(e))) for e in run.snapshot_epochs)
-        return motif_spread(snapshots, patterns, tuple(grid) if grid else None)
+        if not replicators:
+            return motif_spread(snapshots, patterns, grid, origin)
+        backend = resolve_backend(backend)
+        masks = (
+            (epoch, snapshot_scores(config, soup, epoch, backend) >= REPLICATOR_THRESHOLD)
+            for epoch, soup in snapshots
+        )
+        return trait_spread(masks, grid, origin)
 
 
-def print_spread(path: str, motifs: Sequence[str], console: Console | None = None) -> None:
-    """Print, per snapshot, how many programs hold any of ``motifs`` and, in a grid
-    soup, how far from where it first appeared; then the front's speed."""
+def print_spread(
+    path: str,
+    motifs: Sequence[str] = (),
+    *,
+    replicators: bool = False,
+    origin: tuple[int, int] | None = None,
+    backend: str = "cpu",
+    console: Console | None = None,
+) -> None:
+    """Print, per snapshot, how many programs hold any of ``motifs`` (or, with
+    ``replicators``, replicate) and, in a grid soup, how far from ``origin`` (default:
+    where the first appeared); then the front's speed. Arguments as :func:`run_spread`."""
     console = console or Console()
-    spread = run_motif_spread(path, motifs)
-    table = Table(title=f"{path}: programs holding {' or '.join(motifs)}")
+    spread = run_spread(path, motifs, replicators=replicators, origin=origin, backend=backend)
+    what = (
+        f"replicators (census score >= {REPLICATOR_THRESHOLD})"
+        if replicators
+        else f"programs holding {' or '.join(motifs)}"
+    )
+    table = Table(title=f"{path}: {what}")
     for column in ("epoch", "holders", "share"):
         table.add_column(column, justify="right")
     if spread.front is not None:
@@ -53,19 +85,17 @@ def print_spread(path: str, motifs: Sequence[str], console: Console | None = Non
             row.append("-" if spread.front[i] < 0 else str(spread.front[i]))
         table.add_row(*row)
     print_uncut(console, table)
-    console.print(_speed_sentence(spread), highlight=False)
+    console.print(_speed_sentence(spread, given=origin is not None), highlight=False)
 
 
-def _speed_sentence(spread: MotifSpread) -> str:
+def _speed_sentence(spread: Spread, given: bool) -> str:
+    if not spread.holders.any():
+        return "no program has it in any snapshot"
     if spread.front is None:
-        return (
-            "no program holds it in any snapshot"
-            if not spread.holders.any()
-            else "not a grid soup: no front to follow"
-        )
+        return "not a grid soup: no front to follow"
     row, col = spread.origin
     fit = spread.front_speed()
-    where = f"origin: row {row}, column {col}"
+    where = f"origin ({'given' if given else 'first holder'}): row {row}, column {col}"
     if fit is None:
         return f"{where}; too few snapshots before the front reached the edge to fit a speed"
     speed, first, last = fit

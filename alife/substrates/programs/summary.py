@@ -12,16 +12,16 @@ from alife.analysis.transitions import (
     entropy_transition,
     replicator_transition,
 )
-from alife.engine.backend import resolve_backend, to_backend, to_host
+from alife.engine.backend import resolve_backend
 from alife.engine.run_state import run_state
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.printing import print_uncut
 from alife.substrates.programs.census import (
     Census,
-    census_scores,
     most_frequent_programs,
     replicator_census,
+    snapshot_scores,
 )
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
@@ -122,16 +122,9 @@ def snapshot_census(
     would be: returns (epoch, census)."""
     backend = resolve_backend(backend)
     _, config, _, epoch, soup = _read_soup_run(path, epoch, "alife soup census")
-    scores = census_scores(
-        config["language"],
-        to_backend(soup, backend),
-        config["seed"],
-        epoch,
-        max_steps=config["max_steps"],
-        backend=backend,
-    )
+    scores = snapshot_scores(config, soup, epoch, backend)
     noop = get_language(config["language"]).noop_bytes
-    return epoch, replicator_census(soup, to_host(scores), top, noop)
+    return epoch, replicator_census(soup, scores, top, noop)
 
 
 def print_census(
