@@ -139,6 +139,33 @@ def test_the_command_prints_the_table_and_the_speed(wave, tmp_path):
     assert result.exit_code == 0 and "no program has it in any snapshot" in result.output
 
 
+def test_several_runs_end_with_their_speeds_and_write_one_csv(wave, tmp_path):
+    mixed = str(tmp_path / "mixed.h5")
+    run = ["soup", "run", "--programs", "256", "--epochs", "8", "--initial-program", PALINDROME]
+    assert invoke(*run, "--snapshot-every", "4", "--no-progress", "--out", mixed).exit_code == 0
+    result = invoke("soup", "spread", wave, mixed, "--motif", MOTIFS[0])
+    assert result.exit_code == 0, result.output
+    assert "fronts of the runs" in result.output
+    speed = f"{run_spread(wave, [MOTIFS[0]]).front_speed()[0]:.3g}"
+    wave_row = next(line for line in result.output.splitlines() if f"│ {wave} " in line)
+    assert speed in wave_row
+    result = invoke("soup", "spread", wave, mixed, "--motif", MOTIFS[0], "--csv")
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.output.splitlines()]
+    assert rows[0] == ["file", "epoch", "holders", "programs", "front"]
+    expected = []
+    for path in (wave, mixed):
+        spread = run_spread(path, [MOTIFS[0]])
+        for i, epoch in enumerate(spread.epochs.tolist()):
+            front = "" if spread.front is None else str(spread.front[i])
+            expected.append([path, str(epoch), str(spread.holders[i]), str(spread.programs), front])
+    assert rows[1:] == expected
+    assert [r[1] for r in rows if r[0] == mixed] == ["0", "4", "8"]
+    # a bad second run is refused before anything about the first is printed
+    result = invoke("soup", "spread", wave, str(tmp_path / "none.h5"), "--replicators")
+    assert result.exit_code == 2 and result.stdout == ""
+
+
 def test_origins_parse_as_row_then_column():
     assert parse_origin(" 67 , 120 ") == (67, 120)
     with pytest.raises(AlifeInputError, match="origin '67x120' is not ROW,COL"):

@@ -4,9 +4,11 @@ far from where it started, so the speed of a replicator's wave can be read off."
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 import numpy as np
 
@@ -130,3 +132,19 @@ def motif_spread(
     :func:`trait_spread`."""
     masks = ((epoch, holding(soup, motifs)) for epoch, soup in snapshots)
     return trait_spread(masks, grid, origin)
+
+
+SPREAD_CSV_COLUMNS = ("file", "epoch", "holders", "programs", "front")
+"""Columns of :func:`write_spread_csv`."""
+
+
+def write_spread_csv(spreads: Sequence[tuple[str, Spread]], stream: TextIO) -> None:
+    """Write ``spreads``, pairs of (run file, :class:`Spread`), to ``stream`` as CSV
+    with a header: a row per run and snapshot with its epoch, holders, soup size and
+    front in cells (empty for a well-mixed soup or a snapshot without holders)."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(SPREAD_CSV_COLUMNS)
+    for path, spread in spreads:
+        for i, epoch in enumerate(spread.epochs.tolist()):
+            front = "" if spread.front is None or spread.front[i] < 0 else int(spread.front[i])
+            writer.writerow([path, epoch, int(spread.holders[i]), spread.programs, front])

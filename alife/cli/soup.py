@@ -340,7 +340,7 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
 
 
 @soup.command("spread")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
     "--motif",
     "motifs",
@@ -360,16 +360,24 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     help="Grid cell to measure the front from, e.g. where replicators were seeded "
     "(default: the first holder).",
 )
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="Write file,epoch,holders,programs,front CSV to standard output instead.",
+)
 @backend_option()
-def soup_spread(path, motifs, replicators, origin, backend) -> None:
-    """How a motif or replicators spread through a run's snapshots: the programs holding
+def soup_spread(paths, motifs, replicators, origin, as_csv, backend) -> None:
+    """How a motif or replicators spread through runs' snapshots: the programs holding
     it, and in a grid soup the farthest of them from where it started, with the front's
-    speed."""
+    speed (several runs: a table of their speeds at the end)."""
     from alife.analysis.spread import parse_origin
-    from alife.substrates.programs.spread_view import print_spread
+    from alife.substrates.programs.spread_view import print_spreads
 
     cell = None if origin is None else parse_origin(origin)
-    print_spread(path, motifs, replicators=replicators, origin=cell, backend=backend)
+    print_spreads(
+        paths, motifs, replicators=replicators, origin=cell, backend=backend, as_csv=as_csv
+    )
 
 
 @soup.command("frame")

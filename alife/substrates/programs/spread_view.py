@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from alife.analysis.spread import Spread, check_origin, motif_spread, trait_spread
+from alife.analysis.spread import (
+    Spread,
+    check_origin,
+    motif_spread,
+    trait_spread,
+    write_spread_csv,
+)
 from alife.engine.backend import resolve_backend
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
@@ -18,6 +24,21 @@ from alife.substrates.programs.census import snapshot_scores
 from alife.substrates.programs.interactions import GRID_REACH
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+
+
+def _checked(run, path: str, motifs: Sequence[str], replicators: bool, origin) -> tuple:
+    """(motif byte patterns, grid or None) of the open soup ``run``, after checking that
+    it can be followed as asked; raises AlifeInputError naming what is wrong."""
+    if bool(motifs) == replicators:
+        raise AlifeInputError("follow either motifs (--motif TEXT) or replicators (--replicators)")
+    if run.substrate != "soup":
+        raise wrong_substrate_error(path, run.substrate, "'alife soup spread'", ["soup"])
+    patterns = [get_language(run.config["language"]).parse_motif(text) for text in motifs]
+    if not len(run.snapshot_epochs):
+        raise AlifeInputError(f"{path!r} holds no snapshot yet")
+    grid = tuple(run.config["grid"]) if run.config.get("grid") else None
+    check_origin(origin, grid)
+    return patterns, grid
 
 
 def run_spread(
@@ -33,17 +54,9 @@ def run_spread(
     with ``replicators``, of being a replicator: scoring at least REPLICATOR_THRESHOLD in
     the census a run would take at that epoch (its seed and step limit; on ``backend``).
     ``origin`` (row, column) measures a grid soup's front from that cell."""
-    if bool(motifs) == replicators:
-        raise AlifeInputError("follow either motifs (--motif TEXT) or replicators (--replicators)")
     with open_run(path) as run:
-        if run.substrate != "soup":
-            raise wrong_substrate_error(path, run.substrate, "'alife soup spread'", ["soup"])
+        patterns, grid = _checked(run, path, motifs, replicators, origin)
         config = run.config
-        patterns = [get_language(config["language"]).parse_motif(text) for text in motifs]
-        if not len(run.snapshot_epochs):
-            raise AlifeInputError(f"{path!r} holds no snapshot yet")
-        grid = tuple(config["grid"]) if config.get("grid") else None
-        check_origin(origin, grid)
         snapshots = ((int(e), run.snapshot(int(e))) for e in run.snapshot_epochs)
         if not replicators:
             return motif_spread(snapshots, patterns, grid, origin)
@@ -55,20 +68,39 @@ def run_spread(
         return trait_spread(masks, grid, origin)
 
 
-def print_spread(
-    path: str,
+def print_spreads(
+    paths: Sequence[str],
     motifs: Sequence[str] = (),
     *,
     replicators: bool = False,
     origin: tuple[int, int] | None = None,
     backend: str = "cpu",
+    as_csv: bool = False,
     console: Console | None = None,
 ) -> None:
-    """Print, per snapshot, how many programs hold any of ``motifs`` (or, with
-    ``replicators``, replicate) and, in a grid soup, how far from ``origin`` (default:
-    where the first appeared); then the front's speed. Arguments as :func:`run_spread`."""
+    """For each run in ``paths``, print per snapshot how many programs hold any of
+    ``motifs`` (or, with ``replicators``, replicate) and, in a grid soup, how far from
+    ``origin`` (default: where the first appeared), then the front's speed; several runs
+    end with a table of their speeds. ``as_csv`` writes the snapshots of every run as
+    CSV (see :func:`~alife.analysis.spread.write_spread_csv`) instead. Every run is
+    checked before any is read. Other arguments as :func:`run_spread`."""
+    for path in paths:
+        with open_run(path) as run:
+            _checked(run, path, motifs, replicators, origin)
     console = console or Console()
-    spread = run_spread(path, motifs, replicators=replicators, origin=origin, backend=backend)
+    spreads = []
+    for path in paths:
+        spread = run_spread(path, motifs, replicators=replicators, origin=origin, backend=backend)
+        spreads.append((path, spread))
+        if not as_csv:
+            _print_table(console, path, spread, motifs, replicators, origin is not None)
+    if as_csv:
+        write_spread_csv(spreads, console.file)
+    elif len(paths) > 1:
+        _print_speeds(console, spreads)
+
+
+def _print_table(console, path, spread: Spread, motifs, replicators, given: bool) -> None:
     what = (
         f"replicators (census score >= {REPLICATOR_THRESHOLD})"
         if replicators
@@ -85,7 +117,28 @@ def print_spread(
             row.append("-" if spread.front[i] < 0 else str(spread.front[i]))
         table.add_row(*row)
     print_uncut(console, table)
-    console.print(_speed_sentence(spread, given=origin is not None), highlight=False)
+    console.print(_speed_sentence(spread, given), highlight=False)
+
+
+def _print_speeds(console, spreads: Sequence[tuple[str, Spread]]) -> None:
+    """One row per run: its holders at the last snapshot, origin and front speed."""
+    table = Table(title="fronts of the runs")
+    for column in ("run", "last epoch", "holders", "share", "origin (row, col)"):
+        table.add_column(column, justify="right" if column != "run" else "left")
+    table.add_column("front speed (cells/epoch)", justify="right")
+    table.add_column("fitted epochs", justify="right")
+    for path, spread in spreads:
+        fit = spread.front_speed()
+        table.add_row(
+            path,
+            f"{spread.epochs[-1]:,}",
+            f"{spread.holders[-1]:,}",
+            f"{spread.holders[-1] / spread.programs:.2%}",
+            "-" if spread.origin is None else f"{spread.origin[0]}, {spread.origin[1]}",
+            "-" if fit is None else f"{fit[0]:.3g}",
+            "-" if fit is None else f"{fit[1]:,}-{fit[2]:,}",
+        )
+    print_uncut(console, table)
 
 
 def _speed_sentence(spread: Spread, given: bool) -> str:
