@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from alife.analysis.plots import spread_figure
 from alife.analysis.spread import Spread, parse_origin
 from alife.cli import main
 from alife.engine.store import open_run
@@ -116,6 +117,7 @@ def test_front_speed_fits_until_the_edge_and_skips_empty_snapshots():
     spread = Spread(epochs, np.ones(6, int), 100, (0, 0), np.array([-1, 0, 5, -1, 15, 15]), 15)
     # snapshots at 10, 20 and 40 (the edge): a line through (10, 0), (20, 5), (40, 15)
     assert spread.front_speed() == pytest.approx((0.5, 10, 40))
+    assert spread.front_line() == pytest.approx((0.5, -5, 10, 40))  # 0.5 * 10 - 5 = 0
     lonely = Spread(epochs[:2], np.ones(2, int), 100, (0, 0), np.array([-1, 3]), 15)
     assert lonely.front_speed() is None
     assert Spread(epochs, np.zeros(6, int), 100).front_speed() is None
@@ -164,6 +166,52 @@ def test_several_runs_end_with_their_speeds_and_write_one_csv(wave, tmp_path):
     # a bad second run is refused before anything about the first is printed
     result = invoke("soup", "spread", wave, str(tmp_path / "none.h5"), "--replicators")
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_the_plot_draws_each_runs_share_front_and_fit(wave, tmp_path):
+    epochs, holders, fronts, _ = reference(wave)
+    mixed = Spread(np.array([0, 8]), np.array([1, 3]), 256)
+    fig = spread_figure([("wave", run_spread(wave, MOTIFS)), ("mixed", mixed)], "the loop")
+    top, bottom = fig.axes
+    share, mixed_share = top.get_lines()
+    assert share.get_xdata().tolist() == epochs
+    assert share.get_ydata().tolist() == pytest.approx([h / (WIDTH * HEIGHT) for h in holders])
+    assert mixed_share.get_ydata().tolist() == pytest.approx([1 / 256, 3 / 256])
+    front, reach, fit = bottom.get_lines()  # the well-mixed run has no front
+    held = [i for i, f in enumerate(fronts) if f >= 0]
+    assert front.get_ydata().tolist() == [fronts[i] for i in held]
+    assert list(reach.get_ydata()) == [WIDTH - 1] * 2
+    # the fit by hand: least squares up to the first snapshot at the edge
+    last = fronts.index(WIDTH - 1)
+    x = np.array([epochs[i] for i in held if i <= last], float)
+    y = np.array([fronts[i] for i in held if i <= last], float)
+    slope = ((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()
+    intercept = y.mean() - slope * x.mean()
+    assert fit.get_xdata().tolist() == [x[0], x[-1]]
+    assert fit.get_ydata() == pytest.approx(slope * np.array([x[0], x[-1]]) + intercept)
+    assert f"{slope:.3g} cells/epoch" in fit.get_label()
+    # only well-mixed runs: no front panel
+    assert len(spread_figure([("mixed", mixed)], "the loop").axes) == 1
+
+
+def test_the_command_writes_the_plot_and_keeps_an_existing_one(wave, tmp_path):
+    image = tmp_path / "figs" / "spread.png"
+    result = invoke("soup", "spread", wave, "--motif", MOTIFS[0], "--plot", str(image))
+    assert result.exit_code == 0, result.output
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image.write_bytes(b"mine")
+    result = invoke("soup", "spread", wave, "--motif", MOTIFS[0], "--plot", str(image))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "already exists; pass --overwrite" in result.stderr
+    assert image.read_bytes() == b"mine"
+    args = ["--motif", MOTIFS[0], "--plot", str(image), "--overwrite"]
+    assert invoke("soup", "spread", wave, *args).exit_code == 0
+    assert image.read_bytes()[:4] == b"\x89PNG"
+    text = tmp_path / "spread.txt"
+    result = invoke("soup", "spread", wave, "--replicators", "--plot", str(text))
+    assert result.exit_code == 2 and result.stdout == "" and not text.exists()
+    assert result.stderr.startswith(f"Error: figure file {str(text)!r} does not end in an image")
+    assert ".png" in result.stderr and ".svg" in result.stderr
 
 
 def test_origins_parse_as_row_then_column():

@@ -1,5 +1,6 @@
 """Figures of soup runs (matplotlib, no display needed): metrics over epochs with their
-transitions, replicator censuses, and soup images with a colour legend.
+transitions, replicator censuses, the spread of a trait, and soup images with a colour
+legend.
 
 Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so
 nothing here opens a window or touches global state; save it with ``fig.savefig(path)``.
@@ -15,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from alife.analysis.spread import Spread
 from alife.analysis.transitions import (
     ENTROPY_TRANSITION_BITS,
     REPLICATOR_TRANSITION_FRACTION,
@@ -201,3 +203,47 @@ def trace_figure(runs: Runs) -> Figure:
     axes[0].legend(fontsize="small")
     axes[-1].set_xlabel("epoch")
     return fig
+
+
+def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
+    """The share of programs with ``trait`` (its name, for the title) at each snapshot
+    (top) and, when any run is a grid soup, its front's distance in cells from the
+    origin (bottom), for ``spreads``, pairs of (label, :class:`Spread`). A dashed line
+    is each front's least-squares fit over the epochs it was fitted to; a dotted line
+    the farthest a front can get on that run's grid."""
+    grids = [(label, spread) for label, spread in spreads if spread.front is not None]
+    fig = Figure(figsize=(9, 6.5 if grids else 4), dpi=_DPI, layout="constrained")
+    axes = fig.subplots(2 if grids else 1, 1, sharex=True, squeeze=False)[:, 0]
+    top = axes[0]
+    for i, (label, spread) in enumerate(spreads):
+        share = spread.holders / spread.programs
+        top.plot(spread.epochs, share, "o-", color=f"C{i}", ms=3, label=label)
+    top.set_ylim(-0.02, 1.02)
+    top.set_ylabel("fraction of programs")
+    top.set_title(f"Spread of {trait}")
+    top.legend(loc="upper left", fontsize="small")
+    if grids:
+        _front_axes(axes[1], spreads)
+    axes[-1].set_xlabel("epoch")
+    return fig
+
+
+def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
+    """Each grid run's front, its fitted line, and its grid's reach, on ``ax``."""
+    for i, (label, spread) in enumerate(spreads):
+        if spread.front is None:
+            continue
+        color = f"C{i}"
+        held = spread.front >= 0
+        ax.plot(spread.epochs[held], spread.front[held], "o-", color=color, ms=3)
+        ax.axhline(spread.reach, color=color, linewidth=0.8, linestyle=":")
+        line = spread.front_line()
+        if line is not None:
+            slope, intercept, first, last = line
+            ends = np.array([first, last], dtype=np.float64)
+            fit = f"{label}: {slope:.3g} cells/epoch over epochs {first:,}-{last:,}"
+            ax.plot(ends, slope * ends + intercept, "--", color=color, label=fit)
+    ax.set_ylabel("front (cells from origin)")
+    ax.set_title("Farthest holder from the origin (dashed: fit; dotted: the grid's reach)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", fontsize="small")

@@ -111,9 +111,25 @@ def check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[s
     return paths
 
 
+def check_figure_path(path: str, overwrite: bool) -> None:
+    """Raise AlifeInputError unless a figure may be written at ``path``: a file name
+    ending in an image format matplotlib writes (.png, .pdf, .svg, ...), not existing
+    unless ``overwrite``."""
+    from matplotlib.figure import Figure
+
+    formats = Figure().canvas.get_supported_filetypes()
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix not in formats:
+        raise AlifeInputError(
+            f"figure file {path!r} does not end in an image format; use one of "
+            f"{', '.join('.' + name for name in sorted(formats))}"
+        )
+    check_output_path(path, overwrite, run_file=False)
+
+
 def save_figure(fig: Figure, path: str) -> None:
     """Write ``fig`` to ``path``, creating its folder."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path)
 
 

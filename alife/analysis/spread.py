@@ -35,11 +35,12 @@ class Spread:
     front: np.ndarray | None = None
     reach: int | None = None
 
-    def front_speed(self) -> tuple[float, int, int] | None:
-        """(cells per epoch, first epoch, last epoch): the least-squares slope of
-        ``front`` over the snapshots from the first with a holder up to the first where
-        the front reaches the grid's edge, leaving out snapshots without holders; None
-        for a soup without a grid or with fewer than two such snapshots."""
+    def front_line(self) -> tuple[float, float, int, int] | None:
+        """(slope in cells per epoch, intercept in cells, first epoch, last epoch): the
+        least-squares line through ``front`` over the snapshots from the first with a
+        holder up to the first where the front reaches the grid's edge, leaving out
+        snapshots without holders; None for a soup without a grid or with fewer than two
+        such snapshots."""
         if self.front is None:
             return None
         at_edge = np.flatnonzero(self.front >= self.reach)
@@ -47,8 +48,18 @@ class Spread:
         window = np.flatnonzero(self.front[: last + 1] >= 0)
         if window.size < 2:
             return None
-        slope = np.polyfit(self.epochs[window].astype(np.float64), self.front[window], 1)[0]
-        return float(slope), int(self.epochs[window[0]]), int(self.epochs[window[-1]])
+        slope, intercept = np.polyfit(self.epochs[window].astype(np.float64), self.front[window], 1)
+        return (
+            float(slope),
+            float(intercept),
+            int(self.epochs[window[0]]),
+            int(self.epochs[window[-1]]),
+        )
+
+    def front_speed(self) -> tuple[float, int, int] | None:
+        """(cells per epoch, first epoch, last epoch) of :meth:`front_line`."""
+        line = self.front_line()
+        return None if line is None else (line[0], line[2], line[3])
 
 
 def holding(soup: np.ndarray, motifs: Sequence[np.ndarray]) -> np.ndarray:

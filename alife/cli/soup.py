@@ -366,8 +366,15 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     is_flag=True,
     help="Write file,epoch,holders,programs,front CSV to standard output instead.",
 )
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also draw the share and the front against epochs in this image (.png, .pdf, .svg).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace the --plot image if it exists.")
 @backend_option()
-def soup_spread(paths, motifs, replicators, origin, as_csv, backend) -> None:
+def soup_spread(paths, motifs, replicators, origin, as_csv, plot, overwrite, backend) -> None:
     """How a motif or replicators spread through runs' snapshots: the programs holding
     it, and in a grid soup the farthest of them from where it started, with the front's
     speed (several runs: a table of their speeds at the end)."""
@@ -376,8 +383,17 @@ def soup_spread(paths, motifs, replicators, origin, as_csv, backend) -> None:
 
     cell = None if origin is None else parse_origin(origin)
     print_spreads(
-        paths, motifs, replicators=replicators, origin=cell, backend=backend, as_csv=as_csv
+        paths,
+        motifs,
+        replicators=replicators,
+        origin=cell,
+        backend=backend,
+        as_csv=as_csv,
+        plot=plot,
+        overwrite=overwrite,
     )
+    if plot is not None:
+        click.echo(f"wrote {plot}", err=True)
 
 
 @soup.command("frame")

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
+from alife.analysis.plots import spread_figure
+from alife.analysis.report import check_figure_path, save_figure
 from alife.analysis.spread import (
     Spread,
     check_origin,
@@ -76,37 +78,47 @@ def print_spreads(
     origin: tuple[int, int] | None = None,
     backend: str = "cpu",
     as_csv: bool = False,
+    plot: str | None = None,
+    overwrite: bool = False,
     console: Console | None = None,
 ) -> None:
     """For each run in ``paths``, print per snapshot how many programs hold any of
     ``motifs`` (or, with ``replicators``, replicate) and, in a grid soup, how far from
     ``origin`` (default: where the first appeared), then the front's speed; several runs
     end with a table of their speeds. ``as_csv`` writes the snapshots of every run as
-    CSV (see :func:`~alife.analysis.spread.write_spread_csv`) instead. Every run is
-    checked before any is read. Other arguments as :func:`run_spread`."""
+    CSV (see :func:`~alife.analysis.spread.write_spread_csv`) instead. ``plot`` names an
+    image file for :func:`~alife.analysis.plots.spread_figure` of every run (an existing
+    one is replaced only with ``overwrite``). Every run and the image's path are checked
+    before any run is read. Other arguments as :func:`run_spread`."""
     for path in paths:
         with open_run(path) as run:
             _checked(run, path, motifs, replicators, origin)
+    if plot is not None:
+        check_figure_path(plot, overwrite)
     console = console or Console()
     spreads = []
     for path in paths:
         spread = run_spread(path, motifs, replicators=replicators, origin=origin, backend=backend)
         spreads.append((path, spread))
         if not as_csv:
-            _print_table(console, path, spread, motifs, replicators, origin is not None)
+            _print_table(console, path, spread, _trait(motifs, replicators), origin is not None)
     if as_csv:
         write_spread_csv(spreads, console.file)
     elif len(paths) > 1:
         _print_speeds(console, spreads)
+    if plot is not None:
+        save_figure(spread_figure(spreads, _trait(motifs, replicators)), plot)
 
 
-def _print_table(console, path, spread: Spread, motifs, replicators, given: bool) -> None:
-    what = (
-        f"replicators (census score >= {REPLICATOR_THRESHOLD})"
-        if replicators
-        else f"programs holding {' or '.join(motifs)}"
-    )
-    table = Table(title=f"{path}: {what}")
+def _trait(motifs: Sequence[str], replicators: bool) -> str:
+    """What is followed, in words."""
+    if replicators:
+        return f"replicators (census score >= {REPLICATOR_THRESHOLD})"
+    return f"programs holding {' or '.join(motifs)}"
+
+
+def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None:
+    table = Table(title=f"{path}: {trait}")
     for column in ("epoch", "holders", "share"):
         table.add_column(column, justify="right")
     if spread.front is not None:
