@@ -7,13 +7,14 @@ import pytest
 from click.testing import CliRunner
 
 from alife.analysis.plots import spread_figure
-from alife.analysis.spread import Spread, parse_origin
+from alife.analysis.spread import Spread, contact_masks, parse_origin
 from alife.cli import main
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import census_scores
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.soup import Soup
 from alife.substrates.programs.spread_view import run_spread
 from alife.substrates.programs.summary import snapshot_census
 
@@ -192,6 +193,164 @@ def test_the_plot_draws_each_runs_share_front_and_fit(wave, tmp_path):
     assert f"{slope:.3g} cells/epoch" in fit.get_label()
     # only well-mixed runs: no front panel
     assert len(spread_figure([("mixed", mixed)], "the loop").axes) == 1
+
+
+def test_contact_passes_the_trait_at_every_meeting_either_way():
+    # six programs in a row; epoch e pairs e+1 (first on the tape) with e (second) and
+    # leaves the rest unmatched
+    def meetings(epoch):
+        order = [epoch + 1, epoch] + [i for i in range(6) if i not in (epoch, epoch + 1)]
+        return np.array(order, dtype=np.uint32), 1
+
+    start = np.array([False, False, False, True, False, False])
+    got = [(e, m.nonzero()[0].tolist()) for e, m in contact_masks(start, 2, meetings, [2, 3, 5])]
+    # epoch 2 passes it from 3 (first) to 2, epoch 3 from 3 (second) to 4, epoch 4 to 5
+    assert got == [(2, [3]), (3, [2, 3]), (5, [2, 3, 4, 5])]
+    assert start.nonzero()[0].tolist() == [3]  # the start is not modified
+
+
+def test_the_contact_limit_replays_the_runs_meetings(wave):
+    spread = run_spread(wave, MOTIFS, contact=True)
+    limit = spread.contact
+    epochs, holders, _, origin = reference(wave)
+    first = next(i for i, h in enumerate(holders) if h)
+    assert limit.epochs.tolist() == epochs[first:] and limit.origin == origin
+    # by hand: a set of holders, grown pair by pair over the run's own meetings
+    soup = Soup.load(wave)
+    with open_run(wave) as run:
+        start = run.snapshot(epochs[first])
+    motifs = [bytes(get_language("bff_noheads").parse(m)) for m in MOTIFS]
+    held = {i for i, p in enumerate(start) if any(m in bytes(p) for m in motifs)}
+    expected = []
+    for epoch in range(epochs[first], epochs[-1] + 1):
+        if epoch in epochs:
+            expected.append(sorted(held))
+        order, pairs = soup.meetings(epoch)
+        for k in range(pairs):
+            a, b = int(order[2 * k]), int(order[2 * k + 1])
+            if a in held or b in held:
+                held |= {a, b}
+    assert limit.holders.tolist() == [len(cells) for cells in expected]
+    cells = [[(i // WIDTH, i % WIDTH) for i in h] for h in expected]
+    assert limit.front.tolist() == fronts_from(cells, origin)
+    assert (limit.holders >= spread.holders[first:]).all()  # copies travel by meetings
+    assert limit.front_speed()[0] > spread.front_speed()[0]
+
+
+def test_the_contact_limit_in_the_command_csv_and_plot(wave, tmp_path):
+    result = invoke("soup", "spread", wave, "--motif", MOTIFS[0], "--contact-limit")
+    assert result.exit_code == 0, result.output
+    spread = run_spread(wave, [MOTIFS[0]], contact=True)
+    ratio = spread.front_speed()[0] / spread.contact.front_speed()[0]
+    assert f"this front moves at {ratio:.0%} of that" in " ".join(result.output.split())
+    mixed = str(tmp_path / "mixed.h5")
+    run = ["soup", "run", "--programs", "256", "--epochs", "16", "--initial-program", PALINDROME]
+    assert invoke(*run, "--snapshot-every", "4", "--no-progress", "--out", mixed).exit_code == 0
+    result = invoke("soup", "spread", mixed, "--motif", MOTIFS[0], "--contact-limit", "--csv")
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.output.splitlines()]
+    header = "file,epoch,holders,programs,front,contact_holders,contact_front"
+    assert rows[0] == header.split(",")
+    limit = run_spread(mixed, [MOTIFS[0]], contact=True).contact
+    assert [r[5] for r in rows[1:]] == [str(h) for h in limit.holders]  # snapshot 0 holds it
+    assert all(r[6] == "" for r in rows[1:])  # a well-mixed soup has no front
+    # 256 programs, 128 meetings an epoch: every program holds it within 16 epochs
+    assert limit.holders[-1] == 256
+    image = tmp_path / "contact.svg"
+    args = ["--motif", MOTIFS[0], "--contact-limit", "--plot", str(image)]
+    assert invoke("soup", "spread", wave, *args).exit_code == 0
+    assert "contact limit" in image.read_text()
+    resets = str(tmp_path / "resets.h5")
+    run = ["soup", "run", "--programs", "64", "--epochs", "4", "--reset-interval", "2"]
+    assert invoke(*run, "--no-progress", "--out", resets).exit_code == 0
+    result = invoke("soup", "spread", resets, "--motif", MOTIFS[0], "--contact-limit")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"Error: {resets!r} redraws its soup every 2 epochs, which no trait survives, so its "
+        "meetings are not replayed; leave out --contact-limit"
+    )
+
+
+def test_transmission_counts_each_meeting_of_the_next_epoch(wave, tmp_path):
+    # the same run with a snapshot after every epoch shows what each epoch did
+    dense = str(tmp_path / "dense.h5")
+    run = ["soup", "run", "--grid", f"{WIDTH}x{HEIGHT}", "--epochs", "97", "--seed", "4"]
+    run += ["--initial-program", PALINDROME * 4, "--snapshot-every", "1", "--no-progress"]
+    assert invoke(*run, "--out", dense).exit_code == 0
+    spread = run_spread(wave, MOTIFS, transmission=True)
+    soup = Soup.load(wave)
+    motifs = [bytes(get_language("bff_noheads").parse(m)) for m in MOTIFS]
+
+    def holds(program):
+        return any(m in bytes(program) for m in motifs)
+
+    expected = []
+    with open_run(dense) as run:
+        for epoch in spread.epochs.tolist():
+            before, after = run.snapshot(epoch), run.snapshot(epoch + 1)
+            order, pairs = soup.meetings(epoch)
+            counts = [[0, 0, 0], [0, 0, 0]]  # holder first / second: met, both, neither
+            for k in range(pairs):
+                a, b = int(order[2 * k]), int(order[2 * k + 1])
+                if holds(before[a]) == holds(before[b]):
+                    continue
+                side = counts[0] if holds(before[a]) else counts[1]
+                side[0] += 1
+                side[1] += holds(after[a]) and holds(after[b])
+                side[2] += not holds(after[a]) and not holds(after[b])
+            expected.append(counts)
+    assert spread.transmission.tolist() == expected
+    assert spread.transmission[:, :, 0].sum() > 100  # the wave met many non-holders
+    rates = spread.transmission_rates()
+    totals = np.array(expected).sum(axis=0)
+    assert rates == [pytest.approx((t[0], t[1] / t[0], t[2] / t[0])) for t in totals]
+    # replicators: each side of the epoch scored by the census a run would take then
+    replicating = run_spread(wave, replicators=True, transmission=True)
+    with open_run(dense) as run:
+        config = run.config
+        for i, epoch in enumerate(replicating.epochs.tolist()):
+            before, after = (
+                census_scores(
+                    "bff_noheads", run.snapshot(e), config["seed"], e,
+                    max_steps=config["max_steps"], backend="cpu",
+                ) >= REPLICATOR_THRESHOLD
+                for e in (epoch, epoch + 1)
+            )  # fmt: skip
+            order, pairs = soup.meetings(epoch)
+            first, second = order[: 2 * pairs : 2], order[1 : 2 * pairs : 2]
+            row = replicating.transmission[i]
+            assert row[0, 0] == (before[first] & ~before[second]).sum()
+            assert (
+                row[1, 1] == (~before[first] & before[second] & after[first] & after[second]).sum()
+            )
+
+
+def test_transmission_in_the_command_and_csv(wave, tmp_path):
+    args = ["soup", "spread", wave, "--motif", MOTIFS[0], "--transmission"]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    spread = run_spread(wave, [MOTIFS[0]], transmission=True)
+    (met, passed, lost), _ = spread.transmission_rates()
+    text = " ".join(result.output.split())
+    assert (
+        f"a holder first on the tape met a non-holder {met:,} times and left both holding "
+        f"it {passed:.1%} of the time, neither {lost:.1%}" in text
+    )
+    net = spread.transmission[:, :, 1].sum() - spread.transmission[:, :, 2].sum()
+    assert f"net, {net:+,} holders from" in text
+    result = invoke(*args, "--csv")
+    rows = [line.split(",") for line in result.output.splitlines()]
+    assert rows[0][5:] == [
+        f"{side}_{count}" for side in ("first", "second") for count in ("met", "passed", "lost")
+    ]
+    assert [[int(x) for x in row[5:]] for row in rows[1:]] == [
+        t.reshape(-1).tolist() for t in spread.transmission
+    ]
+    resets = str(tmp_path / "resets.h5")
+    run = ["soup", "run", "--programs", "64", "--epochs", "4", "--reset-interval", "2"]
+    assert invoke(*run, "--no-progress", "--out", resets).exit_code == 0
+    result = invoke("soup", "spread", resets, "--motif", MOTIFS[0], "--transmission")
+    assert result.exit_code == 2 and result.stderr.strip().endswith("leave out --transmission")
 
 
 def test_the_command_writes_the_plot_and_keeps_an_existing_one(wave, tmp_path):

@@ -210,17 +210,23 @@ def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
     (top) and, when any run is a grid soup, its front's distance in cells from the
     origin (bottom), for ``spreads``, pairs of (label, :class:`Spread`). A dashed line
     is each front's least-squares fit over the epochs it was fitted to; a dotted line
-    the farthest a front can get on that run's grid."""
-    grids = [(label, spread) for label, spread in spreads if spread.front is not None]
+    the farthest a front can get on that run's grid; a dash-dotted line a run's
+    :attr:`Spread.contact`, where it has one."""
+    grids = any(spread.front is not None for _, spread in spreads)
     fig = Figure(figsize=(9, 6.5 if grids else 4), dpi=_DPI, layout="constrained")
     axes = fig.subplots(2 if grids else 1, 1, sharex=True, squeeze=False)[:, 0]
     top = axes[0]
     for i, (label, spread) in enumerate(spreads):
         share = spread.holders / spread.programs
         top.plot(spread.epochs, share, "o-", color=f"C{i}", ms=3, label=label)
+    for i, (_, spread) in enumerate(spreads):
+        if spread.contact is not None:
+            limit = spread.contact
+            top.plot(limit.epochs, limit.holders / limit.programs, "-.", color=f"C{i}", lw=1)
     top.set_ylim(-0.02, 1.02)
     top.set_ylabel("fraction of programs")
-    top.set_title(f"Spread of {trait}")
+    contact = any(spread.contact is not None for _, spread in spreads)
+    top.set_title(f"Spread of {trait}" + (" (dash-dot: contact limit)" if contact else ""))
     top.legend(loc="upper left", fontsize="small")
     if grids:
         _front_axes(axes[1], spreads)
@@ -243,7 +249,18 @@ def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
             ends = np.array([first, last], dtype=np.float64)
             fit = f"{label}: {slope:.3g} cells/epoch over epochs {first:,}-{last:,}"
             ax.plot(ends, slope * ends + intercept, "--", color=color, label=fit)
+    for i, (label, spread) in enumerate(spreads):
+        limit = spread.contact
+        if limit is None or limit.front is None:
+            continue
+        fit = limit.front_speed()
+        name = None if fit is None else f"{label}: contact limit {fit[0]:.3g} cells/epoch"
+        held = limit.front >= 0
+        ax.plot(limit.epochs[held], limit.front[held], "-.", color=f"C{i}", lw=1, label=name)
     ax.set_ylabel("front (cells from origin)")
-    ax.set_title("Farthest holder from the origin (dashed: fit; dotted: the grid's reach)")
+    ax.set_title(
+        "Farthest holder from the origin (dashed: fit; dotted: the grid's reach; "
+        "dash-dot: contact limit)"
+    )
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", fontsize="small")
+        ax.legend(loc="lower right", fontsize="small")

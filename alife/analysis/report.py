@@ -129,7 +129,9 @@ def check_figure_path(path: str, overwrite: bool) -> None:
 
 def save_figure(fig: Figure, path: str) -> None:
     """Write ``fig`` to ``path``, creating its folder."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    folder = os.path.dirname(path)
+    if folder:  # else the current folder
+        os.makedirs(folder, exist_ok=True)
     fig.savefig(path)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -34,6 +34,27 @@ class Spread:
     origin: tuple[int, int] | None = None
     front: np.ndarray | None = None
     reach: int | None = None
+    contact: Spread | None = None
+    """When asked for: the spread, from the same holders at the first snapshot with any
+    and measured from the same origin, of a trait every meeting passes on (see
+    :func:`contact_masks`): the fastest any trait could spread over the run's meetings."""
+    transmission: np.ndarray | None = None
+    """When asked for: (k, 2, 3) int64, per snapshot, :func:`meeting_outcomes` of the
+    epoch that follows it: for a holder first on the tape (row 0) and second (row 1),
+    its meetings with a non-holder, those after which both hold the trait, and those
+    after which neither does."""
+
+    def transmission_rates(self) -> list[tuple[int, float, float] | None] | None:
+        """Per side of the tape the holder was on (first, second): (its meetings with a
+        non-holder over all snapshots, share after which both held the trait, share
+        after which neither did), or None for a side without such meetings; None
+        without ``transmission``."""
+        if self.transmission is None:
+            return None
+        rates = []
+        for met, passed, lost in self.transmission.sum(axis=0).tolist():
+            rates.append(None if met == 0 else (met, passed / met, lost / met))
+        return rates
 
     def front_line(self) -> tuple[float, float, int, int] | None:
         """(slope in cells per epoch, intercept in cells, first epoch, last epoch): the
@@ -132,30 +153,88 @@ def trait_spread(
     return Spread(epochs_array, holders_array, programs, origin, front, int(distance.max()))
 
 
-def motif_spread(
-    snapshots: Iterable[tuple[int, np.ndarray]],
-    motifs: Sequence[np.ndarray],
-    grid: tuple[int, int] | None = None,
-    origin: tuple[int, int] | None = None,
-) -> Spread:
-    """The :class:`Spread` of holding any of ``motifs`` through ``snapshots``, pairs of
-    (epoch, (n, 64) uint8 soup) in epoch order; ``grid`` and ``origin`` as in
-    :func:`trait_spread`."""
-    masks = ((epoch, holding(soup, motifs)) for epoch, soup in snapshots)
-    return trait_spread(masks, grid, origin)
+def meeting_outcomes(
+    before: np.ndarray, after: np.ndarray, order: np.ndarray, pairs: int
+) -> np.ndarray:
+    """What an epoch's meetings did with a trait: (2, 3) int64, for the holder first on
+    the tape (row 0) or second (row 1), [its meetings with a non-holder, those after
+    which both hold the trait, those after which neither does]. ``before``, ``after``:
+    (n,) bool, who holds it before and after the epoch; ``order`` and ``pairs``: the
+    epoch's meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives
+    them."""
+    first, second = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+    both = after[first] & after[second]
+    neither = ~(after[first] | after[second])
+    out = np.zeros((2, 3), dtype=np.int64)
+    for side, (holder, other) in enumerate(((first, second), (second, first))):
+        met = before[holder] & ~before[other]
+        out[side] = met.sum(), (met & both).sum(), (met & neither).sum()
+    return out
+
+
+def contact_masks(
+    start: np.ndarray,
+    start_epoch: int,
+    meetings: Callable[[int], tuple[np.ndarray, int]],
+    epochs: Iterable[int],
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(epoch, (n,) bool) at each of ``epochs`` (ascending, none below ``start_epoch``):
+    the programs holding a trait that every meeting passes on, whichever side holds it,
+    held by ``start`` ((n,) bool) after ``start_epoch`` completed epochs. ``meetings(e)``
+    gives the pairs of epoch ``e`` as :meth:`~alife.substrates.programs.soup.Soup.meetings`
+    does: ((n,) order, pairs run)."""
+    held = start.copy()
+    done = start_epoch
+    for epoch in epochs:
+        while done < epoch:
+            order, pairs = meetings(done)
+            first, second = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+            either = held[first] | held[second]
+            held[first] = either
+            held[second] = either
+            done += 1
+        yield epoch, held.copy()
 
 
 SPREAD_CSV_COLUMNS = ("file", "epoch", "holders", "programs", "front")
-"""Columns of :func:`write_spread_csv`."""
+"""Columns of :func:`write_spread_csv`; the optional ones follow when asked for."""
+CONTACT_CSV_COLUMNS = ("contact_holders", "contact_front")
+TRANSMISSION_CSV_COLUMNS = tuple(
+    f"{side}_{count}" for side in ("first", "second") for count in ("met", "passed", "lost")
+)
+"""The holder first or second on the tape: its meetings with a non-holder in the epoch
+after the snapshot, those after which both held the trait, and neither."""
 
 
-def write_spread_csv(spreads: Sequence[tuple[str, Spread]], stream: TextIO) -> None:
+def write_spread_csv(
+    spreads: Sequence[tuple[str, Spread]],
+    stream: TextIO,
+    contact: bool = False,
+    transmission: bool = False,
+) -> None:
     """Write ``spreads``, pairs of (run file, :class:`Spread`), to ``stream`` as CSV
     with a header: a row per run and snapshot with its epoch, holders, soup size and
-    front in cells (empty for a well-mixed soup or a snapshot without holders)."""
+    front in cells (empty for a well-mixed soup or a snapshot without holders); with
+    ``contact`` the holders and front of :attr:`Spread.contact` (empty before it starts
+    or where a run has none); with ``transmission`` the three counts of
+    :attr:`Spread.transmission` for the epoch after the snapshot."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(SPREAD_CSV_COLUMNS)
+    header = SPREAD_CSV_COLUMNS + (CONTACT_CSV_COLUMNS if contact else ())
+    writer.writerow(header + (TRANSMISSION_CSV_COLUMNS if transmission else ()))
     for path, spread in spreads:
+        limit = spread.contact
+        skipped = len(spread.epochs) - (0 if limit is None else len(limit.epochs))
         for i, epoch in enumerate(spread.epochs.tolist()):
-            front = "" if spread.front is None or spread.front[i] < 0 else int(spread.front[i])
-            writer.writerow([path, epoch, int(spread.holders[i]), spread.programs, front])
+            row = [path, epoch, int(spread.holders[i]), spread.programs, _front(spread, i)]
+            if contact:
+                held = limit is not None and i >= skipped
+                j = i - skipped
+                row += [int(limit.holders[j]), _front(limit, j)] if held else ["", ""]
+            if transmission:
+                row += spread.transmission[i].reshape(-1).tolist()
+            writer.writerow(row)
+
+
+def _front(spread: Spread, i: int) -> int | str:
+    """Snapshot ``i``'s front, or "" where there is none."""
+    return "" if spread.front is None or spread.front[i] < 0 else int(spread.front[i])

@@ -372,9 +372,24 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     default=None,
     help="Also draw the share and the front against epochs in this image (.png, .pdf, .svg).",
 )
+@click.option(
+    "--contact-limit",
+    "contact",
+    is_flag=True,
+    help="Also replay the run's meetings with a trait every meeting passes on, from the same "
+    "start: the fastest any trait could spread in it.",
+)
+@click.option(
+    "--transmission",
+    is_flag=True,
+    help="Also run the epoch after each snapshot again, exactly as the run did, and count "
+    "how often a meeting of a holder with a non-holder passed the trait on.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace the --plot image if it exists.")
 @backend_option()
-def soup_spread(paths, motifs, replicators, origin, as_csv, plot, overwrite, backend) -> None:
+def soup_spread(
+    paths, motifs, replicators, origin, as_csv, plot, contact, transmission, overwrite, backend
+) -> None:
     """How a motif or replicators spread through runs' snapshots: the programs holding
     it, and in a grid soup the farthest of them from where it started, with the front's
     speed (several runs: a table of their speeds at the end)."""
@@ -388,6 +403,8 @@ def soup_spread(paths, motifs, replicators, origin, as_csv, plot, overwrite, bac
         replicators=replicators,
         origin=cell,
         backend=backend,
+        contact=contact,
+        transmission=transmission,
         as_csv=as_csv,
         plot=plot,
         overwrite=overwrite,

@@ -359,10 +359,7 @@ class Soup:
             c["reset_index"] += 1
             if cfg.trace:
                 self.tokens = to_backend(fresh_tokens(cfg.programs, epoch), self.backend)
-        if self.graph is None:
-            pairs, n_run = pairing(cfg, self._seed_hash, epoch), cfg.programs // 2
-        else:
-            pairs, n_run = greedy_matching(self.graph, self._seed_hash, epoch)
+        pairs, n_run = self.meetings(epoch)
         epoch_seed = derive_host(cfg.seed, epoch)
         kernels = kernels_for(self.language, self.backend, cfg.trace)  # compiled on first use
         ops = kernels.soup_epoch(
@@ -380,6 +377,14 @@ class Soup:
         c["total_ops"] += epoch_ops
         c["epoch_ops"] = epoch_ops
         c["epoch_interactions"] = n_run
+
+    def meetings(self, epoch: int) -> tuple[np.ndarray, int]:
+        """Who meets whom at ``epoch`` (counted from 0): ((programs,) uint32 order, pairs
+        run). Pair ``k < pairs`` is ``order[2k]`` (first on the tape) and
+        ``order[2k + 1]``; a spatial soup's unmatched programs follow."""
+        if self.graph is None:
+            return pairing(self.config, self._seed_hash, epoch), self.config.programs // 2
+        return greedy_matching(self.graph, self._seed_hash, epoch)
 
     def run(self, epochs: int) -> Soup:
         """Advance ``epochs`` epochs (no files, no metrics); returns self."""

@@ -3,8 +3,10 @@ snapshots, readably."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -13,11 +15,13 @@ from alife.analysis.report import check_figure_path, save_figure
 from alife.analysis.spread import (
     Spread,
     check_origin,
-    motif_spread,
+    contact_masks,
+    holding,
+    meeting_outcomes,
     trait_spread,
     write_spread_csv,
 )
-from alife.engine.backend import resolve_backend
+from alife.engine.backend import resolve_backend, to_host
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -26,11 +30,13 @@ from alife.substrates.programs.census import snapshot_scores
 from alife.substrates.programs.interactions import GRID_REACH
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.soup import Soup, SoupConfig
 
 
-def _checked(run, path: str, motifs: Sequence[str], replicators: bool, origin) -> tuple:
+def _checked(run, path: str, motifs: Sequence[str], replicators: bool, origin, replay: str):
     """(motif byte patterns, grid or None) of the open soup ``run``, after checking that
-    it can be followed as asked; raises AlifeInputError naming what is wrong."""
+    it can be followed as asked (``replay`` names the option that replays its meetings,
+    or is empty); raises AlifeInputError naming what is wrong."""
     if bool(motifs) == replicators:
         raise AlifeInputError("follow either motifs (--motif TEXT) or replicators (--replicators)")
     if run.substrate != "soup":
@@ -40,6 +46,11 @@ def _checked(run, path: str, motifs: Sequence[str], replicators: bool, origin) -
         raise AlifeInputError(f"{path!r} holds no snapshot yet")
     grid = tuple(run.config["grid"]) if run.config.get("grid") else None
     check_origin(origin, grid)
+    if replay and run.config.get("reset_interval"):
+        raise AlifeInputError(
+            f"{path!r} redraws its soup every {run.config['reset_interval']} epochs, which no "
+            f"trait survives, so its meetings are not replayed; leave out {replay}"
+        )
     return patterns, grid
 
 
@@ -50,24 +61,71 @@ def run_spread(
     replicators: bool = False,
     origin: tuple[int, int] | None = None,
     backend: str = "cpu",
+    contact: bool = False,
+    transmission: bool = False,
 ) -> Spread:
     """The :class:`~alife.analysis.spread.Spread` through every snapshot of the soup run
     at ``path`` of holding any of ``motifs`` (in the run's language's printable form) or,
     with ``replicators``, of being a replicator: scoring at least REPLICATOR_THRESHOLD in
     the census a run would take at that epoch (its seed and step limit; on ``backend``).
-    ``origin`` (row, column) measures a grid soup's front from that cell."""
+    ``origin`` (row, column) measures a grid soup's front from that cell. ``contact``
+    adds :attr:`Spread.contact`, replaying the run's own meetings from the holders of the
+    first snapshot with any (none: no contact spread). ``transmission`` adds
+    :attr:`Spread.transmission`, running the epoch after each snapshot again from it,
+    exactly as the run did, to see what each meeting did with the trait."""
+    replay = "--contact-limit" if contact else "--transmission" if transmission else ""
     with open_run(path) as run:
-        patterns, grid = _checked(run, path, motifs, replicators, origin)
+        patterns, grid = _checked(run, path, motifs, replicators, origin, replay)
         config = run.config
-        snapshots = ((int(e), run.snapshot(int(e))) for e in run.snapshot_epochs)
-        if not replicators:
-            return motif_spread(snapshots, patterns, grid, origin)
-        backend = resolve_backend(backend)
-        masks = (
-            (epoch, snapshot_scores(config, soup, epoch, backend) >= REPLICATOR_THRESHOLD)
-            for epoch, soup in snapshots
-        )
-        return trait_spread(masks, grid, origin)
+        epochs = [int(e) for e in run.snapshot_epochs]
+        if replicators:
+            backend = resolve_backend(backend)
+
+        def held(soup: np.ndarray, epoch: int) -> np.ndarray:
+            if replicators:
+                return snapshot_scores(config, soup, epoch, backend) >= REPLICATOR_THRESHOLD
+            return holding(soup, patterns)
+
+        next_epoch = _replayer(run, backend) if transmission else None
+        masks, outcomes = [], []
+        for epoch in epochs:
+            soup = run.snapshot(epoch)
+            mask = held(soup, epoch)
+            masks.append((epoch, mask))
+            if next_epoch is not None:
+                after, order, pairs = next_epoch(soup, epoch)
+                outcomes.append(meeting_outcomes(mask, held(after, epoch + 1), order, pairs))
+    spread = trait_spread(masks, grid, origin)
+    if transmission:
+        spread = dataclasses.replace(spread, transmission=np.array(outcomes, dtype=np.int64))
+    first_held = next(((epoch, mask) for epoch, mask in masks if mask.any()), None)
+    if not contact or first_held is None:
+        return spread
+    start_epoch, start = first_held
+    meetings = Soup.load(path, reader="'alife soup spread'").meetings
+    later = [epoch for epoch in epochs if epoch >= start_epoch]
+    limit = trait_spread(contact_masks(start, start_epoch, meetings, later), grid, spread.origin)
+    return dataclasses.replace(spread, contact=limit)
+
+
+def _replayer(run, backend: str) -> Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray, int]]:
+    """``next_epoch(soup, epoch)`` for the open ``run``: epoch ``epoch`` run again from
+    ``soup``, its (n, 64) uint8 state after ``epoch`` completed epochs, exactly as the
+    run ran it (its config, seed and meetings; tracing left out, as it does not change
+    the soup's bytes). Returns (the soup after it, on the host; the epoch's meetings as
+    :meth:`Soup.meetings` gives them)."""
+    config = dataclasses.replace(SoupConfig(**run.config), trace=False)
+    graph = {k: v for k, v in run.checkpoint_state().items() if k.startswith("interaction_")}
+
+    def next_epoch(soup: np.ndarray, epoch: int) -> tuple[np.ndarray, np.ndarray, int]:
+        counters = np.zeros(len(Soup.COUNTERS), dtype=np.int64)
+        counters[Soup.COUNTERS.index("epoch")] = epoch
+        sim = Soup(config, backend, state={"soup": soup, "counters": counters, **graph})
+        order, pairs = sim.meetings(epoch)
+        sim.step()
+        return to_host(sim.soup), order, pairs
+
+    return next_epoch
 
 
 def print_spreads(
@@ -77,6 +135,8 @@ def print_spreads(
     replicators: bool = False,
     origin: tuple[int, int] | None = None,
     backend: str = "cpu",
+    contact: bool = False,
+    transmission: bool = False,
     as_csv: bool = False,
     plot: str | None = None,
     overwrite: bool = False,
@@ -90,24 +150,34 @@ def print_spreads(
     image file for :func:`~alife.analysis.plots.spread_figure` of every run (an existing
     one is replaced only with ``overwrite``). Every run and the image's path are checked
     before any run is read. Other arguments as :func:`run_spread`."""
+    replay = "--contact-limit" if contact else "--transmission" if transmission else ""
     for path in paths:
         with open_run(path) as run:
-            _checked(run, path, motifs, replicators, origin)
+            _checked(run, path, motifs, replicators, origin, replay)
     if plot is not None:
         check_figure_path(plot, overwrite)
     console = console or Console()
+    trait = _trait(motifs, replicators)
     spreads = []
     for path in paths:
-        spread = run_spread(path, motifs, replicators=replicators, origin=origin, backend=backend)
+        spread = run_spread(
+            path,
+            motifs,
+            replicators=replicators,
+            origin=origin,
+            backend=backend,
+            contact=contact,
+            transmission=transmission,
+        )
         spreads.append((path, spread))
         if not as_csv:
-            _print_table(console, path, spread, _trait(motifs, replicators), origin is not None)
+            _print_table(console, path, spread, trait, origin is not None)
     if as_csv:
-        write_spread_csv(spreads, console.file)
+        write_spread_csv(spreads, console.file, contact, transmission)
     elif len(paths) > 1:
-        _print_speeds(console, spreads)
+        _print_speeds(console, spreads, contact)
     if plot is not None:
-        save_figure(spread_figure(spreads, _trait(motifs, replicators)), plot)
+        save_figure(spread_figure(spreads, trait), plot)
 
 
 def _trait(motifs: Sequence[str], replicators: bool) -> str:
@@ -119,29 +189,71 @@ def _trait(motifs: Sequence[str], replicators: bool) -> str:
 
 def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None:
     table = Table(title=f"{path}: {trait}")
-    for column in ("epoch", "holders", "share"):
+    limit = spread.contact
+    columns = ["epoch", "holders", "share"]
+    columns += [] if spread.front is None else ["front (cells from origin)"]
+    columns += [] if limit is None else ["contact limit: holders"]
+    columns += [] if limit is None or limit.front is None else ["contact limit: front"]
+    if spread.transmission is not None:
+        for side in ("first", "second"):
+            columns += [f"holder {side}: met", f"holder {side}: passed on"]
+    for column in columns:
         table.add_column(column, justify="right")
-    if spread.front is not None:
-        table.add_column("front (cells from origin)", justify="right")
+    skipped = len(spread.epochs) - (0 if limit is None else len(limit.epochs))
     for i, epoch in enumerate(spread.epochs):
         row = [f"{epoch:,}", f"{spread.holders[i]:,}", f"{spread.holders[i] / spread.programs:.2%}"]
-        if spread.front is not None:
-            row.append("-" if spread.front[i] < 0 else str(spread.front[i]))
+        row += [] if spread.front is None else [_cells(spread.front[i])]
+        if limit is not None:
+            j = i - skipped
+            row += ["-" if j < 0 else f"{limit.holders[j]:,}"]
+            row += [] if limit.front is None else ["-" if j < 0 else _cells(limit.front[j])]
+        if spread.transmission is not None:
+            for met, passed, _ in spread.transmission[i].tolist():
+                row += [f"{met:,}", "-" if met == 0 else f"{passed / met:.1%}"]
         table.add_row(*row)
     print_uncut(console, table)
     console.print(_speed_sentence(spread, given), highlight=False)
+    if limit is not None:
+        console.print(_contact_sentence(spread), highlight=False)
+    if spread.transmission is not None:
+        console.print(_transmission_sentence(spread), highlight=False)
 
 
-def _print_speeds(console, spreads: Sequence[tuple[str, Spread]]) -> None:
+def _transmission_sentence(spread: Spread) -> str:
+    """What the meetings of holders with non-holders did, over all snapshots, by the
+    side of the tape the holder was on."""
+    parts = []
+    for side, rate in zip(("first", "second"), spread.transmission_rates(), strict=True):
+        if rate is None:
+            parts.append(f"a holder {side} on the tape never met a non-holder")
+        else:
+            met, passed, lost = rate
+            parts.append(
+                f"a holder {side} on the tape met a non-holder {met:,} times and left both "
+                f"holding it {passed:.1%} of the time, neither {lost:.1%}"
+            )
+    met, passed, lost = (int(x) for x in spread.transmission.sum(axis=(0, 1)))
+    net = f"net, {passed - lost:+,} holders from {met:,} such meetings"
+    return "transmission, in the epochs after the snapshots: " + "; ".join([*parts, net])
+
+
+def _cells(front: int) -> str:
+    return "-" if front < 0 else str(front)
+
+
+def _print_speeds(console, spreads: Sequence[tuple[str, Spread]], contact: bool) -> None:
     """One row per run: its holders at the last snapshot, origin and front speed."""
     table = Table(title="fronts of the runs")
     for column in ("run", "last epoch", "holders", "share", "origin (row, col)"):
         table.add_column(column, justify="right" if column != "run" else "left")
     table.add_column("front speed (cells/epoch)", justify="right")
     table.add_column("fitted epochs", justify="right")
+    if contact:
+        table.add_column("contact limit (cells/epoch)", justify="right")
+        table.add_column("share of the limit", justify="right")
     for path, spread in spreads:
         fit = spread.front_speed()
-        table.add_row(
+        row = [
             path,
             f"{spread.epochs[-1]:,}",
             f"{spread.holders[-1]:,}",
@@ -149,7 +261,12 @@ def _print_speeds(console, spreads: Sequence[tuple[str, Spread]]) -> None:
             "-" if spread.origin is None else f"{spread.origin[0]}, {spread.origin[1]}",
             "-" if fit is None else f"{fit[0]:.3g}",
             "-" if fit is None else f"{fit[1]:,}-{fit[2]:,}",
-        )
+        ]
+        if contact:
+            limit = None if spread.contact is None else spread.contact.front_speed()
+            row.append("-" if limit is None else f"{limit[0]:.3g}")
+            row.append("-" if fit is None or not limit else f"{fit[0] / limit[0]:.0%}")
+        table.add_row(*row)
     print_uncut(console, table)
 
 
@@ -169,3 +286,19 @@ def _speed_sentence(spread: Spread, given: bool) -> str:
         f"{first:,}-{last:,}); a program meets partners at most {GRID_REACH} cells away, "
         f"so a copy moves at most {GRID_REACH} cells an epoch"
     )
+
+
+def _contact_sentence(spread: Spread) -> str:
+    """How fast the trait would have spread had every meeting passed it on."""
+    limit = spread.contact
+    start = f"passed on at every meeting from the holders of epoch {limit.epochs[0]:,}"
+    fit, own = limit.front_speed(), spread.front_speed()
+    if fit is not None:
+        ratio = "" if own is None else f"; this front moves at {own[0] / fit[0]:.0%} of that"
+        return f"contact limit: {start}, the front would move {fit[0]:.3g} cells/epoch{ratio}"
+    full = np.flatnonzero(limit.holders == limit.programs)
+    if full.size:
+        when = limit.epochs[full[0]]
+        return f"contact limit: {start}, every program would hold it by epoch {when:,}"
+    share, when = limit.holders[-1] / limit.programs, limit.epochs[-1]
+    return f"contact limit: {start}, {share:.2%} of programs would hold it by epoch {when:,}"
