@@ -338,6 +338,16 @@ def test_transmission_in_the_command_and_csv(wave, tmp_path):
     )
     net = spread.transmission[:, :, 1].sum() - spread.transmission[:, :, 2].sum()
     assert f"net, {net:+,} holders from" in text
+    mixed = str(tmp_path / "mixed.h5")
+    run = ["soup", "run", "--programs", "256", "--epochs", "8", "--initial-program", PALINDROME]
+    assert invoke(*run, "--no-progress", "--out", mixed).exit_code == 0
+    result = invoke("soup", "spread", wave, mixed, "--motif", MOTIFS[0], "--transmission")
+    assert result.exit_code == 0, result.output
+    wave_row = next(line for line in result.output.splitlines() if f"│ {wave} " in line)
+    second = spread.transmission_rates()[1]
+    met = spread.transmission[:, :, 0].sum()
+    cells = [cell.strip() for cell in wave_row.split("│")[-4:-1]]
+    assert cells == [f"{passed:.1%}", f"{second[2]:.1%}", f"{net / met:+.1%}"]
     result = invoke(*args, "--csv")
     rows = [line.split(",") for line in result.output.splitlines()]
     assert rows[0][5:] == [

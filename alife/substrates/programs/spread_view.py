@@ -175,7 +175,7 @@ def print_spreads(
     if as_csv:
         write_spread_csv(spreads, console.file, contact, transmission)
     elif len(paths) > 1:
-        _print_speeds(console, spreads, contact)
+        _print_speeds(console, spreads, contact, transmission)
     if plot is not None:
         save_figure(spread_figure(spreads, trait), plot)
 
@@ -241,8 +241,11 @@ def _cells(front: int) -> str:
     return "-" if front < 0 else str(front)
 
 
-def _print_speeds(console, spreads: Sequence[tuple[str, Spread]], contact: bool) -> None:
-    """One row per run: its holders at the last snapshot, origin and front speed."""
+def _print_speeds(
+    console, spreads: Sequence[tuple[str, Spread]], contact: bool, transmission: bool
+) -> None:
+    """One row per run: its holders at the last snapshot, origin and front speed, and
+    when asked for, its contact limit and what its meetings passed on."""
     table = Table(title="fronts of the runs")
     for column in ("run", "last epoch", "holders", "share", "origin (row, col)"):
         table.add_column(column, justify="right" if column != "run" else "left")
@@ -251,6 +254,9 @@ def _print_speeds(console, spreads: Sequence[tuple[str, Spread]], contact: bool)
     if contact:
         table.add_column("contact limit (cells/epoch)", justify="right")
         table.add_column("share of the limit", justify="right")
+    if transmission:
+        for column in ("holder first: passed on", "holder second: lost", "net per meeting"):
+            table.add_column(column, justify="right")
     for path, spread in spreads:
         fit = spread.front_speed()
         row = [
@@ -266,8 +272,22 @@ def _print_speeds(console, spreads: Sequence[tuple[str, Spread]], contact: bool)
             limit = None if spread.contact is None else spread.contact.front_speed()
             row.append("-" if limit is None else f"{limit[0]:.3g}")
             row.append("-" if fit is None or not limit else f"{fit[0] / limit[0]:.0%}")
+        if transmission:
+            row += _transmission_cells(spread)
         table.add_row(*row)
     print_uncut(console, table)
+
+
+def _transmission_cells(spread: Spread) -> list[str]:
+    """[share a holder first on the tape passed on, share a holder second lost, net
+    holders gained per meeting of a holder with a non-holder] over all snapshots."""
+    first, second = spread.transmission_rates()
+    met, passed, lost = (int(x) for x in spread.transmission.sum(axis=(0, 1)))
+    return [
+        "-" if first is None else f"{first[1]:.1%}",
+        "-" if second is None else f"{second[2]:.1%}",
+        "-" if met == 0 else f"{(passed - lost) / met:+.1%}",
+    ]
 
 
 def _speed_sentence(spread: Spread, given: bool) -> str:
