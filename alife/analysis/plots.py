@@ -235,7 +235,8 @@ def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
 
 
 def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
-    """Each grid run's front, its fitted line, and its grid's reach, on ``ax``."""
+    """Each grid run's front, its fitted line, its grid's reach and its contact limit,
+    on ``ax``; one legend entry per run gives its speeds."""
     for i, (label, spread) in enumerate(spreads):
         if spread.front is None:
             continue
@@ -243,20 +244,21 @@ def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
         held = spread.front >= 0
         ax.plot(spread.epochs[held], spread.front[held], "o-", color=color, ms=3)
         ax.axhline(spread.reach, color=color, linewidth=0.8, linestyle=":")
+        limit = spread.contact
+        limit_fit = None if limit is None else limit.front_speed()
+        bound = "" if limit_fit is None else f" (contact limit {limit_fit[0]:.3g})"
         line = spread.front_line()
         if line is not None:
             slope, intercept, first, last = line
             ends = np.array([first, last], dtype=np.float64)
-            fit = f"{label}: {slope:.3g} cells/epoch over epochs {first:,}-{last:,}"
-            ax.plot(ends, slope * ends + intercept, "--", color=color, label=fit)
-    for i, (label, spread) in enumerate(spreads):
-        limit = spread.contact
-        if limit is None or limit.front is None:
-            continue
-        fit = limit.front_speed()
-        name = None if fit is None else f"{label}: contact limit {fit[0]:.3g} cells/epoch"
-        held = limit.front >= 0
-        ax.plot(limit.epochs[held], limit.front[held], "-.", color=f"C{i}", lw=1, label=name)
+            name = f"{label}: {slope:.3g} cells/epoch over epochs {first:,}-{last:,}{bound}"
+            ax.plot(ends, slope * ends + intercept, "--", color=color, label=name)
+        if limit is not None and limit.front is not None:
+            name = f"{label}: contact limit only{bound}" if line is None and bound else None
+            reached = limit.front >= 0
+            ax.plot(
+                limit.epochs[reached], limit.front[reached], "-.", color=color, lw=1, label=name
+            )
     ax.set_ylabel("front (cells from origin)")
     ax.set_title(
         "Farthest holder from the origin (dashed: fit; dotted: the grid's reach; "
