@@ -338,6 +338,13 @@ def test_transmission_in_the_command_and_csv(wave, tmp_path):
     )
     net = spread.transmission[:, :, 1].sum() - spread.transmission[:, :, 2].sum()
     assert f"net, {net:+,} holders from" in text
+    i = int(np.flatnonzero((spread.transmission[:, :, 0] > 0).all(axis=1))[0])
+    row = next(r for r in result.output.splitlines() if r.startswith(f"│ {spread.epochs[i]:5d} │"))
+    cells = [cell.strip() for cell in row.split("│")[1:-1]]
+    expected = []
+    for side_met, side_passed, side_lost in spread.transmission[i].tolist():
+        expected += [str(side_met), f"{side_passed / side_met:.1%}", f"{side_lost / side_met:.1%}"]
+    assert cells[-6:] == expected
     mixed = str(tmp_path / "mixed.h5")
     run = ["soup", "run", "--programs", "256", "--epochs", "8", "--initial-program", PALINDROME]
     assert invoke(*run, "--no-progress", "--out", mixed).exit_code == 0

@@ -196,7 +196,7 @@ def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None
     columns += [] if limit is None or limit.front is None else ["contact limit: front"]
     if spread.transmission is not None:
         for side in ("first", "second"):
-            columns += [f"holder {side}: met", f"holder {side}: passed on"]
+            columns += [f"holder {side}: met", "passed on", "lost"]
     for column in columns:
         table.add_column(column, justify="right")
     skipped = len(spread.epochs) - (0 if limit is None else len(limit.epochs))
@@ -208,8 +208,8 @@ def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None
             row += ["-" if j < 0 else f"{limit.holders[j]:,}"]
             row += [] if limit.front is None else ["-" if j < 0 else _cells(limit.front[j])]
         if spread.transmission is not None:
-            for met, passed, _ in spread.transmission[i].tolist():
-                row += [f"{met:,}", "-" if met == 0 else f"{passed / met:.1%}"]
+            for met, passed, lost in spread.transmission[i].tolist():
+                row += [f"{met:,}", *(_share(count, met) for count in (passed, lost))]
         table.add_row(*row)
     print_uncut(console, table)
     console.print(_speed_sentence(spread, given), highlight=False)
@@ -217,6 +217,10 @@ def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None
         console.print(_contact_sentence(spread), highlight=False)
     if spread.transmission is not None:
         console.print(_transmission_sentence(spread), highlight=False)
+
+
+def _share(count: int, met: int) -> str:
+    return "-" if met == 0 else f"{count / met:.1%}"
 
 
 def _transmission_sentence(spread: Spread) -> str:
