@@ -216,8 +216,9 @@ def write_spread_csv(
     with a header: a row per run and snapshot with its epoch, holders, soup size and
     front in cells (empty for a well-mixed soup or a snapshot without holders); with
     ``contact`` the holders and front of :attr:`Spread.contact` (empty before it starts
-    or where a run has none); with ``transmission`` the three counts of
-    :attr:`Spread.transmission` for the epoch after the snapshot."""
+    or where a run has none); with ``transmission`` the six counts of
+    :attr:`Spread.transmission` for the epoch after the snapshot, holder first on the
+    tape then second (:data:`TRANSMISSION_CSV_COLUMNS`)."""
     writer = csv.writer(stream, lineterminator="\n")
     header = SPREAD_CSV_COLUMNS + (CONTACT_CSV_COLUMNS if contact else ())
     writer.writerow(header + (TRANSMISSION_CSV_COLUMNS if transmission else ()))

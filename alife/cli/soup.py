@@ -364,7 +364,8 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     "--csv",
     "as_csv",
     is_flag=True,
-    help="Write file,epoch,holders,programs,front CSV to standard output instead.",
+    help="Write file,epoch,holders,programs,front CSV to standard output instead (with "
+    "more columns for --contact-limit and --transmission).",
 )
 @click.option(
     "--plot",
