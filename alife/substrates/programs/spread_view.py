@@ -233,12 +233,16 @@ def _transmission_sentence(spread: Spread) -> str:
         else:
             met, passed, lost = rate
             parts.append(
-                f"a holder {side} on the tape met a non-holder {met:,} times and left both "
+                f"a holder {side} on the tape met a non-holder {_times(met)} and left both "
                 f"holding it {passed:.1%} of the time, neither {lost:.1%}"
             )
     met, passed, lost = (int(x) for x in spread.transmission.sum(axis=(0, 1)))
-    net = f"net, {passed - lost:+,} holders from {met:,} such meetings"
+    net = f"net, {passed - lost:+,} holders from {met:,} such meeting{'s' * (met != 1)}"
     return "transmission, in the epochs after the snapshots: " + "; ".join([*parts, net])
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count:,} times"
 
 
 def _cells(front: int) -> str:
