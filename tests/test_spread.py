@@ -2,6 +2,8 @@
 snapshot, and in a grid soup how far from where it started, checked against a
 byte-by-byte count and against the census of each snapshot."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -193,6 +195,13 @@ def test_the_plot_draws_each_runs_share_front_and_fit(wave, tmp_path):
     assert f"{slope:.3g} cells/epoch" in fit.get_label()
     # only well-mixed runs: no front panel
     assert len(spread_figure([("mixed", mixed)], "the loop").axes) == 1
+    # transmission: the share a holder first passed on and a holder second lost
+    counts = np.array([[[4, 3, 0], [2, 0, 2]], [[0, 0, 0], [5, 1, 3]]])
+    met = dataclasses.replace(mixed, transmission=counts)
+    share, meetings = spread_figure([("mixed", met)], "the loop").axes
+    first, second = meetings.get_lines()
+    assert first.get_xdata().tolist() == [0] and first.get_ydata().tolist() == [0.75]
+    assert second.get_xdata().tolist() == [0, 8] and second.get_ydata().tolist() == [1.0, 0.6]
 
 
 def test_contact_passes_the_trait_at_every_meeting_either_way():

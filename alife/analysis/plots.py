@@ -211,10 +211,13 @@ def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
     origin (bottom), for ``spreads``, pairs of (label, :class:`Spread`). A dashed line
     is each front's least-squares fit over the epochs it was fitted to; a dotted line
     the farthest a front can get on that run's grid; a dash-dotted line a run's
-    :attr:`Spread.contact`, where it has one."""
+    :attr:`Spread.contact`, where it has one. Runs with :attr:`Spread.transmission` add
+    a panel of what their meetings did with the trait at each snapshot."""
     grids = any(spread.front is not None for _, spread in spreads)
-    fig = Figure(figsize=(9, 6.5 if grids else 4), dpi=_DPI, layout="constrained")
-    axes = fig.subplots(2 if grids else 1, 1, sharex=True, squeeze=False)[:, 0]
+    meetings = any(spread.transmission is not None for _, spread in spreads)
+    panels = 1 + grids + meetings
+    fig = Figure(figsize=(9, 1 + 2.75 * panels), dpi=_DPI, layout="constrained")
+    axes = fig.subplots(panels, 1, sharex=True, squeeze=False)[:, 0]
     top = axes[0]
     for i, (label, spread) in enumerate(spreads):
         share = spread.holders / spread.programs
@@ -230,8 +233,35 @@ def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
     top.legend(loc="upper left", fontsize="small")
     if grids:
         _front_axes(axes[1], spreads)
+    if meetings:
+        _transmission_axes(axes[-1], spreads)
     axes[-1].set_xlabel("epoch")
     return fig
+
+
+_SIDES = ((0, 1, "o-", "first: passed on"), (1, 2, "x--", "second: lost"))
+"""(side of the tape, count in :attr:`Spread.transmission`, line style, legend) drawn."""
+
+
+def _transmission_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
+    """For each run with transmission counts, on ``ax``: the share of a holder's meetings
+    with a non-holder in the epoch after each snapshot that passed the trait on, when the
+    holder was first on the tape (solid), and that lost it, when second (dashed)."""
+    for i, (label, spread) in enumerate(spreads):
+        if spread.transmission is None:
+            continue
+        for side, count, style, what in _SIDES:
+            met = spread.transmission[:, side, 0]
+            taken = met > 0
+            share = spread.transmission[taken, side, count] / met[taken]
+            name = f"{label}, holder {what}"
+            ax.plot(spread.epochs[taken], share, style, color=f"C{i}", ms=3, label=name)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share of meetings")
+    ax.set_title(
+        "What meetings with a non-holder did (solid: holder first, passed on; dashed: second, lost)"
+    )
+    ax.legend(loc="lower right", fontsize="small")
 
 
 def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
