@@ -399,6 +399,14 @@ def test_the_command_writes_the_plot_and_keeps_an_existing_one(wave, tmp_path):
     assert ".png" in result.stderr and ".svg" in result.stderr
 
 
+def test_a_progress_bar_counts_snapshots_on_standard_error(wave):
+    args = ["soup", "spread", wave, "--motif", MOTIFS[0]]
+    result = invoke(*args, "--progress")
+    assert result.exit_code == 0 and "0/13 [" in result.stderr and "snapshot/s" in result.stderr
+    assert "/13 [" not in result.stdout  # 13 snapshots, counted apart from the tables
+    assert invoke(*args).stderr == ""  # not a terminal: no bar by default
+
+
 def test_origins_parse_as_row_then_column():
     assert parse_origin(" 67 , 120 ") == (67, 120)
     with pytest.raises(AlifeInputError, match="origin '67x120' is not ROW,COL"):

@@ -387,9 +387,20 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     "how often a meeting of a holder with a non-holder passed the trait on.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace the --plot image if it exists.")
+@progress_option
 @backend_option()
 def soup_spread(
-    paths, motifs, replicators, origin, as_csv, plot, contact, transmission, overwrite, backend
+    paths,
+    motifs,
+    replicators,
+    origin,
+    as_csv,
+    plot,
+    contact,
+    transmission,
+    overwrite,
+    progress,
+    backend,
 ) -> None:
     """How a motif or replicators spread through runs' snapshots: the programs holding
     it, and in a grid soup the farthest of them from where it started, with the front's
@@ -409,6 +420,7 @@ def soup_spread(
         as_csv=as_csv,
         plot=plot,
         overwrite=overwrite,
+        progress=progress,
     )
     if plot is not None:
         click.echo(f"wrote {plot}", err=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from tqdm import tqdm
 
 from alife.analysis.plots import spread_figure
 from alife.analysis.report import check_figure_path, save_figure
@@ -63,6 +64,7 @@ def run_spread(
     backend: str = "cpu",
     contact: bool = False,
     transmission: bool = False,
+    on_snapshot: Callable[[], object] | None = None,
 ) -> Spread:
     """The :class:`~alife.analysis.spread.Spread` through every snapshot of the soup run
     at ``path`` of holding any of ``motifs`` (in the run's language's printable form) or,
@@ -72,7 +74,8 @@ def run_spread(
     adds :attr:`Spread.contact`, replaying the run's own meetings from the holders of the
     first snapshot with any (none: no contact spread). ``transmission`` adds
     :attr:`Spread.transmission`, running the epoch after each snapshot again from it,
-    exactly as the run did, to see what each meeting did with the trait."""
+    exactly as the run did, to see what each meeting did with the trait. ``on_snapshot()``
+    is called as each snapshot is done (a progress bar's update)."""
     replay = "--contact-limit" if contact else "--transmission" if transmission else ""
     with open_run(path) as run:
         patterns, grid = _checked(run, path, motifs, replicators, origin, replay)
@@ -95,6 +98,8 @@ def run_spread(
             if next_epoch is not None:
                 after, order, pairs = next_epoch(soup, epoch)
                 outcomes.append(meeting_outcomes(mask, held(after, epoch + 1), order, pairs))
+            if on_snapshot is not None:
+                on_snapshot()
     spread = trait_spread(masks, grid, origin)
     if transmission:
         spread = dataclasses.replace(spread, transmission=np.array(outcomes, dtype=np.int64))
@@ -140,6 +145,7 @@ def print_spreads(
     as_csv: bool = False,
     plot: str | None = None,
     overwrite: bool = False,
+    progress: bool | None = None,
     console: Console | None = None,
 ) -> None:
     """For each run in ``paths``, print per snapshot how many programs hold any of
@@ -149,26 +155,32 @@ def print_spreads(
     CSV (see :func:`~alife.analysis.spread.write_spread_csv`) instead. ``plot`` names an
     image file for :func:`~alife.analysis.plots.spread_figure` of every run (an existing
     one is replaced only with ``overwrite``). Every run and the image's path are checked
-    before any run is read. Other arguments as :func:`run_spread`."""
+    before any run is read. A bar on standard error counts each run's snapshots when
+    ``progress`` (None: only on a terminal). Other arguments as :func:`run_spread`."""
     replay = "--contact-limit" if contact else "--transmission" if transmission else ""
+    snapshots = []
     for path in paths:
         with open_run(path) as run:
             _checked(run, path, motifs, replicators, origin, replay)
+            snapshots.append(len(run.snapshot_epochs))
     if plot is not None:
         check_figure_path(plot, overwrite)
     console = console or Console()
     trait = _trait(motifs, replicators)
     spreads = []
-    for path in paths:
-        spread = run_spread(
-            path,
-            motifs,
-            replicators=replicators,
-            origin=origin,
-            backend=backend,
-            contact=contact,
-            transmission=transmission,
-        )
+    for path, total in zip(paths, snapshots, strict=True):
+        disable = None if progress is None else not progress
+        with tqdm(total=total, desc=path, unit="snapshot", leave=False, disable=disable) as bar:
+            spread = run_spread(
+                path,
+                motifs,
+                replicators=replicators,
+                origin=origin,
+                backend=backend,
+                contact=contact,
+                transmission=transmission,
+                on_snapshot=bar.update,
+            )
         spreads.append((path, spread))
         if not as_csv:
             _print_table(console, path, spread, trait, origin is not None)
