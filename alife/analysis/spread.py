@@ -56,6 +56,14 @@ class Spread:
             rates.append(None if met == 0 else (met, passed / met, lost / met))
         return rates
 
+    def contact_index(self, i: int) -> int | None:
+        """Index in :attr:`contact` of snapshot ``i`` (the contact spread starts at the
+        first snapshot with a holder); None before it starts or without one."""
+        if self.contact is None:
+            return None
+        j = i - (len(self.epochs) - len(self.contact.epochs))
+        return j if j >= 0 else None
+
     def front_line(self) -> tuple[float, float, int, int] | None:
         """(slope in cells per epoch, intercept in cells, first epoch, last epoch): the
         least-squares line through ``front`` over the snapshots from the first with a
@@ -224,13 +232,11 @@ def write_spread_csv(
     writer.writerow(header + (TRANSMISSION_CSV_COLUMNS if transmission else ()))
     for path, spread in spreads:
         limit = spread.contact
-        skipped = len(spread.epochs) - (0 if limit is None else len(limit.epochs))
         for i, epoch in enumerate(spread.epochs.tolist()):
             row = [path, epoch, int(spread.holders[i]), spread.programs, _front(spread, i)]
             if contact:
-                held = limit is not None and i >= skipped
-                j = i - skipped
-                row += [int(limit.holders[j]), _front(limit, j)] if held else ["", ""]
+                j = spread.contact_index(i)
+                row += ["", ""] if j is None else [int(limit.holders[j]), _front(limit, j)]
             if transmission:
                 row += spread.transmission[i].reshape(-1).tolist()
             writer.writerow(row)

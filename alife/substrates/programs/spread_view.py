@@ -55,6 +55,11 @@ def _checked(run, path: str, motifs: Sequence[str], replicators: bool, origin, r
     return patterns, grid
 
 
+def _replay_option(contact: bool, transmission: bool) -> str:
+    """The option asking to replay a run's meetings, for ``_checked``'s error ("": none)."""
+    return "--contact-limit" if contact else "--transmission" if transmission else ""
+
+
 def run_spread(
     path: str,
     motifs: Sequence[str] = (),
@@ -76,7 +81,7 @@ def run_spread(
     :attr:`Spread.transmission`, running the epoch after each snapshot again from it,
     exactly as the run did, to see what each meeting did with the trait. ``on_snapshot()``
     is called as each snapshot is done (a progress bar's update)."""
-    replay = "--contact-limit" if contact else "--transmission" if transmission else ""
+    replay = _replay_option(contact, transmission)
     with open_run(path) as run:
         patterns, grid = _checked(run, path, motifs, replicators, origin, replay)
         config = run.config
@@ -157,7 +162,7 @@ def print_spreads(
     one is replaced only with ``overwrite``). Every run and the image's path are checked
     before any run is read. A bar on standard error counts each run's snapshots when
     ``progress`` (None: only on a terminal). Other arguments as :func:`run_spread`."""
-    replay = "--contact-limit" if contact else "--transmission" if transmission else ""
+    replay = _replay_option(contact, transmission)
     snapshots = []
     for path in paths:
         with open_run(path) as run:
@@ -211,14 +216,13 @@ def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None
             columns += [f"holder {side}: met", "passed on", "lost"]
     for column in columns:
         table.add_column(column, justify="right")
-    skipped = len(spread.epochs) - (0 if limit is None else len(limit.epochs))
     for i, epoch in enumerate(spread.epochs):
         row = [f"{epoch:,}", f"{spread.holders[i]:,}", f"{spread.holders[i] / spread.programs:.2%}"]
         row += [] if spread.front is None else [_cells(spread.front[i])]
         if limit is not None:
-            j = i - skipped
-            row += ["-" if j < 0 else f"{limit.holders[j]:,}"]
-            row += [] if limit.front is None else ["-" if j < 0 else _cells(limit.front[j])]
+            j = spread.contact_index(i)
+            row += ["-" if j is None else f"{limit.holders[j]:,}"]
+            row += [] if limit.front is None else ["-" if j is None else _cells(limit.front[j])]
         if spread.transmission is not None:
             for met, passed, lost in spread.transmission[i].tolist():
                 row += [f"{met:,}", *(_share(count, met) for count in (passed, lost))]
