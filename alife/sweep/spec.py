@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import click
 
 from alife.errors import AlifeInputError
+from alife.textfiles import read_user_text
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?::\s*(\d+))?\s*$")
 _KNOWN_KEYS = {"command", "out_dir", "retries", "fixed", "axes"}
@@ -70,11 +71,11 @@ def _read_toml(path: str) -> dict:
         import tomli as tomllib
     if not os.path.isfile(path):
         raise AlifeInputError(f"sweep file {path!r} does not exist")
-    with open(path, "rb") as f:
-        try:
-            return tomllib.load(f)
-        except tomllib.TOMLDecodeError as error:
-            raise AlifeInputError(f"sweep file {path!r} is not valid TOML: {error}") from None
+    text = read_user_text(path, "sweep file", "TOML naming a command, options and axes")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise AlifeInputError(f"sweep file {path!r} is not valid TOML: {error}") from None
 
 
 def _axis_values(name: str, value) -> list:

@@ -16,6 +16,7 @@ import numpy as np
 from alife.errors import AlifeInputError
 from alife.substrates.ca import rle
 from alife.substrates.ca.lenia import LeniaParams
+from alife.textfiles import read_user_text
 
 
 def _shipped() -> list[dict]:
@@ -48,11 +49,11 @@ def load_animal(spec: str) -> tuple[np.ndarray, LeniaParams]:
             f"Lenia pattern {spec!r} is neither a shipped animal ({', '.join(animal_names())}) "
             f"nor an animals.json file (FILE.json or FILE.json:NAME)"
         )
-    with open(path) as f:
-        try:
-            data = json.load(f)
-        except json.JSONDecodeError as error:
-            raise AlifeInputError(f"{path!r} is not valid JSON: {error}") from None
+    text = read_user_text(path, "Lenia pattern file", "JSON: an animals.json entry or a list")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AlifeInputError(f"{path!r} is not valid JSON: {error}") from None
     entries = data if isinstance(data, list) else [data]
     for entry in entries:
         if not isinstance(entry, dict) or "cells" not in entry:

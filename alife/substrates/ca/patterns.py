@@ -10,6 +10,7 @@ import numpy as np
 
 from alife.errors import AlifeInputError
 from alife.substrates.ca import rle
+from alife.textfiles import read_user_text
 
 
 def pattern_names() -> tuple[str, ...]:
@@ -37,8 +38,7 @@ def read_pattern(spec: str) -> tuple[np.ndarray, str]:
             f"pattern {spec!r} is neither a shipped pattern ({', '.join(pattern_names())}) "
             f"nor an RLE file"
         )
-    with open(spec) as f:
-        return rle.read(f.read())
+    return rle.read(read_user_text(spec, "pattern file", "a pattern in RLE (Golly's format)"))
 
 
 def place_into(grid: np.ndarray, pattern: np.ndarray) -> None:

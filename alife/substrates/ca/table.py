@@ -25,6 +25,7 @@ from importlib import resources
 import numpy as np
 
 from alife.errors import AlifeInputError
+from alife.textfiles import read_user_text
 
 SHIPPED_TABLES = {"langton": "Langtons-Loops.rule", "evoloop": "Evoloop.rule"}
 _SYMMETRIES = {
@@ -187,5 +188,4 @@ def load_table(spec: str) -> RuleTable:
             f"rule {spec!r} is neither a shipped table ({', '.join(SHIPPED_TABLES)}) "
             f"nor a .rule file"
         )
-    with open(spec) as f:
-        return parse_table(f.read(), spec)
+    return parse_table(read_user_text(spec, "rule file", "a Golly .rule file with a @TABLE"), spec)

@@ -29,6 +29,7 @@ import numpy as np
 from alife.engine.rng import rng_functions
 from alife.errors import AlifeInputError
 from alife.substrates.programs.pairing import cubff_permutation
+from alife.textfiles import read_user_text
 
 GRID_REACH = 2
 """Chebyshev radius of a grid program's neighbourhood (cubff's RANGE)."""
@@ -111,17 +112,7 @@ def read_interactions(path: str, programs: int) -> InteractionGraph:
     comments allowed) over ``programs`` programs; raises AlifeInputError on the first
     malformed line, index outside [0, programs) or self-interaction (which cubff would
     pair and then run past its order array)."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError as err:
-        raise AlifeInputError(
-            f"cannot read interactions file {path!r}: {err.strerror or err}"
-        ) from None
-    except UnicodeDecodeError:
-        raise AlifeInputError(
-            f"interactions file {path!r} is not text; it needs lines 'a b' of program indices"
-        ) from None
+    lines = read_user_text(path, "interactions file", "lines 'a b' of program indices").splitlines()
     edges = []
     for number, line in enumerate(lines, 1):
         fields = line.split("#", 1)[0].split()
