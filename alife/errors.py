@@ -5,6 +5,7 @@ sentence that names the bad value and what would be valid. It subclasses ``Value
 notebook user can catch it as such; the CLI prints it on stderr and exits with code 2.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -20,15 +21,26 @@ def _integer(value: object) -> bool:
 
 
 def check_count(name: str, value: object, low: int = 1) -> None:
-    """AlifeInputError unless ``value`` is an integer (not a bool) >= ``low``."""
+    """AlifeInputError unless ``value`` is an integer (not a bool) >= ``low`` and below
+    2**63, so that numpy and a run file can hold it."""
     if not _integer(value) or value < low:
         raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
+    if value >= 2**63:
+        raise AlifeInputError(f"{name} must be below 2**63, got {value!r}")
 
 
 def check_seed(name: str, value: object) -> None:
     """AlifeInputError unless ``value`` is a seed in [0, 2**64)."""
     if not _integer(value) or not 0 <= value < 2**64:
         raise AlifeInputError(f"{name} must be an integer in [0, 2**64), got {value!r}")
+
+
+def check_finite(names: str, *values: float) -> None:
+    """AlifeInputError unless every one of ``values`` is a finite number; ``names`` are
+    their names, comma-separated in the same order (e.g. ``"kf, kb"``)."""
+    for name, value in zip(names.split(", "), values, strict=True):
+        if not math.isfinite(value):
+            raise AlifeInputError(f"{name} must be a finite number, got {value!r}")
 
 
 def check_share(name: str, value: float) -> None:

@@ -108,6 +108,14 @@ class FamilyNode:
     seen: bool = False
 
 
+def check_program(program: int, programs: int) -> None:
+    """AlifeInputError unless ``program`` indexes a soup of ``programs`` programs."""
+    if not 0 <= program < programs:
+        raise AlifeInputError(
+            f"program {program} is not in the soup; valid programs are 0 to {programs - 1}"
+        )
+
+
 def family_tree(
     path: str, epoch: int, program: int, *, min_shared: int = 4, max_nodes: int = 64
 ) -> FamilyNode:
@@ -122,10 +130,7 @@ def family_tree(
         if epoch not in epochs:
             run.snapshot(epoch)  # raises, naming the snapshots there are
         soup, tokens = run.snapshot(epoch), run.snapshot(epoch, "tokens")
-        if not 0 <= program < len(soup):
-            raise AlifeInputError(
-                f"program {program} is not in the soup; valid programs are 0 to {len(soup) - 1}"
-            )
+        check_program(program, len(soup))
         root = FamilyNode(epoch, program, soup[program], tokens[program])
         level, count = [root], 1
         for earlier_epoch in reversed(epochs[:-1]):

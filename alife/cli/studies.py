@@ -8,11 +8,12 @@ import sys
 
 import click
 
+from alife.cli.app import Command
 from alife.cli.options import POSITIVE, backend_option, overwrite_option, progress_option
 from alife.errors import AlifeInputError
 
 
-@click.command("sweep")
+@click.command("sweep", cls=Command)
 @click.argument("words", nargs=-1, required=True, metavar="[status] SWEEP.toml")
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: local).")
 @click.option("--workers", type=POSITIVE, default=None, help="Local workers (default: cores).")
@@ -55,7 +56,7 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
         sys.exit(1)
 
 
-@click.command("analyze")
+@click.command("analyze", cls=Command)
 @click.argument("runs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--sweep",
@@ -176,7 +177,7 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
         click.echo(path)
 
 
-@click.command("show")
+@click.command("show", cls=Command)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.pass_context
 def show(ctx: click.Context, path: str) -> None:
@@ -201,7 +202,7 @@ def show(ctx: click.Context, path: str) -> None:
     ctx.invoke(group.commands["show"], path=path)
 
 
-@click.command("list")
+@click.command("list", cls=Command)
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATHS]...")
 @click.option("-r", "--recursive", is_flag=True, help="Look into subfolders too.")
 @click.option(

@@ -6,11 +6,12 @@ import os
 
 import click
 
+from alife.cli.app import Command
 from alife.cli.options import POSITIVE, overwrite_option
 from alife.errors import AlifeInputError
 
 
-@click.command("view")
+@click.command("view", cls=Command)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option(
     "--follow", is_flag=True, help="Attach to a run still being written; show new snapshots."
@@ -37,7 +38,7 @@ def view(path, follow, epoch) -> None:
         frames.close()
 
 
-@click.command("render")
+@click.command("render", cls=Command)
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for PNGs.")
 @click.option("--every", type=POSITIVE, default=1, show_default=True, help="Every K-th snapshot.")

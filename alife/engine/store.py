@@ -128,6 +128,9 @@ def check_output_path(path: str, overwrite: bool, *, run_file: bool = True) -> N
     """Raise AlifeInputError unless a new file may be created at ``path`` (missing parent
     folders are fine: writers create them). ``run_file`` adds the hint that an existing
     run can be resumed instead."""
+    if not path:
+        example = " such as 'run.h5'" if run_file else ""
+        raise AlifeInputError(f"the output path is empty; give a file name{example}")
     if os.path.isdir(path):
         example = f" such as {os.path.join(path, 'run.h5')!r}" if run_file else " inside it"
         raise AlifeInputError(f"output path {path!r} is a folder; give a file name{example}")

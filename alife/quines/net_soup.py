@@ -40,7 +40,7 @@ import torch
 
 from alife.engine.rng import derive_host
 from alife.engine.run import simulation_repr
-from alife.errors import AlifeInputError, check_count, check_seed
+from alife.errors import AlifeInputError, check_count, check_finite, check_seed
 from alife.quines.aggregating import AggregatingNets
 from alife.quines.net_families import (
     ACTIVATIONS,
@@ -113,6 +113,7 @@ class NetSoupConfig:
         _check_probability("learn_rate", self.learn_rate)
         check_count("learn_severity", self.learn_severity, low=0)
         check_count("train", self.train, low=0)
+        check_finite("lr, epsilon", self.lr, self.epsilon)
         if not self.lr > 0:
             raise AlifeInputError(f"lr must be > 0, got {self.lr!r}")
         if not self.epsilon > 0:

@@ -47,7 +47,7 @@ from torch.nn.functional import cross_entropy
 
 from alife.engine.rng import derive_host
 from alife.engine.run import simulation_repr
-from alife.errors import AlifeInputError, check_count, check_seed
+from alife.errors import AlifeInputError, check_count, check_finite, check_seed
 from alife.quines.metrics import is_nontrivial, quine_metrics
 from alife.quines.vanilla import ACTIVATIONS, VanillaQuine, replication_loss
 
@@ -99,6 +99,7 @@ class QuineConfig:
             raise AlifeInputError(
                 f"unknown method {self.method!r}; valid methods are {', '.join(METHODS)}"
             )
+        check_finite("lr, lam", self.lr, self.lam)
         if not self.lr > 0:
             raise AlifeInputError(f"lr must be > 0, got {self.lr!r}")
         check_count("batch", self.batch)

@@ -51,6 +51,8 @@ def _positions(count: int, every: int) -> list[int]:
 
 
 def _check_outputs(out: str, pngs: list[str], video: str | None, overwrite: bool) -> None:
+    if not out:
+        raise AlifeInputError("the output folder is empty; give a folder for the frames")
     if os.path.exists(out) and not os.path.isdir(out):
         raise AlifeInputError(f"output folder {out!r} is a file; give a folder for the frames")
     taken = [p for p in pngs if os.path.exists(p)]

@@ -51,7 +51,7 @@ import numpy as np
 from alife.engine.backend import DeviceArray, array_module, resolve_backend
 from alife.engine.exact_math import build_exact_math
 from alife.engine.targets import device_jit
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_finite
 from alife.substrates.ca.lenia import fft_module
 
 
@@ -287,6 +287,7 @@ class FlowParams:
     theta_a: float = 1.0
 
     def __post_init__(self) -> None:
+        check_finite("dt, sigma, theta_a", self.dt, self.sigma, self.theta_a)
         if not self.dt > 0:
             raise AlifeInputError(f"dt must be > 0, got {self.dt!r}")
         if not 0 < self.sigma < min(1.5, self.reach):

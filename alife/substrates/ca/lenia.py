@@ -37,7 +37,7 @@ import numpy as np
 from alife.engine.backend import DeviceArray, array_module, resolve_backend
 from alife.engine.exact_math import build_exact_math
 from alife.engine.targets import device_jit
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_finite
 
 KERNEL_CORES = ("polynomial", "exponential", "step", "staircase")  # kn = 1..4
 GROWTHS = ("polynomial", "gaussian", "step")  # gn = 1..3
@@ -83,6 +83,7 @@ class LeniaParams:
             object.__setattr__(self, "b", parse_rings(self.b))
         if isinstance(self.R, bool) or not isinstance(self.R, int) or self.R < 1:
             raise AlifeInputError(f"kernel radius R must be an integer >= 1, got {self.R!r}")
+        check_finite("T, m, s", self.T, self.m, self.s)
         if not self.T > 0:
             raise AlifeInputError(f"time resolution T must be > 0, got {self.T!r}")
         if not self.s > 0:

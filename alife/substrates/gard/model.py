@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from alife.engine.rng import derive_host, splitmix64
-from alife.errors import AlifeInputError, check_count, check_seed
+from alife.errors import AlifeInputError, check_count, check_finite, check_seed
 
 _TOP53 = np.uint64(11)
 
@@ -103,6 +103,7 @@ class GardConfig:
             check_count(name, getattr(self, name), low)
         if self.nmax > 2**15:
             raise AlifeInputError(f"nmax must be at most 32768, got {self.nmax}")
+        check_finite("kf, kb, mu, sigma, bias", self.kf, self.kb, self.mu, self.sigma, self.bias)
         for name in ("kf", "kb"):
             if not getattr(self, name) > 0:
                 raise AlifeInputError(f"{name} must be > 0, got {getattr(self, name)!r}")

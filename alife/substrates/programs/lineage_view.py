@@ -7,7 +7,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from alife.analysis.lineage import FamilyNode, family_tree, original_survivors, program_origins
+from alife.analysis.lineage import (
+    FamilyNode,
+    check_program,
+    family_tree,
+    original_survivors,
+    program_origins,
+)
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -67,6 +73,8 @@ def print_lineage(
             epoch, program = found
         epoch = int(run.snapshot_epochs[-1]) if epoch is None else epoch
         soup, tokens = run.snapshot(epoch), run.snapshot(epoch, "tokens")
+    if program is not None:
+        check_program(program, len(soup))
     if program is None:
         program = _first_index(soup, most_frequent_programs(soup, 1)[0][0])
 

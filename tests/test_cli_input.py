@@ -1,0 +1,194 @@
+"""Hostile input found by feeding every option bad values: numbers beyond 64 bits, sizes
+no memory holds, binary files where text is expected. Each gets one sentence and exit
+code 2, and the user's files are left as they were."""
+
+import math
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from alife.cli import main
+from alife.cli.app import Command
+from alife.errors import AlifeInputError
+from alife.quines.net_soup import NetSoupConfig
+from alife.quines.training import QuineConfig
+from alife.substrates.ca.lenia import LeniaParams
+from alife.substrates.gard.model import GardConfig
+
+HUGE = str(10**20)  # beyond int64 (about 9.2e18) and uint64 (about 1.8e19)
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def one_error_line(result) -> str:
+    """The single 'Error: ...' line of a refused command (exit code 2, no traceback)."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), lines
+    return lines[0]
+
+
+def leaf_commands(group: click.Group, path=()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from leaf_commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_command_checks_its_integer_options():
+    unchecked = [" ".join(p) for p, c in leaf_commands(main) if not isinstance(c, Command)]
+    assert unchecked == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gard", "run", "--out", "new.h5", "--species", HUGE],
+        ["gard", "population", "--out", "new.h5", "--size", HUGE],
+        ["quine", "train", "--out", "new.h5", "--batch", HUGE],
+        ["quine", "soup", "--out", "new.h5", "--train", HUGE],
+        ["soup", "run", "--out", "new.h5", "--reset-interval", HUGE],
+        ["ca", "dataset", "--out", "new.h5", "--samples", HUGE],
+        ["ca", "flow-lenia", "--out", "new.h5", "--channels", HUGE],
+        ["render", "nowhere.h5", "--out", "frames", "--scale", HUGE],
+        ["soup", "lineage", "nowhere.h5", "--program", HUGE],
+    ],
+)
+def test_numbers_beyond_64_bits_are_refused_by_name(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke(*args))
+    option = args[-2]
+    assert f"Invalid value for '{option}'" in line and "beyond what a 64-bit integer holds" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gard", "run", "--out", "new.h5", "--mu", "nan"],
+        ["gard", "population", "--out", "new.h5", "--kf", "inf"],
+        ["ca", "lenia", "--out", "new.h5", "--m", "nan"],
+        ["ca", "flow-lenia", "--out", "new.h5", "--dt", "1e400"],  # overflows to inf
+        ["quine", "train", "--out", "new.h5", "--lam", "inf"],
+        ["gard", "show", "nowhere.h5", "--threshold", "nan"],  # nan slips through a range
+        ["ca", "dataset", "--out", "new.h5", "--density-range", "0.1", "nan"],
+    ],
+)
+def test_nan_and_infinity_are_refused_by_name(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke(*args))
+    option = next(a for a in reversed(args) if a.startswith("--"))
+    assert f"Invalid value for '{option}'" in line and "is not a finite number" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "config,field,value",
+    [
+        (GardConfig, "mu", math.nan),
+        (LeniaParams, "T", math.inf),
+        (QuineConfig, "lam", math.inf),
+        (NetSoupConfig, "epsilon", -math.inf),
+    ],
+)
+def test_configs_refuse_nan_and_infinity(config, field, value):
+    with pytest.raises(AlifeInputError, match=f"^{field} must be a finite number, got {value}$"):
+        config(**{field: value})
+
+
+def test_a_seed_may_use_all_64_bits(tmp_path):
+    largest = str(2**64 - 1)
+    out = str(tmp_path / "s.h5")
+    result = invoke(
+        "soup", "run", "--programs", "8", "--epochs", "1", "--seed", largest, "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    line = one_error_line(invoke("soup", "run", "--seed", str(2**64), "--out", out, "--overwrite"))
+    assert "'--seed'" in line and "0<=x<=18446744073709551615" in line
+
+
+def test_a_size_no_memory_holds_is_one_sentence(tmp_path, monkeypatch):
+    """10**12 channels of 16x16 float64 cells are 2 PB, more than a 64-bit process can
+    map, so numpy refuses them on any machine."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke(
+        "ca", "flow-lenia", "--channels", str(10**12), "--kernels", "1", "--size", "16",
+        "--patch", "4", "--steps", "1", "--out", "f.h5",
+    )  # fmt: skip
+    line = one_error_line(result)
+    assert "memory cannot hold what was asked (Unable to allocate" in line
+    assert line.endswith("choose smaller sizes")
+
+
+def test_torch_running_out_of_memory_is_one_sentence(tmp_path, monkeypatch):
+    """10**17 networks of a few dozen float32 weights are exabytes: torch's CPU allocator
+    refuses them with a RuntimeError, which the command turns into one sentence."""
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke("quine", "soup", "--size", str(10**17), "--out", "n.h5"))
+    assert "memory cannot hold what was asked (you tried to allocate" in line
+
+
+def test_other_runtime_errors_are_not_hidden(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def fault(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("alife.viz.render.render_run", fault)
+    assert invoke("ca", "run", "--size", "8", "--steps", "1", "--out", "c.h5").exit_code == 0
+    result = invoke("render", "c.h5", "--out", "frames")
+    assert isinstance(result.exception, RuntimeError) and str(result.exception) == "a bug"
+
+
+@pytest.mark.parametrize(
+    "args,what",
+    [
+        (["ca", "run", "--pattern", "{file}", "--out", "o.h5"], "pattern file"),
+        (["ca", "lenia", "--pattern", "{file}", "--out", "o.h5"], "Lenia pattern file"),
+        (["ca", "loops", "--rule", "{file}", "--out", "o.h5"], "rule file"),
+        (["ca", "loops", "--pattern", "{file}", "--out", "o.h5"], "pattern file"),
+        (["sweep", "{file}", "--dry-run"], "sweep file"),
+        (
+            ["soup", "run", "--programs", "8", "--interactions", "{file}", "--out", "o.h5"],
+            "interactions file",
+        ),
+    ],
+)
+def test_a_binary_file_where_text_belongs_is_one_sentence(tmp_path, monkeypatch, args, what):
+    monkeypatch.chdir(tmp_path)
+    binary = tmp_path / "data.json"  # a name that passes for each kind; bytes that are not UTF-8
+    content = bytes(range(128, 256)) * 4
+    binary.write_bytes(content)
+    line = one_error_line(invoke(*[a.replace("{file}", str(binary)) for a in args]))
+    assert f"{what} {str(binary)!r} is not text; it needs" in line
+    assert binary.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
+
+
+def test_lineage_of_a_program_outside_the_soup(tmp_path):
+    traced = str(tmp_path / "t.h5")
+    run = ["soup", "run", "--programs", "8", "--epochs", "1", "--trace", "--out", traced]
+    assert invoke(*run).exit_code == 0
+    line = one_error_line(invoke("soup", "lineage", traced, "--program", "8"))
+    assert line == "Error: program 8 is not in the soup; valid programs are 0 to 7"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["ca", "run", "--size", "8", "--out", ""], "give a file name such as 'run.h5'"),
+        (["ca", "dataset", "--samples", "2", "--out", ""], "give a file name"),
+        (["render", "r.h5", "--out", ""], "the output folder is empty"),
+    ],
+)
+def test_an_empty_output_path_is_named_as_empty(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("ca", "run", "--size", "8", "--steps", "1", "--out", "r.h5").exit_code == 0
+    line = one_error_line(invoke(*args))
+    assert "empty" in line and message in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]
