@@ -6,6 +6,8 @@ f212e84) saved after 1, 33 and 65 epochs of 1024 ``bff_noheads`` programs at see
 """
 
 import hashlib
+import math
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -77,13 +79,16 @@ def test_initial_program_spills_into_the_next_program():
     [
         ({"programs": 96, "fixed_shuffle": True}, "power-of-two number of programs, got 96"),
         ({"fixed_shuffle": True, "permute": False}, "exclude each other"),
-        ({"reset_interval": 0}, "reset interval must be > 0, got 0"),
+        ({"reset_interval": 0}, "reset_interval must be an integer >= 1, got 0"),
+        ({"reset_interval": math.nan}, "reset_interval must be an integer >= 1, got nan"),
+        ({"reset_interval": 2**63}, "reset_interval must be below 2**63"),
+        ({"seed": True}, "seed must be an integer in [0, 2**64), got True"),
         ({"initial_program": "[[x]]"}, "'x' at position 2"),
         ({"programs": 2, "initial_program": "+" * 129}, "129 bytes but the soup only 128"),
     ],
 )
 def test_bad_options(kwargs, message):
-    with pytest.raises(AlifeInputError, match=message):
+    with pytest.raises(AlifeInputError, match=re.escape(message)):
         SoupConfig(**kwargs)
 
 

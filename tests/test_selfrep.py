@@ -93,5 +93,5 @@ def test_census_of_a_run_equals_cubffs_log(key, tmp_path):
 def test_bad_programs_are_one_clear_error():
     with pytest.raises(AlifeInputError, match=r"\(n, 64\) uint8"):
         selfrep_scores("bff_noheads", np.zeros((4, 63), dtype=np.uint8), 0)
-    with pytest.raises(AlifeInputError, match="seed must be in"):
+    with pytest.raises(AlifeInputError, match=r"seed must be an integer in \[0, 2\*\*64\), got -1"):
         selfrep_scores("bff_noheads", np.zeros((4, 64), dtype=np.uint8), -1)

@@ -27,7 +27,7 @@ import numpy as np
 from alife.engine.backend import DeviceArray, resolve_backend
 from alife.engine.rng import rng_functions
 from alife.engine.targets import device_jit
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_seed
 from alife.substrates.programs.language import (
     DEFAULT_MAX_STEPS,
     PROGRAM_SIZE,
@@ -170,8 +170,7 @@ def selfrep_scores(
         raise AlifeInputError(
             f"programs must be an (n, {PROGRAM_SIZE}) uint8 array, got shape {shape} dtype {dtype}"
         )
-    if not 0 <= seed < 2**64:
-        raise AlifeInputError(f"seed must be in [0, 2**64), got {seed}")
+    check_seed("seed", seed)
     if max_steps < 0:
         raise AlifeInputError(f"max_steps must be >= 0, got {max_steps}")
     if isinstance(programs, np.ndarray):

@@ -25,7 +25,7 @@ from alife.analysis.soup_price import grid_blocks, motif_trait, soup_price
 from alife.engine.backend import DeviceArray, array_module, resolve_backend, to_backend, to_host
 from alife.engine.rng import derive_host, rng_functions, splitmix64_host
 from alife.engine.run import simulation_repr
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, check_count, check_seed
 from alife.substrates.programs.census import census_scores, replicator_census
 from alife.substrates.programs.interactions import (
     InteractionGraph,
@@ -132,15 +132,14 @@ class SoupConfig:
             )
         if self.programs >= 2**32:
             raise AlifeInputError(f"programs must be below 2**32, got {self.programs}")
-        if not 0 <= self.seed < 2**64:
-            raise AlifeInputError(f"seed must be in [0, 2**64), got {self.seed}")
+        check_seed("seed", self.seed)
         if not (isinstance(self.mutation, int | float) and 0.0 <= self.mutation <= 1.0):
             raise AlifeInputError(
                 f"mutation must be a probability in [0, 1], got {self.mutation!r}"
             )
         check_max_steps(self.max_steps)
-        if self.reset_interval is not None and self.reset_interval <= 0:
-            raise AlifeInputError(f"reset interval must be > 0, got {self.reset_interval}")
+        if self.reset_interval is not None:
+            check_count("reset_interval", self.reset_interval)
         if self.fixed_shuffle:
             if not self.permute:
                 raise AlifeInputError("fixed shuffle and no-permute exclude each other")
