@@ -220,9 +220,12 @@ def cubff_arguments(config: SoupConfig) -> list[str]:
 def run_anchor(args: list[str], option: str, expected: str) -> None:
     """Run an anchor program given by the user as ``option``; its failure is an
     AlifeInputError naming the binary, its exit status, the last line it wrote to
-    stderr and the ``expected`` program (e.g. "Golly's bgolly")."""
+    stderr and the ``expected`` program (e.g. "Golly's bgolly"). A file of that name
+    runs as given, even without a folder in the name (which would send the system to
+    look for it on PATH instead)."""
+    binary = os.path.abspath(args[0]) if os.path.isfile(args[0]) else args[0]
     try:
-        subprocess.run(args, check=True, capture_output=True)
+        subprocess.run([binary, *args[1:]], check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError) as error:
         stderr = getattr(error, "stderr", None) or b""
         said = stderr.decode(errors="replace").strip().splitlines()

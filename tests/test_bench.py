@@ -88,3 +88,22 @@ def test_an_anchor_that_fails_is_named_with_what_it_said(tmp_path, option, expec
     assert result.exit_code == 2, result.output
     said = f"{option} '{broken}' failed (exit status 3: no such pattern); {expected}"
     assert said in result.stderr and "Traceback" not in result.output
+
+
+def test_an_anchor_named_without_a_folder_runs_the_file_of_that_name(tmp_path, monkeypatch):
+    """'--golly mygolly' with ./mygolly present runs that file, not a 'mygolly' on PATH
+    (which would fail with 'No such file or directory' beside the file)."""
+    from click.testing import CliRunner
+
+    from alife.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mygolly").write_text("#!/bin/sh\necho 'ran the local file' >&2\nexit 4\n")
+    (tmp_path / "mygolly").chmod(0o755)
+    args = ["bench", "ca", "--size", "64", "--steps", "1", "--golly", "mygolly"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--golly 'mygolly' failed (exit status 4: ran the local file)" in result.stderr
+    (tmp_path / "mygolly").chmod(0o644)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "Permission denied" in result.stderr

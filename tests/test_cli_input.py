@@ -192,3 +192,13 @@ def test_an_empty_output_path_is_named_as_empty(tmp_path, monkeypatch, args, mes
     line = one_error_line(invoke(*args))
     assert "empty" in line and message in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]
+
+
+def test_a_frame_no_memory_holds_leaves_no_folder(tmp_path, monkeypatch):
+    """An 8x8 picture scaled 10**12 times is 175 TiB after its first repeat, more than a
+    64-bit process can map."""
+    monkeypatch.chdir(tmp_path)
+    assert invoke("ca", "run", "--size", "8", "--steps", "1", "--out", "r.h5").exit_code == 0
+    line = one_error_line(invoke("render", "r.h5", "--out", "frames", "--scale", str(10**12)))
+    assert "memory cannot hold what was asked" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]

@@ -104,7 +104,6 @@ def render_run(
         unit = substrate_unit(frames.substrate)
         pngs = [frame_path(out, unit, frames.epoch(i)) for i in positions]
         _check_outputs(out, pngs, video, overwrite)
-        os.makedirs(out, exist_ok=True)
         if window:
             from alife.viz.viewer import Viewer
 
@@ -112,6 +111,7 @@ def render_run(
         encoder = None
         for i, png in zip(positions, pngs, strict=True):
             surface = _window_surface(viewer, i) if viewer else _picture_surface(frames, i, scale)
+            os.makedirs(out, exist_ok=True)  # once a frame is drawn: a refused one leaves none
             import_pygame().image.save(surface, png)
             if video is not None:
                 encoder = encoder or _VideoEncoder(video, surface.get_size())
