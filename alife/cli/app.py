@@ -29,6 +29,8 @@ class Command(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
+        if ctx.resilient_parsing:  # shell completion: nothing runs, nothing to refuse
+            return rest
         for param in self.params:
             for value in _numbers(ctx.params.get(param.name)):
                 problem = _number_problem(param.type, value)
