@@ -1,6 +1,6 @@
-"""Hostile input found by feeding every option bad values: numbers beyond 64 bits, sizes
-no memory holds, binary files where text is expected. Each gets one sentence and exit
-code 2, and the user's files are left as they were."""
+"""Hostile input found by feeding every option bad values: numbers beyond 64 bits, NaN
+and infinity, sizes no memory holds, binary files where text is expected. Each gets one
+sentence and exit code 2, and the user's files are left as they were."""
 
 import math
 
@@ -40,7 +40,7 @@ def leaf_commands(group: click.Group, path=()):
             yield (*path, name), command
 
 
-def test_every_command_checks_its_integer_options():
+def test_every_command_checks_its_number_options():
     unchecked = [" ".join(p) for p, c in leaf_commands(main) if not isinstance(c, Command)]
     assert unchecked == []
 
