@@ -20,12 +20,17 @@ def _integer(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
+INT64_LIMIT = 2**63
+"""Counts and integer options stay below this (and above its negative): the integers
+numpy's int64 and a run file's attributes hold."""
+
+
 def check_count(name: str, value: object, low: int = 1) -> None:
     """AlifeInputError unless ``value`` is an integer (not a bool) >= ``low`` and below
     2**63, so that numpy and a run file can hold it."""
     if not _integer(value) or value < low:
         raise AlifeInputError(f"{name} must be an integer >= {low}, got {value!r}")
-    if value >= 2**63:
+    if value >= INT64_LIMIT:
         raise AlifeInputError(f"{name} must be below 2**63, got {value!r}")
 
 

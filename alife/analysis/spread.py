@@ -56,6 +56,15 @@ class Spread:
             rates.append(None if met == 0 else (met, passed / met, lost / met))
         return rates
 
+    def transmission_totals(self) -> tuple[int, int, int] | None:
+        """(meetings of a holder with a non-holder, those after which both held the
+        trait, those after which neither did), over all snapshots and both sides of the
+        tape; None without ``transmission``."""
+        if self.transmission is None:
+            return None
+        met, passed, lost = self.transmission.sum(axis=(0, 1)).tolist()
+        return met, passed, lost
+
     def contact_index(self, i: int) -> int | None:
         """Index in :attr:`contact` of snapshot ``i`` (the contact spread starts at the
         first snapshot with a holder); None before it starts or without one."""
@@ -161,6 +170,12 @@ def trait_spread(
     return Spread(epochs_array, holders_array, programs, origin, front, int(distance.max()))
 
 
+def tape_sides(order: np.ndarray, pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """(programs first on the tape, programs second), each (pairs,), of an epoch's
+    meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives them."""
+    return order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+
+
 def meeting_outcomes(
     before: np.ndarray, after: np.ndarray, order: np.ndarray, pairs: int
 ) -> np.ndarray:
@@ -170,7 +185,7 @@ def meeting_outcomes(
     (n,) bool, who holds it before and after the epoch; ``order`` and ``pairs``: the
     epoch's meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives
     them."""
-    first, second = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+    first, second = tape_sides(order, pairs)
     both = after[first] & after[second]
     neither = ~(after[first] | after[second])
     out = np.zeros((2, 3), dtype=np.int64)
@@ -196,7 +211,7 @@ def contact_masks(
     for epoch in epochs:
         while done < epoch:
             order, pairs = meetings(done)
-            first, second = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+            first, second = tape_sides(order, pairs)
             either = held[first] | held[second]
             held[first] = either
             held[second] = either

@@ -7,11 +7,7 @@ import os
 
 import click
 
-from alife.errors import AlifeInputError
-
-INT64_LIMIT = 2**63
-"""Integer options without a bound of their own take values in (-2**63, 2**63): the
-numbers a run file and numpy hold."""
+from alife.errors import INT64_LIMIT, AlifeInputError
 
 
 def _numbers(value: object) -> list[int | float]:

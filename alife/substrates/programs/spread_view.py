@@ -252,7 +252,7 @@ def _transmission_sentence(spread: Spread) -> str:
                 f"a holder {side} on the tape met a non-holder {_times(met)} and left both "
                 f"holding it {passed:.1%} of the time, neither {lost:.1%}"
             )
-    met, passed, lost = (int(x) for x in spread.transmission.sum(axis=(0, 1)))
+    met, passed, lost = spread.transmission_totals()
     net = f"net, {passed - lost:+,} holders from {met:,} such meeting{'s' * (met != 1)}"
     return "transmission, in the epochs after the snapshots: " + "; ".join([*parts, net])
 
@@ -306,7 +306,7 @@ def _transmission_cells(spread: Spread) -> list[str]:
     """[share a holder first on the tape passed on, share a holder second lost, net
     holders gained per meeting of a holder with a non-holder] over all snapshots."""
     first, second = spread.transmission_rates()
-    met, passed, lost = (int(x) for x in spread.transmission.sum(axis=(0, 1)))
+    met, passed, lost = spread.transmission_totals()
     return [
         "-" if first is None else f"{first[1]:.1%}",
         "-" if second is None else f"{second[2]:.1%}",
