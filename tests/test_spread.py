@@ -334,6 +334,15 @@ def test_transmission_counts_each_meeting_of_the_next_epoch(wave, tmp_path):
             )
 
 
+def test_contact_and_transmission_together_equal_each_alone(wave):
+    both = run_spread(wave, MOTIFS, contact=True, transmission=True)
+    contact = run_spread(wave, MOTIFS, contact=True).contact
+    transmission = run_spread(wave, MOTIFS, transmission=True).transmission
+    assert both.transmission.tolist() == transmission.tolist()
+    assert both.contact.holders.tolist() == contact.holders.tolist()
+    assert both.contact.front.tolist() == contact.front.tolist()
+
+
 def test_transmission_in_the_command_and_csv(wave, tmp_path):
     args = ["soup", "spread", wave, "--motif", MOTIFS[0], "--transmission"]
     result = invoke(*args)

@@ -94,7 +94,8 @@ def run_spread(
                 return snapshot_scores(config, soup, epoch, backend) >= REPLICATOR_THRESHOLD
             return holding(soup, patterns)
 
-        next_epoch = _replayer(run, backend) if transmission else None
+        replay_soup = _replay_soup(run, backend) if contact or transmission else None
+        next_epoch = _replayer(replay_soup) if transmission else None
         masks, outcomes = [], []
         for epoch in epochs:
             soup = run.snapshot(epoch)
@@ -112,25 +113,33 @@ def run_spread(
     if not contact or first_held is None:
         return spread
     start_epoch, start = first_held
-    meetings = Soup.load(path, reader="'alife soup spread'").meetings
     later = [epoch for epoch in epochs if epoch >= start_epoch]
-    limit = trait_spread(contact_masks(start, start_epoch, meetings, later), grid, spread.origin)
+    masks = contact_masks(start, start_epoch, replay_soup.meetings, later)
+    limit = trait_spread(masks, grid, spread.origin)
     return dataclasses.replace(spread, contact=limit)
 
 
-def _replayer(run, backend: str) -> Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray, int]]:
-    """``next_epoch(soup, epoch)`` for the open ``run``: epoch ``epoch`` run again from
-    ``soup``, its (n, 64) uint8 state after ``epoch`` completed epochs, exactly as the
-    run ran it (its config, seed and meetings; tracing left out, as it does not change
-    the soup's bytes). Returns (the soup after it, on the host; the epoch's meetings as
-    :meth:`Soup.meetings` gives them)."""
+def _replay_soup(run, backend: str) -> Soup:
+    """The open soup ``run`` as of its checkpoint, on ``backend``, without tracing (which
+    does not change the soup's bytes): its :meth:`~Soup.meetings` are the run's own, and
+    :func:`_replayer` runs its epochs again."""
     config = dataclasses.replace(SoupConfig(**run.config), trace=False)
-    graph = {k: v for k, v in run.checkpoint_state().items() if k.startswith("interaction_")}
+    return Soup(config, backend, state=run.checkpoint_state())
+
+
+def _replayer(replay: Soup) -> Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray, int]]:
+    """``next_epoch(soup, epoch)``: epoch ``epoch`` of the run that ``replay`` (from
+    :func:`_replay_soup`) holds, run again from ``soup``, its (n, 64) uint8 state after
+    ``epoch`` completed epochs, exactly as the run ran it (its config, seed and
+    meetings). Returns (the soup after it, on the host; the epoch's meetings as
+    :meth:`Soup.meetings` gives them)."""
+    graph = replay.graph.state() if replay.graph is not None else {}
 
     def next_epoch(soup: np.ndarray, epoch: int) -> tuple[np.ndarray, np.ndarray, int]:
         counters = np.zeros(len(Soup.COUNTERS), dtype=np.int64)
         counters[Soup.COUNTERS.index("epoch")] = epoch
-        sim = Soup(config, backend, state={"soup": soup, "counters": counters, **graph})
+        state = {"soup": soup, "counters": counters, **graph}
+        sim = Soup(replay.config, replay.backend, state=state)
         order, pairs = sim.meetings(epoch)
         sim.step()
         return to_host(sim.soup), order, pairs
