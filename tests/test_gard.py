@@ -15,7 +15,6 @@ from alife.substrates.gard.ensemble import Ensemble
 from alife.substrates.gard.model import (
     GardConfig,
     catalysis_matrix,
-    initial_counts,
     mutual_catalysis,
 )
 from alife.substrates.gard.population import PopulationConfig, Populations
@@ -36,6 +35,14 @@ class Stream:
         value = splitmix64_host(self.key + self.t) >> 11
         self.t += 1
         return value * 2.0**-53
+
+
+def reference_start(species, size, draw):
+    """Counts of ``size`` molecules, each of species floor(u N_G) for the next draw u."""
+    n = [0] * species
+    for _ in range(size):
+        n[min(int(draw() * species), species - 1)] += 1
+    return n
 
 
 def reference_generation(n, beta, config, draw, weights):
@@ -103,9 +110,8 @@ def test_ensemble_equals_the_plain_reference(config):
     betas = config.betas()
     for a in range(config.replicas):
         beta = betas[config.beta_index()[a]].tolist()
-        key = derive_host(config.seed, a + 1)
-        n = initial_counts(config.species, config.nmin, key).tolist()
-        draw = Stream(key, config.nmin)
+        draw = Stream(derive_host(config.seed, a + 1), 0)
+        n = reference_start(config.species, config.nmin, draw)
         alive = True
         weights = [[1.0] * config.species for _ in range(config.species)]
         for g in range(6):
@@ -367,12 +373,13 @@ def reference_population(counts, beta, config, draw, splits_wanted):
 def test_populations_equal_the_plain_reference(gard):
     config = PopulationConfig(**asdict(gard), size=5, populations=2)
     populations = Populations(config)
-    start = populations.state()["counts"].tolist()
     out = populations.run(12)
     beta = gard.betas()[0].tolist()
-    for b, key in enumerate(config.keys()):
-        counts = start[b]
-        draw = Stream(int(key), config.size * gard.nmin)
+    for b in range(config.populations):
+        # population b draws from stream derive(seed, populations + 1 + b); place p starts
+        # from its draws p N_min .. (p + 1) N_min - 1
+        draw = Stream(derive_host(config.seed, config.populations + 1 + b), 0)
+        counts = [reference_start(gard.species, gard.nmin, draw) for _ in range(config.size)]
         splits, replaced, events, elapsed, origin = reference_population(
             counts, beta, config, draw, 12
         )

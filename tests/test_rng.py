@@ -3,7 +3,7 @@
 import numpy as np
 import reference
 
-from alife.engine.rng import derive_host, rng_functions, splitmix64_host
+from alife.engine.rng import derive_array, derive_host, rng_functions, splitmix64_host
 
 GAMMA = 0x9E3779B97F4A7C15
 
@@ -20,6 +20,9 @@ def test_matches_the_reference_on_many_counters():
     for x in xs:
         assert splitmix64_host(x) == reference.splitmix64(x)
         assert derive_host(12345, x) == reference.cubff_seed(12345, x)
+    counters = np.array(xs, dtype=np.uint64)
+    assert derive_array(12345, counters).tolist() == [reference.cubff_seed(12345, x) for x in xs]
+    assert derive_array(counters, 7).tolist() == [reference.cubff_seed(x, 7) for x in xs]
 
 
 def test_stream_is_successive_gamma_steps():

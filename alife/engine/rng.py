@@ -60,3 +60,11 @@ def splitmix64_host(x: int) -> int:
 def derive_host(seed: int, x: int) -> int:
     """cubff's ``seed(x) = SplitMix64(SplitMix64(seed) ^ SplitMix64(x))`` as a Python int."""
     return splitmix64_host(splitmix64_host(seed) ^ splitmix64_host(x))
+
+
+def derive_array(seeds: int | np.ndarray, xs: int | np.ndarray) -> np.ndarray:
+    """:func:`derive_host` of seeds and counters broadcast together (uint64 arrays or
+    ints below 2**64), at once: a uint64 array computed by numpy on the host."""
+    with np.errstate(over="ignore"):  # wrapping is SplitMix64's arithmetic, also on scalars
+        mixed = splitmix64(np.asarray(seeds, np.uint64)) ^ splitmix64(np.asarray(xs, np.uint64))
+        return splitmix64(mixed)

@@ -7,7 +7,7 @@ import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
 from alife.substrates.gard.kernels import kernels
-from alife.substrates.gard.model import GardConfig, chemistry_arguments, initial_counts
+from alife.substrates.gard.model import GardConfig, chemistry_arguments, species_counts, uniforms
 
 
 class Ensemble:
@@ -28,7 +28,7 @@ class Ensemble:
         xp = array_module(self.backend)
         keys = config.keys()
         if state is None:
-            counts = np.stack([initial_counts(config.species, config.nmin, int(k)) for k in keys])
+            counts = species_counts(uniforms(keys, 0, config.nmin), config.species)
             counters = np.full(config.replicas, config.nmin, dtype=np.uint64)
             alive = np.ones(config.replicas, dtype=bool)
             masks = np.zeros((config.replicas, config.species), dtype=bool)

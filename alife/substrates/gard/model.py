@@ -22,27 +22,28 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from alife.engine.rng import derive_host, splitmix64
+from alife.engine.rng import derive_array, splitmix64
 from alife.errors import AlifeInputError, check_count, check_finite, check_seed
 
 _TOP53 = np.uint64(11)
 
 
-def uniforms(key: int, start: int, count: int) -> np.ndarray:
-    """(count,) float64 uniforms in [0, 1): draws ``start`` .. of stream ``key``."""
+def uniforms(keys: int | np.ndarray, start: int, count: int) -> np.ndarray:
+    """(*keys.shape, count) float64 uniforms in [0, 1): draws ``start`` .. ``start +
+    count - 1`` of each stream in ``keys`` (a uint64 key or array of keys)."""
     index = np.arange(start, start + count, dtype=np.uint64)
-    return (splitmix64(np.uint64(key) + index) >> _TOP53) * 2.0**-53
+    return (splitmix64(np.asarray(keys, np.uint64)[..., None] + index) >> _TOP53) * 2.0**-53
 
 
-def catalysis_matrix(species: int, mu: float, sigma: float, seed: int) -> np.ndarray:
-    """(species, species) float64 beta: ``beta[i, j]`` is how much species j catalyses
-    the joining and leaving of species i, ``exp(mu + sigma z)`` with z standard normal
-    (Box-Muller from stream ``derive(seed, 0)``)."""
-    count = species * species
-    u = uniforms(derive_host(seed, 0), 0, 2 * count)
-    radius = np.sqrt(-2.0 * np.log1p(-u[0::2]))
-    z = radius * np.cos(2.0 * np.pi * u[1::2])
-    return np.exp(mu + sigma * z).reshape(species, species)
+def catalysis_matrix(species: int, mu: float, sigma: float, seed: int | np.ndarray) -> np.ndarray:
+    """(*seed.shape, species, species) float64 beta of each seed (an int below 2**64 or a
+    uint64 array): ``beta[i, j]`` is how much species j catalyses the joining and leaving
+    of species i, ``exp(mu + sigma z)`` with z standard normal (Box-Muller from stream
+    ``derive(seed, 0)``)."""
+    u = uniforms(derive_array(seed, 0), 0, 2 * species * species)
+    radius = np.sqrt(-2.0 * np.log1p(-u[..., 0::2]))
+    z = radius * np.cos(2.0 * np.pi * u[..., 1::2])
+    return np.exp(mu + sigma * z).reshape(*np.shape(seed), species, species)
 
 
 def mutual_catalysis(beta: np.ndarray) -> float:
@@ -51,11 +52,14 @@ def mutual_catalysis(beta: np.ndarray) -> float:
     return float(beta.sum() / (beta.shape[0] * np.trace(beta)))
 
 
-def initial_counts(species: int, size: int, key: int, start: int = 0) -> np.ndarray:
-    """(species,) int32 counts of ``size`` molecules of uniform species, drawn as the
-    uniforms ``start`` .. ``start + size - 1`` of stream ``key``."""
-    picks = np.minimum((uniforms(key, start, size) * species).astype(np.int64), species - 1)
-    return np.bincount(picks, minlength=species).astype(np.int32)
+def species_counts(draws: np.ndarray, species: int) -> np.ndarray:
+    """(*draws.shape[:-1], species) int32: how many of the molecules along the last axis
+    of ``draws`` (float64 uniforms in [0, 1), a molecule each) are of each species, the
+    molecule of draw u being species ``min(floor(u * species), species - 1)``."""
+    picks = np.minimum((draws * species).astype(np.int64), species - 1).reshape(-1, draws.shape[-1])
+    picks += species * np.arange(len(picks))[:, None]
+    counts = np.bincount(picks.ravel(), minlength=len(picks) * species)
+    return counts.reshape(*draws.shape[:-1], species).astype(np.int32)
 
 
 @dataclass(frozen=True)
@@ -142,12 +146,8 @@ class GardConfig:
         """(M, N_G, N_G) catalysis matrices: one per replica with ``distinct_betas``,
         else one."""
         count = self.replicas if self.distinct_betas else 1
-        return np.stack(
-            [
-                catalysis_matrix(self.species, self.mu, self.sigma, (self.beta_seed + m) % 2**64)
-                for m in range(count)
-            ]
-        )
+        seeds = np.arange(count, dtype=np.uint64) + np.uint64(self.beta_seed)  # wraps at 2**64
+        return catalysis_matrix(self.species, self.mu, self.sigma, seeds)
 
     def beta_index(self) -> np.ndarray:
         """(replicas,) int64: which of :meth:`betas` each replica uses."""
@@ -157,7 +157,7 @@ class GardConfig:
 
     def keys(self) -> np.ndarray:
         """(replicas,) uint64 stream keys of the assemblies."""
-        return np.array([derive_host(self.seed, a + 1) for a in range(self.replicas)], np.uint64)
+        return derive_array(self.seed, np.arange(1, self.replicas + 1, dtype=np.uint64))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
-from alife.engine.rng import derive_host
+from alife.engine.rng import derive_array
 from alife.errors import check_count
 from alife.substrates.gard.kernels import kernels
-from alife.substrates.gard.model import GardConfig, chemistry_arguments, initial_counts
+from alife.substrates.gard.model import GardConfig, chemistry_arguments, species_counts, uniforms
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,16 @@ class PopulationConfig(GardConfig):
     def keys(self) -> np.ndarray:
         """(populations,) uint64 stream keys."""
         offset = self.replicas + 1
-        return np.array(
-            [derive_host(self.seed, offset + b) for b in range(self.populations)], np.uint64
-        )
+        return derive_array(self.seed, np.arange(self.populations, dtype=np.uint64) + offset)
 
 
-def initial_population(config: PopulationConfig, key: int) -> tuple[np.ndarray, int]:
-    """((P, N_G) int32 starting assemblies, next counter) of the stream ``key``."""
+def initial_populations(config: PopulationConfig, keys: np.ndarray) -> np.ndarray:
+    """(B, P, N_G) int32 starting assemblies of the populations of the (B,) uint64 stream
+    ``keys``: place p of population b takes draws p N_min .. (p + 1) N_min - 1 of
+    stream b, so each stream's next counter is P N_min."""
     places, nmin = config.size, config.nmin
-    counts = [initial_counts(config.species, nmin, key, p * nmin) for p in range(places)]
-    return np.stack(counts), places * nmin
+    draws = uniforms(keys, 0, places * nmin).reshape(len(keys), places, nmin)
+    return species_counts(draws, config.species)
 
 
 class Populations:
@@ -61,9 +61,8 @@ class Populations:
         keys = config.keys()
         shape = (config.populations, config.size, gard.species)
         if state is None:
-            starts = [initial_population(config, int(k)) for k in keys]
-            counts = np.stack([s[0] for s in starts])
-            counters = np.array([s[1] for s in starts], dtype=np.uint64)
+            counts = initial_populations(config, keys)
+            counters = np.full(config.populations, config.size * config.nmin, dtype=np.uint64)
             masks, factors = np.zeros(shape, bool), np.ones(shape[:2])
         else:
             counts, counters = state["counts"], state["counters"]
