@@ -125,6 +125,23 @@ def test_a_size_no_memory_holds_is_one_sentence(tmp_path, monkeypatch):
     assert line.endswith("choose smaller sizes")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--replicas", str(10**12), "--distinct-betas", "--generations", "1"],
+        ["population", "--populations", str(10**12), "--size", "2", "--epochs", "1"],
+    ],
+)
+def test_a_gard_batch_no_memory_holds_is_refused_at_once(tmp_path, monkeypatch, args):
+    """10**12 lineages' stream keys alone are 8 TB: the refusal comes from the first
+    array over all of them (not after a Python loop over 10**12 lineages), and no run
+    file is left behind."""
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke("gard", *args, "--out", "g.h5"))
+    assert "memory cannot hold what was asked (Unable to allocate" in line
+    assert not (tmp_path / "g.h5").exists()
+
+
 def test_torch_running_out_of_memory_is_one_sentence(tmp_path, monkeypatch):
     """10**17 networks of a few dozen float32 weights are exabytes: torch's CPU allocator
     refuses them with a RuntimeError, which the command turns into one sentence."""

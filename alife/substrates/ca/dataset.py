@@ -93,7 +93,8 @@ def write_dataset(
         filters = compression_filters("gzip")
         inputs = f.create_dataset("inputs", shape, np.uint8, chunks=block, **filters)
         targets = f.create_dataset("targets", shape, np.uint8, chunks=block, **filters)
-        density = f.create_dataset("density", (samples,), np.float64)
+        # chunked like the grids, so a file is only as long as what has been written
+        density = f.create_dataset("density", (samples,), np.float64, chunks=block[:1])
         f.attrs.update(
             format=DATASET_FORMAT,
             rule=rule,
