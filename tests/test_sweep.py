@@ -322,4 +322,25 @@ def test_a_gpu_sweep_without_gpu_workers_says_how_to_get_them(tmp_path):
     )
     with pytest.raises(AlifeInputError, match="needs GPU workers: pip install dask-cuda"):
         run_sweep(load_sweep(str(path)), progress=False)
-    assert not any(p.suffix == ".h5" for p in (tmp_path / "runs").iterdir())
+    assert not (tmp_path / "runs").exists()  # refused before the output folder is made
+
+
+def test_a_scheduler_address_that_is_not_one_is_one_sentence_and_makes_nothing(tmp_path):
+    path = write_sweep(tmp_path, programs=64, epochs=2)
+    result = CliRunner().invoke(main, ["sweep", path, "--scheduler", "binary.bin"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "no Dask scheduler answers at 'binary.bin'" in lines[0]
+    assert not (tmp_path / "runs").exists()
+
+
+def test_local_workers_never_outnumber_the_runs(tmp_path):
+    """10**12 workers asked for 2 runs start 2 processes (starting 10**12 never ends)."""
+    from alife.sweep.runner import _client
+
+    client, cluster = _client(None, 10**12, runs=2)
+    try:
+        assert len(cluster.workers) == 2
+    finally:
+        client.close()
+        cluster.close()

@@ -55,15 +55,22 @@ class SweepResult:
     skipped: int
 
 
-def _client(scheduler: str | None, workers: int | None, gpu: bool = False):
+def _client(scheduler: str | None, workers: int | None, runs: int, gpu: bool = False):
     """A Dask client: to ``scheduler``; for GPU runs, on dask-cuda's LocalCUDACluster
     (one worker per GPU, each seeing only its own through CUDA_VISIBLE_DEVICES, with the
     resource GPU=1); else on a local cluster of ``workers`` processes (default: one per
-    core), each worker's numba sized to cores // workers threads."""
+    core; never more than the ``runs`` to do), each worker's numba sized to
+    cores // workers threads. An address no scheduler answers at is an AlifeInputError."""
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler), None
+        except (ValueError, OSError) as error:  # a malformed address, or no answer
+            raise AlifeInputError(
+                f"no Dask scheduler answers at {scheduler!r} ({error}); give the address "
+                "'dask scheduler' prints, e.g. tcp://head:8786"
+            ) from None
     if gpu:
         try:
             from dask_cuda import LocalCUDACluster
@@ -76,7 +83,7 @@ def _client(scheduler: str | None, workers: int | None, gpu: bool = False):
         cluster = LocalCUDACluster(resources={"GPU": 1}, dashboard_address=None)
         return Client(cluster), cluster
     cores = os.cpu_count() or 1
-    workers = workers or cores
+    workers = min(workers or cores, runs)
     threads = str(max(1, cores // workers))
     cluster = LocalCluster(
         n_workers=workers,
@@ -103,14 +110,14 @@ def run_sweep(
     entries = load_manifest(spec)
     todo = [run for run in spec.runs if entries[run.name]["state"] != "done"]
     skipped = len(spec.runs) - len(todo)
-    save_manifest(spec, entries)
     if not todo:
+        save_manifest(spec, entries)
         return SweepResult(len(spec.runs), [], skipped)
-    os.makedirs(spec.out_dir, exist_ok=True)
     gpu = spec.fixed.get("backend") == "cuda" or "cuda" in spec.axes.get("backend", [])
-    client, cluster = _client(scheduler, workers, gpu)
+    client, cluster = _client(scheduler, workers, len(todo), gpu)  # before any file is made
     resources = {"GPU": 1} if gpu else None
     try:
+        save_manifest(spec, entries)  # makes the output folder
         by_key = {}
 
         def submit(run: RunSpec):
