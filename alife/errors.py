@@ -7,6 +7,7 @@ notebook user can catch it as such; the CLI prints it on stderr and exits with c
 
 import math
 import numbers
+import os
 
 import numpy as np
 
@@ -52,3 +53,23 @@ def check_share(name: str, value: float) -> None:
     """AlifeInputError unless ``value`` is a number in [0, 1]."""
     if not 0.0 <= value <= 1.0:
         raise AlifeInputError(f"{name} must be in [0, 1], got {value}")
+
+
+def physical_memory() -> int | None:
+    """Bytes of this machine's physical memory, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):  # no sysconf (Windows) or no such name
+        return None
+
+
+def check_fits_memory(what: str, nbytes: int) -> None:
+    """AlifeInputError when ``nbytes`` (bytes) exceed this machine's physical memory:
+    a size that cannot fit is refused before anything is allocated, rather than after
+    minutes of swapping or by the kernel's out-of-memory killer."""
+    total = physical_memory()
+    if total is not None and nbytes > total:
+        raise AlifeInputError(
+            f"{what} would take {nbytes:.3g} bytes, more than this machine's "
+            f"{total / 2**30:.0f} GiB of memory; choose smaller sizes"
+        )

@@ -143,23 +143,49 @@ def test_a_gard_batch_no_memory_holds_is_refused_at_once(tmp_path, monkeypatch, 
 
 
 def test_torch_running_out_of_memory_is_one_sentence(tmp_path, monkeypatch):
-    """10**17 networks of a few dozen float32 weights are exabytes: torch's CPU allocator
-    refuses them with a RuntimeError, which the command turns into one sentence."""
+    """An aggregating network averaging 10**6 groups holds a (weights, groups) one-hot
+    table of 4 * 10**12 int64, 32 TB: torch's CPU allocator refuses it with a
+    RuntimeError, which the command turns into one sentence."""
     monkeypatch.chdir(tmp_path)
-    line = one_error_line(invoke("quine", "soup", "--size", str(10**17), "--out", "n.h5"))
+    args = ("--kind", "aggregating", "--aggregates", str(10**6), "--size", "2")
+    line = one_error_line(invoke("quine", "soup", *args, "--out", "n.h5"))
     assert "memory cannot hold what was asked (you tried to allocate" in line
 
 
-def test_other_runtime_errors_are_not_hidden(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["quine", "soup", "--size", "4", "--width", str(10**6)],
+        ["quine", "soup", "--size", "4", "--kind", "recurrent", "--depth", str(10**12)],
+        ["quine", "soup", "--size", str(10**17)],
+        ["quine", "train", "--hidden", f"{10**6},{10**6}"],
+        ["quine", "train", "--hidden", str(10**12)],
+    ],
+)
+def test_networks_beyond_this_machines_memory_are_refused_before_any_allocation(
+    tmp_path, monkeypatch, args
+):
+    """Weights a machine cannot hold (here 16 TB and more) are counted from the layer
+    sizes and refused at once, where building them would swap for minutes, be killed by
+    the kernel, or (10**24 weights) overflow torch's size arithmetic."""
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke(*args, "--out", "n.h5"))
+    assert "float32 weights" in line and "more than this machine's" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("error", [RuntimeError, ValueError])
+def test_other_errors_are_not_hidden(tmp_path, monkeypatch, error):
+    """Only the allocation failures become a sentence; any other error is a bug to see."""
     monkeypatch.chdir(tmp_path)
 
     def fault(*args, **kwargs):
-        raise RuntimeError("a bug")
+        raise error("a bug")
 
     monkeypatch.setattr("alife.viz.render.render_run", fault)
     assert invoke("ca", "run", "--size", "8", "--steps", "1", "--out", "c.h5").exit_code == 0
     result = invoke("render", "c.h5", "--out", "frames")
-    assert isinstance(result.exception, RuntimeError) and str(result.exception) == "a bug"
+    assert isinstance(result.exception, error) and str(result.exception) == "a bug"
 
 
 @pytest.mark.parametrize(
@@ -219,3 +245,23 @@ def test_a_frame_no_memory_holds_leaves_no_folder(tmp_path, monkeypatch):
     line = one_error_line(invoke("render", "r.h5", "--out", "frames", "--scale", str(10**12)))
     assert "memory cannot hold what was asked" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bench", "ca", "--size", str(10**12), "--steps", "1", "--repeats", "1"],
+        ["ca", "run", "--size", f"{10**12}x{10**12}", "--steps", "1", "--out", "c.h5"],
+        ["ca", "dataset", "--size", f"{10**12}x{10**12}", "--samples", "2", "--out", "d.h5"],
+    ],
+)
+def test_an_array_beyond_any_address_is_one_sentence_and_leaves_no_file(
+    tmp_path, monkeypatch, args
+):
+    """A 10**12 x 10**12 grid is 10**24 cells, more bytes than a 64-bit size counts:
+    numpy refuses it with a ValueError before allocating, which the command turns into
+    one sentence. The data set's half-made file is removed."""
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke(*args))
+    assert "memory cannot hold what was asked (numpy: more bytes than a 64-bit" in line
+    assert list(tmp_path.iterdir()) == []

@@ -3,6 +3,8 @@ program against plain per-network references, known fixpoints, the CLI."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -14,9 +16,9 @@ from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
 from alife.quines.aggregating import AggregatingNets
 from alife.quines.net_families import FIXPOINT_CLASSES, classify, sgd_steps
-from alife.quines.net_soup import NetSoupConfig, NetSoupSim
+from alife.quines.net_soup import KINDS, NetSoupConfig, NetSoupSim
 from alife.quines.recurrent import RecurrentNets
-from alife.quines.weightwise import WeightwiseNets
+from alife.quines.weightwise import WeightwiseNets, positions
 
 NETS = WeightwiseNets(2, 2)
 
@@ -91,6 +93,26 @@ def test_the_papers_networks_have_14_20_and_16_weights_at_these_positions():
     assert AggregatingNets(4, 2, 2).n_weights == 8 + 4 + 8
     assert AggregatingNets(4, 2, 2).groups.tolist() == [j * 4 // 20 for j in range(20)]
     assert RecurrentNets(2, 2).n_weights == 2 + 4 + 4 + 4 + 2
+
+
+@pytest.mark.parametrize("shapes", [[(3, 4), (3, 3), (3, 3), (1, 3)], [(1, 4), (1, 1)], [(5, 1)]])
+def test_positions_are_layer_row_and_column_over_their_largest(shapes):
+    last = max(len(shapes) - 1, 1)
+    expected = [
+        (layer / last, row / max(out - 1, 1), column / max(inp - 1, 1))
+        for layer, (out, inp) in enumerate(shapes)
+        for row in range(out)
+        for column in range(inp)
+    ]
+    assert torch.equal(positions(shapes), torch.tensor(expected, dtype=torch.float32))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_configs_weight_count_is_its_familys(kind):
+    """The count the memory check uses, from the sizes alone, against the layers built."""
+    for width, depth, aggregates in itertools.product((1, 2, 5), (1, 2, 4), (1, 4, 7)):
+        config = NetSoupConfig(size=2, kind=kind, width=width, depth=depth, aggregates=aggregates)
+        assert config.n_weights == config.family().n_weights
 
 
 FAMILIES = [

@@ -18,7 +18,7 @@ from alife.quines.metrics import (
     regeneration_radii,
 )
 from alife.quines.training import QuineConfig, QuineSim
-from alife.quines.vanilla import VanillaQuine, replication_loss
+from alife.quines.vanilla import VanillaQuine, replication_loss, weight_count
 
 SELU_SCALE, SELU_ALPHA = 1.0507009873554805, 1.6732632423543772
 
@@ -27,6 +27,13 @@ def test_paper_sized_network_has_20100_weights():
     model = VanillaQuine((100, 100))
     assert model.size == 20100 and model.weights().shape == (20100,)
     assert [tuple(layer.shape) for layer in model.layers] == [(100, 100), (100, 100), (1, 100)]
+
+
+@pytest.mark.parametrize("hidden", [(3,), (4, 5), (2, 3, 4)])
+@pytest.mark.parametrize(("inputs", "classes"), [(0, 0), (64, 10)])
+def test_the_weight_count_the_memory_check_uses_is_the_models(hidden, inputs, classes):
+    model = VanillaQuine(hidden, data_inputs=inputs, classes=classes)
+    assert weight_count(hidden, inputs, classes) == model.size == model.weights().numel()
 
 
 def selu(x):

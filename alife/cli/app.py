@@ -50,6 +50,9 @@ def _number_problem(kind: click.ParamType, value: int | float) -> str | None:
 
 TORCH_ALLOCATION_FAILURE = "DefaultCPUAllocator: can't allocate memory"
 """How torch words a failed CPU allocation, which it raises as a RuntimeError."""
+NUMPY_SIZE_FAILURES = ("Maximum allowed size exceeded", "array is too big;")
+"""How numpy words, as a ValueError, an array of more bytes than an address can count
+(``np.arange`` and ``np.zeros`` or random draws)."""
 
 
 def _refuse_size(ctx: click.Context, detail: str) -> None:
@@ -93,6 +96,10 @@ class Group(click.Group):
             if TORCH_ALLOCATION_FAILURE not in str(err):
                 raise
             _refuse_size(ctx, str(err).rpartition(TORCH_ALLOCATION_FAILURE)[2].strip(": "))
+        except ValueError as err:
+            if not str(err).startswith(NUMPY_SIZE_FAILURES):
+                raise
+            _refuse_size(ctx, "numpy: more bytes than a 64-bit address counts")
 
 
 @click.group(cls=Group)

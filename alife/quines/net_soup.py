@@ -40,7 +40,13 @@ import torch
 
 from alife.engine.rng import derive_host
 from alife.engine.run import simulation_repr
-from alife.errors import AlifeInputError, check_count, check_finite, check_seed
+from alife.errors import (
+    AlifeInputError,
+    check_count,
+    check_finite,
+    check_fits_memory,
+    check_seed,
+)
 from alife.quines.aggregating import AggregatingNets
 from alife.quines.net_families import (
     ACTIVATIONS,
@@ -120,6 +126,17 @@ class NetSoupConfig:
             raise AlifeInputError(f"epsilon must be > 0, got {self.epsilon!r}")
         check_seed("seed", self.seed)
 
+    @property
+    def n_weights(self) -> int:
+        """Weights of one network, counted from the layer sizes without building any
+        (the family's ``n_weights``; see each family's module docstring)."""
+        width, hidden = self.width, (self.depth - 1) * self.width**2
+        if self.kind == "aggregating":
+            return 2 * self.aggregates * width + hidden
+        if self.kind == "recurrent":
+            return 2 * width + width**2 + 2 * hidden
+        return 5 * width + hidden
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -158,6 +175,10 @@ class NetSoupSim:
     def __init__(self, config: NetSoupConfig, backend: str = "cpu", state: dict | None = None):
         from alife.engine.backend import resolve_backend
 
+        check_fits_memory(
+            f"a soup of {config.size:.3g} networks of {config.n_weights:.3g} float32 weights",
+            4 * config.size * config.n_weights,
+        )
         self.config = config
         self.backend = resolve_backend(backend)
         self.device = torch.device("cuda" if self.backend == "cuda" else "cpu")

@@ -47,9 +47,15 @@ from torch.nn.functional import cross_entropy
 
 from alife.engine.rng import derive_host
 from alife.engine.run import simulation_repr
-from alife.errors import AlifeInputError, check_count, check_finite, check_seed
+from alife.errors import (
+    AlifeInputError,
+    check_count,
+    check_finite,
+    check_fits_memory,
+    check_seed,
+)
 from alife.quines.metrics import is_nontrivial, quine_metrics
-from alife.quines.vanilla import ACTIVATIONS, VanillaQuine, replication_loss
+from alife.quines.vanilla import ACTIVATIONS, VanillaQuine, replication_loss, weight_count
 
 METHODS = ("adamax", "adam", "sgd", "regen", "alternate")
 KINDS = ("vanilla", "auxiliary")
@@ -138,6 +144,12 @@ def quine_model(config: QuineConfig, images: tuple | None) -> VanillaQuine:
     """The network of ``config`` (auxiliary: sized for ``images``, 10 classes), on the
     CPU, as initialised from its seed."""
     inputs, classes = (0, 0) if images is None else (images[0].shape[1], 10)
+    weights = weight_count(config.hidden, inputs, classes)
+    check_fits_memory(
+        f"a quine of hidden widths {config.hidden} ({weights:.3g} float32 weights, each "
+        f"with a projection row of {config.hidden[0]})",
+        4 * weights * (1 + config.hidden[0]),
+    )
     return VanillaQuine(
         config.hidden,
         seed=config.seed,

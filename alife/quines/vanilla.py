@@ -29,6 +29,7 @@ coordinates the network must replicate.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 import torch
@@ -44,6 +45,13 @@ ACTIVATIONS = {
     "leaky_relu": functools.partial(nn.functional.leaky_relu, negative_slope=LEAKY_SLOPE),
 }
 """The activations a quine network may use, by name (the paper's is selu)."""
+
+
+def weight_count(hidden: tuple[int, ...], data_inputs: int = 0, classes: int = 0) -> int:
+    """The trainable weights of a :class:`VanillaQuine` of these sizes, counted without
+    building it: layers (h0 + data_inputs) -> hidden ... -> 1 + classes."""
+    widths = (hidden[0] + data_inputs, *hidden, 1 + classes)
+    return sum(fan_in * fan_out for fan_in, fan_out in itertools.pairwise(widths))
 
 
 class VanillaQuine(nn.Module):

@@ -22,15 +22,17 @@ def weightwise_layers(width: int, depth: int) -> list[tuple[int, int]]:
 def positions(shapes: list[tuple[int, int]], device: torch.device | str = "cpu") -> torch.Tensor:
     """(n_weights, 3) float32: (layer, row, column) of every weight of layers
     ``shapes``, each divided by its largest value (0 where that is 0)."""
-    rows = []
-    last_layer = len(shapes) - 1
+    last_layer = max(len(shapes) - 1, 1)
+    blocks = []
     for layer, (out, inp) in enumerate(shapes):
-        for row in range(out):
-            for column in range(inp):
-                rows.append(
-                    (layer / max(last_layer, 1), row / max(out - 1, 1), column / max(inp - 1, 1))
-                )
-    return torch.tensor(rows, dtype=torch.float32, device=device)
+        rows = torch.arange(out, dtype=torch.float64, device=device) / max(out - 1, 1)
+        columns = torch.arange(inp, dtype=torch.float64, device=device) / max(inp - 1, 1)
+        block = torch.empty((out, inp, 3), dtype=torch.float32, device=device)
+        block[..., 0] = layer / last_layer
+        block[..., 1] = rows[:, None]
+        block[..., 2] = columns[None, :]
+        blocks.append(block.reshape(out * inp, 3))
+    return torch.cat(blocks)
 
 
 def features(theta: torch.Tensor, where: torch.Tensor) -> torch.Tensor:

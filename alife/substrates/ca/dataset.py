@@ -76,7 +76,8 @@ def write_dataset(
 ) -> None:
     """Write ``samples`` pairs (grid, grid after ``steps`` generations of ``rule``) to
     the HDF5 file ``path`` (see the module docstring), ``chunk`` samples at a time.
-    The file appears under its name only when complete."""
+    The file appears under its name only when complete; an error or an interruption
+    leaves no file."""
     parse_rule(rule)
     low, high = density_range
     check_density_range(low, high)
@@ -89,36 +90,41 @@ def write_dataset(
     partial = path + ".partial"
     shape = (samples, height, width)
     block = (min(chunk, samples), height, width)
-    with create_h5(partial, path, "dataset") as f:
-        filters = compression_filters("gzip")
-        inputs = f.create_dataset("inputs", shape, np.uint8, chunks=block, **filters)
-        targets = f.create_dataset("targets", shape, np.uint8, chunks=block, **filters)
-        # chunked like the grids, so a file is only as long as what has been written
-        density = f.create_dataset("density", (samples,), np.float64, chunks=block[:1])
-        f.attrs.update(
-            format=DATASET_FORMAT,
-            rule=rule,
-            width=width,
-            height=height,
-            torus=torus,
-            steps=steps,
-            seed=seed,
-            density_low=low,
-            density_high=high,
-            samples=samples,
-            alife_version=__version__,
-        )
-        bar = tqdm(total=samples, unit="sample", disable=not progress)
-        for start in range(0, samples, chunk):
-            count = min(chunk, samples - start)
-            densities = sample_densities(seed, start, count, low, high)
-            grids = sample_grids(seed, start, densities, height, width)
-            packed = stepper.run(to_backend(pack(grids), stepper.backend), steps)
-            inputs[start : start + count] = grids
-            targets[start : start + count] = unpack(to_host(packed), width)
-            density[start : start + count] = densities
-            bar.update(count)
-        bar.close()
+    try:
+        with create_h5(partial, path, "dataset") as f:
+            filters = compression_filters("gzip")
+            inputs = f.create_dataset("inputs", shape, np.uint8, chunks=block, **filters)
+            targets = f.create_dataset("targets", shape, np.uint8, chunks=block, **filters)
+            # chunked like the grids, so a file is only as long as what has been written
+            density = f.create_dataset("density", (samples,), np.float64, chunks=block[:1])
+            f.attrs.update(
+                format=DATASET_FORMAT,
+                rule=rule,
+                width=width,
+                height=height,
+                torus=torus,
+                steps=steps,
+                seed=seed,
+                density_low=low,
+                density_high=high,
+                samples=samples,
+                alife_version=__version__,
+            )
+            bar = tqdm(total=samples, unit="sample", disable=not progress)
+            for start in range(0, samples, chunk):
+                count = min(chunk, samples - start)
+                densities = sample_densities(seed, start, count, low, high)
+                grids = sample_grids(seed, start, densities, height, width)
+                packed = stepper.run(to_backend(pack(grids), stepper.backend), steps)
+                inputs[start : start + count] = grids
+                targets[start : start + count] = unpack(to_host(packed), width)
+                density[start : start + count] = densities
+                bar.update(count)
+            bar.close()
+    except BaseException:  # an error or Ctrl-C: no half-written data set is left
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise
     os.replace(partial, path)
 
 
