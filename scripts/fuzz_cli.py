@@ -11,9 +11,9 @@ nan, inf, 1e400, text; text and path options an empty string, a missing folder, 
 file. A case still running after a minute counts as broken. Each case runs in a fresh
 copy of the folder, and the files there are hashed before and after. A value accepted
 (exit code 0) is fine: many options take 0 or -1. Prints a line per case, ``!!`` before
-a case that broke the rule, and exits 1 if any did. The whole run took 57 s on
-2 cores when no case hung; ``view`` is left out (it opens a window). The benchmarks run on tiny sizes,
-and ``sweep`` on a sweep of two 64-program soups.
+a case that broke the rule, and exits 1 if any did. The whole run took 57 s on 2 cores
+when no case hung; ``view`` is left out (it opens a window). The benchmarks run on tiny
+sizes, and ``sweep`` on a sweep of two 64-program soups.
 """
 
 from __future__ import annotations
