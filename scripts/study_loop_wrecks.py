@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import argparse
 
-from alife.analysis.tape_order import wreck_rows
+from alife.analysis.tape_order import parse_motifs, snapshot_epochs, wreck_rows
+from alife.errors import AlifeInputError
 
 
 def share(part: int, whole: int) -> str:
@@ -38,19 +39,27 @@ def main() -> None:
     parser.add_argument("--until", type=int, help="last snapshot epoch (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random control")
     args = parser.parse_args()
+    try:  # the run and the motifs, checked before the header
+        snapshot_epochs(args.run, args.until)
+        parse_motifs(args.run, args.motif)
+    except (AlifeInputError, OSError) as error:
+        parser.exit(2, f"Error: {error}\n")
     print(
         "epoch  holders  meetings  once held: met / all  lost: once / never / random"
         "  instructions: met / all"
     )
-    for r in wreck_rows(args.run, args.motif, args.until, args.seed):
-        never = r.meetings - r.once
-        print(
-            f"{r.epoch:5d}  {r.holders:7d}  {r.meetings:8d}  "
-            f"{share(r.once, r.meetings):>15} / {share(r.ever_held, r.non_holders):>6}  "
-            f"{share(r.lost_once, r.once):>11} / {share(r.lost_never, never):>7} / "
-            f"{share(r.lost_random, r.meetings):>7}"
-            f"  {r.instructions_met:19.1f} / {r.instructions_all:4.1f}"
-        )
+    try:
+        for r in wreck_rows(args.run, args.motif, args.until, args.seed):
+            never = r.meetings - r.once
+            print(
+                f"{r.epoch:5d}  {r.holders:7d}  {r.meetings:8d}  "
+                f"{share(r.once, r.meetings):>15} / {share(r.ever_held, r.non_holders):>6}  "
+                f"{share(r.lost_once, r.once):>11} / {share(r.lost_never, never):>7} / "
+                f"{share(r.lost_random, r.meetings):>7}"
+                f"  {r.instructions_met:19.1f} / {r.instructions_all:4.1f}"
+            )
+    except (AlifeInputError, OSError) as error:
+        parser.exit(2, f"Error: {error}\n")
 
 
 if __name__ == "__main__":

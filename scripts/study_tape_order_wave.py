@@ -22,16 +22,18 @@ import argparse
 
 import numpy as np
 
-from alife.analysis.spread import holding, parse_origin, trait_spread
+from alife.analysis.spread import check_origin, holding, parse_origin, trait_spread
 from alife.analysis.tape_order import (
     FRESH,
     WRECK,
     outcome_counts,
     parse_motifs,
     replay,
+    snapshot_epochs,
     tape_order_masks,
 )
 from alife.engine.store import open_run
+from alife.errors import AlifeInputError
 from alife.substrates.programs.soup import Soup
 
 TOOK_HOLD = 10
@@ -67,12 +69,20 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0, help="seed of the replicas' draws")
     args = parser.parse_args()
+    try:
+        study(args)
+    except (AlifeInputError, OSError) as error:
+        parser.exit(2, f"Error: {error}\n")
 
+
+def study(args: argparse.Namespace) -> None:
+    """Print the outcome rates of the run and the replicas' spreads (module docstring)."""
+    epochs = snapshot_epochs(args.run)
     motifs = parse_motifs(args.run, args.motif)
     with open_run(args.run) as run:
-        epochs = [int(e) for e in run.snapshot_epochs]
         grid = tuple(run.config["grid"]) if run.config.get("grid") else None
         observed = [(e, holding(run.snapshot(e, "soup"), motifs)) for e in epochs]
+    check_origin(args.origin, grid)  # before the replay, not after
     counts = outcome_counts(args.run, motifs, epochs[-1])
     passed, lost = counts.rates()
     print(f"epochs 0-{epochs[-1]}: meetings of a holder with a non-holder")

@@ -55,6 +55,18 @@ def replay(path: str, last: int) -> Iterator[tuple[int, np.ndarray, Soup]]:
             soup.step()
 
 
+def snapshot_epochs(path: str, until: int | None = None) -> list[int]:
+    """The snapshot epochs of the soup run at ``path`` up to ``until`` (default: all);
+    an AlifeInputError when there is none."""
+    with open_run(path) as run:
+        if run.substrate != "soup":
+            raise AlifeInputError(f"{path!r} holds a {run.substrate} run, not a soup run")
+        epochs = [int(e) for e in run.snapshot_epochs if until is None or e <= until]
+    if not epochs:
+        raise AlifeInputError(f"{path!r} holds no snapshot up to epoch {until}")
+    return epochs
+
+
 def parse_motifs(path: str, texts: Sequence[str]) -> list[np.ndarray]:
     """The byte patterns of ``texts`` in the language of the soup run at ``path``."""
     with open_run(path) as run:
@@ -103,10 +115,10 @@ def wreck_rows(
     """The :class:`WreckRow` of each snapshot of the soup run ``path`` up to epoch
     ``until`` (default: all), for ``motif_texts`` (any one held counts). The met tapes
     are run again without mutation; ``seed`` draws the random control."""
+    snapshots = snapshot_epochs(path, until)
     motifs = parse_motifs(path, motif_texts)
     with open_run(path) as run:
         language = get_language(run.config["language"])
-        snapshots = [int(e) for e in run.snapshot_epochs if until is None or e <= until]
     noop = language.noop_bytes
     instruction = np.ones(256, dtype=bool) if noop is None else ~noop
     control = np.random.default_rng(seed)
