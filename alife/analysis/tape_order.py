@@ -42,17 +42,16 @@ def replay(path: str, last: int) -> Iterator[tuple[int, np.ndarray, Soup]]:
     of the soup run at ``path``, run again from its config; ``soup.meetings(epoch)``
     gives the epoch's pairs. Each snapshot on the way must equal the replay, else an
     AlifeInputError names the epoch."""
-    with open_run(path) as run:
-        config = run.config
-        snapshots = {int(e): run.snapshot(int(e), "soup") for e in run.snapshot_epochs}
-    soup = Soup(SoupConfig(**config))
-    for epoch in range(last + 1):
-        programs = to_host(soup.soup).copy()
-        if epoch in snapshots and not np.array_equal(programs, snapshots[epoch]):
-            raise AlifeInputError(f"replaying {path!r} gives another soup at epoch {epoch}")
-        yield epoch, programs, soup
-        if epoch < last:
-            soup.step()
+    with open_run(path) as run:  # open while replaying: one snapshot read at a time
+        snapshots = {int(e) for e in run.snapshot_epochs}
+        soup = Soup(SoupConfig(**run.config))
+        for epoch in range(last + 1):
+            programs = to_host(soup.soup).copy()
+            if epoch in snapshots and not np.array_equal(programs, run.snapshot(epoch, "soup")):
+                raise AlifeInputError(f"replaying {path!r} gives another soup at epoch {epoch}")
+            yield epoch, programs, soup
+            if epoch < last:
+                soup.step()
 
 
 def snapshot_epochs(path: str, until: int | None = None) -> list[int]:
