@@ -1,12 +1,15 @@
 """Does the order on the tape, with the motif's wrecks, explain how fast its wave moves?
 
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
-        [--origin 0,0] [--replicas 16] [--seed 0]
+        [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
 with a non-holder, how often a holder first passed the motif on and how often a holder
 second was lost, for fresh partners (never held the motif) and wrecks (held it before).
+
+With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
+replayed on RUN.h5's meetings: a prediction rather than a fit.
 
 Then it runs ``--replicas`` tape-order contact processes on the run's own meetings, from
 its holders at epoch 0 (:func:`alife.analysis.tape_order.tape_order_masks`). One set uses
@@ -68,6 +71,9 @@ def main() -> None:
     parser.add_argument("--origin", type=parse_origin, help="ROW,COL of a grid soup")
     parser.add_argument("--replicas", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0, help="seed of the replicas' draws")
+    parser.add_argument(
+        "--rates-from", metavar="OTHER.h5", help="measure the rates on another soup run"
+    )
     args = parser.parse_args()
     try:
         study(args)
@@ -83,9 +89,11 @@ def study(args: argparse.Namespace) -> None:
         grid = tuple(run.config["grid"]) if run.config.get("grid") else None
         observed = [(e, holding(run.snapshot(e, "soup"), motifs)) for e in epochs]
     check_origin(args.origin, grid)  # before the replay, not after
-    counts = outcome_counts(args.run, motifs, epochs[-1])
+    source = args.rates_from or args.run
+    last = snapshot_epochs(source)[-1]
+    counts = outcome_counts(source, parse_motifs(source, args.motif), last)
     passed, lost = counts.rates()
-    print(f"epochs 0-{epochs[-1]}: meetings of a holder with a non-holder")
+    print(f"{source}, epochs 0-{last}: meetings of a holder with a non-holder")
     for side, verb, rate in ((0, "passed it on", passed), (1, "was lost", lost)):
         for kind, partner in ((FRESH, "fresh"), (WRECK, "wreck")):
             print(
