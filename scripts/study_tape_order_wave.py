@@ -37,7 +37,6 @@ from alife.analysis.tape_order import (
 )
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.programs.soup import Soup
 
 TOOK_HOLD = 10
 """A spread took hold with more holders than this at the last snapshot."""
@@ -103,8 +102,8 @@ def study(args: argparse.Namespace) -> None:
     kept = counts.holders_kept / max(counts.holders_met, 1)
     print(f"  two holders: {counts.holders_met} meetings, both kept it in {100 * kept:.2f} %")
 
-    start = holding(next(replay(args.run, 0))[1], motifs)
-    meetings = Soup.load(args.run).meetings
+    _, programs, soup = next(replay(args.run, 0))  # the run's soup at epoch 0
+    start, meetings = holding(programs, motifs), soup.meetings
     pooled = (
         np.full(2, counts.passed[0].sum() / counts.met[0].sum()),
         np.full(2, counts.lost[1].sum() / counts.met[1].sum()),

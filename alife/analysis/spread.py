@@ -177,20 +177,27 @@ def tape_sides(order: np.ndarray, pairs: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def meeting_outcomes(
-    before: np.ndarray, after: np.ndarray, order: np.ndarray, pairs: int
+    before: np.ndarray,
+    after: np.ndarray,
+    order: np.ndarray,
+    pairs: int,
+    partners: np.ndarray | None = None,
 ) -> np.ndarray:
     """What an epoch's meetings did with a trait: (2, 3) int64, for the holder first on
     the tape (row 0) or second (row 1), [its meetings with a non-holder, those after
     which both hold the trait, those after which neither does]. ``before``, ``after``:
     (n,) bool, who holds it before and after the epoch; ``order`` and ``pairs``: the
     epoch's meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives
-    them."""
+    them; ``partners``: (n,) bool, count only meetings with these non-holders (default:
+    any)."""
     first, second = tape_sides(order, pairs)
     both = after[first] & after[second]
     neither = ~(after[first] | after[second])
     out = np.zeros((2, 3), dtype=np.int64)
     for side, (holder, other) in enumerate(((first, second), (second, first))):
         met = before[holder] & ~before[other]
+        if partners is not None:
+            met &= partners[other]
         out[side] = met.sum(), (met & both).sum(), (met & neither).sum()
     return out
 

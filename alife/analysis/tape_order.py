@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.analysis.spread import holding, tape_sides
+from alife.analysis.spread import holding, meeting_outcomes, tape_sides
 from alife.engine.backend import to_host
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -173,28 +173,23 @@ class OutcomeCounts:
 def outcome_counts(path: str, motifs: Sequence[np.ndarray], last: int) -> OutcomeCounts:
     """The :class:`OutcomeCounts` of epochs 0 .. ``last - 1`` of the soup run ``path``,
     for holding any of ``motifs`` (byte patterns), replayed with mutation as it ran."""
-    met, passed, lost = (np.zeros((2, 2), dtype=np.int64) for _ in range(3))
+    outcomes = np.zeros((2, 2, 3), dtype=np.int64)  # [side, partner's kind, count]
     holders_met = holders_kept = 0
-    before = ever = sides = None
+    before = ever = meetings = None
     for epoch, programs, soup in replay(path, last):
         held = holding(programs, motifs)
-        if sides is not None:  # the epoch before this one has run: score its meetings
-            first, second = sides
-            both, neither = held[first] & held[second], ~(held[first] | held[second])
-            for side, (holder, partner) in enumerate(((first, second), (second, first))):
-                with_non_holder = before[holder] & ~before[partner]
-                for kind in (FRESH, WRECK):
-                    mask = with_non_holder & (ever[partner] == bool(kind))
-                    met[side, kind] += mask.sum()
-                    passed[side, kind] += (mask & both).sum()
-                    lost[side, kind] += (mask & neither).sum()
+        if meetings is not None:  # the epoch before this one has run: score its meetings
+            for kind, partners in ((FRESH, ~ever), (WRECK, ever)):
+                outcomes[:, kind] += meeting_outcomes(before, held, *meetings, partners)
+            first, second = tape_sides(*meetings)
             two = before[first] & before[second]
             holders_met += int(two.sum())
-            holders_kept += int((two & both).sum())
+            holders_kept += int((two & held[first] & held[second]).sum())
         ever = held.copy() if ever is None else ever | held
         before = held
         if epoch < last:
-            sides = tape_sides(*soup.meetings(epoch))
+            meetings = soup.meetings(epoch)
+    met, passed, lost = np.moveaxis(outcomes, -1, 0)
     return OutcomeCounts(met, passed, lost, holders_met, holders_kept)
 
 
