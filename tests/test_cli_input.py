@@ -144,9 +144,11 @@ def test_a_gard_batch_no_memory_holds_is_refused_at_once(tmp_path, monkeypatch, 
 
 def test_torch_running_out_of_memory_is_one_sentence(tmp_path, monkeypatch):
     """An aggregating network averaging 10**6 groups holds a (weights, groups) one-hot
-    table of 4 * 10**12 int64, 32 TB: torch's CPU allocator refuses it with a
+    table of 4 * 10**12 int64, 32 TB. Where the system does not say how much memory it
+    has, nothing refuses that beforehand: torch's CPU allocator refuses it with a
     RuntimeError, which the command turns into one sentence."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("alife.errors.physical_memory", lambda: None)
     args = ("--kind", "aggregating", "--aggregates", str(10**6), "--size", "2")
     line = one_error_line(invoke("quine", "soup", *args, "--out", "n.h5"))
     assert "memory cannot hold what was asked (you tried to allocate" in line
@@ -156,6 +158,8 @@ def test_torch_running_out_of_memory_is_one_sentence(tmp_path, monkeypatch):
     "args",
     [
         ["quine", "soup", "--size", "4", "--width", str(10**6)],
+        ["quine", "soup", "--size", "64", "--width", "2000"],
+        ["quine", "soup", "--kind", "aggregating", "--aggregates", str(10**6), "--size", "2"],
         ["quine", "soup", "--size", "4", "--kind", "recurrent", "--depth", str(10**12)],
         ["quine", "soup", "--size", str(10**17)],
         ["quine", "train", "--hidden", f"{10**6},{10**6}"],
@@ -167,7 +171,9 @@ def test_networks_beyond_this_machines_memory_are_refused_before_any_allocation(
 ):
     """Weights a machine cannot hold (here 16 TB and more) are counted from the layer
     sizes and refused at once, where building them would swap for minutes, be killed by
-    the kernel, or (10**24 weights) overflow torch's size arithmetic."""
+    the kernel, or (10**24 weights) overflow torch's size arithmetic. So are weights that
+    fit when what a generation computes from them does not (width 2000: 1 GB of weights,
+    8 TB of hidden values), which used to fail only after writing a 2 GB run file."""
     monkeypatch.chdir(tmp_path)
     line = one_error_line(invoke(*args, "--out", "n.h5"))
     assert "float32 weights" in line and "more than this machine's" in line

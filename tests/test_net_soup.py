@@ -10,12 +10,19 @@ import pytest
 import torch
 from click.testing import CliRunner
 from tables import table_row
+from torch.utils import _pytree as pytree
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from alife.cli import main
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run
 from alife.quines.aggregating import AggregatingNets
-from alife.quines.net_families import FIXPOINT_CLASSES, classify, sgd_steps
+from alife.quines.net_families import (
+    FIXPOINT_CLASSES,
+    classify,
+    replication_error,
+    sgd_steps,
+)
 from alife.quines.net_soup import KINDS, NetSoupConfig, NetSoupSim
 from alife.quines.recurrent import RecurrentNets
 from alife.quines.weightwise import WeightwiseNets, positions
@@ -113,6 +120,68 @@ def test_a_configs_weight_count_is_its_familys(kind):
     for width, depth, aggregates in itertools.product((1, 2, 5), (1, 2, 4), (1, 4, 7)):
         config = NetSoupConfig(size=2, kind=kind, width=width, depth=depth, aggregates=aggregates)
         assert config.n_weights == config.family().n_weights
+
+
+def _storages(tensors) -> dict[int, int]:
+    """{storage address: bytes} of the tensors among ``tensors`` (views share one)."""
+    return {
+        t.untyped_storage().data_ptr(): t.untyped_storage().nbytes()
+        for t in tensors
+        if isinstance(t, torch.Tensor)
+    }
+
+
+class _WidestOp(TorchDispatchMode):
+    """Records the most bytes one torch operation read and wrote at once (its inputs and
+    outputs, each storage once), leaving out the storages in ``ignore``."""
+
+    def __init__(self, ignore: set[int]):
+        super().__init__()
+        self.ignore, self.widest = ignore, 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        leaves = pytree.tree_leaves((args, kwargs, out))
+        held = {k: v for k, v in _storages(leaves).items() if k not in self.ignore}
+        self.widest = max(self.widest, sum(held.values()))
+        return out
+
+
+def _generation_peak_bytes(config: NetSoupConfig) -> int:
+    """At least the bytes a generation of ``config``'s soup holds at once, measured on
+    the tensors: the soup, the family's constant tables, and either the widest
+    operation of a rewrite of every network (no learning) or everything autograd keeps
+    for a gradient step of every network's replication error."""
+    family = config.family()
+    theta = family.initial(config.size, torch.Generator().manual_seed(0))
+    constants = _storages(vars(family).values())
+    soup = _storages([theta])
+    if config.learn_rate == 0 and config.train == 0:
+        with torch.no_grad(), _WidestOp(set(soup) | set(constants)) as mode:
+            family.rewrite(theta, theta)
+        held = mode.widest
+    else:
+        saved = []
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: saved.append(t) or t, lambda t: t):
+            weights = theta.clone().requires_grad_(True)
+            replication_error(family, weights, theta).sum()
+        held = sum(v for k, v in _storages(saved).items() if k not in constants)
+    return sum(soup.values()) + sum(constants.values()) + held
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("learns", [False, True])
+def test_the_memory_checks_peak_is_a_close_lower_bound_of_the_tensors(kind, learns):
+    """The count the memory check weighs, from the sizes alone, never exceeds what the
+    tensors of a generation hold (so no size that fits is refused) and is at least half
+    of it (so a size that cannot fit is refused, not run into the out-of-memory killer)."""
+    rates = {"learn_rate": 0.1 if learns else 0.0, "train": 0}
+    for width, depth, aggregates in itertools.product((1, 2, 5), (1, 3), (1, 6)):
+        config = NetSoupConfig(
+            size=3, kind=kind, width=width, depth=depth, aggregates=aggregates, **rates
+        )
+        measured = _generation_peak_bytes(config)
+        assert measured / 2 <= 4 * config.peak_floats <= measured, (width, depth, aggregates)
 
 
 FAMILIES = [

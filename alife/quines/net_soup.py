@@ -137,6 +137,27 @@ class NetSoupConfig:
             return 2 * width + width**2 + 2 * hidden
         return 5 * width + hidden
 
+    @property
+    def peak_floats(self) -> int:
+        """A lower bound of the float32 values a generation holds at once, counted from
+        the sizes without building anything (what the memory check weighs): the soup's
+        weights and, for each of them, what a rewrite of every network computes. That is
+        the input features and the first hidden layer of a weight-wise network, or the
+        written and stacked outputs of the others; when networks learn or train, a
+        gradient step keeps every layer's values (weight-wise: 4 features and width * depth + 1
+        outputs; recurrent: width * depth states and the output). Aggregating networks
+        add their (n_weights, aggregates) averaging table."""
+        learns = (self.learn_rate > 0 and self.learn_severity > 0) or self.train > 0
+        layers = self.width * self.depth
+        if self.kind == "weightwise":
+            per_weight = 4 + layers + 2 if learns else 4 + self.width
+        elif self.kind == "recurrent":
+            per_weight = layers + 3 if learns else 2
+        else:
+            per_weight = 2 if learns else 1
+        table = self.n_weights * self.aggregates if self.kind == "aggregating" else 0
+        return self.size * self.n_weights * (1 + per_weight) + table
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -176,8 +197,9 @@ class NetSoupSim:
         from alife.engine.backend import resolve_backend
 
         check_fits_memory(
-            f"a soup of {config.size:.3g} networks of {config.n_weights:.3g} float32 weights",
-            4 * config.size * config.n_weights,
+            f"a soup of {config.size:.3g} networks of {config.n_weights:.3g} float32 weights, "
+            "with the values a generation computes from them,",
+            4 * config.peak_floats,
         )
         self.config = config
         self.backend = resolve_backend(backend)
