@@ -173,7 +173,7 @@ def test_networks_beyond_this_machines_memory_are_refused_before_any_allocation(
     sizes and refused at once, where building them would swap for minutes, be killed by
     the kernel, or (10**24 weights) overflow torch's size arithmetic. So are weights that
     fit when what a generation computes from them does not (width 2000: 1 GB of weights,
-    8 TB of hidden values), which used to fail only after writing a 2 GB run file."""
+    4 TB of hidden values), which used to fail only after writing a 2 GB run file."""
     monkeypatch.chdir(tmp_path)
     line = one_error_line(invoke(*args, "--out", "n.h5"))
     assert "float32 weights" in line and "more than this machine's" in line
