@@ -1,34 +1,52 @@
 """Does the order on the tape, with the motif's wrecks, explain how fast its wave moves?
 
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
-        [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5]
+        [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
+        [--window E] [--survivals S] [--pair-states] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
 with a non-holder, how often a holder first passed the motif on and how often a holder
 second was lost, for fresh partners (never held the motif) and wrecks (held it before).
+With ``--window E`` it also prints them per window of E epochs (0 .. E - 1, ...); with
+``--survivals S``, per class of the holder's survivals: the meetings it came out of still
+holding the motif, placed second with a non-holder, since it became a holder (0, 1, ...,
+S - 1 or more).
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
 replayed on RUN.h5's meetings: a prediction rather than a fit.
 
-Then it runs ``--replicas`` tape-order contact processes on the run's own meetings, from
-its holders at epoch 0 (:func:`alife.analysis.tape_order.tape_order_masks`). One set uses
-the rates by partner; the other pools both kinds of partner into one rate per side.
-Beside the run itself it prints how many replicas took hold (more than 10 holders at the
-last snapshot), their holders there and, in a grid soup, their front speed in cells per
-epoch, measured from ``--origin``.
+Then it runs ``--replicas`` models of the spread on the run's own meetings, from its
+holders at epoch 0. Tape-order contact processes
+(:func:`alife.analysis.tape_order.tape_order_masks`) take the rates by partner; with
+``--window``, by partner and window; with ``--survivals``, by partner and the holder's
+survivals, which the process counts for its own holders (a cell with no such meeting
+takes the rate over all); and, last, one rate per side for both kinds of partner
+(pooled). ``--pair-states`` adds the pair-state model
+(:mod:`alife.analysis.pair_states`), each ``--motif`` followed on its own, every meeting
+drawn from what the run's meetings of the same states did.
+
+Beside the run itself it prints how many replicas took hold (more than 10 holders of a
+motif at the last snapshot), their holders there and, in a grid soup, their front speed
+in cells per epoch measured from ``--origin``: from the start, and from the first
+snapshot whose front is ``--from-cells`` cells out (the wave without its start).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+from collections.abc import Iterable
+from functools import partial
 
 import numpy as np
 
+from alife.analysis.pair_states import motif_masks, pair_state_masks, pair_transitions
 from alife.analysis.spread import check_origin, holding, parse_origin, trait_spread
 from alife.analysis.tape_order import (
     FRESH,
     WRECK,
+    OutcomeCounts,
     outcome_counts,
     parse_motifs,
     replay,
@@ -42,25 +60,67 @@ TOOK_HOLD = 10
 """A spread took hold with more holders than this at the last snapshot."""
 
 
-def spread_of(masks, grid, origin) -> tuple[int, float | None]:
-    """(holders at the last snapshot, front speed in cells per epoch or None)."""
+def spread_of(masks: Iterable, grid, origin, from_cells: int) -> tuple:
+    """(holders at the last snapshot, front speed in cells per epoch from the start and
+    from ``from_cells`` cells out, each None without a fit) of (epoch, (n,) bool) masks."""
     spread = trait_spread(masks, grid, origin)
-    speed = spread.front_speed() if grid is not None else None
-    return int(spread.holders[-1]), None if speed is None else speed[0]
+    speeds = [None, None]
+    if grid is not None:
+        for i, cells in enumerate((0, from_cells)):
+            fit = spread.front_speed(cells)
+            speeds[i] = None if fit is None else fit[0]
+    return int(spread.holders[-1]), *speeds
 
 
-def summary(name: str, results: list[tuple[int, float | None]]) -> str:
-    """One line: how many of ``results`` took hold, their holders and speeds."""
+def _span(values: list[float]) -> str:
+    return f"{min(values):.3f} - {max(values):.3f} (median {np.median(values):.3f})"
+
+
+def summary(name: str, results: list[tuple], from_cells: int) -> str:
+    """One line: how many of ``results`` (from :func:`spread_of`) took hold, their
+    holders and front speeds."""
     held = [r for r in results if r[0] > TOOK_HOLD]
     line = f"{name:22s} took hold {len(held):2d} of {len(results):2d}"
     if held:
-        holders = [h for h, _ in held]
+        holders = [r[0] for r in held]
         line += f"   holders {min(holders):6d} - {max(holders):6d}"
-        speeds = [s for _, s in held if s is not None]
-        if speeds:
-            line += f"   front speed {min(speeds):.3f} - {max(speeds):.3f} (median "
-            line += f"{np.median(speeds):.3f})"
+        for i, label in ((1, "front speed"), (2, f"past {from_cells} cells")):
+            speeds = [r[i] for r in held if r[i] is not None]
+            if speeds:
+                line += f"   {label} {_span(speeds)}"
     return line
+
+
+def print_rates(counts: OutcomeCounts, heading: str) -> None:
+    """The rates of ``counts``: one line per side and partner, or, split by windows or
+    survivals, one line per window and class."""
+    print(heading)
+    passed, lost = counts.rates()
+    windows, _, _, classes = counts.met.shape
+    if windows == classes == 1:
+        for side, verb, rate in ((0, "passed it on", passed), (1, "was lost", lost)):
+            for kind, partner in ((FRESH, "fresh"), (WRECK, "wreck")):
+                met, share = counts.met[0, side, kind, 0], 100 * rate[0, kind, 0]
+                print(
+                    f"  holder {('first', 'second')[side]:6s} vs {partner}: "
+                    f"{met:8d} meetings, {verb} in {share:.1f} %"
+                )
+        return
+    print(
+        "  epochs     survivals   first passed it on vs fresh / wreck    "
+        "second was lost vs fresh / wreck"
+    )
+    for w, c in itertools.product(range(windows), range(classes)):
+        span = "all"
+        if counts.window is not None:
+            span = f"{w * counts.window}-{(w + 1) * counts.window - 1}"
+        survivals = "all" if classes == 1 else f"{c}+" if c == classes - 1 else str(c)
+        cells = [
+            f"{100 * rate[w, kind, c]:5.1f} % ({counts.met[w, side, kind, c]:6d})"
+            for side, rate in ((0, passed), (1, lost))
+            for kind in (FRESH, WRECK)
+        ]
+        print(f"  {span:9s}  {survivals:9s}  {cells[0]} / {cells[1]}    {cells[2]} / {cells[3]}")
 
 
 def main() -> None:
@@ -73,6 +133,20 @@ def main() -> None:
     parser.add_argument(
         "--rates-from", metavar="OTHER.h5", help="measure the rates on another soup run"
     )
+    parser.add_argument(
+        "--window", type=int, metavar="E", help="also measure and replay rates per E epochs"
+    )
+    parser.add_argument(
+        "--survivals",
+        type=int,
+        default=1,
+        metavar="S",
+        help="also split rates by the holder's survivals: 0, 1, .., S-1 or more",
+    )
+    parser.add_argument("--pair-states", action="store_true", help="also play the pair-state model")
+    parser.add_argument(
+        "--from-cells", type=int, default=40, metavar="C", help="fit the wave from C cells out"
+    )
     args = parser.parse_args()
     try:
         study(args)
@@ -82,6 +156,10 @@ def main() -> None:
 
 def study(args: argparse.Namespace) -> None:
     """Print the outcome rates of the run and the replicas' spreads (module docstring)."""
+    if args.window is not None and args.window < 1:
+        raise AlifeInputError(f"--window must be at least 1 epoch, got {args.window}")
+    if args.survivals < 1:
+        raise AlifeInputError(f"--survivals must be at least 1 class, got {args.survivals}")
     epochs = snapshot_epochs(args.run)
     motifs = parse_motifs(args.run, args.motif)
     with open_run(args.run) as run:
@@ -90,32 +168,49 @@ def study(args: argparse.Namespace) -> None:
     check_origin(args.origin, grid)  # before the replay, not after
     source = args.rates_from or args.run
     last = snapshot_epochs(source)[-1]
-    counts = outcome_counts(source, parse_motifs(source, args.motif), last)
-    passed, lost = counts.rates()
-    print(f"{source}, epochs 0-{last}: meetings of a holder with a non-holder")
-    for side, verb, rate in ((0, "passed it on", passed), (1, "was lost", lost)):
-        for kind, partner in ((FRESH, "fresh"), (WRECK, "wreck")):
-            print(
-                f"  holder {('first', 'second')[side]:6s} vs {partner}: "
-                f"{counts.met[side, kind]:8d} meetings, {verb} in {100 * rate[kind]:.1f} %"
-            )
-    kept = counts.holders_kept / max(counts.holders_met, 1)
-    print(f"  two holders: {counts.holders_met} meetings, both kept it in {100 * kept:.2f} %")
+    source_motifs = parse_motifs(source, args.motif)
+    counts = outcome_counts(source, source_motifs, last, args.window, args.survivals)
+    whole = counts.total()
+    print_rates(whole, f"{source}, epochs 0-{last}: meetings of a holder with a non-holder")
+    by_window, by_survivals = counts.summed((3,)), counts.summed((0,))
+    if args.window is not None:
+        print_rates(by_window, "the same per window (meetings)")
+    if args.survivals > 1:
+        print_rates(by_survivals, "the same by the holder's survivals (meetings)")
+    kept = whole.holders_kept / max(whole.holders_met, 1)
+    print(f"  two holders: {whole.holders_met} meetings, both kept it in {100 * kept:.2f} %")
 
     _, programs, soup = next(replay(args.run, 0))  # the run's soup at epoch 0
     start, meetings = holding(programs, motifs), soup.meetings
-    pooled = (
-        np.full(2, counts.passed[0].sum() / counts.met[0].sum()),
-        np.full(2, counts.lost[1].sum() / counts.met[1].sum()),
+    models = {"rates by partner": (*whole.rates(), None)}
+    if args.window is not None:
+        models["by partner, window"] = (*by_window.rates(), args.window)
+    if args.survivals > 1:
+        models["by partner, survivals"] = (*by_survivals.rates(), None)
+    models["pooled rates"] = (
+        np.full(2, whole.passed[0, 0].sum() / whole.met[0, 0].sum()),
+        np.full(2, whole.lost[0, 1].sum() / whole.met[0, 1].sum()),
+        None,
     )
-    print(summary("the run", [spread_of(observed, grid, args.origin)]))
-    for name, (p, q) in (("rates by partner", (passed, lost)), ("pooled rates", pooled)):
-        results = []
-        for replica in range(args.replicas):
-            rng = np.random.default_rng([args.seed, replica])
-            masks = tape_order_masks(start, meetings, epochs, p, q, rng)
-            results.append(spread_of(masks, grid, args.origin))
-        print(summary(name, results))
+    run = spread_of(observed, grid, args.origin, args.from_cells)
+    print(summary("the run", [run], args.from_cells))
+
+    def replicas(play) -> list[tuple]:
+        rngs = (np.random.default_rng([args.seed, r]) for r in range(args.replicas))
+        return [spread_of(play(rng), grid, args.origin, args.from_cells) for rng in rngs]
+
+    for name, (p, q, window) in models.items():
+        results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
+        print(summary(name, results, args.from_cells))
+    if args.pair_states:
+        transitions = pair_transitions(source, source_motifs, last)
+        first = motif_masks(programs, motifs)
+
+        def pair_state_holders(rng: np.random.Generator) -> Iterable:
+            for epoch, masks in pair_state_masks(first, meetings, epochs, transitions, rng):
+                yield epoch, masks > 0
+
+        print(summary("pair states", replicas(pair_state_holders), args.from_cells))
 
 
 if __name__ == "__main__":

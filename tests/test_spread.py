@@ -121,6 +121,11 @@ def test_front_speed_fits_until_the_edge_and_skips_empty_snapshots():
     # snapshots at 10, 20 and 40 (the edge): a line through (10, 0), (20, 5), (40, 15)
     assert spread.front_speed() == pytest.approx((0.5, 10, 40))
     assert spread.front_line() == pytest.approx((0.5, -5, 10, 40))  # 0.5 * 10 - 5 = 0
+    # from 5 cells out: the line through (20, 5) and (40, 15), the empty 30 left out
+    assert spread.front_line(from_cells=5) == pytest.approx((0.5, -5, 20, 40))
+    late = Spread(epochs, np.ones(6, int), 100, (0, 0), np.array([0, 8, 10, -1, 14, 16]), 20)
+    assert late.front_speed(from_cells=9) == pytest.approx((0.2, 20, 50))  # (20, 10) .. (50, 16)
+    assert late.front_speed(from_cells=17) is None  # no snapshot reached 17 cells
     lonely = Spread(epochs[:2], np.ones(2, int), 100, (0, 0), np.array([-1, 3]), 15)
     assert lonely.front_speed() is None
     assert Spread(epochs, np.zeros(6, int), 100).front_speed() is None

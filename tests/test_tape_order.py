@@ -1,7 +1,8 @@
-"""alife.analysis.tape_order: the replay that knows a motif's wrecks, the outcome counts
-by side and partner, and the tape-order contact process, each against an independent
-reference: the run's every-epoch snapshots, ``soup spread --transmission``, and a
-plain loop over the meetings."""
+"""alife.analysis.tape_order and alife.analysis.pair_states: the replay that knows a
+motif's wrecks, the outcome counts by side and partner, the pair transitions, and the
+models played on a run's meetings, each against an independent reference: the run's
+every-epoch snapshots, ``soup spread --transmission``, and plain loops over the
+meetings."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from alife.analysis.pair_states import (
+    PairTransitions,
+    motif_masks,
+    pair_state_masks,
+    pair_transitions,
+)
 from alife.analysis.spread import holding, tape_sides
 from alife.analysis.tape_order import (
     FRESH,
     WRECK,
+    OutcomeCounts,
     outcome_counts,
     parse_motifs,
     tape_order_masks,
@@ -77,9 +85,10 @@ def test_outcome_counts_split_the_transmission_counts_of_every_epoch(runs):
     path = runs[2]
     counts = outcome_counts(path, parse_motifs(path, MOTIFS), 24)
     reference = run_spread(path, MOTIFS, transmission=True).transmission[:-1].sum(axis=0)
-    assert np.array_equal(counts.met.sum(axis=1), reference[:, 0])
-    assert np.array_equal(counts.passed.sum(axis=1), reference[:, 1])
-    assert np.array_equal(counts.lost.sum(axis=1), reference[:, 2])
+    assert counts.met.shape == (1, 2, 2, 1)
+    assert np.array_equal(counts.met[0, ..., 0].sum(axis=1), reference[:, 0])
+    assert np.array_equal(counts.passed[0, ..., 0].sum(axis=1), reference[:, 1])
+    assert np.array_equal(counts.lost[0, ..., 0].sum(axis=1), reference[:, 2])
     held, soup = _held(path), Soup.load(path)
     wreck_partners = 0
     for epoch in range(24):
@@ -87,23 +96,70 @@ def test_outcome_counts_split_the_transmission_counts_of_every_epoch(runs):
         ever = held[: epoch + 1].any(axis=0)
         now = held[epoch]
         wreck_partners += (now[first] & ~now[second] & ever[second]).sum()
-    assert counts.met[0, WRECK] == wreck_partners > 0
-    assert counts.met[0, FRESH] > 0
+    assert counts.met[0, 0, WRECK, 0] == wreck_partners > 0
+    assert counts.met[0, 0, FRESH, 0] > 0
 
 
-def _plain_process(start, meetings, last, passed, lost, rng):
-    """The tape-order process meeting by meeting, for the test."""
+def test_windows_split_the_counts_by_epoch(runs):
+    """Per window of 10 epochs (0-9, 10-19, 20-23) they are --transmission's counts of
+    those epochs, and summed they are the counts of the whole replay."""
+    path = runs[2]
+    motifs = parse_motifs(path, MOTIFS)
+    whole = outcome_counts(path, motifs, 24)
+    windows = outcome_counts(path, motifs, 24, window=10)
+    per_epoch = run_spread(path, MOTIFS, transmission=True).transmission[:-1]
+    assert windows.met.shape == (3, 2, 2, 1)
+    for w, epochs in enumerate((slice(0, 10), slice(10, 20), slice(20, 24))):
+        reference = per_epoch[epochs].sum(axis=0)
+        assert np.array_equal(windows.met[w, ..., 0].sum(axis=1), reference[:, 0])
+        assert np.array_equal(windows.lost[w, ..., 0].sum(axis=1), reference[:, 2])
+    total = windows.total()
+    for name in ("met", "passed", "lost"):
+        assert np.array_equal(getattr(total, name), getattr(whole, name))
+    assert (total.holders_met, total.holders_kept) == (whole.holders_met, whole.holders_kept)
+
+
+def test_a_window_without_meetings_takes_the_rate_of_all_windows():
+    met = np.array([[[4, 0], [2, 2]], [[0, 0], [1, 0]]])[..., None]
+    passed = np.array([[[3, 0], [0, 0]], [[0, 0], [0, 0]]])[..., None]
+    lost = np.array([[[0, 0], [1, 2]], [[0, 0], [1, 0]]])[..., None]
+    counts = OutcomeCounts(met, passed, lost, 0, 0, window=5)
+    first, second = counts.rates()
+    assert np.array_equal(first[:, FRESH, 0], [0.75, 0.75])  # window 1 met no fresh partner
+    assert np.isnan(first[:, WRECK]).all()  # no holder first met a wreck at all
+    assert np.array_equal(second[..., 0], [[0.5, 1.0], [1.0, 1.0]])
+
+
+def _plain_process(start, meetings, last, passed, lost, rng, window=None):
+    """The tape-order process meeting by meeting, for the test. Rates: ``rates[kind]``,
+    or per window of ``window`` epochs ``rates[w][kind]``, or with survival classes
+    ``rates[w][kind][survivals]``; survivals are counted by hand."""
     held, ever = start.copy(), start.copy()
+    survivals = [0] * len(start)
+
+    def rate(rates, epoch, kind, holder):
+        cell = rates if window is None else rates[epoch // window]
+        cell = cell[kind]
+        return cell[min(survivals[holder], len(cell) - 1)] if np.ndim(cell) else cell
+
     for epoch in range(last):
         order, pairs = meetings(epoch)
         draws = rng.random((2, pairs))
-        new = held.copy()
+        new, kept = held.copy(), []
         for k in range(pairs):
             a, b = order[2 * k], order[2 * k + 1]
-            if held[a] and not held[b] and draws[0, k] < passed[int(ever[b])]:
+            if held[a] and not held[b] and draws[0, k] < rate(passed, epoch, int(ever[b]), a):
                 new[b] = True
-            if held[b] and not held[a] and draws[1, k] < lost[int(ever[a])]:
-                new[b] = False
+            if held[b] and not held[a]:
+                if draws[1, k] < rate(lost, epoch, int(ever[a]), b):
+                    new[b] = False
+                else:
+                    kept.append(b)
+        for b in kept:
+            survivals[b] += 1
+        for i in range(len(start)):
+            if not (held[i] and new[i]):
+                survivals[i] = 0
         held = new
         ever |= held
     return held
@@ -125,3 +181,171 @@ def test_the_tape_order_process_is_the_plain_one(runs, passed, lost):
     assert [e for e, _ in masks] == epochs and np.array_equal(masks[0][1], start)
     expected = _plain_process(start, meetings, 24, passed, lost, np.random.default_rng(5))
     assert np.array_equal(masks[-1][1], expected) and expected.any()
+
+
+def test_the_process_with_rates_per_window_is_the_plain_one(runs):
+    """Epochs 0-11 pass everything on and lose nothing, epochs 12-23 pass nothing on
+    and lose every holder second on the tape."""
+    path = runs[0]
+    start = _held(path)[0]
+    meetings = Soup.load(path).meetings
+    passed, lost = [(1.0, 1.0), (0.0, 0.0)], [(0.0, 0.0), (1.0, 1.0)]
+    rates = np.array(passed), np.array(lost)
+    masks = list(
+        tape_order_masks(start, meetings, [0, 12, 24], *rates, np.random.default_rng(5), 12)
+    )
+    expected = _plain_process(start, meetings, 24, passed, lost, np.random.default_rng(5), 12)
+    assert np.array_equal(masks[-1][1], expected)
+    assert masks[1][1].sum() > start.sum() > masks[2][1].sum()  # the windows differ
+
+
+def test_the_process_with_rates_by_survivals_is_the_plain_one(runs):
+    """A holder that survived being second loses its loop less often and passes it on
+    less: rates [kind][survivals 0, 1, 2 or more], in one window."""
+    path = runs[0]
+    start = _held(path)[0]
+    meetings = Soup.load(path).meetings
+    passed = [(0.95, 0.8, 0.3), (0.98, 0.85, 0.45)]
+    lost = [(0.7, 0.5, 0.2), (0.95, 0.8, 0.5)]
+    rates = np.array([passed]), np.array([lost])
+    masks = list(tape_order_masks(start, meetings, [0, 24], *rates, np.random.default_rng(7)))
+    expected = _plain_process(start, meetings, 24, passed, lost, np.random.default_rng(7))
+    assert np.array_equal(masks[-1][1], expected) and expected.any()
+    alike = tape_order_masks(
+        start, meetings, [0, 24], [0.95] * 2, [0.7] * 2, np.random.default_rng(7)
+    )
+    alike = list(alike)
+    assert not np.array_equal(alike[-1][1], expected)  # the classes changed the outcome
+
+
+def _counts_by_survivals(path: str, classes: int) -> np.ndarray:
+    """(3, 2, 2, classes) met, passed, lost [side][partner's kind][survivals] of an
+    every-epoch run, meeting by meeting from its snapshots."""
+    held, soup = _held(path), Soup.load(path)
+    counts = np.zeros((3, 2, 2, classes), dtype=np.int64)
+    survivals, ever = [0] * held.shape[1], held[0].copy()
+    for epoch in range(len(held) - 1):
+        order, pairs = soup.meetings(epoch)
+        before, after = held[epoch], held[epoch + 1]
+        kept = []
+        for k in range(pairs):
+            a, b = order[2 * k], order[2 * k + 1]
+            for side, (holder, other) in enumerate(((a, b), (b, a))):
+                if not before[holder] or before[other]:
+                    continue
+                cell = (side, int(ever[other]), min(survivals[holder], classes - 1))
+                counts[(0, *cell)] += 1
+                counts[(1, *cell)] += after[holder] and after[other]
+                counts[(2, *cell)] += not after[holder] and not after[other]
+                if side == 1 and after[holder]:
+                    kept.append(holder)
+        for b in kept:
+            survivals[b] += 1
+        for i, (was, now) in enumerate(zip(before, after, strict=True)):
+            if not (was and now):
+                survivals[i] = 0
+        ever |= after
+    return counts
+
+
+def test_outcome_counts_by_survivals_are_the_plain_counts(runs):
+    path = runs[2]
+    motifs = parse_motifs(path, MOTIFS)
+    counts = outcome_counts(path, motifs, 24, classes=3)
+    expected = _counts_by_survivals(path, 3)
+    assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
+    assert expected[0, :, :, 1:].sum() > 0  # holders with survivals were met
+    whole = outcome_counts(path, motifs, 24)
+    assert np.array_equal(counts.total().met, whole.met)
+    both = outcome_counts(path, motifs, 24, window=10, classes=3)
+    windows = outcome_counts(path, motifs, 24, window=10)
+    assert np.array_equal(both.summed((3,)).lost, windows.lost)
+    assert both.summed((3,)).window == 10
+    assert np.array_equal(both.summed((0,)).lost, counts.lost)
+    assert both.summed((0,)).window is None
+
+
+def _masks_by_hand(programs: np.ndarray, motifs: list[bytes]) -> np.ndarray:
+    return np.array([sum(1 << i for i, m in enumerate(motifs) if m in bytes(p)) for p in programs])
+
+
+def test_motif_masks_set_a_bit_per_motif_held(runs):
+    path = runs[2]
+    motifs = parse_motifs(path, MOTIFS)
+    with open_run(path) as run:
+        programs = run.snapshot(24, "soup")
+    masks = motif_masks(programs, motifs)
+    assert np.array_equal(masks, _masks_by_hand(programs, [bytes(m) for m in motifs]))
+    assert set(masks.tolist()) >= {0, 3}  # both loops of the palindrome, and neither
+
+
+def test_pair_transitions_are_the_plain_counts(runs):
+    """States from every-epoch snapshots, meeting by meeting: fresh (0), the masks,
+    and wreck (4, a program that held a loop at an earlier epoch start)."""
+    path = runs[2]
+    motifs = parse_motifs(path, MOTIFS)
+    with open_run(path) as run:
+        masks = [
+            _masks_by_hand(run.snapshot(e, "soup"), [bytes(m) for m in motifs]) for e in range(25)
+        ]
+    soup = Soup.load(path)
+    expected = np.zeros((5, 5, 4, 4), dtype=np.int64)
+    ever = masks[0] > 0
+    for epoch in range(24):
+        order, pairs = soup.meetings(epoch)
+        state = [4 if m == 0 and e else m for m, e in zip(masks[epoch], ever, strict=True)]
+        for k in range(pairs):
+            a, b = order[2 * k], order[2 * k + 1]
+            expected[state[a], state[b], masks[epoch + 1][a], masks[epoch + 1][b]] += 1
+        ever |= masks[epoch + 1] > 0
+    counts = pair_transitions(path, motifs, 24).counts
+    assert np.array_equal(counts, expected) and counts[4].sum() > 0
+
+
+def test_a_pair_of_states_no_meeting_had_keeps_its_masks():
+    counts = np.zeros((3, 3, 2, 2), dtype=np.int64)  # one motif: fresh, holder, wreck
+    counts[1, 0, 1, 1] = 3  # holder first, fresh second: both hold it after
+    counts[1, 0, 1, 0] = 1
+    cdf = PairTransitions(counts).outcome_cdf()
+    assert np.allclose(cdf[1 * 3 + 0], [0, 0, 0.25, 1])  # outcome 2 = (1, 0), 3 = (1, 1)
+    assert np.allclose(cdf[2 * 3 + 1], [0, 1, 1, 1])  # wreck, holder: (0, 1)
+    assert np.allclose(cdf[1 * 3 + 1], [0, 0, 0, 1])  # holder, holder: (1, 1)
+
+
+def _plain_pair_states(start, meetings, last, counts, rng):
+    """The pair-state model meeting by meeting, for the test: each meeting's outcome is
+    the first whose cumulative share exceeds the draw."""
+    masks, ever = start.copy(), start > 0
+    states, outcomes = counts.shape[0], counts.shape[2]
+    for epoch in range(last):
+        order, pairs = meetings(epoch)
+        draws = rng.random(pairs)
+        new = masks.copy()
+        for k in range(pairs):
+            a, b = order[2 * k], order[2 * k + 1]
+            sa, sb = (
+                states - 1 if m == 0 and e else m
+                for m, e in ((masks[a], ever[a]), (masks[b], ever[b]))
+            )
+            row = counts[sa, sb].ravel()
+            if row.sum() == 0:
+                continue
+            share = np.cumsum(row) / row.sum()
+            pick = int(np.argmax(draws[k] < share))
+            new[a], new[b] = pick // outcomes, pick % outcomes
+        masks = new
+        ever |= masks > 0
+    return masks
+
+
+def test_the_pair_state_model_is_the_plain_one(runs):
+    path = runs[2]
+    motifs = parse_motifs(path, MOTIFS)
+    transitions = pair_transitions(path, motifs, 24)
+    with open_run(path) as run:
+        start = motif_masks(run.snapshot(0, "soup"), motifs)
+    meetings = Soup.load(path).meetings
+    played = list(pair_state_masks(start, meetings, [0, 24], transitions, np.random.default_rng(3)))
+    expected = _plain_pair_states(start, meetings, 24, transitions.counts, np.random.default_rng(3))
+    assert np.array_equal(played[-1][1], expected)
+    assert len(set(expected.tolist())) > 2  # more than one kind of holder

@@ -73,17 +73,20 @@ class Spread:
         j = i - (len(self.epochs) - len(self.contact.epochs))
         return j if j >= 0 else None
 
-    def front_line(self) -> tuple[float, float, int, int] | None:
+    def front_line(self, from_cells: int = 0) -> tuple[float, float, int, int] | None:
         """(slope in cells per epoch, intercept in cells, first epoch, last epoch): the
         least-squares line through ``front`` over the snapshots from the first with a
-        holder up to the first where the front reaches the grid's edge, leaving out
-        snapshots without holders; None for a soup without a grid or with fewer than two
-        such snapshots."""
+        holder (with ``from_cells``: the first whose front is that far out) up to the
+        first where the front reaches the grid's edge, leaving out snapshots without
+        holders; None for a soup without a grid or with fewer than two such snapshots.
+        ``from_cells`` leaves out how the spread started, to measure the wave alone."""
         if self.front is None:
             return None
         at_edge = np.flatnonzero(self.front >= self.reach)
         last = int(at_edge[0]) if at_edge.size else len(self.front) - 1
-        window = np.flatnonzero(self.front[: last + 1] >= 0)
+        reached = np.flatnonzero(self.front[: last + 1] >= max(from_cells, 0))
+        first = int(reached[0]) if reached.size else last + 1
+        window = first + np.flatnonzero(self.front[first : last + 1] >= 0)
         if window.size < 2:
             return None
         slope, intercept = np.polyfit(self.epochs[window].astype(np.float64), self.front[window], 1)
@@ -94,9 +97,9 @@ class Spread:
             int(self.epochs[window[-1]]),
         )
 
-    def front_speed(self) -> tuple[float, int, int] | None:
+    def front_speed(self, from_cells: int = 0) -> tuple[float, int, int] | None:
         """(cells per epoch, first epoch, last epoch) of :meth:`front_line`."""
-        line = self.front_line()
+        line = self.front_line(from_cells)
         return None if line is None else (line[0], line[2], line[3])
 
 
@@ -182,14 +185,15 @@ def meeting_outcomes(
     order: np.ndarray,
     pairs: int,
     partners: np.ndarray | None = None,
+    holders: np.ndarray | None = None,
 ) -> np.ndarray:
     """What an epoch's meetings did with a trait: (2, 3) int64, for the holder first on
     the tape (row 0) or second (row 1), [its meetings with a non-holder, those after
     which both hold the trait, those after which neither does]. ``before``, ``after``:
     (n,) bool, who holds it before and after the epoch; ``order`` and ``pairs``: the
     epoch's meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives
-    them; ``partners``: (n,) bool, count only meetings with these non-holders (default:
-    any)."""
+    them; ``partners``, ``holders``: (n,) bool, count only meetings with these
+    non-holders, of these holders (default: any)."""
     first, second = tape_sides(order, pairs)
     both = after[first] & after[second]
     neither = ~(after[first] | after[second])
@@ -198,6 +202,8 @@ def meeting_outcomes(
         met = before[holder] & ~before[other]
         if partners is not None:
             met &= partners[other]
+        if holders is not None:
+            met &= holders[holder]
         out[side] = met.sum(), (met & both).sum(), (met & neither).sum()
     return out
 

@@ -10,12 +10,15 @@ more often than a *fresh* program that never held it. Here:
   snapshot;
 - :func:`wreck_rows`: per snapshot, who the partners that destroy a second-placed
   holder are;
-- :func:`outcome_counts`: over a whole replay, what meetings of a holder with a
-  non-holder did, by the holder's side and the partner's kind;
+- :func:`outcome_counts`: over a whole replay (or per window of epochs, or per class of
+  the holder's :func:`survivals_after`), what meetings of a holder with a non-holder
+  did, by the holder's side and the partner's kind;
 - :func:`tape_order_masks`: a *tape-order contact process* on the run's own meetings:
   a holder first passes the motif on, and a holder second is lost, each with its rate
-  for the partner's kind, drawn at random. Nothing else changes a program: meetings of
-  two holders keep both (99.9 % in the runs measured), and mutation makes no holder.
+  for the partner's kind (and, if given, for the epoch's window and the holder's
+  survivals), drawn at random.
+  Nothing else changes a program: meetings of two holders keep both (99.9 % in the
+  runs measured), and mutation makes no holder.
 """
 
 from __future__ import annotations
@@ -149,48 +152,115 @@ def wreck_rows(
         )
 
 
+def survivals_after(
+    survived: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+) -> np.ndarray:
+    """(n,) int64: each program's *survivals* after an epoch: the meetings it came out of
+    still holding the motif, placed second on the tape with a non-holder, since it last
+    became a holder (0 for non-holders and new holders). ``survived``: the counts
+    before the epoch; ``before``, ``after``: (n,) bool holders at its start and end;
+    ``first``, ``second``: its meetings' tape sides."""
+    count = survived.copy()
+    kept = second[before[second] & ~before[first] & after[second]]
+    count[kept] += 1  # a program meets once an epoch: no index repeats
+    count[~after | ~before] = 0
+    return count
+
+
 @dataclass(frozen=True)
 class OutcomeCounts:
-    """What meetings of a holder with a non-holder did over a replay: ``met``,
-    ``passed`` (both hold the motif after) and ``lost`` (neither does), each (2, 2)
-    int64 indexed [holder's side: 0 first, 1 second][partner: FRESH, WRECK]; and the
-    meetings of two holders (``holders_met``) after which both still hold it
-    (``holders_kept``)."""
+    """What meetings of a holder with a non-holder did over a replay, per window of
+    ``window`` epochs (one window for all: ``window`` None) and per class of the
+    holder's survivals (:func:`survivals_after`: 0, 1, ..., ``classes`` - 1 or more;
+    one class: 1): ``met``, ``passed`` (both hold the motif after) and ``lost`` (neither
+    does), each (windows, 2, 2, classes) int64 indexed [window][holder's side: 0 first,
+    1 second][partner: FRESH, WRECK][survivals]; and the meetings of two holders
+    (``holders_met``) after which both still hold it (``holders_kept``)."""
 
     met: np.ndarray
     passed: np.ndarray
     lost: np.ndarray
     holders_met: int
     holders_kept: int
+    window: int | None = None
+
+    def summed(self, axes: tuple[int, ...]) -> OutcomeCounts:
+        """The same counts summed over ``axes``: 0 (windows: then one window of all
+        epochs) and 3 (survivals: one class), kept as axes of length 1."""
+        counts = (a.sum(axis=axes, keepdims=True) for a in (self.met, self.passed, self.lost))
+        window = None if 0 in axes else self.window
+        return OutcomeCounts(*counts, self.holders_met, self.holders_kept, window)
+
+    def total(self) -> OutcomeCounts:
+        """The same counts over all windows and survivals, as one of each."""
+        return self.summed((0, 3))
 
     def rates(self) -> tuple[np.ndarray, np.ndarray]:
-        """((2,) share a holder first passed the motif on, (2,) share a holder second was
-        lost), each by partner [FRESH, WRECK]; NaN where there was no such meeting."""
+        """((windows, 2, classes) share a holder first passed the motif on, (windows, 2,
+        classes) share a holder second was lost), each [window][partner: FRESH, WRECK]
+        [survivals]. A cell without such meetings takes the rate over all windows and
+        survivals; NaN where there was none at all."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return self.passed[0] / self.met[0], self.lost[1] / self.met[1]
+            passed, lost = self.passed[:, 0] / self.met[:, 0], self.lost[:, 1] / self.met[:, 1]
+            whole = self.total()
+            overall = whole.passed[:, 0] / whole.met[:, 0], whole.lost[:, 1] / whole.met[:, 1]
+        none = self.met == 0
+        return (
+            np.where(none[:, 0], overall[0], passed),
+            np.where(none[:, 1], overall[1], lost),
+        )
 
 
-def outcome_counts(path: str, motifs: Sequence[np.ndarray], last: int) -> OutcomeCounts:
+def outcome_counts(
+    path: str,
+    motifs: Sequence[np.ndarray],
+    last: int,
+    window: int | None = None,
+    classes: int = 1,
+) -> OutcomeCounts:
     """The :class:`OutcomeCounts` of epochs 0 .. ``last - 1`` of the soup run ``path``,
-    for holding any of ``motifs`` (byte patterns), replayed with mutation as it ran."""
-    outcomes = np.zeros((2, 2, 3), dtype=np.int64)  # [side, partner's kind, count]
+    for holding any of ``motifs`` (byte patterns), replayed with mutation as it ran; per
+    window of ``window`` epochs (0 .. window - 1, ...; None: one window) and ``classes``
+    classes of the holder's survivals."""
+    windows = 1 if window is None else max(-(-last // window), 1)
+    outcomes = np.zeros((windows, 2, 2, classes, 3), dtype=np.int64)  # [.., count]
     holders_met = holders_kept = 0
-    before = ever = meetings = None
+    before = ever = meetings = survived = None
     for epoch, programs, soup in replay(path, last):
         held = holding(programs, motifs)
         if meetings is not None:  # the epoch before this one has run: score its meetings
+            at = 0 if window is None else (epoch - 1) // window
+            group = np.minimum(survived, classes - 1)
             for kind, partners in ((FRESH, ~ever), (WRECK, ever)):
-                outcomes[:, kind] += meeting_outcomes(before, held, *meetings, partners)
+                for c in range(classes):
+                    outcomes[at, :, kind, c] += meeting_outcomes(
+                        before, held, *meetings, partners, group == c
+                    )
             first, second = tape_sides(*meetings)
             two = before[first] & before[second]
             holders_met += int(two.sum())
             holders_kept += int((two & held[first] & held[second]).sum())
+            survived = survivals_after(survived, before, held, first, second)
+        else:
+            survived = np.zeros(len(held), dtype=np.int64)
         ever = held.copy() if ever is None else ever | held
         before = held
         if epoch < last:
             meetings = soup.meetings(epoch)
     met, passed, lost = np.moveaxis(outcomes, -1, 0)
-    return OutcomeCounts(met, passed, lost, holders_met, holders_kept)
+    return OutcomeCounts(met, passed, lost, holders_met, holders_kept, window)
+
+
+def _cells(rates: np.ndarray) -> np.ndarray:
+    """(windows, 2, classes) float: ``rates`` given as (2,), (windows, 2) or that."""
+    cells = np.asarray(rates, dtype=float)
+    if cells.ndim == 1:
+        cells = cells[None]
+    return cells[..., None] if cells.ndim == 2 else cells
 
 
 def tape_order_masks(
@@ -200,24 +270,35 @@ def tape_order_masks(
     passed: np.ndarray,
     lost: np.ndarray,
     rng: np.random.Generator,
+    window: int | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """(epoch, (n,) bool holders) at each of ``epochs`` (ascending, from 0) of the
     tape-order contact process (module docstring) from holders ``start`` at epoch 0, on
     the pairs ``meetings(e)`` gives (as :meth:`Soup.meetings`). In each meeting of a
     holder with a non-holder, a holder first passes the motif on with probability
-    ``passed[kind]`` and a holder second is lost with ``lost[kind]``, ``kind`` being the
-    partner's (FRESH or WRECK: held it at an earlier epoch); ``rng`` draws them."""
+    ``passed[w, kind, c]`` and a holder second is lost with ``lost[w, kind, c]``:
+    ``kind`` is the partner's (FRESH or WRECK: held it at an earlier epoch), ``w`` the
+    epoch's window of ``window`` epochs (the last one for epochs beyond), ``c`` the
+    holder's survivals in the process (:func:`survivals_after`; the last class for more).
+    Rates may leave out the classes ((windows, 2)) and the windows ((2,)). ``rng`` draws
+    the outcomes."""
+    passed, lost = _cells(passed), _cells(lost)
     held, ever = start.copy(), start.copy()
+    survived = np.zeros(len(start), dtype=np.int64)
     for epoch in range(epochs[-1] + 1):
         if epoch in epochs:
             yield epoch, held.copy()
         if epoch == epochs[-1]:
             return
+        row = 0 if window is None else min(epoch // window, len(passed) - 1)
         first, second = tape_sides(*meetings(epoch))
         draws = rng.random((2, len(first)))
         a, b = held[first], held[second]
-        gain = a & ~b & (draws[0] < passed[ever[second].astype(np.intp)])
-        loss = ~a & b & (draws[1] < lost[ever[first].astype(np.intp)])
+        group = np.minimum(survived, passed.shape[2] - 1)
+        gain = a & ~b & (draws[0] < passed[row, ever[second].astype(np.intp), group[first]])
+        loss = ~a & b & (draws[1] < lost[row, ever[first].astype(np.intp), group[second]])
+        before = held.copy()
         held[second[gain]] = True
         held[second[loss]] = False
+        survived = survivals_after(survived, before, held, first, second)
         ever |= held
