@@ -2,7 +2,7 @@
 
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
-        [--window E] [--survivals S] [--pair-states] [--from-cells 40]
+        [--window E] [--survivals S] [--pair-states] [--families K] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -24,7 +24,9 @@ survivals, which the process counts for its own holders (a cell with no such mee
 takes the rate over all); and, last, one rate per side for both kinds of partner
 (pooled). ``--pair-states`` adds the pair-state model
 (:mod:`alife.analysis.pair_states`), each ``--motif`` followed on its own, every meeting
-drawn from what the run's meetings of the same states did.
+drawn from what the run's meetings of the same states did; ``--families K`` the same
+model with holders told apart by family: the K with the most holders over the
+snapshots, and all others as one.
 
 Beside the run itself it prints how many replicas took hold (more than 10 holders of a
 motif at the last snapshot), their holders there and, in a grid soup, their front speed
@@ -41,7 +43,12 @@ from functools import partial
 
 import numpy as np
 
-from alife.analysis.pair_states import motif_masks, pair_state_masks, pair_transitions
+from alife.analysis.pair_states import (
+    common_families,
+    motif_masks,
+    pair_state_labels,
+    pair_transitions,
+)
 from alife.analysis.spread import check_origin, holding, parse_origin, trait_spread
 from alife.analysis.tape_order import (
     FRESH,
@@ -80,7 +87,7 @@ def summary(name: str, results: list[tuple], from_cells: int) -> str:
     """One line: how many of ``results`` (from :func:`spread_of`) took hold, their
     holders and front speeds."""
     held = [r for r in results if r[0] > TOOK_HOLD]
-    line = f"{name:22s} took hold {len(held):2d} of {len(results):2d}"
+    line = f"{name:24s} took hold {len(held):2d} of {len(results):2d}"
     if held:
         holders = [r[0] for r in held]
         line += f"   holders {min(holders):6d} - {max(holders):6d}"
@@ -143,7 +150,15 @@ def main() -> None:
         metavar="S",
         help="also split rates by the holder's survivals: 0, 1, .., S-1 or more",
     )
-    parser.add_argument("--pair-states", action="store_true", help="also play the pair-state model")
+    parser.add_argument(
+        "--pair-states", action="store_true", help="also play the pair-state model by motif"
+    )
+    parser.add_argument(
+        "--families",
+        type=int,
+        metavar="K",
+        help="also play the pair-state model by the K commonest families",
+    )
     parser.add_argument(
         "--from-cells", type=int, default=40, metavar="C", help="fit the wave from C cells out"
     )
@@ -160,6 +175,8 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(f"--window must be at least 1 epoch, got {args.window}")
     if args.survivals < 1:
         raise AlifeInputError(f"--survivals must be at least 1 class, got {args.survivals}")
+    if args.families is not None and args.families < 1:
+        raise AlifeInputError(f"--families must be at least 1, got {args.families}")
     epochs = snapshot_epochs(args.run)
     motifs = parse_motifs(args.run, args.motif)
     with open_run(args.run) as run:
@@ -202,15 +219,21 @@ def study(args: argparse.Namespace) -> None:
     for name, (p, q, window) in models.items():
         results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
         print(summary(name, results, args.from_cells))
+    labellings = {}
     if args.pair_states:
-        transitions = pair_transitions(source, source_motifs, last)
-        first = motif_masks(programs, motifs)
+        labellings["pair states"] = (partial(motif_masks, motifs=source_motifs), 1 << len(motifs))
+    if args.families is not None:
+        families = common_families(source, source_motifs, args.families)
+        labellings[f"pair states, {args.families} families"] = (families, families.kinds)
+    for name, (label, kinds) in labellings.items():
+        transitions = pair_transitions(source, label, kinds, last)
+        first = label(programs)
 
-        def pair_state_holders(rng: np.random.Generator) -> Iterable:
-            for epoch, masks in pair_state_masks(first, meetings, epochs, transitions, rng):
-                yield epoch, masks > 0
+        def holders(rng: np.random.Generator, first=first, transitions=transitions) -> Iterable:
+            for epoch, labels in pair_state_labels(first, meetings, epochs, transitions, rng):
+                yield epoch, labels > 0
 
-        print(summary("pair states", replicas(pair_state_holders), args.from_cells))
+        print(summary(name, replicas(holders), args.from_cells))
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from alife.analysis.pair_states import (
+    FamilyLabels,
     PairTransitions,
+    common_families,
     motif_masks,
-    pair_state_masks,
+    pair_state_labels,
     pair_transitions,
 )
 from alife.analysis.spread import holding, tape_sides
@@ -28,6 +30,7 @@ from alife.analysis.tape_order import (
 )
 from alife.cli import main
 from alife.engine.store import open_run
+from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.soup import Soup
 from alife.substrates.programs.spread_view import run_spread
 
@@ -298,7 +301,7 @@ def test_pair_transitions_are_the_plain_counts(runs):
             a, b = order[2 * k], order[2 * k + 1]
             expected[state[a], state[b], masks[epoch + 1][a], masks[epoch + 1][b]] += 1
         ever |= masks[epoch + 1] > 0
-    counts = pair_transitions(path, motifs, 24).counts
+    counts = pair_transitions(path, lambda p: motif_masks(p, motifs), 4, 24).counts
     assert np.array_equal(counts, expected) and counts[4].sum() > 0
 
 
@@ -341,11 +344,47 @@ def _plain_pair_states(start, meetings, last, counts, rng):
 def test_the_pair_state_model_is_the_plain_one(runs):
     path = runs[2]
     motifs = parse_motifs(path, MOTIFS)
-    transitions = pair_transitions(path, motifs, 24)
+    transitions = pair_transitions(path, lambda p: motif_masks(p, motifs), 4, 24)
     with open_run(path) as run:
         start = motif_masks(run.snapshot(0, "soup"), motifs)
     meetings = Soup.load(path).meetings
-    played = list(pair_state_masks(start, meetings, [0, 24], transitions, np.random.default_rng(3)))
+    rng = np.random.default_rng(3)
+    played = list(pair_state_labels(start, meetings, [0, 24], transitions, rng))
     expected = _plain_pair_states(start, meetings, 24, transitions.counts, np.random.default_rng(3))
     assert np.array_equal(played[-1][1], expected)
     assert len(set(expected.tolist())) > 2  # more than one kind of holder
+
+
+def test_family_labels_follow_the_most_common_families(runs):
+    """Against a plain count over the snapshots: holders grouped by their bytes without
+    no-ops, a program and its mirror one family."""
+    path = runs[2]
+    motifs = parse_motifs(path, MOTIFS)
+    noop = get_language("bff_noheads").noop_bytes
+    labels = common_families(path, motifs, 3)
+
+    def key(program: np.ndarray) -> bytes:
+        code = bytes(b for b in program.tolist() if not noop[b])
+        return min(code, code[::-1])
+
+    sizes: dict[bytes, int] = {}
+    with open_run(path) as run:
+        snapshots = [run.snapshot(int(e), "soup") for e in run.snapshot_epochs]
+    for programs in snapshots:
+        for program in programs:
+            if any(bytes(m) in bytes(program) for m in motifs):
+                sizes[key(program)] = sizes.get(key(program), 0) + 1
+    ranked = sorted(sizes, key=lambda k: -sizes[k])
+    assert sizes[ranked[2]] > sizes[ranked[3]]  # no tie decides the three followed
+    followed = ranked[:3]
+
+    def label(program: np.ndarray) -> int:
+        if not any(bytes(m) in bytes(program) for m in motifs):
+            return 0
+        return 2 + followed.index(key(program)) if key(program) in followed else 1
+
+    every = np.concatenate(snapshots)
+    expected = [label(p) for p in every]
+    assert labels.kinds == 5
+    assert np.array_equal(labels(every), expected) and set(expected) == {0, 1, 2, 3, 4}
+    assert isinstance(labels, FamilyLabels)

@@ -1,40 +1,51 @@
 """A soup run's meetings as a Markov chain on what each program holds: the *pair-state
 model* (docs/reproductions.md, "Spatial soups").
 
-A program's *state* is the set of motifs it holds (a bit mask, bit i for ``motifs[i]``),
-and, for a program that holds none, whether it held one at an earlier epoch start (a
-*wreck*) or never did (*fresh*): with M motifs, states 0 .. 2**M - 1 are the masks
-(0: fresh) and state 2**M is a wreck. :func:`pair_transitions` counts, over a replay
-of a run, what each meeting turned the pair (first on the tape, second) into: from
-their two states to their two masks after the epoch. :func:`pair_state_masks` plays
-that chain on the run's own meetings: each meeting draws its outcome from the counts
-for its pair's states, and a program that meets no one keeps its mask.
+Each program gets a *label*, 0 .. L - 1, from its bytes: 0 when it holds none of the
+motifs followed, else the kind of holder it is. Two labellings are here:
+:func:`motif_masks` (which of M motifs it holds, a bit mask: L = 2**M) and
+:class:`FamilyLabels` (which of K common replicator families, by
+:func:`~alife.substrates.programs.census.skeleton`, a holder belongs to, or another
+family: L = K + 2). A program's *state* is its label, except that a non-holder that held
+a motif at an earlier epoch start is a *wreck*, state L (a non-holder that never did is
+*fresh*, state 0).
+
+:func:`pair_transitions` counts, over a replay of a run, what each meeting turned the
+pair (first on the tape, second) into: from their two states to their two labels after
+the epoch. :func:`pair_state_labels` plays that chain on the run's own meetings: each
+meeting draws its outcome from the counts for its pair's states, and a program that
+meets no one keeps its label.
 
 It generalises the tape-order contact process of :mod:`alife.analysis.tape_order`
-(one motif, and only meetings of a holder with a non-holder change anything): every
-meeting, of two holders or of two non-holders included, changes its pair as the run's
-meetings of the same states did, and each motif is followed on its own, so variants
-that hold one half of a palindrome's loops are told from those that hold both.
+(one kind of holder, and only meetings of a holder with a non-holder change anything):
+every meeting, of two holders or of two non-holders included, changes its pair as the
+run's meetings of the same states did, and kinds of holder are told apart: variants that
+hold one half of a palindrome's loops from those that hold both, or families that copy
+themselves more or less surely.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from alife.analysis.spread import motif_trait, tape_sides
-from alife.analysis.tape_order import replay
+from alife.analysis.spread import holding, motif_trait, tape_sides
+from alife.analysis.tape_order import replay, snapshot_epochs
+from alife.engine.store import open_run
 from alife.errors import AlifeInputError
+from alife.substrates.programs.census import skeleton
+from alife.substrates.programs.registry import get_language
 
 MAX_MOTIFS = 4
-"""Most motifs followed at once: 2**M masks make (2**M + 1)**2 * 4**M cells."""
+"""Most motifs followed one by one: 2**M labels make (2**M + 1)**2 * 4**M cells."""
 
 
 def motif_masks(programs: np.ndarray, motifs: Sequence[np.ndarray]) -> np.ndarray:
-    """(n,) int64: bit i set where the program of (n, 64) uint8 ``programs`` contains
-    ``motifs[i]`` (a 1-D uint8 byte pattern)."""
+    """(n,) int64 labels: bit i set where the program of (n, 64) uint8 ``programs``
+    contains ``motifs[i]`` (a 1-D uint8 byte pattern)."""
     if not 1 <= len(motifs) <= MAX_MOTIFS:
         raise AlifeInputError(f"give 1 to {MAX_MOTIFS} motifs, not {len(motifs)}")
     masks = np.zeros(len(programs), dtype=np.int64)
@@ -43,34 +54,78 @@ def motif_masks(programs: np.ndarray, motifs: Sequence[np.ndarray]) -> np.ndarra
     return masks
 
 
-def states_of(masks: np.ndarray, ever: np.ndarray, motifs: int) -> np.ndarray:
-    """(n,) int64 states (module docstring) of programs holding ``masks`` ((n,) int64,
-    of ``motifs`` motifs); ``ever``: (n,) bool, those that held one at this or an
+class FamilyLabels:
+    """Labels by family: 0 for a program holding none of ``motifs``, 2 + i for a holder
+    whose :func:`~alife.substrates.programs.census.skeleton` (with ``noop_bytes``) is
+    ``families[i]``, 1 for any other holder. Call it on (n, 64) uint8 programs."""
+
+    def __init__(
+        self,
+        motifs: Sequence[np.ndarray],
+        families: Sequence[bytes],
+        noop_bytes: np.ndarray | None,
+    ):
+        self.motifs, self.noop_bytes = motifs, noop_bytes
+        self.index = {family: 2 + i for i, family in enumerate(families)}
+        self.kinds = 2 + len(families)
+
+    def __call__(self, programs: np.ndarray) -> np.ndarray:
+        labels = np.zeros(len(programs), dtype=np.int64)
+        held = np.flatnonzero(holding(programs, self.motifs))
+        if held.size:  # one skeleton per distinct program: copies are many
+            distinct, inverse = np.unique(programs[held], axis=0, return_inverse=True)
+            keys = [self.index.get(skeleton(p, self.noop_bytes), 1) for p in distinct]
+            labels[held] = np.array(keys, dtype=np.int64)[inverse.ravel()]
+        return labels
+
+
+def common_families(path: str, motifs: Sequence[np.ndarray], k: int) -> FamilyLabels:
+    """The :class:`FamilyLabels` of the ``k`` families with the most holders of
+    ``motifs``, summed over the snapshots of the soup run ``path``."""
+    if k < 1:
+        raise AlifeInputError(f"the families to follow must be at least 1, got {k}")
+    with open_run(path) as run:
+        noop_bytes = get_language(run.config["language"]).noop_bytes
+        sizes: Counter[bytes] = Counter()
+        for epoch in snapshot_epochs(path):
+            programs = run.snapshot(epoch, "soup")
+            distinct, copies = np.unique(
+                programs[holding(programs, motifs)], axis=0, return_counts=True
+            )
+            for program, count in zip(distinct, copies.tolist(), strict=True):
+                sizes[skeleton(program, noop_bytes)] += count
+    families = [family for family, _ in sizes.most_common(k)]
+    return FamilyLabels(motifs, families, noop_bytes)
+
+
+def states_of(labels: np.ndarray, ever: np.ndarray, kinds: int) -> np.ndarray:
+    """(n,) int64 states (module docstring) of programs with ``labels`` ((n,) int64 in
+    0 .. ``kinds`` - 1); ``ever``: (n,) bool, those that held a motif at this or an
     earlier epoch start."""
-    return np.where((masks == 0) & ever, 1 << motifs, masks)
+    return np.where((labels == 0) & ever, kinds, labels)
 
 
 @dataclass(frozen=True)
 class PairTransitions:
-    """What meetings did over a replay: ``counts`` (S, S, 2**M, 2**M) int64, indexed
-    [state of the program first on the tape][state of the second][first's mask
-    after][second's mask after], S = 2**M + 1 states (module docstring)."""
+    """What meetings did over a replay: ``counts`` (L + 1, L + 1, L, L) int64, indexed
+    [state of the program first on the tape][state of the second][first's label
+    after][second's label after] (module docstring)."""
 
     counts: np.ndarray
 
     @property
-    def motifs(self) -> int:
-        """M, the motifs followed."""
-        return self.counts.shape[2].bit_length() - 1
+    def kinds(self) -> int:
+        """L, the labels."""
+        return self.counts.shape[2]
 
     def outcome_cdf(self) -> np.ndarray:
-        """(S * S, 4**M) float64: per pair of states (first * S + second), the
-        cumulative share of each outcome (first's mask after * 2**M + second's). A pair
-        of states that no meeting had keeps its masks (a wreck's is 0)."""
-        states, masks = self.counts.shape[0], self.counts.shape[2]
-        table = self.counts.reshape(states * states, masks * masks).astype(np.float64)
-        mask_of = np.where(np.arange(states) < masks, np.arange(states), 0)
-        unchanged = (mask_of[:, None] * masks + mask_of[None, :]).ravel()
+        """((L + 1)**2, L**2) float64: per pair of states (first * (L + 1) + second),
+        the cumulative share of each outcome (first's label after * L + second's). A
+        pair of states that no meeting had keeps its labels (a wreck's is 0)."""
+        states, kinds = self.counts.shape[0], self.kinds
+        table = self.counts.reshape(states * states, kinds * kinds).astype(np.float64)
+        label_of = np.where(np.arange(states) < kinds, np.arange(states), 0)
+        unchanged = (label_of[:, None] * kinds + label_of[None, :]).ravel()
         empty = table.sum(axis=1) == 0
         table[empty, unchanged[empty]] = 1.0
         cdf = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
@@ -78,47 +133,51 @@ class PairTransitions:
         return cdf
 
 
-def pair_transitions(path: str, motifs: Sequence[np.ndarray], last: int) -> PairTransitions:
+def pair_transitions(
+    path: str, label: Callable[[np.ndarray], np.ndarray], kinds: int, last: int
+) -> PairTransitions:
     """The :class:`PairTransitions` of epochs 0 .. ``last - 1`` of the soup run
-    ``path``, following each of ``motifs`` (byte patterns), replayed with mutation as
-    it ran."""
-    m = len(motifs)
-    counts = np.zeros(((1 << m) + 1, (1 << m) + 1, 1 << m, 1 << m), dtype=np.int64)
+    ``path``, replayed with mutation as it ran, each program labelled by ``label``
+    ((n, 64) uint8 programs -> (n,) int64 labels in 0 .. ``kinds`` - 1)."""
+    counts = np.zeros((kinds + 1, kinds + 1, kinds, kinds), dtype=np.int64)
     states = ever = meetings = None
     for epoch, programs, soup in replay(path, last):
-        masks = motif_masks(programs, motifs)
+        labels = label(programs)
         if meetings is not None:  # the epoch before this one has run: score its meetings
             first, second = tape_sides(*meetings)
-            np.add.at(counts, (states[first], states[second], masks[first], masks[second]), 1)
-        ever = masks > 0 if ever is None else ever | (masks > 0)
-        states = states_of(masks, ever, m)
+            np.add.at(counts, (states[first], states[second], labels[first], labels[second]), 1)
+        ever = labels > 0 if ever is None else ever | (labels > 0)
+        states = states_of(labels, ever, kinds)
         if epoch < last:
             meetings = soup.meetings(epoch)
     return PairTransitions(counts)
 
 
-def pair_state_masks(
+def pair_state_labels(
     start: np.ndarray,
     meetings: Callable[[int], tuple[np.ndarray, int]],
     epochs: Sequence[int],
     transitions: PairTransitions,
     rng: np.random.Generator,
 ) -> Iterator[tuple[int, np.ndarray]]:
-    """(epoch, (n,) int64 masks) at each of ``epochs`` (ascending, from 0) of the
-    pair-state model (module docstring) from masks ``start`` at epoch 0, on the pairs
+    """(epoch, (n,) int64 labels) at each of ``epochs`` (ascending, from 0) of the
+    pair-state model (module docstring) from labels ``start`` at epoch 0, on the pairs
     ``meetings(e)`` gives (as :meth:`Soup.meetings`): each meeting draws its pair's
-    masks after from ``transitions`` for the pair's states, with ``rng``."""
-    m, cdf = transitions.motifs, transitions.outcome_cdf()
-    size = (1 << m) + 1
-    masks, ever = start.copy(), start > 0
+    labels after from ``transitions`` for the pair's states, with ``rng``."""
+    kinds = transitions.kinds
+    cdf = transitions.outcome_cdf()
+    # row r's shares shifted by r: one ascending array, searched once for every meeting
+    shifted = (cdf + np.arange(len(cdf))[:, None]).ravel()
+    labels, ever = start.copy(), start > 0
     for epoch in range(epochs[-1] + 1):
         if epoch in epochs:
-            yield epoch, masks.copy()
+            yield epoch, labels.copy()
         if epoch == epochs[-1]:
             return
         first, second = tape_sides(*meetings(epoch))
-        states = states_of(masks, ever, m)
-        rows = cdf[states[first] * size + states[second]]
-        outcome = (rng.random(len(first))[:, None] >= rows).sum(axis=1)
-        masks[first], masks[second] = outcome >> m, outcome & ((1 << m) - 1)
-        ever |= masks > 0
+        states = states_of(labels, ever, kinds)
+        rows = states[first] * (kinds + 1) + states[second]
+        found = np.searchsorted(shifted, rows + rng.random(len(first)), side="right")
+        outcome = found - rows * kinds * kinds
+        labels[first], labels[second] = outcome // kinds, outcome % kinds
+        ever |= labels > 0
