@@ -280,8 +280,8 @@ def tape_order_masks(
     ``kind`` is the partner's (FRESH or WRECK: held it at an earlier epoch), ``w`` the
     epoch's window of ``window`` epochs (the last one for epochs beyond), ``c`` the
     holder's survivals in the process (:func:`survivals_after`; the last class for more).
-    Rates may leave out the classes ((windows, 2)) and the windows ((2,)). ``rng`` draws
-    the outcomes."""
+    Both rates, of one shape, may leave out the classes ((windows, 2)) and the windows
+    ((2,)). ``rng`` draws the outcomes."""
     passed, lost = _cells(passed), _cells(lost)
     held, ever = start.copy(), start.copy()
     survived = np.zeros(len(start), dtype=np.int64)
