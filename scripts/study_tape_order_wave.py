@@ -2,7 +2,8 @@
 
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
-        [--window E] [--survivals S] [--pair-states] [--families K] [--from-cells 40]
+        [--window E] [--survivals S] [--pair-memory] [--pair-states] [--families K] \
+        [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -11,22 +12,23 @@ second was lost, for fresh partners (never held the motif) and wrecks (held it b
 With ``--window E`` it also prints them per window of E epochs (0 .. E - 1, ...); with
 ``--survivals S``, per class of the holder's survivals: the meetings it came out of still
 holding the motif, placed second with a non-holder, since it became a holder (0, 1, ...,
-S - 1 or more).
+S - 1 or more); with ``--pair-memory``, by whether the same two programs met before,
+since either changed, with no effect, and with the holder on which side
+(:mod:`alife.analysis.meeting_classes`). Each split is one more replay.
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
 replayed on RUN.h5's meetings: a prediction rather than a fit.
 
 Then it runs ``--replicas`` models of the spread on the run's own meetings, from its
 holders at epoch 0. Tape-order contact processes
-(:func:`alife.analysis.tape_order.tape_order_masks`) take the rates by partner; with
-``--window``, by partner and window; with ``--survivals``, by partner and the holder's
-survivals, which the process counts for its own holders (a cell with no such meeting
-takes the rate over all); and, last, one rate per side for both kinds of partner
-(pooled). ``--pair-states`` adds the pair-state model
-(:mod:`alife.analysis.pair_states`), each ``--motif`` followed on its own, every meeting
-drawn from what the run's meetings of the same states did; ``--families K`` the same
-model with holders told apart by family: the K with the most holders over the
-snapshots, and all others as one.
+(:func:`alife.analysis.tape_order.tape_order_masks`) take the rates by partner, and,
+as asked, by partner and window, or by partner and the class of a split, which the
+process follows for its own holders (a cell with no such meeting takes the rate over
+all); and one rate per side for both kinds of partner (pooled). ``--pair-states`` adds
+the pair-state model (:mod:`alife.analysis.pair_states`), each ``--motif`` followed on
+its own, every meeting drawn from what the run's meetings of the same states did;
+``--families K`` the same model with holders told apart by family: the K with the most
+holders over the snapshots, and all others as one.
 
 Beside the run itself it prints how many replicas took hold (more than 10 holders of a
 motif at the last snapshot), their holders there and, in a grid soup, their front speed
@@ -43,6 +45,7 @@ from functools import partial
 
 import numpy as np
 
+from alife.analysis.meeting_classes import PairMemory, Survivals
 from alife.analysis.pair_states import (
     common_families,
     motif_masks,
@@ -65,6 +68,9 @@ from alife.errors import AlifeInputError
 
 TOOK_HOLD = 10
 """A spread took hold with more holders than this at the last snapshot."""
+
+PAIR_MEMORY_NAMES = ("first meeting", "again, same side", "again, other side")
+"""The classes of :class:`~alife.analysis.meeting_classes.PairMemory`."""
 
 
 def spread_of(masks: Iterable, grid, origin, from_cells: int) -> tuple:
@@ -98,9 +104,9 @@ def summary(name: str, results: list[tuple], from_cells: int) -> str:
     return line
 
 
-def print_rates(counts: OutcomeCounts, heading: str) -> None:
-    """The rates of ``counts``: one line per side and partner, or, split by windows or
-    survivals, one line per window and class."""
+def print_rates(counts: OutcomeCounts, heading: str, names: list[str] | None = None) -> None:
+    """The rates of ``counts``: one line per side and partner, or, split by windows or by
+    classes (named ``names``), one line per window and class."""
     print(heading)
     passed, lost = counts.rates()
     windows, _, _, classes = counts.met.shape
@@ -113,21 +119,21 @@ def print_rates(counts: OutcomeCounts, heading: str) -> None:
                     f"{met:8d} meetings, {verb} in {share:.1f} %"
                 )
         return
+    names = names or ["all"]
     print(
-        "  epochs     survivals   first passed it on vs fresh / wreck    "
+        "  epochs     class              first passed it on vs fresh / wreck    "
         "second was lost vs fresh / wreck"
     )
     for w, c in itertools.product(range(windows), range(classes)):
         span = "all"
         if counts.window is not None:
             span = f"{w * counts.window}-{(w + 1) * counts.window - 1}"
-        survivals = "all" if classes == 1 else f"{c}+" if c == classes - 1 else str(c)
         cells = [
             f"{100 * rate[w, kind, c]:5.1f} % ({counts.met[w, side, kind, c]:6d})"
             for side, rate in ((0, passed), (1, lost))
             for kind in (FRESH, WRECK)
         ]
-        print(f"  {span:9s}  {survivals:9s}  {cells[0]} / {cells[1]}    {cells[2]} / {cells[3]}")
+        print(f"  {span:9s}  {names[c]:17s}  {cells[0]} / {cells[1]}    {cells[2]} / {cells[3]}")
 
 
 def main() -> None:
@@ -149,6 +155,9 @@ def main() -> None:
         default=1,
         metavar="S",
         help="also split rates by the holder's survivals: 0, 1, .., S-1 or more",
+    )
+    parser.add_argument(
+        "--pair-memory", action="store_true", help="also split rates by what the pair did before"
     )
     parser.add_argument(
         "--pair-states", action="store_true", help="also play the pair-state model by motif"
@@ -186,24 +195,32 @@ def study(args: argparse.Namespace) -> None:
     source = args.rates_from or args.run
     last = snapshot_epochs(source)[-1]
     source_motifs = parse_motifs(source, args.motif)
-    counts = outcome_counts(source, source_motifs, last, args.window, args.survivals)
+    counts = outcome_counts(source, source_motifs, last, args.window)
     whole = counts.total()
     print_rates(whole, f"{source}, epochs 0-{last}: meetings of a holder with a non-holder")
-    by_window, by_survivals = counts.summed((3,)), counts.summed((0,))
     if args.window is not None:
-        print_rates(by_window, "the same per window (meetings)")
-    if args.survivals > 1:
-        print_rates(by_survivals, "the same by the holder's survivals (meetings)")
+        print_rates(counts, "the same per window (meetings)")
     kept = whole.holders_kept / max(whole.holders_met, 1)
     print(f"  two holders: {whole.holders_met} meetings, both kept it in {100 * kept:.2f} %")
+    with open_run(source) as run:
+        source_size = len(run.snapshot(last, "soup"))
+    splits = {}  # name: (a fresh split for n programs, its classes' names)
+    if args.survivals > 1:
+        names = [str(c) for c in range(args.survivals - 1)] + [f"{args.survivals - 1}+"]
+        splits["survivals"] = (partial(Survivals, classes=args.survivals), names)
+    if args.pair_memory:
+        splits["pair memory"] = (lambda n: PairMemory(), list(PAIR_MEMORY_NAMES))
+    split_rates = {}
+    for name, (make, names) in splits.items():
+        by_class = outcome_counts(source, source_motifs, last, split=make(source_size))
+        print_rates(by_class, f"the same by {name} (meetings)", names)
+        split_rates[name] = by_class.rates()
 
     _, programs, soup = next(replay(args.run, 0))  # the run's soup at epoch 0
     start, meetings = holding(programs, motifs), soup.meetings
     models = {"rates by partner": (*whole.rates(), None)}
     if args.window is not None:
-        models["by partner, window"] = (*by_window.rates(), args.window)
-    if args.survivals > 1:
-        models["by partner, survivals"] = (*by_survivals.rates(), None)
+        models["by partner, window"] = (*counts.rates(), args.window)
     models["pooled rates"] = (
         np.full(2, whole.passed[0, 0].sum() / whole.met[0, 0].sum()),
         np.full(2, whole.lost[0, 1].sum() / whole.met[0, 1].sum()),
@@ -219,6 +236,13 @@ def study(args: argparse.Namespace) -> None:
     for name, (p, q, window) in models.items():
         results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
         print(summary(name, results, args.from_cells))
+    for name, (p, q) in split_rates.items():
+        make = splits[name][0]
+
+        def by_class(rng: np.random.Generator, p=p, q=q, make=make) -> Iterable:
+            return tape_order_masks(start, meetings, epochs, p, q, rng, split=make(len(start)))
+
+        print(summary(f"by partner, {name}", replicas(by_class), args.from_cells))
     labellings = {}
     if args.pair_states:
         labellings["pair states"] = (partial(motif_masks, motifs=source_motifs), 1 << len(motifs))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from alife.analysis.meeting_classes import PairMemory, Survivals
 from alife.analysis.pair_states import (
     FamilyLabels,
     PairTransitions,
@@ -133,36 +134,70 @@ def test_a_window_without_meetings_takes_the_rate_of_all_windows():
     assert np.array_equal(second[..., 0], [[0.5, 1.0], [1.0, 1.0]])
 
 
-def _plain_process(start, meetings, last, passed, lost, rng, window=None):
-    """The tape-order process meeting by meeting, for the test. Rates: ``rates[kind]``,
-    or per window of ``window`` epochs ``rates[w][kind]``, or with survival classes
-    ``rates[w][kind][survivals]``; survivals are counted by hand."""
-    held, ever = start.copy(), start.copy()
-    survivals = [0] * len(start)
+class _HandSurvivals:
+    """Survivals counted by hand: meetings a holder came out of still holding the motif,
+    placed second with a non-holder, since it became one."""
 
-    def rate(rates, epoch, kind, holder):
+    def __init__(self, n: int, classes: int):
+        self.count, self.classes = [0] * n, classes
+
+    def of(self, holder: int, other: int, side: int) -> int:
+        return min(self.count[holder], self.classes - 1)
+
+    def learn(self, pairs: list, before, after) -> None:
+        for a, b in pairs:
+            if before[b] and not before[a] and after[b]:
+                self.count[b] += 1
+        for i in range(len(self.count)):
+            if not (before[i] and after[i]):
+                self.count[i] = 0
+
+
+class _HandPairMemory:
+    """Pair memory by hand: the last meeting of two programs with no effect, while
+    neither changed since."""
+
+    def __init__(self):
+        self.last: dict[frozenset, tuple[int, int]] = {}
+
+    def of(self, holder: int, other: int, side: int) -> int:
+        memory = self.last.get(frozenset((holder, other)))
+        if memory is None or memory[0] != holder:
+            return 0
+        return 1 if memory[1] == side else 2
+
+    def learn(self, pairs: list, before, after) -> None:
+        for a, b in pairs:
+            for side, (holder, other) in enumerate(((a, b), (b, a))):
+                if before[holder] and not before[other] and after[holder] and not after[other]:
+                    self.last[frozenset((a, b))] = (holder, side)
+        changed = {i for i in range(len(before)) if before[i] != after[i]}
+        self.last = {pair: m for pair, m in self.last.items() if not pair & changed}
+
+
+def _plain_process(start, meetings, last, passed, lost, rng, window=None, hand=None):
+    """The tape-order process meeting by meeting, for the test. Rates: ``rates[kind]``,
+    or per window of ``window`` epochs ``rates[w][kind]``, or with the classes of
+    ``hand`` (a hand-kept split) ``rates[w][kind][class]``."""
+    held, ever = start.copy(), start.copy()
+
+    def rate(rates, epoch, kind, holder, other, side):
         cell = rates if window is None else rates[epoch // window]
-        cell = cell[kind]
-        return cell[min(survivals[holder], len(cell) - 1)] if np.ndim(cell) else cell
+        cell = cell[int(kind)]
+        return cell[hand.of(holder, other, side)] if np.ndim(cell) else cell
 
     for epoch in range(last):
         order, pairs = meetings(epoch)
         draws = rng.random((2, pairs))
-        new, kept = held.copy(), []
-        for k in range(pairs):
-            a, b = order[2 * k], order[2 * k + 1]
-            if held[a] and not held[b] and draws[0, k] < rate(passed, epoch, int(ever[b]), a):
+        new = held.copy()
+        met = [(order[2 * k], order[2 * k + 1]) for k in range(pairs)]
+        for k, (a, b) in enumerate(met):
+            if held[a] and not held[b] and draws[0, k] < rate(passed, epoch, ever[b], a, b, 0):
                 new[b] = True
-            if held[b] and not held[a]:
-                if draws[1, k] < rate(lost, epoch, int(ever[a]), b):
-                    new[b] = False
-                else:
-                    kept.append(b)
-        for b in kept:
-            survivals[b] += 1
-        for i in range(len(start)):
-            if not (held[i] and new[i]):
-                survivals[i] = 0
+            if held[b] and not held[a] and draws[1, k] < rate(lost, epoch, ever[a], b, a, 1):
+                new[b] = False
+        if hand is not None:
+            hand.learn(met, held, new)
         held = new
         ever |= held
     return held
@@ -211,9 +246,17 @@ def test_the_process_with_rates_by_survivals_is_the_plain_one(runs):
     passed = [(0.95, 0.8, 0.3), (0.98, 0.85, 0.45)]
     lost = [(0.7, 0.5, 0.2), (0.95, 0.8, 0.5)]
     rates = np.array([passed]), np.array([lost])
-    masks = list(tape_order_masks(start, meetings, [0, 24], *rates, np.random.default_rng(7)))
-    expected = _plain_process(start, meetings, 24, passed, lost, np.random.default_rng(7))
+    split = Survivals(len(start), 3)
+    played = tape_order_masks(
+        start, meetings, [0, 24], *rates, np.random.default_rng(7), split=split
+    )
+    masks = list(played)
+    hand = _HandSurvivals(len(start), 3)
+    expected = _plain_process(
+        start, meetings, 24, passed, lost, np.random.default_rng(7), hand=hand
+    )
     assert np.array_equal(masks[-1][1], expected) and expected.any()
+    assert max(hand.count) > 0  # holders survived
     alike = tape_order_masks(
         start, meetings, [0, 24], [0.95] * 2, [0.7] * 2, np.random.default_rng(7)
     )
@@ -221,32 +264,25 @@ def test_the_process_with_rates_by_survivals_is_the_plain_one(runs):
     assert not np.array_equal(alike[-1][1], expected)  # the classes changed the outcome
 
 
-def _counts_by_survivals(path: str, classes: int) -> np.ndarray:
-    """(3, 2, 2, classes) met, passed, lost [side][partner's kind][survivals] of an
-    every-epoch run, meeting by meeting from its snapshots."""
+def _counts_by_class(path: str, hand, classes: int) -> np.ndarray:
+    """(3, 2, 2, classes) met, passed, lost [side][partner's kind][class by ``hand``] of
+    an every-epoch run, meeting by meeting from its snapshots."""
     held, soup = _held(path), Soup.load(path)
     counts = np.zeros((3, 2, 2, classes), dtype=np.int64)
-    survivals, ever = [0] * held.shape[1], held[0].copy()
+    ever = held[0].copy()
     for epoch in range(len(held) - 1):
         order, pairs = soup.meetings(epoch)
         before, after = held[epoch], held[epoch + 1]
-        kept = []
-        for k in range(pairs):
-            a, b = order[2 * k], order[2 * k + 1]
+        met = [(order[2 * k], order[2 * k + 1]) for k in range(pairs)]
+        for a, b in met:
             for side, (holder, other) in enumerate(((a, b), (b, a))):
                 if not before[holder] or before[other]:
                     continue
-                cell = (side, int(ever[other]), min(survivals[holder], classes - 1))
+                cell = (side, int(ever[other]), hand.of(holder, other, side))
                 counts[(0, *cell)] += 1
                 counts[(1, *cell)] += after[holder] and after[other]
                 counts[(2, *cell)] += not after[holder] and not after[other]
-                if side == 1 and after[holder]:
-                    kept.append(holder)
-        for b in kept:
-            survivals[b] += 1
-        for i, (was, now) in enumerate(zip(before, after, strict=True)):
-            if not (was and now):
-                survivals[i] = 0
+        hand.learn(met, before, after)
         ever |= after
     return counts
 
@@ -254,13 +290,13 @@ def _counts_by_survivals(path: str, classes: int) -> np.ndarray:
 def test_outcome_counts_by_survivals_are_the_plain_counts(runs):
     path = runs[2]
     motifs = parse_motifs(path, MOTIFS)
-    counts = outcome_counts(path, motifs, 24, classes=3)
-    expected = _counts_by_survivals(path, 3)
+    counts = outcome_counts(path, motifs, 24, split=Survivals(256, 3))
+    expected = _counts_by_class(path, _HandSurvivals(256, 3), 3)
     assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
     assert expected[0, :, :, 1:].sum() > 0  # holders with survivals were met
     whole = outcome_counts(path, motifs, 24)
     assert np.array_equal(counts.total().met, whole.met)
-    both = outcome_counts(path, motifs, 24, window=10, classes=3)
+    both = outcome_counts(path, motifs, 24, window=10, split=Survivals(256, 3))
     windows = outcome_counts(path, motifs, 24, window=10)
     assert np.array_equal(both.summed((3,)).lost, windows.lost)
     assert both.summed((3,)).window == 10
@@ -388,3 +424,40 @@ def test_family_labels_follow_the_most_common_families(runs):
     assert labels.kinds == 5
     assert np.array_equal(labels(every), expected) and set(expected) == {0, 1, 2, 3, 4}
     assert isinstance(labels, FamilyLabels)
+
+
+@pytest.fixture(scope="module")
+def grid_run(tmp_path_factory):
+    """An every-epoch 16x16 grid soup with mutation: neighbours meet again and again."""
+    path = str(tmp_path_factory.mktemp("tape_order_grid") / "grid.h5")
+    args = ["soup", "run", "--grid", "16x16", "--epochs", "64", "--seed", "3"]
+    args += ["--initial-program", PALINDROME * 4, "--mutation", "0.000244140625"]
+    args += ["--no-progress", "--snapshot-every", "1", "--out", path]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_outcome_counts_by_pair_memory_are_the_plain_counts(grid_run):
+    motifs = parse_motifs(grid_run, MOTIFS)
+    counts = outcome_counts(grid_run, motifs, 64, split=PairMemory())
+    expected = _counts_by_class(grid_run, _HandPairMemory(), 3)
+    assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
+    assert expected[0, :, :, 1].sum() > 0 and expected[0, :, :, 2].sum() > 0  # pairs met again
+
+
+def test_the_process_with_pair_memory_is_the_plain_one(grid_run):
+    """A pair that met without effect is far less likely to change when it meets again:
+    rates [kind][first meeting, again on the same side, again on the other side]."""
+    start = _held(grid_run)[0]
+    meetings = Soup.load(grid_run).meetings
+    passed = [(0.9, 0.15, 0.6), (0.97, 0.2, 0.65)]
+    lost = [(0.6, 0.12, 0.11), (0.94, 0.14, 0.5)]
+    rates = np.array([passed]), np.array([lost])
+    rng = np.random.default_rng(11)
+    played = tape_order_masks(start, meetings, [0, 64], *rates, rng, split=PairMemory())
+    hand = _HandPairMemory()
+    rng = np.random.default_rng(11)
+    expected = _plain_process(start, meetings, 64, passed, lost, rng, hand=hand)
+    assert np.array_equal(list(played)[-1][1], expected) and expected.any()
+    assert hand.last  # pairs were remembered

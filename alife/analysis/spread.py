@@ -185,15 +185,15 @@ def meeting_outcomes(
     order: np.ndarray,
     pairs: int,
     partners: np.ndarray | None = None,
-    holders: np.ndarray | None = None,
+    among: np.ndarray | None = None,
 ) -> np.ndarray:
     """What an epoch's meetings did with a trait: (2, 3) int64, for the holder first on
     the tape (row 0) or second (row 1), [its meetings with a non-holder, those after
     which both hold the trait, those after which neither does]. ``before``, ``after``:
     (n,) bool, who holds it before and after the epoch; ``order`` and ``pairs``: the
     epoch's meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives
-    them; ``partners``, ``holders``: (n,) bool, count only meetings with these
-    non-holders, of these holders (default: any)."""
+    them; ``partners``: (n,) bool, count only meetings with these non-holders;
+    ``among``: (pairs,) bool, count only these meetings (default: any)."""
     first, second = tape_sides(order, pairs)
     both = after[first] & after[second]
     neither = ~(after[first] | after[second])
@@ -202,8 +202,8 @@ def meeting_outcomes(
         met = before[holder] & ~before[other]
         if partners is not None:
             met &= partners[other]
-        if holders is not None:
-            met &= holders[holder]
+        if among is not None:
+            met &= among
         out[side] = met.sum(), (met & both).sum(), (met & neither).sum()
     return out
 

@@ -11,12 +11,12 @@ more often than a *fresh* program that never held it. Here:
 - :func:`wreck_rows`: per snapshot, who the partners that destroy a second-placed
   holder are;
 - :func:`outcome_counts`: over a whole replay (or per window of epochs, or per class of
-  the holder's :func:`survivals_after`), what meetings of a holder with a non-holder
-  did, by the holder's side and the partner's kind;
+  a split of :mod:`alife.analysis.meeting_classes`), what meetings of a holder with a
+  non-holder did, by the holder's side and the partner's kind;
 - :func:`tape_order_masks`: a *tape-order contact process* on the run's own meetings:
   a holder first passes the motif on, and a holder second is lost, each with its rate
-  for the partner's kind (and, if given, for the epoch's window and the holder's
-  survivals), drawn at random.
+  for the partner's kind (and, if given, for the epoch's window and the meeting's
+  class), drawn at random.
   Nothing else changes a program: meetings of two holders keep both (99.9 % in the
   runs measured), and mutation makes no holder.
 """
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alife.analysis.meeting_classes import MeetingSplit
 from alife.analysis.spread import holding, meeting_outcomes, tape_sides
 from alife.engine.backend import to_host
 from alife.engine.store import open_run
@@ -152,34 +153,15 @@ def wreck_rows(
         )
 
 
-def survivals_after(
-    survived: np.ndarray,
-    before: np.ndarray,
-    after: np.ndarray,
-    first: np.ndarray,
-    second: np.ndarray,
-) -> np.ndarray:
-    """(n,) int64: each program's *survivals* after an epoch: the meetings it came out of
-    still holding the motif, placed second on the tape with a non-holder, since it last
-    became a holder (0 for non-holders and new holders). ``survived``: the counts
-    before the epoch; ``before``, ``after``: (n,) bool holders at its start and end;
-    ``first``, ``second``: its meetings' tape sides."""
-    count = survived.copy()
-    kept = second[before[second] & ~before[first] & after[second]]
-    count[kept] += 1  # a program meets once an epoch: no index repeats
-    count[~after | ~before] = 0
-    return count
-
-
 @dataclass(frozen=True)
 class OutcomeCounts:
     """What meetings of a holder with a non-holder did over a replay, per window of
-    ``window`` epochs (one window for all: ``window`` None) and per class of the
-    holder's survivals (:func:`survivals_after`: 0, 1, ..., ``classes`` - 1 or more;
-    one class: 1): ``met``, ``passed`` (both hold the motif after) and ``lost`` (neither
-    does), each (windows, 2, 2, classes) int64 indexed [window][holder's side: 0 first,
-    1 second][partner: FRESH, WRECK][survivals]; and the meetings of two holders
-    (``holders_met``) after which both still hold it (``holders_kept``)."""
+    ``window`` epochs (one window for all: ``window`` None) and per class of a split
+    (:mod:`alife.analysis.meeting_classes`; one class without): ``met``, ``passed``
+    (both hold the motif after) and ``lost`` (neither does), each (windows, 2, 2,
+    classes) int64 indexed [window][holder's side: 0 first, 1 second][partner: FRESH,
+    WRECK][class]; and the meetings of two holders (``holders_met``) after which both
+    still hold it (``holders_kept``)."""
 
     met: np.ndarray
     passed: np.ndarray
@@ -190,20 +172,20 @@ class OutcomeCounts:
 
     def summed(self, axes: tuple[int, ...]) -> OutcomeCounts:
         """The same counts summed over ``axes``: 0 (windows: then one window of all
-        epochs) and 3 (survivals: one class), kept as axes of length 1."""
+        epochs) and 3 (classes: one), kept as axes of length 1."""
         counts = (a.sum(axis=axes, keepdims=True) for a in (self.met, self.passed, self.lost))
         window = None if 0 in axes else self.window
         return OutcomeCounts(*counts, self.holders_met, self.holders_kept, window)
 
     def total(self) -> OutcomeCounts:
-        """The same counts over all windows and survivals, as one of each."""
+        """The same counts over all windows and classes, as one of each."""
         return self.summed((0, 3))
 
     def rates(self) -> tuple[np.ndarray, np.ndarray]:
         """((windows, 2, classes) share a holder first passed the motif on, (windows, 2,
         classes) share a holder second was lost), each [window][partner: FRESH, WRECK]
-        [survivals]. A cell without such meetings takes the rate over all windows and
-        survivals; NaN where there was none at all."""
+        [class]. A cell without such meetings takes the rate over all windows and
+        classes; NaN where there was none at all."""
         with np.errstate(invalid="ignore", divide="ignore"):
             passed, lost = self.passed[:, 0] / self.met[:, 0], self.lost[:, 1] / self.met[:, 1]
             whole = self.total()
@@ -220,21 +202,21 @@ def outcome_counts(
     motifs: Sequence[np.ndarray],
     last: int,
     window: int | None = None,
-    classes: int = 1,
+    split: MeetingSplit | None = None,
 ) -> OutcomeCounts:
     """The :class:`OutcomeCounts` of epochs 0 .. ``last - 1`` of the soup run ``path``,
     for holding any of ``motifs`` (byte patterns), replayed with mutation as it ran; per
-    window of ``window`` epochs (0 .. window - 1, ...; None: one window) and ``classes``
-    classes of the holder's survivals."""
+    window of ``window`` epochs (0 .. window - 1, ...; None: one window) and per class of
+    ``split`` (a fresh one, sized for the run's programs; None: one class)."""
     windows = 1 if window is None else max(-(-last // window), 1)
+    classes = 1 if split is None else split.classes
     outcomes = np.zeros((windows, 2, 2, classes, 3), dtype=np.int64)  # [.., count]
     holders_met = holders_kept = 0
-    before = ever = meetings = survived = None
+    before = ever = meetings = group = None
     for epoch, programs, soup in replay(path, last):
         held = holding(programs, motifs)
         if meetings is not None:  # the epoch before this one has run: score its meetings
             at = 0 if window is None else (epoch - 1) // window
-            group = np.minimum(survived, classes - 1)
             for kind, partners in ((FRESH, ~ever), (WRECK, ever)):
                 for c in range(classes):
                     outcomes[at, :, kind, c] += meeting_outcomes(
@@ -244,13 +226,17 @@ def outcome_counts(
             two = before[first] & before[second]
             holders_met += int(two.sum())
             holders_kept += int((two & held[first] & held[second]).sum())
-            survived = survivals_after(survived, before, held, first, second)
-        else:
-            survived = np.zeros(len(held), dtype=np.int64)
+            if split is not None:
+                split.update(before, held, first, second)
         ever = held.copy() if ever is None else ever | held
         before = held
         if epoch < last:
             meetings = soup.meetings(epoch)
+            first, second = tape_sides(*meetings)
+            if split is None:
+                group = np.zeros(len(first), dtype=np.int64)
+            else:
+                group = split.classify(first, second, held)
     met, passed, lost = np.moveaxis(outcomes, -1, 0)
     return OutcomeCounts(met, passed, lost, holders_met, holders_kept, window)
 
@@ -271,6 +257,7 @@ def tape_order_masks(
     lost: np.ndarray,
     rng: np.random.Generator,
     window: int | None = None,
+    split: MeetingSplit | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """(epoch, (n,) bool holders) at each of ``epochs`` (ascending, from 0) of the
     tape-order contact process (module docstring) from holders ``start`` at epoch 0, on
@@ -279,12 +266,11 @@ def tape_order_masks(
     ``passed[w, kind, c]`` and a holder second is lost with ``lost[w, kind, c]``:
     ``kind`` is the partner's (FRESH or WRECK: held it at an earlier epoch), ``w`` the
     epoch's window of ``window`` epochs (the last one for epochs beyond), ``c`` the
-    holder's survivals in the process (:func:`survivals_after`; the last class for more).
-    Both rates, of one shape, may leave out the classes ((windows, 2)) and the windows
-    ((2,)). ``rng`` draws the outcomes."""
+    meeting's class by ``split`` (a fresh one; :mod:`alife.analysis.meeting_classes`),
+    which follows the process's own holders. Both rates, of one shape, may leave out
+    the classes ((windows, 2)) and the windows ((2,)). ``rng`` draws the outcomes."""
     passed, lost = _cells(passed), _cells(lost)
     held, ever = start.copy(), start.copy()
-    survived = np.zeros(len(start), dtype=np.int64)
     for epoch in range(epochs[-1] + 1):
         if epoch in epochs:
             yield epoch, held.copy()
@@ -292,13 +278,14 @@ def tape_order_masks(
             return
         row = 0 if window is None else min(epoch // window, len(passed) - 1)
         first, second = tape_sides(*meetings(epoch))
+        group = 0 if split is None else split.classify(first, second, held)
         draws = rng.random((2, len(first)))
         a, b = held[first], held[second]
-        group = np.minimum(survived, passed.shape[2] - 1)
-        gain = a & ~b & (draws[0] < passed[row, ever[second].astype(np.intp), group[first]])
-        loss = ~a & b & (draws[1] < lost[row, ever[first].astype(np.intp), group[second]])
+        gain = a & ~b & (draws[0] < passed[row, ever[second].astype(np.intp), group])
+        loss = ~a & b & (draws[1] < lost[row, ever[first].astype(np.intp), group])
         before = held.copy()
         held[second[gain]] = True
         held[second[loss]] = False
-        survived = survivals_after(survived, before, held, first, second)
+        if split is not None:
+            split.update(before, held, first, second)
         ever |= held

@@ -1,0 +1,111 @@
+"""Sorting a motif holder's meetings with non-holders into classes, the same way in a
+replay of a soup run and in a model played on its meetings (:mod:`alife.analysis.tape_order`).
+
+A *split* knows, before an epoch, the class of each meeting of a holder with a
+non-holder (:meth:`classify`), and learns from the epoch's outcome (:meth:`update`):
+
+- :class:`Survivals`: how many meetings the holder came out of still holding the motif
+  while placed second with a non-holder, since it became a holder (0, 1, ...,
+  ``classes`` - 1 or more);
+- :class:`PairMemory`: whether the same two programs met before, since either last
+  changed, with no effect (the holder kept the motif, the partner did not gain it): not
+  (0), with the holder on the same side of the tape (1), or on the other (2).
+
+Holders are (n,) bool arrays; an epoch's meetings are its tape sides ``first``,
+``second`` ((pairs,) int64 program indices, each program at most once).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+
+class MeetingSplit(Protocol):
+    """What :func:`~alife.analysis.tape_order.outcome_counts` and
+    :func:`~alife.analysis.tape_order.tape_order_masks` need of a split."""
+
+    classes: int
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        """(pairs,) int64 class of each meeting of a holder with a non-holder (0 for
+        other meetings), holders ``held`` at the epoch's start."""
+        ...
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        """Learn from the epoch: holders ``before`` and ``after`` it."""
+        ...
+
+
+def survivals_after(
+    survived: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+) -> np.ndarray:
+    """(n,) int64: each program's *survivals* after an epoch: the meetings it came out of
+    still holding the motif, placed second on the tape with a non-holder, since it last
+    became a holder (0 for non-holders and new holders). ``survived``: the counts
+    before the epoch; ``before``, ``after``: (n,) bool holders at its start and end."""
+    count = survived.copy()
+    kept = second[before[second] & ~before[first] & after[second]]
+    count[kept] += 1  # a program meets once an epoch: no index repeats
+    count[~after | ~before] = 0
+    return count
+
+
+class Survivals:
+    """Meetings by the holder's survivals (module docstring), for ``n`` programs."""
+
+    def __init__(self, n: int, classes: int):
+        self.classes = classes
+        self.survived = np.zeros(n, dtype=np.int64)
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        holder = np.where(held[first], first, second)
+        return np.minimum(self.survived[holder], self.classes - 1)
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        self.survived = survivals_after(self.survived, before, after, first, second)
+
+
+class PairMemory:
+    """Meetings by what the same pair did before (module docstring)."""
+
+    classes = 3
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[int, int], tuple[int, int]] = {}  # pair -> (holder, its side)
+        self.pairs_of: dict[int, set[tuple[int, int]]] = {}  # program -> remembered pairs
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        classes = np.zeros(len(first), dtype=np.int64)
+        for k in np.flatnonzero(held[first] != held[second]).tolist():
+            a, b = int(first[k]), int(second[k])
+            side = 0 if held[a] else 1
+            memory = self.last.get((min(a, b), max(a, b)))
+            if memory is not None and memory[0] == (a, b)[side]:
+                classes[k] = 1 if memory[1] == side else 2
+        return classes
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        for k in np.flatnonzero(before[first] != before[second]).tolist():
+            a, b = int(first[k]), int(second[k])
+            side = 0 if before[a] else 1
+            holder, partner = (a, b)[side], (a, b)[1 - side]
+            key = (min(a, b), max(a, b))
+            if after[holder] and not after[partner]:
+                self.last[key] = (holder, side)
+                self.pairs_of.setdefault(a, set()).add(key)
+                self.pairs_of.setdefault(b, set()).add(key)
+        for program in np.flatnonzero(before != after).tolist():
+            for key in self.pairs_of.pop(program, ()):
+                self.last.pop(key, None)
