@@ -16,9 +16,8 @@ more often than a *fresh* program that never held it. Here:
 - :func:`tape_order_masks`: a *tape-order contact process* on the run's own meetings:
   a holder first passes the motif on, and a holder second is lost, each with its rate
   for the partner's kind (and, if given, for the epoch's window and the meeting's
-  class), drawn at random.
-  Nothing else changes a program: meetings of two holders keep both (99.9 % in the
-  runs measured), and mutation makes no holder.
+  class), drawn at random. Nothing else changes a program: meetings of two holders
+  keep both (99.9 % in the runs measured), and mutation makes no holder.
 """
 
 from __future__ import annotations
