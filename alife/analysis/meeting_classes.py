@@ -12,7 +12,7 @@ non-holder (:meth:`classify`), and learns from the epoch's outcome (:meth:`updat
   (0), with the holder on the same side of the tape (1), or on the other (2).
 
 Holders are (n,) bool arrays; an epoch's meetings are its tape sides ``first``,
-``second`` ((pairs,) int64 program indices, each program at most once).
+``second`` ((pairs,) program indices, each program at most once).
 """
 
 from __future__ import annotations
