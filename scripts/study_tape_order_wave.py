@@ -47,6 +47,7 @@ import numpy as np
 
 from alife.analysis.meeting_classes import PairMemory, Survivals
 from alife.analysis.pair_states import (
+    MAX_MOTIFS,
     common_families,
     motif_masks,
     pair_state_labels,
@@ -186,6 +187,10 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(f"--survivals must be at least 1 class, got {args.survivals}")
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
+    if args.pair_states and len(args.motif) > MAX_MOTIFS:
+        raise AlifeInputError(
+            f"--pair-states follows at most {MAX_MOTIFS} motifs, not {len(args.motif)}"
+        )
     epochs = snapshot_epochs(args.run)
     motifs = parse_motifs(args.run, args.motif)
     with open_run(args.run) as run:
