@@ -211,7 +211,7 @@ def outcome_counts(
     classes = 1 if split is None else split.classes
     outcomes = np.zeros((windows, 2, 2, classes, 3), dtype=np.int64)  # [.., count]
     holders_met = holders_kept = 0
-    before = ever = meetings = group = None
+    before = ever = meetings = first = second = group = None
     for epoch, programs, soup in replay(path, last):
         held = holding(programs, motifs)
         if meetings is not None:  # the epoch before this one has run: score its meetings
@@ -221,7 +221,6 @@ def outcome_counts(
                     outcomes[at, :, kind, c] += meeting_outcomes(
                         before, held, *meetings, partners, group == c
                     )
-            first, second = tape_sides(*meetings)
             two = before[first] & before[second]
             holders_met += int(two.sum())
             holders_kept += int((two & held[first] & held[second]).sum())
