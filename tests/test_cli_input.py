@@ -219,6 +219,17 @@ def test_a_binary_file_where_text_belongs_is_one_sentence(tmp_path, monkeypatch,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
 
 
+@pytest.mark.parametrize(
+    "command,what", [("run", "pattern ''"), ("lenia", "Lenia pattern ''"), ("loops", "pattern ''")]
+)
+def test_an_empty_pattern_is_refused_not_read_as_none(tmp_path, monkeypatch, command, what):
+    # Lenia once took '' for 'none' and ran an empty world without a word
+    monkeypatch.chdir(tmp_path)
+    line = one_error_line(invoke("ca", command, "--pattern", "", "--steps", "1", "--out", "o.h5"))
+    assert line.startswith(f"Error: {what} is neither a shipped")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_lineage_of_a_program_outside_the_soup(tmp_path):
     traced = str(tmp_path / "t.h5")
     run = ["soup", "run", "--programs", "8", "--epochs", "1", "--trace", "--out", traced]
@@ -233,6 +244,7 @@ def test_lineage_of_a_program_outside_the_soup(tmp_path):
         (["ca", "run", "--size", "8", "--out", ""], "give a file name such as 'run.h5'"),
         (["ca", "dataset", "--samples", "2", "--out", ""], "give a file name"),
         (["render", "r.h5", "--out", ""], "the output folder is empty"),
+        (["analyze", "r.h5", "--out", ""], "the report folder is empty"),
     ],
 )
 def test_an_empty_output_path_is_named_as_empty(tmp_path, monkeypatch, args, message):

@@ -8,10 +8,12 @@ cubff's own epoch-65 file imported here and resumed equals cubff's epoch-129 fil
 import struct
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from alife.cli import main
 from alife.engine.store import open_run
+from alife.errors import AlifeInputError
 from alife.substrates.programs.cubff_io import read_dat
 from alife.substrates.programs.soup import Soup, SoupConfig
 
@@ -52,12 +54,32 @@ def test_export_import_resume_equals_an_uninterrupted_run(tmp_path):
 
 
 def test_bad_dat_files(tmp_path):
-    short = tmp_path / "short.dat"
-    short.write_bytes(b"abc")
-    result = invoke("soup", "import", str(short), "--out", str(tmp_path / "x.h5"))
-    assert result.exit_code == 2 and "too short to be a cubff checkpoint" in result.stderr
-    wrong = tmp_path / "wrong.dat"
-    wrong.write_bytes(struct.pack("<3Q", 1, 4, 0) + bytes(100))
-    result = invoke("soup", "import", str(wrong), "--out", str(tmp_path / "x.h5"))
-    assert result.exit_code == 2 and "header says 4 programs" in result.stderr
+    run = tmp_path / "run.h5"
+    assert (
+        invoke("soup", "run", "--programs", "8", "--epochs", "1", "--out", str(run)).exit_code == 0
+    )
+    (tmp_path / "folder.dat").mkdir()
+    files = {
+        "short.dat": b"abc",
+        "wrong.dat": struct.pack("<3Q", 1, 4, 0) + bytes(100),
+        "odd.dat": struct.pack("<3Q", 1, 3, 0) + bytes(3 * 64),
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    expected = {
+        "short.dat": "is too short to be a cubff checkpoint",
+        "wrong.dat": "is not a cubff checkpoint: its header says 4 programs, so it should "
+        "hold 280 bytes, but it holds 124",
+        "odd.dat": "holds 3 programs; a soup pairs its programs, so it needs an even number",
+        "run.h5": "is an HDF5 file, not a cubff checkpoint",
+        "folder.dat": "is a directory",
+    }
+    for name, message in expected.items():
+        result = invoke("soup", "import", str(tmp_path / name), "--out", str(tmp_path / "x.h5"))
+        assert result.exit_code == 2 and message in result.stderr, (name, result.output)
+        assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.h5").exists()
+    for name, content in files.items():
+        assert (tmp_path / name).read_bytes() == content
+    with pytest.raises(AlifeInputError, match=r"folder\.dat' is a folder; give a \.dat file"):
+        read_dat(str(tmp_path / "folder.dat"))

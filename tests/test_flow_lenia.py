@@ -150,7 +150,10 @@ def test_cli_and_bad_input(tmp_path):
     shown = runner.invoke(main, ["ca", "show", out]).output
     assert f"- mass {first:.6g} -> {last:.6g} (" in shown and " relative)" in shown
     bad = runner.invoke(main, [*args[:4], "--patch", "40", "--out", str(tmp_path / "x.h5")])
-    assert bad.exit_code == 2 and "patch 40 does not fit a 32x32 world" in bad.stderr
+    assert (
+        bad.exit_code == 2
+        and "patch 40 does not fit a 32x32 world; give a patch of at most 32" in bad.stderr
+    )
     bad = runner.invoke(main, [*args, "--sigma", "1.5", "--out", str(tmp_path / "x.h5")])
     assert bad.exit_code == 2 and "sigma must be in (0, 1.5)" in bad.stderr
     assert not (tmp_path / "x.h5").exists()

@@ -106,6 +106,10 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
     from alife.substrates.ca.report import analyze_ca
     from alife.substrates.ca.summary import CA_SUBSTRATES
 
+    if out == "":
+        raise AlifeInputError(
+            "the report folder is empty; give a folder, or leave --out out for the default"
+        )
     if sweep_file is not None and runs:
         raise AlifeInputError(
             f"got run files ({runs[0]!r}) and --sweep; analyze either runs or a sweep"

@@ -19,7 +19,7 @@ import struct
 
 from alife.errors import AlifeInputError
 
-_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _M32 = 0xFFFFFFFF
 
 
@@ -62,7 +62,7 @@ def clear_write_flags(path: str) -> bool:
     """Reset the superblock's consistency flags of ``path``; True if they were set."""
     with open(path, "r+b") as f:
         head = f.read(64)
-        if head[:8] != _SIGNATURE or head[8] not in (2, 3):
+        if head[:8] != HDF5_SIGNATURE or head[8] not in (2, 3):
             raise AlifeInputError(
                 f"{path!r} does not start with an HDF5 version 2/3 superblock, so its "
                 f"write flags cannot be cleared"

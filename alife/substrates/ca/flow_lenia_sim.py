@@ -57,7 +57,8 @@ class FlowLeniaConfig:
             check_count(name, getattr(self, name))
         if self.patch > min(self.width, self.height):
             raise AlifeInputError(
-                f"patch {self.patch} does not fit a {self.width}x{self.height} world"
+                f"patch {self.patch} does not fit a {self.width}x{self.height} world; "
+                f"give a patch of at most {min(self.width, self.height)} cells a side"
             )
         if 2 * self.reach + 1 > min(self.width, self.height):
             raise AlifeInputError(

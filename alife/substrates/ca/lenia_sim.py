@@ -58,7 +58,7 @@ class LeniaConfig:
     dtype: str = "float32"
 
     def __post_init__(self) -> None:
-        base = load_animal(self.pattern)[1] if self.pattern else LeniaParams()
+        base = load_animal(self.pattern)[1] if self.pattern is not None else LeniaParams()
         for name in _RULE_FIELDS:
             if getattr(self, name) is None:
                 value = getattr(base, name)
@@ -94,7 +94,7 @@ def initial_field(config: LeniaConfig) -> np.ndarray:
     states = (splitmix64(base + np.uint64(count) + index) >> np.uint64(11)) * 2.0**-53
     field = np.where(chosen | (config.density >= 1), states, 0.0)
     field = field.reshape(config.height, config.width)
-    if config.pattern:
+    if config.pattern is not None:
         place_into(field, load_animal(config.pattern)[0])
     return field
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alife.engine.h5clear import HDF5_SIGNATURE
 from alife.engine.store import check_output_path
 from alife.errors import AlifeInputError
 from alife.substrates.programs.language import PROGRAM_SIZE
@@ -29,20 +30,34 @@ class CubffCheckpoint:
 
 
 def read_dat(path: str) -> CubffCheckpoint:
-    """Read a cubff ``.dat`` checkpoint; raises AlifeInputError if it is not one."""
+    """Read a cubff ``.dat`` checkpoint; raises AlifeInputError if it is not one. The
+    header and the file's size are checked before the soup is read."""
+    if os.path.isdir(path):
+        raise AlifeInputError(f"cubff checkpoint {path!r} is a folder; give a .dat file")
     if not os.path.isfile(path):
         raise AlifeInputError(f"cubff checkpoint {path!r} does not exist")
-    raw = np.fromfile(path, dtype=np.uint8)
-    if raw.size < _HEADER:
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        header = f.read(_HEADER)
+    if header.startswith(HDF5_SIGNATURE):
+        raise AlifeInputError(
+            f"{path!r} is an HDF5 file, not a cubff checkpoint; 'alife soup import' reads "
+            f"the .dat files of cubff's --checkpoint_dir"
+        )
+    if size < _HEADER:
         raise AlifeInputError(f"{path!r} is too short to be a cubff checkpoint")
-    reset_index, n, epoch = (int(v) for v in raw[:_HEADER].view("<u8"))
-    if n == 0 or n % 2 or raw.size != _HEADER + n * PROGRAM_SIZE:
+    reset_index, n, epoch = (int(v) for v in np.frombuffer(header, dtype="<u8"))
+    if n == 0 or size != _HEADER + n * PROGRAM_SIZE:
         raise AlifeInputError(
             f"{path!r} is not a cubff checkpoint: its header says {n} programs, so it "
-            f"should hold {_HEADER + n * PROGRAM_SIZE} bytes, but it holds {raw.size}"
+            f"should hold {_HEADER + n * PROGRAM_SIZE} bytes, but it holds {size}"
         )
-    soup = raw[_HEADER:].reshape(n, PROGRAM_SIZE).copy()
-    return CubffCheckpoint(soup, epoch, reset_index)
+    if n % 2:
+        raise AlifeInputError(
+            f"{path!r} holds {n} programs; a soup pairs its programs, so it needs an even number"
+        )
+    raw = np.fromfile(path, dtype=np.uint8, offset=_HEADER)
+    return CubffCheckpoint(raw.reshape(n, PROGRAM_SIZE), epoch, reset_index)
 
 
 def write_dat(path: str, checkpoint: CubffCheckpoint, *, overwrite: bool = False) -> None:
