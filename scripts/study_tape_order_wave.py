@@ -2,8 +2,8 @@
 
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
-        [--window E] [--survivals S] [--pair-memory] [--pair-states] [--families K] \
-        [--from-cells 40]
+        [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
+        [--pair-states] [--families K] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -13,7 +13,11 @@ With ``--window E`` it also prints them per window of E epochs (0 .. E - 1, ...)
 ``--survivals S``, per class of the holder's survivals: the meetings it came out of still
 holding the motif, placed second with a non-holder, since it became a holder (0, 1, ...,
 S - 1 or more); with ``--pair-memory``, by whether the same two programs met before,
-since either changed, with no effect, and with the holder on which side
+since either changed, with no effect, and with the holder on which side; with
+``--exposures S``, by the partner's exposures: the meetings with a holder it came out of
+without the motif, since it last held it (0, 1, ..., S - 1 or more); with
+``--neighbours B``, by the share of the partner's neighbours that hold the motif, in B
+equal bins (a grid soup or one with an interactions file)
 (:mod:`alife.analysis.meeting_classes`). Each split is one more replay.
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
@@ -45,7 +49,7 @@ from functools import partial
 
 import numpy as np
 
-from alife.analysis.meeting_classes import PairMemory, Survivals
+from alife.analysis.meeting_classes import Exposures, NeighbourShare, PairMemory, Survivals
 from alife.analysis.pair_states import (
     MAX_MOTIFS,
     common_families,
@@ -161,6 +165,20 @@ def main() -> None:
         "--pair-memory", action="store_true", help="also split rates by what the pair did before"
     )
     parser.add_argument(
+        "--exposures",
+        type=int,
+        default=1,
+        metavar="S",
+        help="also split rates by the partner's exposures: 0, 1, .., S-1 or more",
+    )
+    parser.add_argument(
+        "--neighbours",
+        type=int,
+        default=1,
+        metavar="B",
+        help="also split rates by the share of the partner's neighbours holding, in B bins",
+    )
+    parser.add_argument(
         "--pair-states", action="store_true", help="also play the pair-state model by motif"
     )
     parser.add_argument(
@@ -183,8 +201,11 @@ def study(args: argparse.Namespace) -> None:
     """Print the outcome rates of the run and the replicas' spreads (module docstring)."""
     if args.window is not None and args.window < 1:
         raise AlifeInputError(f"--window must be at least 1 epoch, got {args.window}")
-    if args.survivals < 1:
-        raise AlifeInputError(f"--survivals must be at least 1 class, got {args.survivals}")
+    for option in ("survivals", "exposures", "neighbours"):
+        if getattr(args, option) < 1:
+            raise AlifeInputError(
+                f"--{option} must be at least 1 class, got {getattr(args, option)}"
+            )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
     if args.pair_states and len(args.motif) > MAX_MOTIFS:
@@ -198,6 +219,15 @@ def study(args: argparse.Namespace) -> None:
         observed = [(e, holding(run.snapshot(e, "soup"), motifs)) for e in epochs]
     check_origin(args.origin, grid)  # before the replay, not after
     source = args.rates_from or args.run
+    _, programs, soup = list(replay(args.run, 0))[-1]  # the run's soup at epoch 0
+    source_soup = list(replay(source, 0))[-1][2]
+    if args.neighbours > 1:
+        for path, each in ((args.run, soup), (source, source_soup)):
+            if each.graph is None:
+                raise AlifeInputError(
+                    f"--neighbours needs a grid soup or an interactions file; {path!r} is "
+                    f"well mixed"
+                )
     last = snapshot_epochs(source)[-1]
     source_motifs = parse_motifs(source, args.motif)
     counts = outcome_counts(source, source_motifs, last, args.window)
@@ -207,21 +237,26 @@ def study(args: argparse.Namespace) -> None:
         print_rates(counts, "the same per window (meetings)")
     kept = whole.holders_kept / max(whole.holders_met, 1)
     print(f"  two holders: {whole.holders_met} meetings, both kept it in {100 * kept:.2f} %")
-    with open_run(source) as run:
-        source_size = len(run.snapshot(last, "soup"))
-    splits = {}  # name: (a fresh split for n programs, its classes' names)
-    if args.survivals > 1:
-        names = [str(c) for c in range(args.survivals - 1)] + [f"{args.survivals - 1}+"]
-        splits["survivals"] = (partial(Survivals, classes=args.survivals), names)
+    splits = {}  # name: (a fresh split for a run's soup, its classes' names)
+    for name, count, kind in (
+        ("survivals", args.survivals, Survivals),
+        ("exposures", args.exposures, Exposures),
+    ):
+        if count > 1:
+            names = [str(c) for c in range(count - 1)] + [f"{count - 1}+"]
+            splits[name] = (lambda soup, kind=kind, c=count: kind(soup.config.programs, c), names)
     if args.pair_memory:
-        splits["pair memory"] = (lambda n: PairMemory(), list(PAIR_MEMORY_NAMES))
+        splits["pair memory"] = (lambda soup: PairMemory(), list(PAIR_MEMORY_NAMES))
+    if args.neighbours > 1:
+        bins = args.neighbours
+        names = [f"{100 * b // bins}-{100 * (b + 1) // bins} %" for b in range(bins)]
+        splits["neighbours"] = (lambda soup: NeighbourShare(soup.graph, bins), names)
     split_rates = {}
     for name, (make, names) in splits.items():
-        by_class = outcome_counts(source, source_motifs, last, split=make(source_size))
+        by_class = outcome_counts(source, source_motifs, last, split=make(source_soup))
         print_rates(by_class, f"the same by {name} (meetings)", names)
         split_rates[name] = by_class.rates()
 
-    _, programs, soup = next(replay(args.run, 0))  # the run's soup at epoch 0
     start, meetings = holding(programs, motifs), soup.meetings
     models = {"rates by partner": (*whole.rates(), None)}
     if args.window is not None:
@@ -245,7 +280,7 @@ def study(args: argparse.Namespace) -> None:
         make = splits[name][0]
 
         def by_class(rng: np.random.Generator, p=p, q=q, make=make) -> Iterable:
-            return tape_order_masks(start, meetings, epochs, p, q, rng, split=make(len(start)))
+            return tape_order_masks(start, meetings, epochs, p, q, rng, split=make(soup))
 
         print(summary(f"by partner, {name}", replicas(by_class), args.from_cells))
     labellings = {}

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from alife.analysis.meeting_classes import PairMemory, Survivals
+from alife.analysis.meeting_classes import Exposures, NeighbourShare, PairMemory, Survivals
 from alife.analysis.pair_states import (
     FamilyLabels,
     PairTransitions,
@@ -173,6 +173,49 @@ class _HandPairMemory:
                     self.last[frozenset((a, b))] = (holder, side)
         changed = {i for i in range(len(before)) if before[i] != after[i]}
         self.last = {pair: m for pair, m in self.last.items() if not pair & changed}
+
+
+class _HandExposures:
+    """Exposures counted by hand: meetings with a holder a program came out of without
+    the motif, since it last held it."""
+
+    def __init__(self, n: int, classes: int):
+        self.count, self.classes = [0] * n, classes
+
+    def of(self, holder: int, other: int, side: int) -> int:
+        return min(self.count[other], self.classes - 1)
+
+    def learn(self, pairs: list, before, after) -> None:
+        for a, b in pairs:
+            for holder, other in ((a, b), (b, a)):
+                if before[holder] and not before[other] and not after[other]:
+                    self.count[other] += 1
+        for i in range(len(self.count)):
+            if after[i]:
+                self.count[i] = 0
+
+
+class _HandNeighbours:
+    """The share of a partner's neighbours on a ``side`` x ``side`` grid (cells up to 2
+    rows and 2 columns away, the grid's edges cut off) that hold the motif, in
+    ``classes`` bins, from the holders ``start`` on."""
+
+    def __init__(self, side: int, start, classes: int):
+        self.side, self.held, self.classes = side, start, classes
+
+    def of(self, holder: int, other: int, side: int) -> int:
+        row, col = divmod(int(other), self.side)
+        near = [
+            (r, c)
+            for r in range(row - 2, row + 3)
+            for c in range(col - 2, col + 3)
+            if (r, c) != (row, col) and 0 <= r < self.side and 0 <= c < self.side
+        ]
+        holding = sum(bool(self.held[r * self.side + c]) for r, c in near)
+        return min(holding * self.classes // len(near), self.classes - 1)
+
+    def learn(self, pairs: list, before, after) -> None:
+        self.held = after
 
 
 def _plain_process(start, meetings, last, passed, lost, rng, window=None, hand=None):
@@ -461,3 +504,42 @@ def test_the_process_with_pair_memory_is_the_plain_one(grid_run):
     expected = _plain_process(start, meetings, 64, passed, lost, rng, hand=hand)
     assert np.array_equal(list(played)[-1][1], expected) and expected.any()
     assert hand.last  # pairs were remembered
+
+
+def test_outcome_counts_by_exposures_are_the_plain_counts(grid_run):
+    motifs = parse_motifs(grid_run, MOTIFS)
+    counts = outcome_counts(grid_run, motifs, 64, split=Exposures(256, 3))
+    expected = _counts_by_class(grid_run, _HandExposures(256, 3), 3)
+    assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
+    assert expected[0, :, :, 1].sum() > 0 and expected[0, :, :, 2].sum() > 0  # partners resisted
+
+
+def test_outcome_counts_by_neighbour_share_are_the_plain_counts(grid_run):
+    motifs = parse_motifs(grid_run, MOTIFS)
+    split = NeighbourShare(Soup.load(grid_run).graph, 4)
+    counts = outcome_counts(grid_run, motifs, 64, split=split)
+    expected = _counts_by_class(grid_run, _HandNeighbours(16, _held(grid_run)[0], 4), 4)
+    assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
+    assert (expected[0].sum(axis=(0, 1)) > 0).sum() >= 3  # meetings at several depths
+
+
+@pytest.mark.parametrize("kind", ["exposures", "neighbours"])
+def test_the_process_by_the_partners_class_is_the_plain_one(grid_run, kind):
+    """Partners that resisted before, or deep among holders, take other rates: [kind]
+    [class 0, 1, 2]; the classes follow the process's own holders."""
+    start = _held(grid_run)[0]
+    soup = Soup.load(grid_run)
+    passed = [(0.9, 0.6, 0.3), (0.97, 0.7, 0.5)]
+    lost = [(0.6, 0.9, 0.1), (0.94, 0.5, 0.2)]
+    rates = np.array([passed]), np.array([lost])
+    if kind == "exposures":
+        split, hand = Exposures(256, 3), _HandExposures(256, 3)
+    else:
+        split, hand = NeighbourShare(soup.graph, 3), _HandNeighbours(16, start, 3)
+    rng = np.random.default_rng(13)
+    played = tape_order_masks(start, soup.meetings, [0, 64], *rates, rng, split=split)
+    rng = np.random.default_rng(13)
+    expected = _plain_process(start, soup.meetings, 64, passed, lost, rng, hand=hand)
+    assert np.array_equal(list(played)[-1][1], expected) and 0 < expected.sum() < 256
+    alike = tape_order_masks(start, soup.meetings, [0, 64], [0.9, 0.97], [0.6, 0.94], rng)
+    assert not np.array_equal(list(alike)[-1][1], expected)  # the classes changed the outcome

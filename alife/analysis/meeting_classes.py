@@ -9,7 +9,13 @@ non-holder (:meth:`classify`), and learns from the epoch's outcome (:meth:`updat
   ``classes`` - 1 or more);
 - :class:`PairMemory`: whether the same two programs met before, since either last
   changed, with no effect (the holder kept the motif, the partner did not gain it): not
-  (0), with the holder on the same side of the tape (1), or on the other (2).
+  (0), with the holder on the same side of the tape (1), or on the other (2);
+- :class:`Exposures`: how many meetings with a holder the partner came out of without
+  the motif, either side, since it last held it or since epoch 0 (0, 1, ...,
+  ``classes`` - 1 or more);
+- :class:`NeighbourShare`: the share of the partner's neighbours (the programs it may
+  meet) that hold the motif, in ``classes`` equal bins: how deep behind a wave's front
+  the meeting is.
 
 Holders are (n,) bool arrays; an epoch's meetings are its tape sides ``first``,
 ``second`` ((pairs,) program indices, each program at most once).
@@ -20,6 +26,8 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+
+from alife.substrates.programs.interactions import InteractionGraph
 
 
 class MeetingSplit(Protocol):
@@ -56,6 +64,13 @@ def survivals_after(
     count[kept] += 1  # a program meets once an epoch: no index repeats
     count[~after | ~before] = 0
     return count
+
+
+def partners_of(first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """(pairs,) int64: the program of each meeting that is not first or, where the first
+    does not hold the motif, the first: a holder's partner in a meeting with a
+    non-holder."""
+    return np.where(held[first], second, first)
 
 
 class Survivals:
@@ -109,3 +124,45 @@ class PairMemory:
         for program in np.flatnonzero(before != after).tolist():
             for key in self.pairs_of.pop(program, ()):
                 self.last.pop(key, None)
+
+
+class Exposures:
+    """Meetings by the partner's exposures (module docstring), for ``n`` programs."""
+
+    def __init__(self, n: int, classes: int):
+        self.classes = classes
+        self.exposed = np.zeros(n, dtype=np.int64)
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        return np.minimum(self.exposed[partners_of(first, second, held)], self.classes - 1)
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        for one, other in ((first, second), (second, first)):
+            resisted = other[before[one] & ~before[other] & ~after[other]]
+            self.exposed[resisted] += 1  # a program meets once an epoch: no index repeats
+        self.exposed[after] = 0
+
+
+class NeighbourShare:
+    """Meetings by the share of the partner's neighbours in ``graph`` that hold the
+    motif (module docstring): class c holds shares s with c <= s * ``classes`` < c + 1
+    (the last class also s = 1). The partner's holder is one of its neighbours."""
+
+    def __init__(self, graph: InteractionGraph, classes: int):
+        self.classes = classes
+        self.degree = np.diff(graph.offsets)
+        self.sources = np.repeat(np.arange(graph.programs), self.degree)
+        self.targets = graph.targets.astype(np.intp)
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        near = np.bincount(self.sources[held[self.targets]], minlength=len(self.degree))
+        partner = partners_of(first, second, held)
+        share_class = near[partner] * self.classes // np.maximum(self.degree[partner], 1)
+        return np.minimum(share_class, self.classes - 1)
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        """Nothing to learn: the class follows the holders at each epoch's start."""
