@@ -283,3 +283,53 @@ def test_an_array_beyond_any_address_is_one_sentence_and_leaves_no_file(
     line = one_error_line(invoke(*args))
     assert "memory cannot hold what was asked (numpy: more bytes than a 64-bit" in line
     assert list(tmp_path.iterdir()) == []
+
+
+SUBSTRATE_RUNS = {
+    "soup.h5": ["soup", "run", "--programs", "8", "--epochs", "2", "--trace"],
+    "life.h5": ["ca", "run", "--size", "8", "--steps", "2"],
+    "lenia.h5": ["ca", "lenia", "--pattern", "none", "--size", "32", "--steps", "1"],
+    "flow.h5": ["ca", "flow-lenia", "--size", "16", "--patch", "8", "--steps", "1"],
+    "loops.h5": ["ca", "loops", "--steps", "1"],
+    "gard.h5": ["gard", "run", "--generations", "1"],
+    "population.h5": ["gard", "population", "--size", "4", "--epochs", "1"],
+    "quine.h5": ["quine", "train", "--hidden", "4", "--epochs", "1"],
+    "nets.h5": ["quine", "soup", "--size", "4", "--generations", "1"],
+    "dataset.h5": ["ca", "dataset", "--samples", "2"],
+}
+"""One small file of each kind alife writes, and the command that writes it."""
+
+
+@pytest.fixture(scope="module")
+def every_kind_of_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("every_kind")
+    for name, args in SUBSTRATE_RUNS.items():
+        result = invoke(*args, "--out", str(folder / name))
+        assert result.exit_code == 0, (name, result.output)
+    return folder
+
+
+def file_readers():
+    """Every command that reads one run file and writes no new one, but for the viewer
+    (it opens a window): each takes every kind of file."""
+    for path, command in leaf_commands(main):
+        arguments = [p for p in command.params if isinstance(p, click.Argument)]
+        writes = any(p.name == "out" and p.required for p in command.params)
+        if arguments and path not in (("view",), ("soup", "import")) and not writes:
+            yield path
+
+
+@pytest.mark.parametrize("command", list(file_readers()), ids=" ".join)
+def test_every_file_reader_takes_every_kind_of_file(every_kind_of_file, command):
+    """The right kind is read; any other is refused in one sentence; none is changed."""
+    files = sorted(every_kind_of_file.glob("*.h5"))
+    for path in files:
+        content = path.read_bytes()
+        result = invoke(*command, str(path))
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            path.name,
+            result.output,
+        )
+        if result.exit_code:
+            one_error_line(result)
+        assert path.read_bytes() == content, path.name
