@@ -277,6 +277,37 @@ def test_a_killed_worker_is_survived(tmp_path):
         ('command = "soup run"\nout_dir = "x"\nretry = 2\n', "unknown key 'retry'"),
         ('command = "soup run"\nout_dir = "x"\n[fixed]\nprograms = "many"\n', "run run:"),
         ("command = [", "not valid TOML"),
+        ('command = "soup run"\nout_dir = "x"\naxes = 5\n', "axes must be a table of options"),
+        ('command = "soup run"\nout_dir = "x"\nfixed = [1]\n', "fixed must be a table"),
+        (
+            'command = "soup run"\nout_dir = "x"\n[axes]\nseed = "0..1000000000"\n',
+            "asks for 1,000,000,001 runs; a sweep holds at most 100,000",
+        ),
+        (
+            'command = "soup run"\nout_dir = "x"\n[axes]\nseed = "0..999"\nmutation = "0..100"\n',
+            "asks for 101,000 runs",
+        ),
+        (
+            'command = "soup run"\nout_dir = "x"\n[axes]\nseed = [1, 2, 1]\n',
+            "runs {'seed': 1} and {'seed': 1} would both write seed=1.h5",
+        ),
+        (
+            'command = "ca run"\nout_dir = "x"\n[axes]\nrule = ["B3/S23", "B3_S23"]\n',
+            "would both write rule=B3-S23.h5",
+        ),
+        (
+            'command = "soup run"\nout_dir = "x"\n[axes]\nlanguage = ["bff", "nope"]\n',
+            "run language=nope: unknown language 'nope'",
+        ),
+        (
+            'command = "soup run"\nout_dir = "x"\n[fixed]\nstop-when = "soon"\n',
+            "run run: stop rule 'soon' is not of the form",
+        ),
+        (
+            'command = "gard run"\nout_dir = "x"\n[axes]\nspecies = [10, 1]\n',
+            "run species=1:",
+        ),
+        ('command = "ca run"\nout_dir = "x"\n[fixed]\nview = true\n', "open no window"),
     ],
 )
 def test_malformed_sweep_files_stop_before_anything_starts(tmp_path, text, message):

@@ -9,7 +9,9 @@ has a ``config_class`` (frozen dataclass with ``to_dict``) and a constructor
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 
 from alife.engine.backend import resolve_backend
@@ -33,6 +35,28 @@ from alife.engine.store import (
     open_run,
 )
 from alife.errors import AlifeInputError
+
+_CHECKING_ONLY: ContextVar[bool] = ContextVar("checking_only", default=False)
+
+
+class RunChecked(Exception):  # noqa: N818 - a signal that the checks passed, not an error
+    """Raised by :func:`start_run` inside :func:`checking_only` once a run's inputs are
+    checked, in place of running it."""
+
+
+@contextmanager
+def checking_only() -> Iterator[None]:
+    """Within this block :func:`start_run` checks a run's settings, schedule, stop rules
+    and compression, then raises :class:`RunChecked`: no file, no simulation, no
+    backend. The output path is not checked (a sweep resumes files that exist), nor
+    what only the simulation's construction can tell (memory, a GPU): a sweep's driver
+    need not be the machine that runs it."""
+    token = _CHECKING_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _CHECKING_ONLY.reset(token)
+
 
 STOP_RULES_KEY = "stop_when"
 """The run file's schedule entry that holds the stop rules of its last session (texts)."""
@@ -209,16 +233,20 @@ def start_run(
     """Run a new simulation of ``sim_class`` for ``epochs`` epochs into the file ``out``.
 
     Every input is checked before the file is created; the initial state is snapshotted
-    at epoch 0. Returns how the run ended.
+    at epoch 0. Returns how the run ended (within :func:`checking_only`, raises
+    :class:`RunChecked` after the checks).
     """
     schedule = schedule or Schedule()
     if epochs < 0:
         raise AlifeInputError(f"epochs must be >= 0, got {epochs}")
     _check_schedule(sim_class, schedule)
-    check_output_path(out, overwrite)
-    check_not_being_written(out, "overwrite it")
+    if not _CHECKING_ONLY.get():
+        check_output_path(out, overwrite)
+        check_not_being_written(out, "overwrite it")
     compression_filters(compression)
     rules = _stop_rules(sim_class, stop_when, schedule, config)
+    if _CHECKING_ONLY.get():
+        raise RunChecked(out)
     sim = sim_class(config, resolve_backend(backend))
     writer = _create_writer(
         sim,

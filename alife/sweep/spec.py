@@ -23,9 +23,11 @@ it out). Each run is the command with the fixed options, its axis values and
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import click
@@ -35,6 +37,8 @@ from alife.textfiles import read_user_text
 
 _RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?::\s*(\d+))?\s*$")
 _KNOWN_KEYS = {"command", "out_dir", "retries", "fixed", "axes"}
+MAX_RUNS = 100_000
+"""The most runs one sweep may hold: each is a run file and a line of the manifest."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def _read_toml(path: str) -> dict:
         raise AlifeInputError(f"sweep file {path!r} is not valid TOML: {error}") from None
 
 
-def _axis_values(name: str, value) -> list:
+def _axis_values(name: str, value) -> Sequence:
     if isinstance(value, str):
         match = _RANGE.match(value)
         if not match:
@@ -91,7 +95,7 @@ def _axis_values(name: str, value) -> list:
             raise AlifeInputError(
                 f"axis {name!r}: range {value!r} is empty; it needs FIRST <= LAST and STEP >= 1"
             )
-        return list(range(first, last + 1, step))
+        return range(first, last + 1, step)
     if isinstance(value, list):
         if not value:
             raise AlifeInputError(f"axis {name!r} is empty; give at least one value")
@@ -167,6 +171,11 @@ def load_sweep(path: str) -> SweepSpec:
     words = tuple(data["command"].split())
     command = command_for(words)
     fixed, axes = data.get("fixed", {}), data.get("axes", {})
+    for key, table in (("fixed", fixed), ("axes", axes)):
+        if not isinstance(table, dict):
+            raise AlifeInputError(
+                f"sweep file {path!r}: {key} must be a table of options ([{key}]), not {table!r}"
+            )
     valid = {opt[2:] for p in command.params for opt in p.opts if opt.startswith("--")}
     for name in [*fixed, *axes]:
         if name not in valid or name in ("out", "progress", "no-progress"):
@@ -174,21 +183,56 @@ def load_sweep(path: str) -> SweepSpec:
                 f"{' '.join(words)!r} has no option --{name}; valid options are "
                 f"{', '.join('--' + v for v in sorted(valid - {'out'}))}"
             )
+    viewing = sorted({"view", "view-every", "view-fps"} & {*fixed, *axes})
+    if viewing:
+        raise AlifeInputError(
+            f"a sweep's runs open no window; leave out --{viewing[0]} (watch a run with "
+            f"'alife view RUN.h5 --follow')"
+        )
     both = set(fixed) & set(axes)
     if both:
         raise AlifeInputError(f"option {sorted(both)[0]!r} is both fixed and an axis")
     axes = {name: _axis_values(name, value) for name, value in axes.items()}
+    count = math.prod(len(values) for values in axes.values())
+    if count > MAX_RUNS:
+        raise AlifeInputError(
+            f"sweep file {path!r} asks for {count:,} runs; a sweep holds at most "
+            f"{MAX_RUNS:,}: shorten its axes or split it"
+        )
+    axes = {name: list(values) for name, values in axes.items()}
     spec = SweepSpec(path, words, data["out_dir"], retries, fixed, axes)
     base = [token for name, value in fixed.items() for token in _tokens(name, value)]
+    named: dict[str, dict] = {}
     for combination in itertools.product(*axes.values()):
         params = dict(zip(axes, combination, strict=True))
         name = "_".join(f"{k}={_label(v)}" for k, v in params.items()) or "run"
+        if name in named:
+            raise AlifeInputError(
+                f"runs {named[name]} and {params} would both write {name}.h5; give each "
+                f"axis values that differ in letters, digits, '.', '+' or '-'"
+            )
+        named[name] = params
         out = os.path.join(spec.out_dir, f"{name}.h5")
         args = [*base, *(t for k, v in params.items() for t in _tokens(k, v))]
         args += ["--out", out, "--no-progress"]
-        try:
-            command.make_context(" ".join(words), list(args), resilient_parsing=False)
-        except click.ClickException as error:
-            raise AlifeInputError(f"run {name}: {error.format_message()}") from None
+        _check_run(command, words, name, args)
         spec.runs.append(RunSpec(name, params, out, args))
     return spec
+
+
+def _check_run(command: click.Command, words: tuple[str, ...], name: str, args: list) -> None:
+    """Parse ``args`` as ``alife WORDS`` does and check the run's settings as starting it
+    would (:func:`~alife.engine.session.checking_only`), without starting it; an
+    AlifeInputError names the run."""
+    from alife.engine.session import RunChecked, checking_only
+
+    try:
+        with checking_only():
+            command.main(list(args), prog_name=" ".join(words), standalone_mode=False)
+    except RunChecked:
+        return
+    except click.ClickException as error:
+        raise AlifeInputError(f"run {name}: {error.format_message()}") from None
+    except AlifeInputError as error:
+        raise AlifeInputError(f"run {name}: {error}") from None
+    raise AssertionError(f"'alife {' '.join(words)}' returned without starting its run")
