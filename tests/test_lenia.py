@@ -1,5 +1,6 @@
 """Lenia against a plain reference written from the definitions, and Orbium's behaviour."""
 
+import json
 import math
 
 import numpy as np
@@ -142,6 +143,28 @@ def test_shipped_animals_and_files(tmp_path):
         load_animal(f"{path}:big")
     with pytest.raises(AlifeInputError, match="neither a shipped animal"):
         load_animal("orbiun")
+
+
+_RULE = {"R": 5, "T": 5, "b": "1", "m": 0.2, "s": 0.02}
+
+
+@pytest.mark.parametrize(
+    ("params", "cells", "message"),
+    [
+        ({"R": 13}, "o!", "params lack T, b, m, s; they need R, T"),
+        ("x", "o!", "params must be a table of R, T, b, m and s"),
+        ({**_RULE, "R": "a"}, "o!", "R must be a number, not 'a'"),
+        ({**_RULE, "T": None}, "o!", "T must be a number, not None"),
+        ({**_RULE, "kn": [1]}, "o!", r"kn must be a number, not \[1\]"),
+        ({**_RULE, "R": math.inf}, "o!", "R must be a number, not inf"),
+        (_RULE, 5, "cells must be RLE text, not 5"),
+    ],
+)
+def test_a_malformed_animal_is_named(tmp_path, params, cells, message):
+    path = tmp_path / "animal.json"
+    path.write_text(json.dumps({"params": params, "cells": cells}))
+    with pytest.raises(AlifeInputError, match="a Lenia animal's " + message):
+        load_animal(str(path))
 
 
 @pytest.mark.parametrize(

@@ -100,18 +100,35 @@ class LeniaParams:
             )
 
     @classmethod
-    def from_animal(cls, params: dict) -> LeniaParams:
+    def from_animal(cls, params: object) -> LeniaParams:
         """The rule of an animals.json ``params`` entry (``R``, ``T``, ``b``, ``m``,
-        ``s``, optional ``kn``/``gn``, default 1)."""
-        return cls(
-            R=int(params["R"]),
-            T=float(params["T"]),
-            b=parse_rings(params["b"]),
-            m=float(params["m"]),
-            s=float(params["s"]),
-            kn=int(params.get("kn", 1)),
-            gn=int(params.get("gn", 1)),
-        )
+        ``s``, optional ``kn``/``gn``, default 1); an AlifeInputError names what is
+        missing or not a number."""
+        if not isinstance(params, dict):
+            raise AlifeInputError(
+                f"a Lenia animal's params must be a table of R, T, b, m and s, not {params!r}"
+            )
+        missing = [key for key in ("R", "T", "b", "m", "s") if key not in params]
+        if missing:
+            raise AlifeInputError(
+                f"a Lenia animal's params lack {', '.join(missing)}; they need R, T, b, m "
+                f"and s (kn and gn are optional)"
+            )
+        numbers = {}
+        for key, kind in (("R", int), ("T", float), ("m", float), ("s", float)):
+            numbers[key] = _animal_number(params, key, kind)
+        for key in ("kn", "gn"):
+            numbers[key] = _animal_number(params, key, int, default=1)
+        return cls(b=parse_rings(params["b"]), **numbers)
+
+
+def _animal_number(params: dict, key: str, kind: type, default: int | None = None) -> float:
+    """``params[key]`` (or ``default``) as ``kind``; an AlifeInputError if it is none."""
+    value = params.get(key, default)
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError):
+        raise AlifeInputError(f"a Lenia animal's {key} must be a number, not {value!r}") from None
 
 
 def kernel_core(q: np.ndarray, kn: int) -> np.ndarray:

@@ -33,6 +33,8 @@ def animal_from_entry(entry: dict) -> tuple[np.ndarray, LeniaParams]:
     """((h, w) float64 cells in [0, 1], rule) of one animals.json entry."""
     if not isinstance(entry, dict) or "params" not in entry or "cells" not in entry:
         raise AlifeInputError("a Lenia animal needs 'params' and 'cells' entries")
+    if not isinstance(entry["cells"], str):
+        raise AlifeInputError(f"a Lenia animal's cells must be RLE text, not {entry['cells']!r}")
     return rle.decode(entry["cells"]) / 255.0, LeniaParams.from_animal(entry["params"])
 
 
