@@ -60,6 +60,43 @@ def test_mnist_loads_from_idx_files_and_npz(tmp_path):
         load_images(str(tmp_path / "nowhere.npz"))
 
 
+def _image_set(images=(4, 28, 28), labels=None, test=(2, 28, 28)) -> dict:
+    """An MNIST-like .npz's arrays: zero images of these shapes, labels 0."""
+    return {
+        "x_train": np.zeros(images, dtype=np.uint8),
+        "y_train": np.zeros(images[0], dtype=np.uint8) if labels is None else labels,
+        "x_test": np.zeros(test, dtype=np.uint8),
+        "y_test": np.zeros(test[0], dtype=np.uint8),
+    }
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({**_image_set(), "x_train": np.full((4, 28, 28), np.nan)}, "pixels outside 0..255"),
+        ({**_image_set(), "x_train": np.full((4, 28, 28), 300.0)}, r"outside 0..255 \(300.0"),
+        (_image_set(labels=np.zeros(4)), "float64 labels; expected numbers and integer labels"),
+        (_image_set(test=(2, 8, 8)), "training images have 784 pixels, test images 64"),
+        ({**_image_set(), "y_test": np.array([None, None])}, "not an .npz file numpy can read"),
+    ],
+)
+def test_a_malformed_npz_is_named(tmp_path, arrays, message):
+    path = tmp_path / "images.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(AlifeInputError, match=message):
+        load_images(str(path))
+
+
+def test_a_file_that_is_no_npz_is_named(tmp_path):
+    path = tmp_path / "images.npz"
+    path.write_bytes(b"PK\x03\x04 not a zip archive")
+    out = tmp_path / "o.h5"
+    args = ["quine", "train", "--kind", "auxiliary", "--mnist", str(path), "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "is not an .npz file numpy can read" in result.stderr and not out.exists()
+
+
 def test_the_auxiliary_network_reads_each_task_from_its_own_columns():
     model = VanillaQuine((6, 5), seed=1, data_inputs=4, classes=3)
     first, middle, last = (layer.detach().numpy().astype(np.float64) for layer in model.layers)

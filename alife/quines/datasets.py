@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import zipfile
 
 import numpy as np
 
@@ -65,20 +66,42 @@ def _scaled(x: np.ndarray, y: np.ndarray, where: str) -> tuple[np.ndarray, np.nd
             f"{where} holds {x.shape} images and {y.shape} labels; expected (n, ...) "
             f"images and (n,) labels"
         )
+    if not (np.issubdtype(x.dtype, np.number) and np.issubdtype(y.dtype, np.integer)):
+        raise AlifeInputError(
+            f"{where} holds {x.dtype} images and {y.dtype} labels; expected numbers and "
+            f"integer labels"
+        )
     if y.size and (y.min() < 0 or y.max() > 9):
         raise AlifeInputError(f"{where} has labels outside 0..9 ({y.min()}..{y.max()})")
+    if x.size and not (np.isfinite(x).all() and x.min() >= 0 and x.max() <= 255):
+        raise AlifeInputError(
+            f"{where} has pixels outside 0..255 ({x.min()}..{x.max()}); MNIST's are bytes"
+        )
     return (x.reshape(len(x), -1) / 255.0).astype(np.float32), y.astype(np.int64)
 
 
+def _same_size(train: np.ndarray, test: np.ndarray, where: str) -> None:
+    if train.shape[1] != test.shape[1]:
+        raise AlifeInputError(
+            f"{where}: training images have {train.shape[1]} pixels, test images "
+            f"{test.shape[1]}; both sets need one image size"
+        )
+
+
 def _npz(path: str) -> Images:
-    with np.load(path) as data:
-        missing = [k for k in _NPZ_KEYS if k not in data]
-        if missing:
-            raise AlifeInputError(
-                f"{path!r} lacks {', '.join(missing)}; an MNIST .npz holds {', '.join(_NPZ_KEYS)}"
-            )
-        train = _scaled(data["x_train"], data["y_train"], path)
-        test = _scaled(data["x_test"], data["y_test"], path)
+    try:
+        with np.load(path) as data:
+            arrays = {key: data[key] for key in _NPZ_KEYS if key in data.files}
+    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+        raise AlifeInputError(f"{path!r} is not an .npz file numpy can read ({error})") from None
+    missing = [key for key in _NPZ_KEYS if key not in arrays]
+    if missing:
+        raise AlifeInputError(
+            f"{path!r} lacks {', '.join(missing)}; an MNIST .npz holds {', '.join(_NPZ_KEYS)}"
+        )
+    train = _scaled(arrays["x_train"], arrays["y_train"], path)
+    test = _scaled(arrays["x_test"], arrays["y_test"], path)
+    _same_size(train[0], test[0], path)
     return (*train, *test)
 
 
@@ -104,4 +127,6 @@ def _read_idx(path: str) -> np.ndarray:
 
 def _idx_folder(folder: str) -> Images:
     x_train, y_train, x_test, y_test = (_read_idx(os.path.join(folder, n)) for n in _IDX_FILES)
-    return (*_scaled(x_train, y_train, folder), *_scaled(x_test, y_test, folder))
+    train, test = _scaled(x_train, y_train, folder), _scaled(x_test, y_test, folder)
+    _same_size(train[0], test[0], folder)
+    return (*train, *test)
