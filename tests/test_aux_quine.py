@@ -97,6 +97,24 @@ def test_a_file_that_is_no_npz_is_named(tmp_path):
     assert "is not an .npz file numpy can read" in result.stderr and not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (bytes([0, 0, 8, 200]) + b"abc", "ends inside its header of 200 sizes"),
+        (bytes([0, 0, 8, 3]) + (2**31).to_bytes(4, "big") * 3, "holds 0 values, its header"),
+        (bytes([0, 0, 8, 1]) + (4).to_bytes(4, "big") + b"abc", r"holds 3 values, .* says \(4,\)"),
+    ],
+)
+def test_a_malformed_idx_file_is_named(tmp_path, raw, message):
+    arrays = _image_set()
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(raw)
+    names = ["train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    for name, key in zip(names, ["y_train", "x_test", "y_test"], strict=True):
+        (tmp_path / name).write_bytes(_idx(arrays[key]))
+    with pytest.raises(AlifeInputError, match=message):
+        load_images(str(tmp_path))
+
+
 def test_the_auxiliary_network_reads_each_task_from_its_own_columns():
     model = VanillaQuine((6, 5), seed=1, data_inputs=4, classes=3)
     first, middle, last = (layer.detach().numpy().astype(np.float64) for layer in model.layers)

@@ -15,6 +15,7 @@ float32 rows scaled to [0, 1], labels int64 in 0..9.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zipfile
 
@@ -118,11 +119,13 @@ def _read_idx(path: str) -> np.ndarray:
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
         raise AlifeInputError(f"{path!r} is not an IDX file of unsigned bytes")
     dims = raw[3]
+    if len(raw) < 4 + 4 * dims:
+        raise AlifeInputError(f"{path!r} ends inside its header of {dims} sizes")
     shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims)
-    if data.size != int(np.prod(shape)):
-        raise AlifeInputError(f"{path!r} holds {data.size} values, its header says {shape}")
-    return data.reshape(shape)
+    values = len(raw) - 4 - 4 * dims
+    if values != math.prod(shape):
+        raise AlifeInputError(f"{path!r} holds {values} values, its header says {shape}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def _idx_folder(folder: str) -> Images:
