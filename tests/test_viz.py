@@ -307,6 +307,17 @@ def test_render_writes_pngs_of_the_pictures_and_a_video(soup_run, tmp_path):
     assert windowed.size == (1280, 800) and len(windowed.pngs) == 2
 
 
+@pytest.mark.parametrize("name", ["v.gif", "v.xyz", "video"])
+def test_a_video_in_a_format_ffmpeg_does_not_write_h264_to_is_refused(soup_run, tmp_path, name):
+    # ffmpeg failed on these after the frames were written, and the command still
+    # reported the video
+    out = tmp_path / "frames"
+    args = ["render", soup_run, "--out", str(out), "--video", str(tmp_path / name)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "must end in .mp4, .mkv, .mov" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_frames_are_named_by_what_the_run_counts(tmp_path):
     run = str(tmp_path / "l.h5")
     args = ["ca", "run", "--size", "16", "--steps", "4", "--snapshot-every", "2", "--out", run]

@@ -50,7 +50,7 @@ def view(path, follow, epoch) -> None:
     "--video",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Also encode the frames as this MP4 file (needs imageio-ffmpeg).",
+    help="Also encode the frames as this video file, .mp4, .mkv or .mov (needs imageio-ffmpeg).",
 )
 @overwrite_option
 def render(path, out, every, scale, window, video, overwrite) -> None:

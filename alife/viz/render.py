@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 VIDEO_FPS = 15
 """Frames per second of a rendered video."""
 
+VIDEO_SUFFIXES = (".mp4", ".mkv", ".mov")
+"""The containers ffmpeg writes H.264 into, chosen by the video file's suffix."""
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -62,6 +65,10 @@ def _check_outputs(out: str, pngs: list[str], video: str | None, overwrite: bool
             f"to replace them or give another --out folder"
         )
     if video is not None:
+        if os.path.splitext(video)[1].lower() not in VIDEO_SUFFIXES:
+            raise AlifeInputError(
+                f"video file {video!r} must end in {', '.join(VIDEO_SUFFIXES)} (H.264 video)"
+            )
         check_output_path(video, overwrite, run_file=False)
         _video_writer_module()
 
