@@ -67,9 +67,8 @@ def survivals_after(
 
 
 def partners_of(first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """(pairs,) int64: the program of each meeting that is not first or, where the first
-    does not hold the motif, the first: a holder's partner in a meeting with a
-    non-holder."""
+    """(pairs,) int64: in each meeting, the second program where the first holds the
+    motif, else the first. In a meeting of a holder with a non-holder: the non-holder."""
     return np.where(held[first], second, first)
 
 

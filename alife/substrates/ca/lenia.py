@@ -122,7 +122,7 @@ class LeniaParams:
         return cls(b=parse_rings(params["b"]), **numbers)
 
 
-def _animal_number(params: dict, key: str, kind: type, default: int | None = None) -> float:
+def _animal_number(params: dict, key: str, kind: type, default: int | None = None) -> int | float:
     """``params[key]`` (or ``default``) as ``kind``; an AlifeInputError if it is none."""
     value = params.get(key, default)
     try:
