@@ -3,7 +3,7 @@
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
-        [--pair-states] [--families K] [--from-cells 40]
+        [--joint] [--pair-states] [--families K] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -18,7 +18,8 @@ since either changed, with no effect, and with the holder on which side; with
 without the motif, since it last held it (0, 1, ..., S - 1 or more); with
 ``--neighbours B``, by the share of the partner's neighbours that hold the motif, in B
 equal bins (a grid soup or one with an interactions file)
-(:mod:`alife.analysis.meeting_classes`). Each split is one more replay.
+(:mod:`alife.analysis.meeting_classes`); with ``--joint``, also by every combination
+of the classes of those splits. Each split is one more replay.
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
 replayed on RUN.h5's meetings: a prediction rather than a fit.
@@ -49,7 +50,13 @@ from functools import partial
 
 import numpy as np
 
-from alife.analysis.meeting_classes import Exposures, NeighbourShare, PairMemory, Survivals
+from alife.analysis.meeting_classes import (
+    Exposures,
+    Joint,
+    NeighbourShare,
+    PairMemory,
+    Survivals,
+)
 from alife.analysis.pair_states import (
     MAX_MOTIFS,
     common_families,
@@ -179,6 +186,9 @@ def main() -> None:
         help="also split rates by the share of the partner's neighbours holding, in B bins",
     )
     parser.add_argument(
+        "--joint", action="store_true", help="also split rates by all the splits above at once"
+    )
+    parser.add_argument(
         "--pair-states", action="store_true", help="also play the pair-state model by motif"
     )
     parser.add_argument(
@@ -206,6 +216,9 @@ def study(args: argparse.Namespace) -> None:
             raise AlifeInputError(
                 f"--{option} must be at least 1 class, got {getattr(args, option)}"
             )
+    asked = [args.survivals > 1, args.exposures > 1, args.neighbours > 1, args.pair_memory]
+    if args.joint and sum(asked) < 2:
+        raise AlifeInputError("--joint combines two or more splits; ask for them too")
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
     if args.pair_states and len(args.motif) > MAX_MOTIFS:
@@ -251,6 +264,13 @@ def study(args: argparse.Namespace) -> None:
         bins = args.neighbours
         names = [f"{100 * b // bins}-{100 * (b + 1) // bins} %" for b in range(bins)]
         splits["neighbours"] = (lambda soup: NeighbourShare(soup.graph, bins), names)
+    if args.joint:
+        parts = list(splits.values())
+        joint_names = [" / ".join(n) for n in itertools.product(*(n for _, n in parts))]
+        splits[" x ".join(splits)] = (
+            lambda soup, parts=parts: Joint([make(soup) for make, _ in parts]),
+            joint_names,
+        )
     split_rates = {}
     for name, (make, names) in splits.items():
         by_class = outcome_counts(source, source_motifs, last, split=make(source_soup))

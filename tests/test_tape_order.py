@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from alife.analysis.meeting_classes import Exposures, NeighbourShare, PairMemory, Survivals
+from alife.analysis.meeting_classes import (
+    Exposures,
+    Joint,
+    NeighbourShare,
+    PairMemory,
+    Survivals,
+)
 from alife.analysis.pair_states import (
     FamilyLabels,
     PairTransitions,
@@ -543,3 +549,31 @@ def test_the_process_by_the_partners_class_is_the_plain_one(grid_run, kind):
     assert np.array_equal(list(played)[-1][1], expected) and 0 < expected.sum() < 256
     alike = tape_order_masks(start, soup.meetings, [0, 64], [0.9, 0.97], [0.6, 0.94], rng)
     assert not np.array_equal(list(alike)[-1][1], expected)  # the classes changed the outcome
+
+
+class _HandJoint:
+    """Two hand-kept splits at once: class a * classes of b + b."""
+
+    def __init__(self, a, b, b_classes: int):
+        self.a, self.b, self.b_classes = a, b, b_classes
+
+    def of(self, holder: int, other: int, side: int) -> int:
+        return self.a.of(holder, other, side) * self.b_classes + self.b.of(holder, other, side)
+
+    def learn(self, pairs: list, before, after) -> None:
+        self.a.learn(pairs, before, after)
+        self.b.learn(pairs, before, after)
+
+
+def test_outcome_counts_by_survivals_and_exposures_together_are_the_plain_counts(grid_run):
+    motifs = parse_motifs(grid_run, MOTIFS)
+    split = Joint([Survivals(256, 2), Exposures(256, 3)])
+    assert split.classes == 6
+    counts = outcome_counts(grid_run, motifs, 64, split=split)
+    hand = _HandJoint(_HandSurvivals(256, 2), _HandExposures(256, 3), 3)
+    expected = _counts_by_class(grid_run, hand, 6)
+    assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
+    assert (expected[0].sum(axis=(0, 1)) > 0).sum() >= 4  # most combinations were met
+    alone = outcome_counts(grid_run, motifs, 64, split=Exposures(256, 3))
+    by_exposures = counts.met[0].reshape(2, 2, 2, 3).sum(axis=2)
+    assert np.array_equal(by_exposures, alone.met[0])

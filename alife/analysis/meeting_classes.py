@@ -17,12 +17,15 @@ non-holder (:meth:`classify`), and learns from the epoch's outcome (:meth:`updat
   meet) that hold the motif, in ``classes`` equal bins: how deep behind a wave's front
   the meeting is.
 
+:class:`Joint` splits by every combination of the classes of several splits.
+
 Holders are (n,) bool arrays; an epoch's meetings are its tape sides ``first``,
 ``second`` ((pairs,) program indices, each program at most once).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -165,3 +168,26 @@ class NeighbourShare:
         self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
     ) -> None:
         """Nothing to learn: the class follows the holders at each epoch's start."""
+
+
+class Joint:
+    """Meetings by the classes of all of ``splits`` at once: class ``c_1 * k_2 * ... +
+    c_2 * k_3 * ... + c_last`` for classes ``c_i`` of ``k_i``."""
+
+    def __init__(self, splits: Sequence[MeetingSplit]):
+        self.splits = list(splits)
+        self.classes = 1
+        for split in self.splits:
+            self.classes *= split.classes
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        joint = np.zeros(len(first), dtype=np.int64)
+        for split in self.splits:
+            joint = joint * split.classes + split.classify(first, second, held)
+        return joint
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        for split in self.splits:
+            split.update(before, after, first, second)
