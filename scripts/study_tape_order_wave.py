@@ -233,7 +233,7 @@ def study(args: argparse.Namespace) -> None:
     check_origin(args.origin, grid)  # before the replay, not after
     source = args.rates_from or args.run
     _, programs, soup = list(replay(args.run, 0))[-1]  # the run's soup at epoch 0
-    source_soup = list(replay(source, 0))[-1][2]
+    source_soup = soup if source == args.run else list(replay(source, 0))[-1][2]
     if args.neighbours > 1:
         for path, each in ((args.run, soup), (source, source_soup)):
             if each.graph is None:
