@@ -320,6 +320,18 @@ def test_malformed_sweep_files_stop_before_anything_starts(tmp_path, text, messa
     assert not (tmp_path / "x").exists()
 
 
+def test_status_reads_a_sweep_without_checking_each_run_but_still_its_options(tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_text('command = "soup run"\nout_dir = "x"\n[axes]\nlanguage = ["bff", "nope"]\n')
+    result = CliRunner().invoke(main, ["sweep", "status", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 runs: 2 pending" in result.output
+    assert CliRunner().invoke(main, ["sweep", str(path), "--dry-run"]).exit_code == 2
+    path.write_text('command = "soup run"\nout_dir = "x"\n[axes]\nlangauge = ["bff"]\n')
+    result = CliRunner().invoke(main, ["sweep", "status", str(path)])
+    assert result.exit_code == 2 and "has no option --langauge" in result.output
+
+
 def test_every_command_that_starts_a_run_can_be_swept():
     from alife.sweep.spec import run_commands
 

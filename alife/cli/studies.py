@@ -26,7 +26,7 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
     if len(words) == 2 and words[0] == "status":
         from alife.sweep.summary import print_status
 
-        print_status(load_sweep(words[1]))
+        print_status(load_sweep(words[1], check_runs=False))
         return
     if len(words) != 1:
         raise AlifeInputError(
@@ -118,7 +118,7 @@ def analyze(runs, sweep_file, out, compare, epochs, census, top, backend, overwr
         from alife.sweep.spec import load_sweep
         from alife.sweep.summary import write_summary
 
-        for path in write_summary(load_sweep(sweep_file), out):
+        for path in write_summary(load_sweep(sweep_file, check_runs=False), out):
             click.echo(path)
         return
     if not runs:
