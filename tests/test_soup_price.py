@@ -92,6 +92,19 @@ def test_census_records_the_price_terms_of_the_epoch_before_it(traced, tmp_path)
     assert np.isnan(row["price_between"])  # not a grid soup
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 64])
+def test_motif_trait_equals_a_substring_search(size):
+    rng = np.random.default_rng(size)
+    tapes = rng.integers(0, 3, (500, 128), dtype=np.uint8)  # three bytes: many partial matches
+    motif = rng.integers(0, 3, size, dtype=np.uint8)
+    tapes[7, 64 - size : 64] = motif  # at the end of a row
+    tapes[8, 64 - size + 1 : 64 + 1] = motif  # across the halves: not in the first
+    first = tapes[:, :64]  # a view with strides of a (500, 128) array
+    expected = [float(motif.tobytes() in row.tobytes()) for row in first]
+    assert motif_trait(first, motif).tolist() == expected
+    assert expected[7] == 1.0 and (size < 3 or sum(expected) < 500)
+
+
 def test_motif_and_blocks_by_hand():
     soup = np.zeros((2, 64), dtype=np.uint8)
     soup[1, 62:] = [7, 9]

@@ -22,8 +22,8 @@ gain or lose it). On a grid, programs can be grouped by blocks of the grid for
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from alife.analysis.price import MultilevelPriceTerms, PriceTerms, multilevel_price, price_equation
 from alife.errors import AlifeInputError
@@ -36,8 +36,24 @@ def motif_trait(soup: np.ndarray, motif: np.ndarray) -> np.ndarray:
     motif = np.asarray(motif, dtype=np.uint8)
     if not 0 < motif.size <= PROGRAM_SIZE:
         raise AlifeInputError(f"a motif has 1 to {PROGRAM_SIZE} bytes, got {motif.size}")
-    windows = sliding_window_view(soup, motif.size, axis=1)
-    return (windows == motif).all(axis=2).any(axis=1).astype(np.float64)
+    found = np.zeros(len(soup), dtype=np.bool_)
+    _find_motif(np.asarray(soup, dtype=np.uint8), motif, found)
+    return found.astype(np.float64)
+
+
+@numba.njit(parallel=True, cache=True)
+def _find_motif(soup: np.ndarray, motif: np.ndarray, found: np.ndarray) -> None:
+    """Set ``found[i]`` where row i of the (n, width) uint8 ``soup`` holds the 1-D uint8
+    ``motif`` as consecutive bytes (rows in parallel, each stopping at its first match)."""
+    width, size = soup.shape[1], motif.shape[0]
+    for i in numba.prange(soup.shape[0]):
+        for start in range(width - size + 1):
+            matched = 0
+            while matched < size and soup[i, start + matched] == motif[matched]:
+                matched += 1
+            if matched == size:
+                found[i] = True
+                break
 
 
 def token_offspring(
