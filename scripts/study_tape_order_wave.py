@@ -46,7 +46,7 @@ from __future__ import annotations
 import argparse
 import itertools
 from collections.abc import Iterable
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -277,7 +277,9 @@ def study(args: argparse.Namespace) -> None:
         print_rates(by_class, f"the same by {name} (meetings)", names)
         split_rates[name] = by_class.rates()
 
-    start, meetings = holding(programs, motifs), soup.meetings
+    start = holding(programs, motifs)
+    # the replicas run in step, one snapshot gap at a time: each epoch's meetings once
+    meetings = lru_cache(maxsize=int(np.diff([0, *epochs]).max()) + 1)(soup.meetings)
     models = {"rates by partner": (*whole.rates(), None)}
     if args.window is not None:
         models["by partner, window"] = (*counts.rates(), args.window)
@@ -291,7 +293,11 @@ def study(args: argparse.Namespace) -> None:
 
     def replicas(play) -> list[tuple]:
         rngs = (np.random.default_rng([args.seed, r]) for r in range(args.replicas))
-        return [spread_of(play(rng), grid, args.origin, args.from_cells) for rng in rngs]
+        in_step = zip(*(play(rng) for rng in rngs), strict=True)  # per snapshot, all replicas
+        return [
+            spread_of(masks, grid, args.origin, args.from_cells)
+            for masks in zip(*in_step, strict=True)
+        ]
 
     for name, (p, q, window) in models.items():
         results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))

@@ -184,28 +184,26 @@ def meeting_outcomes(
     after: np.ndarray,
     order: np.ndarray,
     pairs: int,
-    partners: np.ndarray | None = None,
-    among: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
+    count: int = 1,
 ) -> np.ndarray:
-    """What an epoch's meetings did with a trait: (2, 3) int64, for the holder first on
-    the tape (row 0) or second (row 1), [its meetings with a non-holder, those after
-    which both hold the trait, those after which neither does]. ``before``, ``after``:
-    (n,) bool, who holds it before and after the epoch; ``order`` and ``pairs``: the
-    epoch's meetings as :meth:`~alife.substrates.programs.soup.Soup.meetings` gives
-    them; ``partners``: (n,) bool, count only meetings with these non-holders;
-    ``among``: (pairs,) bool, count only these meetings (default: any)."""
+    """What an epoch's meetings did with a trait: (count, 2, 3) int64, per label of a
+    meeting, for the holder first on the tape (row 0) or second (row 1), [its meetings
+    with a non-holder, those after which both hold the trait, those after which neither
+    does]. ``before``, ``after``: (n,) bool, who holds it before and after the epoch;
+    ``order`` and ``pairs``: the epoch's meetings as
+    :meth:`~alife.substrates.programs.soup.Soup.meetings` gives them; ``labels``:
+    (pairs,) int64 in 0 .. ``count`` - 1, each meeting's label (default: all 0)."""
     first, second = tape_sides(order, pairs)
-    both = after[first] & after[second]
-    neither = ~(after[first] | after[second])
-    out = np.zeros((2, 3), dtype=np.int64)
-    for side, (holder, other) in enumerate(((first, second), (second, first))):
-        met = before[holder] & ~before[other]
-        if partners is not None:
-            met &= partners[other]
-        if among is not None:
-            met &= among
-        out[side] = met.sum(), (met & both).sum(), (met & neither).sum()
-    return out
+    if labels is None:
+        labels = np.zeros(len(first), dtype=np.int64)
+    holder_second = before[second] & ~before[first]
+    met = holder_second | (before[first] & ~before[second])
+    cell = (labels * 2 + holder_second)[met]  # label, then the holder's side
+    both = (after[first] & after[second])[met]
+    neither = ~(after[first] | after[second])[met]
+    counts = [np.bincount(cell, weights=w, minlength=2 * count) for w in (None, both, neither)]
+    return np.stack(counts, axis=-1).astype(np.int64).reshape(count, 2, 3)
 
 
 def contact_masks(

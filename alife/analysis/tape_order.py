@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alife.analysis.meeting_classes import MeetingSplit
+from alife.analysis.meeting_classes import MeetingSplit, partners_of
 from alife.analysis.spread import holding, meeting_outcomes, tape_sides
 from alife.engine.backend import to_host
 from alife.engine.store import open_run
@@ -216,11 +216,11 @@ def outcome_counts(
         held = holding(programs, motifs)
         if meetings is not None:  # the epoch before this one has run: score its meetings
             at = 0 if window is None else (epoch - 1) // window
-            for kind, partners in ((FRESH, ~ever), (WRECK, ever)):
-                for c in range(classes):
-                    outcomes[at, :, kind, c] += meeting_outcomes(
-                        before, held, *meetings, partners, group == c
-                    )
+            kind = ever[partners_of(first, second, before)].astype(np.int64)  # FRESH, WRECK
+            by_label = meeting_outcomes(
+                before, held, *meetings, kind * classes + group, 2 * classes
+            )
+            outcomes[at] += by_label.reshape(2, classes, 2, 3).transpose(2, 0, 1, 3)
             two = before[first] & before[second]
             holders_met += int(two.sum())
             holders_kept += int((two & held[first] & held[second]).sum())

@@ -103,7 +103,7 @@ def run_spread(
             masks.append((epoch, mask))
             if next_epoch is not None:
                 after, order, pairs = next_epoch(soup, epoch)
-                outcomes.append(meeting_outcomes(mask, held(after, epoch + 1), order, pairs))
+                outcomes.append(meeting_outcomes(mask, held(after, epoch + 1), order, pairs)[0])
             if on_snapshot is not None:
                 on_snapshot()
     spread = trait_spread(masks, grid, origin)
