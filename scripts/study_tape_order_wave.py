@@ -3,7 +3,7 @@
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
-        [--joint] [--pair-states] [--families K] [--from-cells 40]
+        [--joint] [--occupancy E] [--pair-states] [--families K] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -35,6 +35,13 @@ its own, every meeting drawn from what the run's meetings of the same states did
 ``--families K`` the same model with holders told apart by family: the K with the most
 holders over the snapshots, and all others as one.
 
+With ``--occupancy E`` it also sets, per E epochs, how the meetings of a holder with a
+fresh partner fall into a split's classes in the run beside how they fall in the
+replicas of that split's model that took hold
+(:class:`alife.analysis.meeting_classes.Tallied`), with the total variation distance
+between the two: whether the model reproduces who meets the front, or only how each
+class of meeting ends.
+
 Beside the run itself it prints how many replicas took hold (more than 10 holders of a
 motif at the last snapshot), their holders there and, in a grid soup, their front speed
 in cells per epoch measured from ``--origin``: from the start, and from the first
@@ -56,6 +63,7 @@ from alife.analysis.meeting_classes import (
     NeighbourShare,
     PairMemory,
     Survivals,
+    Tallied,
 )
 from alife.analysis.pair_states import (
     MAX_MOTIFS,
@@ -148,6 +156,32 @@ def print_rates(counts: OutcomeCounts, heading: str, names: list[str] | None = N
         print(f"  {span:9s}  {names[c]:17s}  {cells[0]} / {cells[1]}    {cells[2]} / {cells[3]}")
 
 
+def print_occupancy(run: OutcomeCounts, took: list[np.ndarray], names: list[str]) -> None:
+    """Per window of ``run`` (counts by class per window), how the meetings of a holder
+    with a fresh partner, either side, fall into the classes ``names``: in the run, and
+    in the replicas that took hold (``took``: each its (windows, 2, 2, classes) counts),
+    and the total variation distance between the two shares."""
+    if not took:
+        print("  no replica took hold: no occupancy to compare")
+        return
+    in_run = run.met[:, :, FRESH].sum(axis=1)  # (windows, classes)
+    in_model = np.sum(took, axis=0)[:, :, FRESH].sum(axis=1)
+    print(
+        f"  meetings with fresh partners by class ({', '.join(names)}), per "
+        f"{run.window} epochs: the run | {len(took)} replicas that took hold"
+    )
+    distances = []
+    for w, (a, b) in enumerate(zip(in_run, in_model, strict=True)):
+        share_run, share_model = a / max(a.sum(), 1), b / max(b.sum(), 1)
+        distances.append(0.5 * np.abs(share_run - share_model).sum())
+        cells = [" ".join(f"{100 * x:5.1f}" for x in share) for share in (share_run, share_model)]
+        print(
+            f"  {w * run.window:5d}-{(w + 1) * run.window - 1:<5d} {a.sum():7d} {cells[0]} % | "
+            f"{b.sum() / len(took):9.1f} {cells[1]} %   distance {distances[-1]:.3f}"
+        )
+    print(f"  mean distance over windows {np.mean(distances):.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", help="a soup run file with snapshots")
@@ -189,6 +223,12 @@ def main() -> None:
         "--joint", action="store_true", help="also split rates by all the splits above at once"
     )
     parser.add_argument(
+        "--occupancy",
+        type=int,
+        metavar="E",
+        help="per E epochs, the classes of meetings with fresh partners: run and split models",
+    )
+    parser.add_argument(
         "--pair-states", action="store_true", help="also play the pair-state model by motif"
     )
     parser.add_argument(
@@ -217,8 +257,14 @@ def study(args: argparse.Namespace) -> None:
                 f"--{option} must be at least 1 class, got {getattr(args, option)}"
             )
     asked = [args.survivals > 1, args.exposures > 1, args.neighbours > 1, args.pair_memory]
+    asked_any = any(asked)
     if args.joint and sum(asked) < 2:
         raise AlifeInputError("--joint combines two or more splits; ask for them too")
+    if args.occupancy is not None and (args.occupancy < 1 or args.rates_from or not asked_any):
+        raise AlifeInputError(
+            "--occupancy E sets the classes of a split's model beside its run's: give E >= 1, "
+            "a split (--survivals, --exposures, --neighbours, --pair-memory) and no --rates-from"
+        )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
     if args.pair_states and len(args.motif) > MAX_MOTIFS:
@@ -271,11 +317,11 @@ def study(args: argparse.Namespace) -> None:
             lambda soup, parts=parts: Joint([make(soup) for make, _ in parts]),
             joint_names,
         )
-    split_rates = {}
+    split_counts = {}  # name: the run's counts by class, per --occupancy window if asked
     for name, (make, names) in splits.items():
-        by_class = outcome_counts(source, source_motifs, last, split=make(source_soup))
-        print_rates(by_class, f"the same by {name} (meetings)", names)
-        split_rates[name] = by_class.rates()
+        by_class = outcome_counts(source, source_motifs, last, args.occupancy, make(source_soup))
+        print_rates(by_class.summed((0,)), f"the same by {name} (meetings)", names)
+        split_counts[name] = by_class
 
     start = holding(programs, motifs)
     # the replicas run in step, one snapshot gap at a time: each epoch's meetings once
@@ -302,13 +348,23 @@ def study(args: argparse.Namespace) -> None:
     for name, (p, q, window) in models.items():
         results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
         print(summary(name, results, args.from_cells))
-    for name, (p, q) in split_rates.items():
-        make = splits[name][0]
+    for name, by_class_counts in split_counts.items():
+        make, names = splits[name]
+        p, q = by_class_counts.summed((0,)).rates()
+        tallies = []
 
-        def by_class(rng: np.random.Generator, p=p, q=q, make=make) -> Iterable:
-            return tape_order_masks(start, meetings, epochs, p, q, rng, split=make(soup))
+        def by_class(rng: np.random.Generator, p=p, q=q, make=make, tallies=tallies) -> Iterable:
+            split = make(soup)
+            if args.occupancy is not None:
+                split = Tallied(split, args.occupancy)
+                tallies.append(split)
+            return tape_order_masks(start, meetings, epochs, p, q, rng, split=split)
 
-        print(summary(f"by partner, {name}", replicas(by_class), args.from_cells))
+        results = replicas(by_class)
+        print(summary(f"by partner, {name}", results, args.from_cells))
+        if args.occupancy is not None:
+            took = [t.met() for t, r in zip(tallies, results, strict=True) if r[0] > TOOK_HOLD]
+            print_occupancy(by_class_counts, took, names)
     labellings = {}
     if args.pair_states:
         labellings["pair states"] = (partial(motif_masks, motifs=source_motifs), 1 << len(motifs))

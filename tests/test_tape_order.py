@@ -16,6 +16,7 @@ from alife.analysis.meeting_classes import (
     NeighbourShare,
     PairMemory,
     Survivals,
+    Tallied,
 )
 from alife.analysis.pair_states import (
     FamilyLabels,
@@ -316,11 +317,18 @@ def test_the_process_with_rates_by_survivals_is_the_plain_one(runs):
 def _counts_by_class(path: str, hand, classes: int) -> np.ndarray:
     """(3, 2, 2, classes) met, passed, lost [side][partner's kind][class by ``hand``] of
     an every-epoch run, meeting by meeting from its snapshots."""
-    held, soup = _held(path), Soup.load(path)
-    counts = np.zeros((3, 2, 2, classes), dtype=np.int64)
+    held = _held(path)
+    return _counts_by_window(held, Soup.load(path).meetings, hand, classes, len(held))[0]
+
+
+def _counts_by_window(held, meetings, hand, classes: int, window: int) -> np.ndarray:
+    """(windows, 3, 2, 2, classes): :func:`_counts_by_class` per ``window`` epochs, of
+    the holders ``held`` ((epochs + 1, n) bool) on the pairs ``meetings(epoch)`` gives."""
+    windows = -(-(len(held) - 1) // window)
+    counts = np.zeros((windows, 3, 2, 2, classes), dtype=np.int64)
     ever = held[0].copy()
     for epoch in range(len(held) - 1):
-        order, pairs = soup.meetings(epoch)
+        order, pairs = meetings(epoch)
         before, after = held[epoch], held[epoch + 1]
         met = [(order[2 * k], order[2 * k + 1]) for k in range(pairs)]
         for a, b in met:
@@ -328,9 +336,9 @@ def _counts_by_class(path: str, hand, classes: int) -> np.ndarray:
                 if not before[holder] or before[other]:
                     continue
                 cell = (side, int(ever[other]), hand.of(holder, other, side))
-                counts[(0, *cell)] += 1
-                counts[(1, *cell)] += after[holder] and after[other]
-                counts[(2, *cell)] += not after[holder] and not after[other]
+                counts[(epoch // window, 0, *cell)] += 1
+                counts[(epoch // window, 1, *cell)] += after[holder] and after[other]
+                counts[(epoch // window, 2, *cell)] += not after[holder] and not after[other]
         hand.learn(met, before, after)
         ever |= after
     return counts
@@ -577,3 +585,24 @@ def test_outcome_counts_by_survivals_and_exposures_together_are_the_plain_counts
     alone = outcome_counts(grid_run, motifs, 64, split=Exposures(256, 3))
     by_exposures = counts.met[0].reshape(2, 2, 2, 3).sum(axis=2)
     assert np.array_equal(by_exposures, alone.met[0])
+
+
+def test_a_tallied_split_counts_the_models_meetings_by_window_and_class(grid_run):
+    start = _held(grid_run)[0]
+    meetings = Soup.load(grid_run).meetings
+    passed = [(0.9, 0.6, 0.3), (0.97, 0.7, 0.5)]
+    lost = [(0.6, 0.9, 0.1), (0.94, 0.5, 0.2)]
+    rates = np.array([passed]), np.array([lost])
+    every = list(range(65))
+    tallied = Tallied(Exposures(256, 3), 10)
+    rng = np.random.default_rng(17)
+    played = np.array(
+        [m for _, m in tape_order_masks(start, meetings, every, *rates, rng, split=tallied)]
+    )
+    rng = np.random.default_rng(17)
+    plain = tape_order_masks(start, meetings, every, *rates, rng, split=Exposures(256, 3))
+    assert np.array_equal(played, [m for _, m in plain])  # tallying changes nothing
+    expected = _counts_by_window(played, meetings, _HandExposures(256, 3), 3, 10)[:, 0]
+    assert tallied.met().shape == (7, 2, 2, 3)
+    assert np.array_equal(tallied.met(), expected)
+    assert (expected[:, :, FRESH].sum(axis=(0, 1)) > 0).all()  # fresh partners of every class

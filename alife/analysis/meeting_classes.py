@@ -17,7 +17,9 @@ non-holder (:meth:`classify`), and learns from the epoch's outcome (:meth:`updat
   meet) that hold the motif, in ``classes`` equal bins: how deep behind a wave's front
   the meeting is.
 
-:class:`Joint` splits by every combination of the classes of several splits.
+:class:`Joint` splits by every combination of the classes of several splits;
+:class:`Tallied` counts the meetings a split classifies, epoch window by window (how a
+model's meetings fall into the classes, to set beside a run's).
 
 Holders are (n,) bool arrays; an epoch's meetings are its tape sides ``first``,
 ``second`` ((pairs,) program indices, each program at most once).
@@ -191,3 +193,40 @@ class Joint:
     ) -> None:
         for split in self.splits:
             split.update(before, after, first, second)
+
+
+class Tallied:
+    """``split``, also counting the meetings of a holder with a non-holder it classifies:
+    :meth:`met`, per window of ``window`` epochs from the first classified, as
+    :attr:`~alife.analysis.tape_order.OutcomeCounts.met`. The partner's kind (0: never
+    held the motif at an epoch start, 1: did) follows the holders it is shown."""
+
+    def __init__(self, split: MeetingSplit, window: int):
+        self.split, self.window, self.classes = split, window, split.classes
+        self.epoch = 0
+        self.ever: np.ndarray | None = None
+        self.counts: list[np.ndarray] = []  # per window: (2, 2, classes) int64
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        self.ever = held.copy() if self.ever is None else self.ever | held
+        classes = self.split.classify(first, second, held)
+        if self.epoch % self.window == 0:
+            self.counts.append(np.zeros((2, 2, self.classes), dtype=np.int64))
+        for side, (holder, other) in enumerate(((first, second), (second, first))):
+            met = held[holder] & ~held[other]
+            kind = self.ever[other[met]].astype(np.intp)
+            self.counts[-1][side] += np.bincount(
+                kind * self.classes + classes[met], minlength=2 * self.classes
+            ).reshape(2, self.classes)
+        self.epoch += 1
+        return classes
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        self.split.update(before, after, first, second)
+
+    def met(self) -> np.ndarray:
+        """(windows, 2, 2, classes) int64: the meetings classified so far, [window][holder's
+        side: 0 first, 1 second][partner's kind][class]."""
+        return np.array(self.counts, dtype=np.int64).reshape(-1, 2, 2, self.classes)
