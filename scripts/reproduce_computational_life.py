@@ -25,11 +25,8 @@ import os
 
 import numpy as np
 
-from alife.analysis.transitions import (
-    ENTROPY_TRANSITION_BITS,
-    entropy_transition,
-    share_interval,
-)
+from alife.analysis.intervals import share_interval
+from alife.analysis.transitions import ENTROPY_TRANSITION_BITS, entropy_transition
 from alife.engine.run import Schedule
 from alife.engine.session import resume_run, start_run
 from alife.engine.store import open_run

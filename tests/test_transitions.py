@@ -1,7 +1,5 @@
 """Transition epochs: the first record past a threshold, and its line in 'soup show'."""
 
-from math import comb
-
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -10,7 +8,6 @@ from alife.analysis.transitions import (
     entropy_transition,
     first_crossing,
     replicator_transition,
-    share_interval,
 )
 from alife.cli import main
 from alife.errors import AlifeInputError
@@ -52,28 +49,3 @@ def test_replicator_transition_reads_census_records_only():
     assert replicator_transition(metrics) == 33
     assert replicator_transition(metrics, fraction=0.6) == 49
     assert replicator_transition({"epoch": np.array([1])}) is None
-
-
-def binomial_tail(k: int, n: int, p: float, *, upper: bool) -> float:
-    """P(X >= k) (upper) or P(X <= k) for X ~ Binomial(n, p), summed term by term."""
-    terms = range(k, n + 1) if upper else range(0, k + 1)
-    return sum(comb(n, j) * p**j * (1 - p) ** (n - j) for j in terms)
-
-
-@pytest.mark.parametrize("k,n", [(1, 4), (3, 8), (26, 64), (7, 10)])
-def test_share_interval_ends_are_where_each_tail_holds_two_and_a_half_percent(k, n):
-    low, high = share_interval(k, n)
-    assert low < k / n < high
-    assert binomial_tail(k, n, low, upper=True) == pytest.approx(0.025, rel=1e-6)
-    assert binomial_tail(k, n, high, upper=False) == pytest.approx(0.025, rel=1e-6)
-
-
-def test_share_interval_at_none_and_all():
-    assert share_interval(0, 10) == pytest.approx((0.0, 1 - 0.025**0.1))
-    assert share_interval(10, 10) == pytest.approx((0.025**0.1, 1.0))
-
-
-@pytest.mark.parametrize("k,n", [(5, 4), (-1, 4), (0, 0)])
-def test_share_interval_refuses_impossible_counts(k, n):
-    with pytest.raises(AlifeInputError, match=f"got {k} of {n}"):
-        share_interval(k, n)

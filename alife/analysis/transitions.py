@@ -55,17 +55,3 @@ def replicator_transition(
     if "replicator_fraction" not in metrics:
         return None
     return first_crossing(metrics["epoch"], metrics["replicator_fraction"], fraction)
-
-
-def share_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Clopper-Pearson (exact binomial) interval for a share from ``successes`` of
-    ``trials`` runs, such as those that transitioned: (low, high), fractions in [0, 1].
-    Few seeds give wide intervals: 3 of 8 is 9 %-76 % at 95 %."""
-    from scipy.stats import binomtest
-
-    if trials < 1 or not 0 <= successes <= trials:
-        raise AlifeInputError(
-            f"a share needs 0 <= successes <= trials and trials >= 1, got {successes} of {trials}"
-        )
-    interval = binomtest(successes, trials).proportion_ci(confidence, method="exact")
-    return float(interval.low), float(interval.high)

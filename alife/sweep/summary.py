@@ -184,7 +184,7 @@ def transition_groups(spec: SweepSpec, rows: list[dict]) -> list[tuple[str, list
 
 
 def _share_line(label: str, transitions: list) -> str:
-    from alife.analysis.transitions import share_interval
+    from alife.analysis.intervals import share_interval
 
     transitioned = sum(t is not None for t in transitions)
     low, high = share_interval(transitioned, len(transitions))
