@@ -3,7 +3,8 @@
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
-        [--joint] [--occupancy E] [--pair-states] [--families K] [--from-cells 40]
+        [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
+        [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -42,6 +43,11 @@ replicas of that split's model that took hold
 between the two: whether the model reproduces who meets the front, or only how each
 class of meeting ends.
 
+With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
+the labels of the holders within Z cells of the front (the farthest holder) in the run
+beside their mean over each chain's replicas that took hold: which kinds of holder
+carry the wave.
+
 Beside the run itself it prints how many replicas took hold (more than 10 holders of a
 motif at the last snapshot), their holders there and, in a grid soup, their front speed
 in cells per epoch measured from ``--origin``: from the start, and from the first
@@ -70,6 +76,7 @@ from alife.analysis.meeting_classes import (
 )
 from alife.analysis.pair_states import (
     MAX_MOTIFS,
+    PairTransitions,
     common_families,
     motif_masks,
     pair_state_labels,
@@ -189,6 +196,56 @@ def print_occupancy(run: OutcomeCounts, took: list[np.ndarray], names: list[str]
     print(f"  mean distance over windows {np.mean(distances):.3f}")
 
 
+def front_shares(labels: np.ndarray, distance: np.ndarray, kinds: int, zone: int) -> np.ndarray:
+    """(kinds,) float64: the share of each label among the holders (label > 0) of
+    ``labels`` ((n,) int64) whose ``distance`` ((n,) cells from the origin) is within
+    ``zone`` cells of the farthest holder's; NaN without holders."""
+    held = labels > 0
+    if not held.any():
+        return np.full(kinds, np.nan)
+    near = held & (distance >= distance[held].max() - zone)
+    return np.bincount(labels[near], minlength=kinds) / near.sum()
+
+
+def print_label_rates(transitions: PairTransitions) -> None:
+    """Per label of a pair-state chain, what the run's meetings of its holders with a
+    fresh program did: first on the tape, how often the partner came out holding a
+    motif, and of the label's own kind; second, how often neither held one after; and
+    how many holders of the label were made in meetings where neither program had it."""
+    counts, kinds = transitions.counts, transitions.kinds
+    print(
+        "  label   first vs fresh: meetings, passed on (own label)   second vs fresh: "
+        "meetings, lost   made where neither had it"
+    )
+    for k in range(1, kinds):
+        first, second = counts[k, 0], counts[0, k]
+        if not first.sum() + second.sum():
+            continue
+        passed, own = first[:, 1:].sum(), first[:, k].sum()
+        others = [s for s in range(kinds + 1) if s != k]
+        made = counts[np.ix_(others, others)][:, :, k, :].sum()
+        made += counts[np.ix_(others, others)][:, :, :, k].sum()
+        print(
+            f"  {k:5d}   {first.sum():9d}, {100 * passed / max(first.sum(), 1):5.1f} % "
+            f"({100 * own / max(passed, 1):5.1f} %)            {second.sum():9d}, "
+            f"{100 * second[0, 0] / max(second.sum(), 1):5.1f} %   {made:9d}"
+        )
+
+
+def print_front_labels(epochs: list[int], run: list, took: list[list], zone: int) -> None:
+    """Per snapshot, the labels of the holders at the front (:func:`front_shares`) in the
+    run beside their mean over the replicas that took hold (``took``: each its shares
+    per snapshot), as percentages of labels 1, 2, ..."""
+    print(
+        f"  holders within {zone} cells of the front by label (1, 2, ...): the run | mean "
+        f"of {len(took)} replicas that took hold"
+    )
+    for i, epoch in enumerate(epochs):
+        model = np.nanmean([replica[i] for replica in took], axis=0) if took else run[i] * np.nan
+        cells = [" ".join(f"{100 * x:3.0f}" for x in shares[1:]) for shares in (run[i], model)]
+        print(f"  {epoch:5d}  {cells[0]} | {cells[1]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", help="a soup run file with snapshots")
@@ -236,6 +293,12 @@ def main() -> None:
         help="per E epochs, the classes of meetings with fresh partners: run and split models",
     )
     parser.add_argument(
+        "--front-labels",
+        type=int,
+        metavar="Z",
+        help="per snapshot, the labels of the holders within Z cells of the front: run and chains",
+    )
+    parser.add_argument(
         "--pair-states", action="store_true", help="also play the pair-state model by motif"
     )
     parser.add_argument(
@@ -271,6 +334,13 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(
             "--occupancy E sets the classes of a split's model beside its run's: give E >= 1, "
             "a split (--survivals, --exposures, --neighbours, --pair-memory) and no --rates-from"
+        )
+    if args.front_labels is not None and (
+        args.front_labels < 0 or args.origin is None or not (args.pair_states or args.families)
+    ):
+        raise AlifeInputError(
+            "--front-labels Z follows the pair-state chains' fronts: give Z >= 0, --origin, "
+            "and --pair-states or --families"
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
@@ -378,15 +448,45 @@ def study(args: argparse.Namespace) -> None:
     if args.families is not None:
         families = common_families(source, source_motifs, args.families)
         labellings[f"pair states, {args.families} families"] = (families, families.kinds)
+    distance = None
+    if args.front_labels is not None:
+        if grid is None:
+            raise AlifeInputError(f"--front-labels needs a grid soup; {args.run!r} is not one")
+        rows, cols = np.divmod(np.arange(grid[0] * grid[1]), grid[0])
+        distance = np.maximum(abs(rows - args.origin[0]), abs(cols - args.origin[1]))
     for name, (label, kinds) in labellings.items():
         transitions = pair_transitions(source, label, kinds, last)
+        print(f"{name}: meetings of each label's holders with a fresh partner")
+        print_label_rates(transitions)
         first = label(programs)
+        fronts = []  # per replica: (snapshots, kinds) shares at the front, NaN without holders
 
-        def holders(rng: np.random.Generator, first=first, transitions=transitions) -> Iterable:
+        def holders(
+            rng: np.random.Generator,
+            first=first,
+            transitions=transitions,
+            fronts=fronts,
+            kinds=kinds,
+        ) -> Iterable:
+            shares = []  # this replica's, per snapshot
+            fronts.append(shares)
             for epoch, labels in pair_state_labels(first, meetings, epochs, transitions, rng):
+                if distance is not None:
+                    shares.append(front_shares(labels, distance, kinds, args.front_labels))
                 yield epoch, labels > 0
 
-        print(summary(name, replicas(holders), args.from_cells))
+        results = replicas(holders)
+        print(summary(name, results, args.from_cells))
+        if distance is not None:
+            with open_run(args.run) as run_file:
+                in_run = [
+                    front_shares(
+                        label(run_file.snapshot(e, "soup")), distance, kinds, args.front_labels
+                    )
+                    for e in epochs
+                ]
+            took = [f for f, r in zip(fronts, results, strict=True) if r[0] > TOOK_HOLD]
+            print_front_labels(epochs, in_run, took, args.front_labels)
 
 
 if __name__ == "__main__":
