@@ -6,6 +6,11 @@ meetings."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -606,3 +611,31 @@ def test_a_tallied_split_counts_the_models_meetings_by_window_and_class(grid_run
     assert tallied.met().shape == (7, 2, 2, 3)
     assert np.array_equal(tallied.met(), expected)
     assert (expected[:, :, FRESH].sum(axis=(0, 1)) > 0).all()  # fresh partners of every class
+
+
+STUDY = os.path.join(os.path.dirname(__file__), "..", "scripts", "study_tape_order_wave.py")
+
+
+def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
+    """scripts/study_tape_order_wave.py --occupancy and --front-labels: the run's side
+    of each table against plain counts of its snapshots and meetings."""
+    args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
+    args += ["--survivals", "2", "--occupancy", "16", "--families", "2", "--front-labels", "3"]
+    result = subprocess.run(
+        [sys.executable, STUDY, *args, "--replicas", "6"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # meetings of a holder with a fresh partner, either side, per 16 epochs
+    held, meetings = _held(grid_run), Soup.load(grid_run).meetings
+    counts = _counts_by_window(held, meetings, _HandSurvivals(256, 2), 2, 16)
+    fresh = counts[:, 0, :, FRESH].sum(axis=(1, 2))
+    printed = [int(m) for m in re.findall(r"^\s+\d+-\d+\s+(\d+) ", out, re.MULTILINE)]
+    assert printed == fresh.tolist() and fresh.sum() > 0
+    # the labels of the run's holders within 3 cells of the farthest, at epoch 64
+    labels = common_families(grid_run, parse_motifs(grid_run, MOTIFS), 2)(Soup.load(grid_run).soup)
+    reach = {i: max(i // 16, i % 16) for i in range(256) if labels[i] > 0}
+    near = [labels[i] for i, d in reach.items() if d >= max(reach.values()) - 3]
+    expected = [round(100 * near.count(k) / len(near)) for k in (1, 2, 3)]
+    line = re.search(r"^\s+64\s+([\d ]+)\|", out.split("holders within 3 cells")[-1], re.M)
+    assert [int(x) for x in line.group(1).split()] == expected
