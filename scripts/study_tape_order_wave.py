@@ -4,7 +4,7 @@
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
-        [--from-cells 40]
+        [--label-ages] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -43,6 +43,11 @@ replicas of that split's model that took hold
 between the two: whether the model reproduces who meets the front, or only how each
 class of meeting ends.
 
+With ``--label-ages`` each chain also prints its labels' meetings with fresh partners by
+how long the holder had had its label
+(:func:`alife.analysis.pair_states.label_age_outcomes`), which the chain does not tell
+apart.
+
 With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
 the labels of the holders within Z cells of the front (the farthest holder) in the run
 beside their mean over each chain's replicas that took hold: which kinds of holder
@@ -75,9 +80,11 @@ from alife.analysis.meeting_classes import (
     Tallied,
 )
 from alife.analysis.pair_states import (
+    AGE_BINS,
     MAX_MOTIFS,
     PairTransitions,
     common_families,
+    label_age_outcomes,
     motif_masks,
     pair_state_labels,
     pair_transitions,
@@ -232,6 +239,28 @@ def print_label_rates(transitions: PairTransitions) -> None:
         )
 
 
+def print_label_ages(counts: np.ndarray, least: int = 100) -> None:
+    """Per label with at least ``least`` meetings with a fresh partner, their outcomes
+    by the holder's age in its label (``counts`` from
+    :func:`~alife.analysis.pair_states.label_age_outcomes` with its default bins)."""
+    ends = [*AGE_BINS[1:], None]
+    spans = [f"{a}-{b - 1}" if b else f"{a}+" for a, b in zip(AGE_BINS, ends, strict=True)]
+    print(
+        f"  label  age (epochs in its label): first passed it on / second was lost "
+        f"(meetings with fresh partners), for {', '.join(spans)}"
+    )
+    for k in range(1, len(counts)):
+        if counts[k, :, :, 0].sum() < least:
+            continue
+        cells = []
+        for met, changed in zip(counts[k, :, :, 0], counts[k, :, :, 1], strict=True):
+            rates = [
+                f"{100 * c / m:3.0f}" if m else "  -" for m, c in zip(met, changed, strict=True)
+            ]
+            cells.append(f"{rates[0]}/{rates[1]} % ({met.sum()})")
+        print(f"  {k:5d}  " + "   ".join(cells))
+
+
 def print_front_labels(epochs: list[int], run: list, took: list[list], zone: int) -> None:
     """Per snapshot, the labels of the holders at the front (:func:`front_shares`) in the
     run beside their mean over the replicas that took hold (``took``: each its shares
@@ -297,6 +326,11 @@ def main() -> None:
         type=int,
         metavar="Z",
         help="per snapshot, the labels of the holders within Z cells of the front: run and chains",
+    )
+    parser.add_argument(
+        "--label-ages",
+        action="store_true",
+        help="the chains' labels' meetings with fresh partners by the holder's age in its label",
     )
     parser.add_argument(
         "--pair-states", action="store_true", help="also play the pair-state model by motif"
@@ -458,6 +492,8 @@ def study(args: argparse.Namespace) -> None:
         transitions = pair_transitions(source, label, kinds, last)
         print(f"{name}: meetings of each label's holders with a fresh partner")
         print_label_rates(transitions)
+        if args.label_ages:
+            print_label_ages(label_age_outcomes(source, label, kinds, last))
         first = label(programs)
         fronts = []  # per replica: (snapshots, kinds) shares at the front, NaN without holders
 

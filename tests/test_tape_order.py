@@ -27,6 +27,7 @@ from alife.analysis.pair_states import (
     FamilyLabels,
     PairTransitions,
     common_families,
+    label_age_outcomes,
     motif_masks,
     pair_state_labels,
     pair_transitions,
@@ -639,3 +640,37 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     expected = [round(100 * near.count(k) / len(near)) for k in (1, 2, 3)]
     line = re.search(r"^\s+64\s+([\d ]+)\|", out.split("holders within 3 cells")[-1], re.M)
     assert [int(x) for x in line.group(1).split()] == expected
+
+
+def test_label_ages_are_the_plain_counts(grid_run):
+    """Holders by motif mask against fresh programs, by how long each had had its mask
+    (epochs), meeting by meeting from the every-epoch snapshots."""
+    motifs = parse_motifs(grid_run, MOTIFS)
+    with open_run(grid_run) as run:
+        masks = [
+            _masks_by_hand(run.snapshot(e, "soup"), [bytes(m) for m in motifs]) for e in range(65)
+        ]
+    meetings = Soup.load(grid_run).meetings
+    bins = (0, 2, 8)
+    expected = np.zeros((4, 3, 2, 2), dtype=np.int64)
+    since, ever = [0] * 256, masks[0] > 0
+    for epoch in range(64):
+        order, pairs = meetings(epoch)
+        now, after = masks[epoch], masks[epoch + 1]
+        for k in range(pairs):
+            a, b = order[2 * k], order[2 * k + 1]
+            for side, (h, o) in enumerate(((a, b), (b, a))):
+                if now[h] == 0 or now[o] != 0 or ever[o]:
+                    continue
+                age = epoch - since[h]
+                where = (now[h], 0 if age < 2 else 1 if age < 8 else 2, side)
+                expected[(*where, 0)] += 1
+                changed = after[o] > 0 if side == 0 else after[h] == 0 and after[o] == 0
+                expected[(*where, 1)] += changed
+        for i in range(256):
+            if after[i] != now[i]:
+                since[i] = epoch + 1
+        ever |= after > 0
+    counts = label_age_outcomes(grid_run, lambda p: motif_masks(p, motifs), 4, 64, bins)
+    assert np.array_equal(counts, expected)
+    assert (expected[:, :, :, 0].sum(axis=(0, 2)) > 0).all()  # meetings at every age

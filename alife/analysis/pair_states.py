@@ -14,7 +14,8 @@ a motif at an earlier epoch start is a *wreck*, state L (a non-holder that never
 pair (first on the tape, second) into: from their two states to their two labels after
 the epoch. :func:`pair_state_labels` plays that chain on the run's own meetings: each
 meeting draws its outcome from the counts for its pair's states, and a program that
-meets no one keeps its label.
+meets no one keeps its label. :func:`label_age_outcomes` counts what holders' meetings
+with fresh programs did by how long each had had its label, which the chain ignores.
 
 It generalises the tape-order contact process of :mod:`alife.analysis.tape_order`
 (one kind of holder, and only meetings of a holder with a non-holder change anything):
@@ -151,6 +152,53 @@ def pair_transitions(
         if epoch < last:
             meetings = soup.meetings(epoch)
     return PairTransitions(counts)
+
+
+AGE_BINS = (0, 1, 4, 16, 64)
+"""Default first ages (epochs) of the bins of :func:`label_age_outcomes`."""
+
+
+def label_age_outcomes(
+    path: str,
+    label: Callable[[np.ndarray], np.ndarray],
+    kinds: int,
+    last: int,
+    bins: Sequence[int] = AGE_BINS,
+) -> np.ndarray:
+    """(``kinds``, len(``bins``), 2, 2) int64: over epochs 0 .. ``last - 1`` of a replay
+    of the soup run ``path``, the meetings of a holder (label k > 0) with a fresh program
+    (state 0), by [k][the holder's age in its label at the epoch's start: the epochs since
+    it last took it (bin i: ``bins[i]`` to ``bins[i + 1]`` - 1, the last bin every age
+    from ``bins[-1]``; all start at age 0 at epoch 0)][its side on the tape: 0 first, 1
+    second][met, outcome]. The outcome is, first: the partner holds a motif after the
+    epoch; second: neither does. Labels as :func:`pair_transitions` takes them."""
+    edges = np.asarray(bins, dtype=np.int64)
+    counts = np.zeros((kinds, len(edges), 2, 2), dtype=np.int64)
+    states = labels_before = since = ever = meetings = None
+    for epoch, programs, soup in replay(path, last):
+        labels = label(programs)
+        if meetings is not None:
+            first, second = tape_sides(*meetings)
+            age_bin = np.searchsorted(edges, epoch - 1 - since, side="right") - 1
+            for side, (holder, other) in enumerate(((first, second), (second, first))):
+                met = (states[holder] > 0) & (states[holder] < kinds) & (states[other] == 0)
+                holder, other = holder[met], other[met]
+                if side == 0:
+                    outcome = labels[other] > 0
+                else:
+                    outcome = (labels[holder] == 0) & (labels[other] == 0)
+                cell = (labels_before[holder], age_bin[holder], side)
+                np.add.at(counts, (*cell, 0), 1)
+                np.add.at(counts, (*cell, 1), outcome.astype(np.int64))
+        if since is None:
+            since = np.zeros(len(labels), dtype=np.int64)
+        else:
+            since = np.where(labels == labels_before, since, epoch)
+        ever = labels > 0 if ever is None else ever | (labels > 0)
+        states, labels_before = states_of(labels, ever, kinds), labels
+        if epoch < last:
+            meetings = soup.meetings(epoch)
+    return counts
 
 
 def pair_state_labels(
