@@ -4,7 +4,7 @@
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
-        [--label-ages] [--from-cells 40]
+        [--label-ages] [--aged-pooled E] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -48,6 +48,11 @@ how long the holder had had its label
 (:func:`alife.analysis.pair_states.label_age_outcomes`), which the chain does not tell
 apart.
 
+With ``--aged-pooled E`` (and ``--families``) it also plays the family chain with the
+pooled label's holders that have had it for E epochs or more as a label of their own
+(:class:`alife.analysis.pair_states.AgedLabels`): the chain then follows how damaged
+loops age, as the run's meetings did.
+
 With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
 the labels of the holders within Z cells of the front (the farthest holder) in the run
 beside their mean over each chain's replicas that took hold: which kinds of holder
@@ -82,6 +87,7 @@ from alife.analysis.meeting_classes import (
 from alife.analysis.pair_states import (
     AGE_BINS,
     MAX_MOTIFS,
+    AgedLabels,
     PairTransitions,
     common_families,
     label_age_outcomes,
@@ -328,6 +334,13 @@ def main() -> None:
         help="per snapshot, the labels of the holders within Z cells of the front: run and chains",
     )
     parser.add_argument(
+        "--aged-pooled",
+        type=int,
+        metavar="E",
+        help="with --families, also a chain whose pooled label's holders of E epochs or more "
+        "are a label of their own",
+    )
+    parser.add_argument(
         "--label-ages",
         action="store_true",
         help="the chains' labels' meetings with fresh partners by the holder's age in its label",
@@ -375,6 +388,11 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(
             "--front-labels Z follows the pair-state chains' fronts: give Z >= 0, --origin, "
             "and --pair-states or --families"
+        )
+    if args.aged_pooled is not None and (args.aged_pooled < 1 or args.families is None):
+        raise AlifeInputError(
+            f"--aged-pooled E splits the family chain's pooled label at age E: give --families "
+            f"and E >= 1, not {args.aged_pooled}"
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
@@ -476,25 +494,43 @@ def study(args: argparse.Namespace) -> None:
         if args.occupancy is not None:
             took = [t.met() for t, r in zip(tallies, results, strict=True) if r[0] > TOOK_HOLD]
             print_occupancy(by_class_counts, took, names)
+    # name: (a fresh labeller for one replay, its kinds, the labels its front shows and
+    # their kinds; an aged label shows as the pooled label, 1)
     labellings = {}
     if args.pair_states:
-        labellings["pair states"] = (partial(motif_masks, motifs=source_motifs), 1 << len(motifs))
+        by_motif = partial(motif_masks, motifs=source_motifs)
+        kinds = 1 << len(motifs)
+        labellings["pair states"] = (lambda: by_motif, kinds, by_motif, kinds)
     if args.families is not None:
         families = common_families(source, source_motifs, args.families)
-        labellings[f"pair states, {args.families} families"] = (families, families.kinds)
+        labellings[f"pair states, {args.families} families"] = (
+            lambda: families,
+            families.kinds,
+            families,
+            families.kinds,
+        )
+        if args.aged_pooled is not None:
+            labellings[
+                f"pair states, {args.families} families, pooled aged {args.aged_pooled}+"
+            ] = (
+                lambda: AgedLabels(families, families.kinds, 1, args.aged_pooled),
+                families.kinds + 1,
+                families,
+                families.kinds,
+            )
     distance = None
     if args.front_labels is not None:
         if grid is None:
             raise AlifeInputError(f"--front-labels needs a grid soup; {args.run!r} is not one")
         rows, cols = np.divmod(np.arange(grid[0] * grid[1]), grid[0])
         distance = np.maximum(abs(rows - args.origin[0]), abs(cols - args.origin[1]))
-    for name, (label, kinds) in labellings.items():
-        transitions = pair_transitions(source, label, kinds, last)
+    for name, (make, kinds, shown, shown_kinds) in labellings.items():
+        transitions = pair_transitions(source, make(), kinds, last)
         print(f"{name}: meetings of each label's holders with a fresh partner")
         print_label_rates(transitions)
         if args.label_ages:
-            print_label_ages(label_age_outcomes(source, label, kinds, last))
-        first = label(programs)
+            print_label_ages(label_age_outcomes(source, make(), kinds, last))
+        first = make()(programs)
         fronts = []  # per replica: (snapshots, kinds) shares at the front, NaN without holders
 
         def holders(
@@ -502,13 +538,16 @@ def study(args: argparse.Namespace) -> None:
             first=first,
             transitions=transitions,
             fronts=fronts,
-            kinds=kinds,
+            shown_kinds=shown_kinds,
         ) -> Iterable:
             shares = []  # this replica's, per snapshot
             fronts.append(shares)
             for epoch, labels in pair_state_labels(first, meetings, epochs, transitions, rng):
                 if distance is not None:
-                    shares.append(front_shares(labels, distance, kinds, args.front_labels))
+                    labels_shown = np.where(labels == shown_kinds, 1, labels)  # aged: pooled
+                    shares.append(
+                        front_shares(labels_shown, distance, shown_kinds, args.front_labels)
+                    )
                 yield epoch, labels > 0
 
         results = replicas(holders)
@@ -517,7 +556,10 @@ def study(args: argparse.Namespace) -> None:
             with open_run(args.run) as run_file:
                 in_run = [
                     front_shares(
-                        label(run_file.snapshot(e, "soup")), distance, kinds, args.front_labels
+                        shown(run_file.snapshot(e, "soup")),
+                        distance,
+                        shown_kinds,
+                        args.front_labels,
                     )
                     for e in epochs
                 ]

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from functools import partial
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ from alife.analysis.meeting_classes import (
     Tallied,
 )
 from alife.analysis.pair_states import (
+    AgedLabels,
     FamilyLabels,
     PairTransitions,
     common_families,
@@ -674,3 +676,23 @@ def test_label_ages_are_the_plain_counts(grid_run):
     counts = label_age_outcomes(grid_run, lambda p: motif_masks(p, motifs), 4, 64, bins)
     assert np.array_equal(counts, expected)
     assert (expected[:, :, :, 0].sum(axis=(0, 2)) > 0).all()  # meetings at every age
+
+
+def test_aged_labels_split_a_label_by_how_long_it_was_held():
+    sequence = iter([[1, 1, 2, 0], [1, 2, 2, 1], [1, 2, 1, 1], [1, 1, 1, 1]])
+    aged = AgedLabels(lambda programs: np.array(next(sequence)), 3, 1, 2)
+    assert aged.kinds == 4
+    out = [aged(None).tolist() for _ in range(4)]
+    assert out == [[1, 1, 2, 0], [1, 2, 2, 1], [3, 2, 1, 1], [3, 1, 1, 3]]
+
+
+def test_a_chain_of_aged_labels_counts_meetings_as_label_ages_do(grid_run):
+    """Holders of both loops first on the tape with a fresh partner: young (held both
+    for under 2 epochs) and old, as pair transitions of aged labels and as label ages."""
+    motifs = parse_motifs(grid_run, MOTIFS)
+    by_mask = partial(motif_masks, motifs=motifs)
+    transitions = pair_transitions(grid_run, AgedLabels(by_mask, 4, 3, 2), 5, 64).counts
+    ages = label_age_outcomes(grid_run, by_mask, 4, 64, bins=(0, 2))
+    assert transitions[3, 0].sum() == ages[3, 0, 0, 0] > 0
+    assert transitions[4, 0].sum() == ages[3, 1, 0, 0] > 0
+    assert transitions[3, 0, :, 1:].sum() + transitions[4, 0, :, 1:].sum() == ages[3, :, 0, 1].sum()

@@ -6,7 +6,8 @@ motifs followed, else the kind of holder it is. Two labellings are here:
 :func:`motif_masks` (which of M motifs it holds, a bit mask: L = 2**M) and
 :class:`FamilyLabels` (which of K common replicator families, by
 :func:`~alife.substrates.programs.census.skeleton`, a holder belongs to, or another
-family: L = K + 2). A program's *state* is its label, except that a non-holder that held
+family: L = K + 2). :class:`AgedLabels` splits one label of either by how long its holders
+have had it. A program's *state* is its label, except that a non-holder that held
 a motif at an earlier epoch start is a *wreck*, state L (a non-holder that never did is
 *fresh*, state 0).
 
@@ -78,6 +79,30 @@ class FamilyLabels:
             keys = [self.index.get(skeleton(p, self.noop_bytes), 1) for p in distinct]
             labels[held] = np.array(keys, dtype=np.int64)[inverse.ravel()]
         return labels
+
+
+class AgedLabels:
+    """The labels of ``base`` (``kinds`` of them, L), except that holders of label
+    ``aged`` that have had it for ``epochs`` or more get label L: L + 1 kinds. Its age is
+    counted in calls, as :func:`label_age_outcomes` counts it in epochs, so a replay must
+    call it once per epoch, in order, from epoch 0: make a fresh one for each replay."""
+
+    def __init__(
+        self, base: Callable[[np.ndarray], np.ndarray], kinds: int, aged: int, epochs: int
+    ):
+        self.base, self.aged, self.epochs, self.kinds = base, aged, epochs, kinds + 1
+        self.before: np.ndarray | None = None
+        self.held_for: np.ndarray | None = None  # calls each program has had its label
+
+    def __call__(self, programs: np.ndarray) -> np.ndarray:
+        labels = self.base(programs)
+        if self.before is None:
+            self.held_for = np.zeros(len(labels), dtype=np.int64)
+        else:
+            self.held_for = np.where(labels == self.before, self.held_for + 1, 0)
+        self.before = labels
+        old = (labels == self.aged) & (self.held_for >= self.epochs)
+        return np.where(old, self.kinds - 1, labels)
 
 
 def common_families(path: str, motifs: Sequence[np.ndarray], k: int) -> FamilyLabels:
