@@ -236,8 +236,8 @@ def print_label_rates(transitions: PairTransitions) -> None:
             continue
         passed, own = first[:, 1:].sum(), first[:, k].sum()
         others = [s for s in range(kinds + 1) if s != k]
-        made = counts[np.ix_(others, others)][:, :, k, :].sum()
-        made += counts[np.ix_(others, others)][:, :, :, k].sum()
+        without = counts[np.ix_(others, others)]  # meetings where neither program had k
+        made = without[:, :, k, :].sum() + without[:, :, :, k].sum()
         print(
             f"  {k:5d}   {first.sum():9d}, {100 * passed / max(first.sum(), 1):5.1f} % "
             f"({100 * own / max(passed, 1):5.1f} %)            {second.sum():9d}, "

@@ -159,6 +159,25 @@ class PairTransitions:
         return cdf
 
 
+def labelled_epochs(
+    path: str, label: Callable[[np.ndarray], np.ndarray], kinds: int, last: int
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per epoch 0 .. ``last - 1`` of the soup run ``path``, replayed with mutation as it
+    ran: (epoch, its tape sides ``first`` and ``second`` ((pairs,) program indices), the
+    (n,) int64 states and labels of the programs at its start, their labels after it).
+    ``label`` ((n, 64) uint8 programs -> (n,) int64 labels in 0 .. ``kinds`` - 1) is
+    called once per epoch, in order, from epoch 0."""
+    states = labels = ever = first = second = None
+    for epoch, programs, soup in replay(path, last):
+        after = label(programs)
+        if states is not None:  # the epoch before this one has run
+            yield epoch - 1, first, second, states, labels, after
+        ever = after > 0 if ever is None else ever | (after > 0)
+        states, labels = states_of(after, ever, kinds), after
+        if epoch < last:
+            first, second = tape_sides(*soup.meetings(epoch))
+
+
 def pair_transitions(
     path: str, label: Callable[[np.ndarray], np.ndarray], kinds: int, last: int
 ) -> PairTransitions:
@@ -166,16 +185,8 @@ def pair_transitions(
     ``path``, replayed with mutation as it ran, each program labelled by ``label``
     ((n, 64) uint8 programs -> (n,) int64 labels in 0 .. ``kinds`` - 1)."""
     counts = np.zeros((kinds + 1, kinds + 1, kinds, kinds), dtype=np.int64)
-    states = ever = meetings = None
-    for epoch, programs, soup in replay(path, last):
-        labels = label(programs)
-        if meetings is not None:  # the epoch before this one has run: score its meetings
-            first, second = tape_sides(*meetings)
-            np.add.at(counts, (states[first], states[second], labels[first], labels[second]), 1)
-        ever = labels > 0 if ever is None else ever | (labels > 0)
-        states = states_of(labels, ever, kinds)
-        if epoch < last:
-            meetings = soup.meetings(epoch)
+    for _, first, second, states, _, after in labelled_epochs(path, label, kinds, last):
+        np.add.at(counts, (states[first], states[second], after[first], after[second]), 1)
     return PairTransitions(counts)
 
 
@@ -199,30 +210,20 @@ def label_age_outcomes(
     epoch; second: neither does. Labels as :func:`pair_transitions` takes them."""
     edges = np.asarray(bins, dtype=np.int64)
     counts = np.zeros((kinds, len(edges), 2, 2), dtype=np.int64)
-    states = labels_before = since = ever = meetings = None
-    for epoch, programs, soup in replay(path, last):
-        labels = label(programs)
-        if meetings is not None:
-            first, second = tape_sides(*meetings)
-            age_bin = np.searchsorted(edges, epoch - 1 - since, side="right") - 1
-            for side, (holder, other) in enumerate(((first, second), (second, first))):
-                met = (states[holder] > 0) & (states[holder] < kinds) & (states[other] == 0)
-                holder, other = holder[met], other[met]
-                if side == 0:
-                    outcome = labels[other] > 0
-                else:
-                    outcome = (labels[holder] == 0) & (labels[other] == 0)
-                cell = (labels_before[holder], age_bin[holder], side)
-                np.add.at(counts, (*cell, 0), 1)
-                np.add.at(counts, (*cell, 1), outcome.astype(np.int64))
+    since = None  # (n,) the epoch at whose start each program took its label
+    for epoch, first, second, states, before, after in labelled_epochs(path, label, kinds, last):
         if since is None:
-            since = np.zeros(len(labels), dtype=np.int64)
-        else:
-            since = np.where(labels == labels_before, since, epoch)
-        ever = labels > 0 if ever is None else ever | (labels > 0)
-        states, labels_before = states_of(labels, ever, kinds), labels
-        if epoch < last:
-            meetings = soup.meetings(epoch)
+            since = np.zeros(len(before), dtype=np.int64)
+        age_bin = np.searchsorted(edges, epoch - since, side="right") - 1
+        for side, (holder, other) in enumerate(((first, second), (second, first))):
+            met = (states[holder] > 0) & (states[holder] < kinds) & (states[other] == 0)
+            holder, other = holder[met], other[met]
+            neither = (after[holder] == 0) & (after[other] == 0)
+            outcome = after[other] > 0 if side == 0 else neither
+            cell = (before[holder], age_bin[holder], side)
+            np.add.at(counts, (*cell, 0), 1)
+            np.add.at(counts, (*cell, 1), outcome.astype(np.int64))
+        since = np.where(after == before, since, epoch + 1)
     return counts
 
 
