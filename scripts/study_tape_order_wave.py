@@ -4,7 +4,7 @@
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
-        [--label-ages] [--aged-pooled E] [--from-cells 40]
+        [--label-ages] [--aged-pooled E] [--replicating-pooled] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -51,7 +51,11 @@ apart.
 With ``--aged-pooled E`` (and ``--families``) it also plays the family chain with the
 pooled label's holders that have had it for E epochs or more as a label of their own
 (:class:`alife.analysis.pair_states.AgedLabels`): the chain then follows how damaged
-loops age, as the run's meetings did.
+loops age, as the run's meetings did. With ``--replicating-pooled`` it plays it with the
+pooled label's holders that are not self-replicators (by cubff's score, each program
+scored alone) as a label of their own
+(:class:`alife.analysis.pair_states.ReplicatorLabels`): the chain then tells damaged
+loops that still copy themselves from those that do not.
 
 With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
 the labels of the holders within Z cells of the front (the farthest holder) in the run
@@ -89,6 +93,7 @@ from alife.analysis.pair_states import (
     MAX_MOTIFS,
     AgedLabels,
     PairTransitions,
+    ReplicatorLabels,
     common_families,
     label_age_outcomes,
     motif_masks,
@@ -108,6 +113,7 @@ from alife.analysis.tape_order import (
 )
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
+from alife.substrates.programs.registry import get_language
 
 TOOK_HOLD = 10
 """A spread took hold with more holders than this at the last snapshot."""
@@ -341,6 +347,12 @@ def main() -> None:
         "are a label of their own",
     )
     parser.add_argument(
+        "--replicating-pooled",
+        action="store_true",
+        help="with --families, also a chain whose pooled label's holders that are not "
+        "self-replicators are a label of their own",
+    )
+    parser.add_argument(
         "--label-ages",
         action="store_true",
         help="the chains' labels' meetings with fresh partners by the holder's age in its label",
@@ -393,6 +405,10 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(
             f"--aged-pooled E splits the family chain's pooled label at age E: give --families "
             f"and E >= 1, not {args.aged_pooled}"
+        )
+    if args.replicating_pooled and args.families is None:
+        raise AlifeInputError(
+            "--replicating-pooled splits the family chain's pooled label: give --families"
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
@@ -517,6 +533,18 @@ def study(args: argparse.Namespace) -> None:
                 families.kinds + 1,
                 families,
                 families.kinds,
+            )
+        if args.replicating_pooled:
+            with open_run(source) as source_run:
+                language, max_steps = source_run.config["language"], source_run.config["max_steps"]
+            replicators = ReplicatorLabels(
+                families, families.kinds, 1, get_language(language), max_steps
+            )
+            labellings[f"pair states, {args.families} families, pooled by replication"] = (
+                lambda: replicators,
+                replicators.kinds,
+                replicators,
+                replicators.kinds,
             )
     distance = None
     if args.front_labels is not None:

@@ -28,6 +28,7 @@ from alife.analysis.pair_states import (
     AgedLabels,
     FamilyLabels,
     PairTransitions,
+    ReplicatorLabels,
     common_families,
     label_age_outcomes,
     motif_masks,
@@ -47,6 +48,7 @@ from alife.analysis.tape_order import (
 from alife.cli import main
 from alife.engine.store import open_run
 from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.selfrep import selfrep_scores
 from alife.substrates.programs.soup import Soup
 from alife.substrates.programs.spread_view import run_spread
 
@@ -621,11 +623,14 @@ STUDY = os.path.join(os.path.dirname(__file__), "..", "scripts", "study_tape_ord
 
 def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     """scripts/study_tape_order_wave.py --occupancy and --front-labels: the run's side
-    of each table against plain counts of its snapshots and meetings."""
+    of each table against plain counts of its snapshots and meetings; with
+    --replicating-pooled, the pooled holders that do not replicate alone as label 4."""
     args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
     args += ["--survivals", "2", "--occupancy", "16", "--families", "2", "--front-labels", "3"]
     result = subprocess.run(
-        [sys.executable, STUDY, *args, "--replicas", "6"], capture_output=True, text=True
+        [sys.executable, STUDY, *args, "--replicating-pooled", "--replicas", "6"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -635,13 +640,47 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     fresh = counts[:, 0, :, FRESH].sum(axis=(1, 2))
     printed = [int(m) for m in re.findall(r"^\s+\d+-\d+\s+(\d+) ", out, re.MULTILINE)]
     assert printed == fresh.tolist() and fresh.sum() > 0
-    # the labels of the run's holders within 3 cells of the farthest, at epoch 64
-    labels = common_families(grid_run, parse_motifs(grid_run, MOTIFS), 2)(Soup.load(grid_run).soup)
-    reach = {i: max(i // 16, i % 16) for i in range(256) if labels[i] > 0}
-    near = [labels[i] for i, d in reach.items() if d >= max(reach.values()) - 3]
-    expected = [round(100 * near.count(k) / len(near)) for k in (1, 2, 3)]
-    line = re.search(r"^\s+64\s+([\d ]+)\|", out.split("holders within 3 cells")[-1], re.M)
-    assert [int(x) for x in line.group(1).split()] == expected
+    # the labels of the run's holders within 3 cells of the farthest, in every snapshot
+    families = common_families(grid_run, parse_motifs(grid_run, MOTIFS), 2)
+    language = get_language("bff_noheads")
+    blocks = out.split("holders within 3 cells")
+    assert len(blocks) == 3  # the family chain's table, then the split chain's
+    with open_run(grid_run) as run:
+        snapshots = [(int(e), run.snapshot(int(e), "soup")) for e in run.snapshot_epochs]
+    pooled_at_front = 0
+    for epoch, programs in snapshots:
+        labels = families(programs)
+        replicates = [
+            labels[i] == 1 and selfrep_scores(language, programs[i : i + 1], 0)[0] >= 5
+            for i in range(256)
+        ]
+        split = np.where((labels == 1) & ~np.array(replicates), 4, labels)
+        reach = {i: max(i // 16, i % 16) for i in range(256) if labels[i] > 0}
+        near = [i for i, d in reach.items() if d >= max(reach.values()) - 3]
+        pooled_at_front += sum(labels[i] == 1 for i in near)
+        for shown, block, kinds in ((labels, blocks[1], 3), (split, blocks[2], 4)):
+            expected = [
+                round(100 * [shown[i] for i in near].count(k) / len(near))
+                for k in range(1, kinds + 1)
+            ]
+            line = re.search(rf"^\s+{epoch}\s+([\d ]+)\|", block, re.M)
+            assert [int(x) for x in line.group(1).split()] == expected
+    assert pooled_at_front > 0
+
+
+def test_replicator_labels_split_a_label_by_whether_its_holders_replicate():
+    """The paper's palindrome scores 64 alone, its first half alone 0: holders of the
+    split label are told apart by that, the other labels kept, and each distinct
+    program of the split label scored once."""
+    palindrome = np.frombuffer(PALINDROME.encode(), dtype=np.uint8)
+    half = np.frombuffer((PALINDROME[:8] + "0" * 56).encode(), dtype=np.uint8)
+    zeros = np.zeros(64, dtype=np.uint8)
+    programs = np.array([palindrome, half, half, zeros, half, palindrome])
+    base = np.array([1, 1, 1, 0, 2, 1])
+    labels = ReplicatorLabels(lambda p: base.copy(), 3, 1, get_language("bff_noheads"), 8192)
+    assert labels.kinds == 4
+    assert labels(programs).tolist() == [1, 3, 3, 0, 2, 1]
+    assert labels.replicates == {palindrome.tobytes(): True, half.tobytes(): False}
 
 
 def test_label_ages_are_the_plain_counts(grid_run):

@@ -6,10 +6,10 @@ motifs followed, else the kind of holder it is. Two labellings are here:
 :func:`motif_masks` (which of M motifs it holds, a bit mask: L = 2**M) and
 :class:`FamilyLabels` (which of K common replicator families, by
 :func:`~alife.substrates.programs.census.skeleton`, a holder belongs to, or another
-family: L = K + 2). :class:`AgedLabels` splits one label of either by how long its holders
-have had it. A program's *state* is its label, except that a non-holder that held
-a motif at an earlier epoch start is a *wreck*, state L (a non-holder that never did is
-*fresh*, state 0).
+family: L = K + 2). :class:`AgedLabels` splits one label of either by how long its
+holders have had it, :class:`ReplicatorLabels` by whether they are self-replicators. A
+program's *state* is its label, except that a non-holder that held a motif at an earlier
+epoch start is a *wreck*, state L (a non-holder that never did is *fresh*, state 0).
 
 :func:`pair_transitions` counts, over a replay of a run, what each meeting turned the
 pair (first on the tape, second) into: from their two states to their two labels after
@@ -39,7 +39,9 @@ from alife.analysis.tape_order import replay, snapshot_epochs
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import skeleton
+from alife.substrates.programs.language import Language
 from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD, selfrep_scores
 
 MAX_MOTIFS = 4
 """Most motifs followed one by one: 2**M labels make (2**M + 1)**2 * 4**M cells."""
@@ -103,6 +105,44 @@ class AgedLabels:
         self.before = labels
         old = (labels == self.aged) & (self.held_for >= self.epochs)
         return np.where(old, self.kinds - 1, labels)
+
+
+class ReplicatorLabels:
+    """The labels of ``base`` (``kinds`` of them, L), except that holders of label
+    ``split`` that are not self-replicators get label L: L + 1 kinds. A program is a
+    self-replicator when its :func:`~alife.substrates.programs.selfrep.selfrep_scores`
+    score, scored alone (a batch of one) with seed 0 and ``max_steps``, is at least
+    :data:`~alife.substrates.programs.selfrep.REPLICATOR_THRESHOLD`: the same noise for
+    every program, so the label depends on the program's bytes only. Scores are kept per
+    distinct program, so one labeller serves a whole replay and its snapshots."""
+
+    def __init__(
+        self,
+        base: Callable[[np.ndarray], np.ndarray],
+        kinds: int,
+        split: int,
+        language: Language,
+        max_steps: int,
+    ):
+        self.base, self.split, self.kinds = base, split, kinds + 1
+        self.language, self.max_steps = language, max_steps
+        self.replicates: dict[bytes, bool] = {}
+
+    def _replicates(self, program: np.ndarray) -> bool:
+        key = program.tobytes()
+        if key not in self.replicates:
+            score = selfrep_scores(self.language, program[None], 0, max_steps=self.max_steps)
+            self.replicates[key] = bool(score[0] >= REPLICATOR_THRESHOLD)
+        return self.replicates[key]
+
+    def __call__(self, programs: np.ndarray) -> np.ndarray:
+        labels = self.base(programs)
+        at = np.flatnonzero(labels == self.split)
+        if at.size:
+            distinct, inverse = np.unique(programs[at], axis=0, return_inverse=True)
+            replicating = np.array([self._replicates(p) for p in distinct])
+            labels[at[~replicating[inverse.ravel()]]] = self.kinds - 1
+        return labels
 
 
 def common_families(path: str, motifs: Sequence[np.ndarray], k: int) -> FamilyLabels:
