@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -198,6 +199,15 @@ class PairTransitions:
         cdf[:, -1] = 1.0  # no draw in [0, 1) falls past the last outcome
         return cdf
 
+    @cached_property
+    def searchable_cdf(self) -> np.ndarray:
+        """((L + 1)**2 * L**2,) float64: the rows of :meth:`outcome_cdf`, row r shifted
+        by r, as one ascending array: a draw u in [0, 1) for pair row r finds its outcome
+        by searching r + u once. Made on first use and kept, so every replica of a chain
+        shares one copy (156 MB for 66 labels)."""
+        cdf = self.outcome_cdf()
+        return (cdf + np.arange(len(cdf))[:, None]).ravel()
+
 
 def labelled_epochs(
     path: str, label: Callable[[np.ndarray], np.ndarray], kinds: int, last: int
@@ -279,9 +289,7 @@ def pair_state_labels(
     ``meetings(e)`` gives (as :meth:`Soup.meetings`): each meeting draws its pair's
     labels after from ``transitions`` for the pair's states, with ``rng``."""
     kinds = transitions.kinds
-    cdf = transitions.outcome_cdf()
-    # row r's shares shifted by r: one ascending array, searched once for every meeting
-    shifted = (cdf + np.arange(len(cdf))[:, None]).ravel()
+    shifted = transitions.searchable_cdf
     labels, ever = start.copy(), start > 0
     for epoch in range(epochs[-1] + 1):
         if epoch in epochs:
