@@ -1,5 +1,6 @@
 """'alife analyze': the files it writes, what they show, and what it refuses."""
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -10,6 +11,8 @@ from matplotlib.image import imread
 from alife.bench import PALINDROME
 from alife.cli import main
 from alife.engine.store import open_run
+from alife.substrates.programs.census import census_seed
+from alife.substrates.programs.selfrep import selfrep_scores
 
 RUN = ["soup", "run", "--programs", "128", "--max-steps", "1024", "--no-progress"]
 
@@ -104,3 +107,34 @@ def test_grid_soups_are_drawn_as_tiles(tmp_path):
     assert (tiles[1:8, 1:8] == [1.0, 0.0, 0.0]).all()
     assert np.allclose(tiles[0, 0], [223 / 255, 0.0, 0.0])
     assert (image[70 + 32 :, :48] == 1.0).all()  # below the grid: background
+
+
+def test_a_grid_soups_report_follows_its_replicators_wave(tmp_path):
+    """A 16x16 grid seeded with four palindromes, a snapshot every epoch for 70 epochs:
+    the report counts the replicators of 64 of its 71 snapshots, the first and the last
+    among them, and gives their front, the farthest replicator's Chebyshev distance in
+    cells from the first one; against a plain count of cubff's census scores."""
+    path = str(tmp_path / "grid.h5")
+    args = ["soup", "run", "--grid", "16x16", "--max-steps", "1024", "--no-progress"]
+    args += ["--initial-program", PALINDROME * 4, "--epochs", "70"]
+    result = invoke(*args, "--seed", "3", "--snapshot-every", "1", "--out", path)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "report"
+    result = invoke("analyze", path, "--out", str(out), "--top", "2")
+    assert result.exit_code == 0, result.output
+    assert (out / "spread.png").exists()
+    summary = (out / "summary.md").read_text()
+    rows = re.findall(r"^\| (\d+) \| ([\d,]+) \| (\d+|-) \|$", summary, re.MULTILINE)
+    epochs = [int(epoch) for epoch, _, _ in rows]
+    assert len(epochs) == 64 and epochs[0] == 0 and epochs[-1] == 70
+    assert epochs == sorted(set(epochs))
+    rows_of, columns_of = np.divmod(np.arange(256), 16)
+    with open_run(path) as run:
+        for epoch, replicators, front in rows:
+            soup = run.snapshot(int(epoch))
+            seed = census_seed(3, int(epoch))
+            held = selfrep_scores("bff_noheads", soup, seed, max_steps=1024) >= 5
+            assert int(replicators.replace(",", "")) == held.sum()
+            distance = np.maximum(rows_of, columns_of)  # the first replicator is cell 0
+            assert front == (str(distance[held].max()) if held.any() else "-")
+    assert "front speed" in summary

@@ -83,6 +83,18 @@ def test_holders_and_front_match_a_byte_by_byte_count(wave):
     assert 0 < speed <= 2 and first == 0 and last <= 96
 
 
+def test_chosen_snapshots_are_those_of_the_whole_spread(wave):
+    """``epochs`` follows those snapshots only, in order; one the run lacks is refused."""
+    whole = run_spread(wave, MOTIFS)
+    chosen = whole.epochs[::3].tolist()
+    spread = run_spread(wave, MOTIFS, epochs=chosen[::-1])
+    assert spread.epochs.tolist() == chosen
+    assert spread.holders.tolist() == whole.holders[::3].tolist()
+    assert spread.front.tolist() == whole.front[::3].tolist()
+    with pytest.raises(AlifeInputError, match=r"no snapshot at epoch 1$"):
+        run_spread(wave, MOTIFS, epochs=[0, 1])
+
+
 def test_a_given_origin_measures_the_front_from_that_cell(wave):
     spread = run_spread(wave, MOTIFS, origin=(12, 20))
     _, holders, fronts, origin = reference(wave, origin=(12, 20))

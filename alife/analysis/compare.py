@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from alife.analysis.measures import measure_names, number_text, short_text
+from alife.analysis.outputs import check_outputs, save_figure
 from alife.engine.records import RunRecords, read_records
 from alife.engine.session import simulation_class
 from alife.errors import AlifeInputError
@@ -65,7 +66,6 @@ def compare_records(
     """Write ``measures.png`` and ``summary.md`` (see the module docstring) for ``runs``,
     all of one substrate and told apart by their labels, into ``out_dir``; return the
     files written."""
-    from alife.analysis.report import check_outputs, save_figure
 
     sim_class = simulation_class(runs[0].substrate)
     names = [name for name in measure_names(sim_class) if any(_has(run, name) for run in runs)]

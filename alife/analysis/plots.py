@@ -290,9 +290,10 @@ def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
                 limit.epochs[reached], limit.front[reached], "-.", color=color, lw=1, label=name
             )
     ax.set_ylabel("front (cells from origin)")
+    contact = any(spread.contact is not None for _, spread in spreads)
     ax.set_title(
-        "Farthest holder from the origin (dashed: fit; dotted: the grid's reach; "
-        "dash-dot: contact limit)"
+        "Farthest holder from the origin (dashed: fit; dotted: the grid's reach"
+        + ("; dash-dot: contact limit)" if contact else ")")
     )
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right", fontsize="small")

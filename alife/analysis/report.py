@@ -3,10 +3,12 @@ runs overlaid.
 
 One run (:func:`analyze_run`) gives ``metrics.png`` (entropy and ops per interaction,
 transition marked), ``replicators.png`` (when the run took censuses), ``price.png``
-(with a Price trait), ``tracer.png`` (traced runs), ``soup_EPOCH.png`` for chosen
-snapshots (cubff's row frames, or a grid soup's tiles, under a colour legend) and
-``summary.md`` (config, transitions, final metrics, the replicator census and most
-frequent programs of the last snapshot, disassembled). Several runs
+(with a Price trait), ``tracer.png`` (traced runs), ``spread.png`` (a grid soup's
+replicators and their front, counted in up to :data:`WAVE_SNAPSHOTS` snapshots),
+``soup_EPOCH.png`` for chosen snapshots (cubff's row frames, or a grid soup's tiles,
+under a colour legend) and ``summary.md`` (config, transitions, final metrics, a grid
+soup's wave, the replicator census and most frequent programs of the last snapshot,
+disassembled). Several runs
 (:func:`compare_runs`) give the same plots overlaid and a ``summary.md`` table of their
 transitions. Every output file is checked before anything is written: existing files
 are kept unless ``overwrite``.
@@ -14,21 +16,22 @@ are kept unless ``overwrite``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alife.analysis.compare import comparison_table
 from alife.analysis.measures import config_table_lines
+from alife.analysis.outputs import check_outputs, save_figure
 from alife.analysis.plots import (
     census_figure,
     metrics_figure,
     price_figure,
     soup_image_figure,
+    spread_figure,
     trace_figure,
 )
+from alife.analysis.spread import Spread
 from alife.analysis.transitions import (
     ENTROPY_TRANSITION_BITS,
     REPLICATOR_TRANSITION_FRACTION,
@@ -36,16 +39,17 @@ from alife.analysis.transitions import (
     replicator_transition,
 )
 from alife.engine.records import RunRecords, read_records
-from alife.engine.store import check_output_path, open_run
+from alife.engine.store import open_run
 from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
 from alife.substrates.programs.frames import soup_frame, soup_rows_image
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.spread_view import run_spread, speed_sentence
 from alife.substrates.programs.summary import snapshot_census
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+WAVE_SNAPSHOTS = 64
+"""Most snapshots of a grid soup whose replicators a report counts for its wave."""
 
 
 class RunData(RunRecords):
@@ -101,40 +105,6 @@ def default_snapshot_epochs(run: RunData) -> list[int]:
     return sorted(set(chosen))
 
 
-def check_outputs(out_dir: str, names: Sequence[str], overwrite: bool) -> list[str]:
-    """The paths of ``names`` in ``out_dir``, after checking none may not be written."""
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise AlifeInputError(f"--out {out_dir!r} exists and is not a directory")
-    paths = [os.path.join(out_dir, name) for name in names]
-    for path in paths:
-        check_output_path(path, overwrite, run_file=False)
-    return paths
-
-
-def check_figure_path(path: str, overwrite: bool) -> None:
-    """Raise AlifeInputError unless a figure may be written at ``path``: a file name
-    ending in an image format matplotlib writes (.png, .pdf, .svg, ...), not existing
-    unless ``overwrite``."""
-    from matplotlib.figure import Figure
-
-    formats = Figure().canvas.get_supported_filetypes()
-    suffix = os.path.splitext(path)[1].lower().lstrip(".")
-    if suffix not in formats:
-        raise AlifeInputError(
-            f"figure file {path!r} does not end in an image format; use one of "
-            f"{', '.join('.' + name for name in sorted(formats))}"
-        )
-    check_output_path(path, overwrite, run_file=False)
-
-
-def save_figure(fig: Figure, path: str) -> None:
-    """Write ``fig`` to ``path``, creating its folder."""
-    folder = os.path.dirname(path)
-    if folder:  # else the current folder
-        os.makedirs(folder, exist_ok=True)
-    fig.savefig(path)
-
-
 def _fmt(value: float, spec: str) -> str:
     return "n/a" if not np.isfinite(value) else format(value, spec)
 
@@ -153,7 +123,7 @@ def analyze_run(
 
     ``epochs``: snapshots to draw (default :func:`default_snapshot_epochs`); ``census``:
     score the last snapshot's programs for the summary (about 65 interactions per
-    program on ``backend``); ``top``: programs listed.
+    program on ``backend``), and a grid soup's for its wave; ``top``: programs listed.
     """
     run = read_run(path)
     epochs = default_snapshot_epochs(run) if epochs is None else sorted(set(epochs))
@@ -164,7 +134,10 @@ def analyze_run(
             f"{', '.join(map(str, run.snapshots))}"
         )
     plots = [*(["metrics.png"] if run.recorded else []), *run.figures()]
-    names = [*plots, *(f"soup_{e:07d}.png" for e in epochs), "summary.md"]
+    grid = run.config.get("grid")
+    wave = bool(grid and census and run.snapshots)  # a grid soup's replicators' front
+    names = [*plots, *(["spread.png"] if wave else [])]
+    names += [*(f"soup_{e:07d}.png" for e in epochs), "summary.md"]
     files = dict(zip(names, check_outputs(out_dir, names, overwrite), strict=True))
     language = get_language(run.config["language"])
 
@@ -174,7 +147,10 @@ def analyze_run(
         soups = {e: handle.snapshot(e) for e in epochs}
         last = run.snapshots[-1] if run.snapshots else None
         last_soup = handle.snapshot(last) if last is not None else None
-    grid = run.config.get("grid")
+    if wave:
+        followed = evenly_spaced(run.snapshots, WAVE_SNAPSHOTS)
+        spread = run_spread(path, replicators=True, backend=backend, epochs=followed)
+        save_figure(spread_figure([(run.label, spread)], "self-replicators"), files["spread.png"])
     for epoch, soup in soups.items():
         if grid:  # a 2-D soup as its grid of 8x8 tiles
             image = soup_frame(soup, tuple(grid), language.byte_colors)
@@ -184,11 +160,35 @@ def analyze_run(
         save_figure(soup_image_figure(image, title, language), files[f"soup_{epoch:07d}.png"])
 
     lines = _summary_lines(run, names)
+    if wave:
+        lines += _wave_lines(spread)
     if last_soup is not None:
         lines += _snapshot_lines(run, last, last_soup, census, top, backend)
     with open(files["summary.md"], "w") as f:
         f.write("\n".join(lines) + "\n")
     return [files[name] for name in names]
+
+
+def evenly_spaced(epochs: Sequence[int], most: int) -> list[int]:
+    """At most ``most`` (>= 2) of ``epochs`` (ascending), evenly spread over the list,
+    the first and the last always among them."""
+    if len(epochs) <= most:
+        return list(epochs)
+    picks = np.unique(np.linspace(0, len(epochs) - 1, most).round().astype(np.int64))
+    return [epochs[i] for i in picks.tolist()]
+
+
+def _wave_lines(spread: Spread) -> list[str]:
+    """The summary's section on a grid soup's replicators: where their front is per
+    followed snapshot and how fast it moved."""
+    lines = ["", "## The replicators' wave", "", f"- {speed_sentence(spread, given=False)}"]
+    lines += ["", "| epoch | replicators | front (cells from the origin) |", "|---|---|---|"]
+    fronts = [-1] * len(spread.epochs) if spread.front is None else spread.front.tolist()
+    for epoch, holders, front in zip(
+        spread.epochs.tolist(), spread.holders.tolist(), fronts, strict=True
+    ):
+        lines.append(f"| {epoch} | {holders:,} | {front if front >= 0 else '-'} |")
+    return lines
 
 
 def _summary_lines(run: RunData, names: Sequence[str]) -> list[str]:

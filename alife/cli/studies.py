@@ -85,7 +85,8 @@ def sweep(words, scheduler, workers, dry_run, progress) -> None:
     "--census/--no-census",
     default=True,
     show_default=True,
-    help="Count the replicators of the last snapshot for the summary.",
+    help="Count the replicators of the last snapshot for the summary, and of a grid soup's "
+    "snapshots for its wave (spread.png).",
 )
 @click.option(
     "--top",

@@ -10,6 +10,7 @@ import click
 import numpy as np
 import torch
 
+from alife.analysis.outputs import check_outputs, save_figure
 from alife.engine.records import read_records
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
@@ -130,7 +131,6 @@ def analyze_quine(
     from matplotlib.figure import Figure
 
     from alife.analysis.measures import config_table_lines, measure_names, measures_markdown
-    from alife.analysis.report import check_outputs, save_figure
     from alife.quines.training import QuineSim
 
     model, epoch, initial = load_snapshot(path, epoch)
@@ -186,7 +186,6 @@ def analyze_net_soup(path: str, out_dir: str, *, overwrite: bool = False) -> lis
     from matplotlib.figure import Figure
 
     from alife.analysis.measures import config_table_lines, measure_names, measures_markdown
-    from alife.analysis.report import check_outputs, save_figure
     from alife.quines.net_families import FIXPOINT_CLASSES
     from alife.quines.net_soup import NetSoupSim
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from alife.analysis.outputs import check_outputs, save_figure
 from alife.engine.records import RunRecords, read_records
 from alife.errors import AlifeInputError
 from alife.substrates.ca.summary import CA_SUBSTRATES, PLOTTED, centre_path, what_happened
@@ -126,7 +127,6 @@ def analyze_ca(
     docstring); return the files written. ``epochs``: the snapshots to draw (completed
     steps; default the first and the last)."""
     from alife.analysis.measures import config_table_lines, measures_markdown
-    from alife.analysis.report import check_outputs, save_figure
 
     run = read_records(path, CA_SUBSTRATES, "a CA report")
     chosen = default_snapshot_steps(run.snapshots) if epochs is None else sorted(set(epochs))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alife.analysis.outputs import check_outputs, save_figure
 from alife.engine.records import read_records
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
@@ -191,7 +192,6 @@ def analyze_gard(
     """Write ``carpet.png``, ``compotypes.png`` and ``summary.md`` for one lineage of a
     GARD run into ``out_dir``; return the files written."""
     from alife.analysis.measures import config_table_lines, measures_markdown
-    from alife.analysis.report import check_outputs, save_figure
 
     run = read_records(path, ["gard"], "a GARD lineage report")
     config, trace = lineage_trace(path, replica)
@@ -281,7 +281,6 @@ def analyze_population(path: str, out_dir: str, *, overwrite: bool = False) -> l
     from matplotlib.figure import Figure
 
     from alife.analysis.measures import config_table_lines, measures_markdown
-    from alife.analysis.report import check_outputs, save_figure
 
     run = read_records(path, ["gard_population"], "a GARD population report")
     config, metrics = run.config, run.metrics

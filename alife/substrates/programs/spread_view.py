@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from tqdm import tqdm
 
+from alife.analysis.outputs import check_figure_path, save_figure
 from alife.analysis.plots import spread_figure
-from alife.analysis.report import check_figure_path, save_figure
 from alife.analysis.spread import (
     Spread,
     check_origin,
@@ -70,6 +70,7 @@ def run_spread(
     contact: bool = False,
     transmission: bool = False,
     on_snapshot: Callable[[], object] | None = None,
+    epochs: Sequence[int] | None = None,
 ) -> Spread:
     """The :class:`~alife.analysis.spread.Spread` through every snapshot of the soup run
     at ``path`` of holding any of ``motifs`` (in the run's language's printable form) or,
@@ -80,12 +81,17 @@ def run_spread(
     first snapshot with any (none: no contact spread). ``transmission`` adds
     :attr:`Spread.transmission`, running the epoch after each snapshot again from it,
     exactly as the run did, to see what each meeting did with the trait. ``on_snapshot()``
-    is called as each snapshot is done (a progress bar's update)."""
+    is called as each snapshot is done (a progress bar's update). ``epochs``: the
+    snapshots to follow, ascending (default: all)."""
     replay = _replay_option(contact, transmission)
     with open_run(path) as run:
         patterns, grid = _checked(run, path, motifs, replicators, origin, replay)
         config = run.config
-        epochs = [int(e) for e in run.snapshot_epochs]
+        stored = [int(e) for e in run.snapshot_epochs]
+        missing = sorted(set(epochs or ()) - set(stored))
+        if missing:
+            raise AlifeInputError(f"{path!r} has no snapshot at epoch {missing[0]}")
+        epochs = stored if epochs is None else sorted(set(epochs))
         if replicators:
             backend = resolve_backend(backend)
 
@@ -237,7 +243,7 @@ def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None
                 row += [f"{met:,}", *(_share(count, met) for count in (passed, lost))]
         table.add_row(*row)
     print_uncut(console, table)
-    console.print(_speed_sentence(spread, given), highlight=False)
+    console.print(speed_sentence(spread, given), highlight=False)
     if limit is not None:
         console.print(_contact_sentence(spread), highlight=False)
     if spread.transmission is not None:
@@ -323,7 +329,9 @@ def _transmission_cells(spread: Spread) -> list[str]:
     ]
 
 
-def _speed_sentence(spread: Spread, given: bool) -> str:
+def speed_sentence(spread: Spread, given: bool) -> str:
+    """One sentence on ``spread``'s front: where it is measured from (the ``given``
+    origin or the first holder) and its least-squares speed in cells per epoch."""
     if not spread.holders.any():
         return "no program has it in any snapshot"
     if spread.front is None:
