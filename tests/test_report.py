@@ -54,6 +54,7 @@ def test_soup_image_shows_the_documented_palette(tmp_path):
     assert invoke(*RUN, "--zero-init", "--epochs", "0", "--out", path).exit_code == 0
     out = tmp_path / "report"
     assert invoke("analyze", path, "--out", str(out), "--no-census").exit_code == 0
+    assert not (out / "spread.png").exists()  # the wave needs the censuses
     image = imread(out / "soup_0000000.png")[..., :3]
     # 128 programs: 128 // 68 = 1 column of 128 rows, 64 pixels wide, under a 70-pixel band
     soup = image[70:, :64]
@@ -101,6 +102,7 @@ def test_grid_soups_are_drawn_as_tiles(tmp_path):
     assert invoke(*args).exit_code == 0
     out = tmp_path / "report"
     assert invoke("analyze", path, "--out", str(out), "--no-census").exit_code == 0
+    assert not (out / "spread.png").exists()  # the wave needs the censuses
     image = imread(out / "soup_0000000.png")[..., :3]
     tiles = image[70 : 70 + 32, : 6 * 8]  # 4 rows and 6 columns of 8x8 tiles
     # a zero byte is red (255, 0, 0); each tile's first row and column darkened by 32

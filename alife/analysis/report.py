@@ -181,7 +181,11 @@ def evenly_spaced(epochs: Sequence[int], most: int) -> list[int]:
 def _wave_lines(spread: Spread) -> list[str]:
     """The summary's section on a grid soup's replicators: where their front is per
     followed snapshot and how fast it moved."""
-    lines = ["", "## The replicators' wave", "", f"- {speed_sentence(spread, given=False)}"]
+    if spread.holders.any():
+        sentence = speed_sentence(spread, given=False)
+    else:
+        sentence = "no self-replicator in any of these snapshots"
+    lines = ["", "## The replicators' wave", "", f"- {sentence}"]
     lines += ["", "| epoch | replicators | front (cells from the origin) |", "|---|---|---|"]
     fronts = [-1] * len(spread.epochs) if spread.front is None else spread.front.tolist()
     for epoch, holders, front in zip(
