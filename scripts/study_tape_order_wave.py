@@ -4,7 +4,8 @@
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
-        [--label-ages] [--aged-pooled E] [--replicating-pooled] [--from-cells 40]
+        [--label-ages] [--aged-pooled E] [--replicating-pooled] [--shrink W] \
+        [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -57,6 +58,12 @@ scored alone) as a label of their own
 (:class:`alife.analysis.pair_states.ReplicatorLabels`): the chain then tells damaged
 loops that still copy themselves from those that do not.
 
+With ``--shrink W`` (and ``--families``) every family chain draws each named family's
+meetings toward the pooled label's, by W meetings
+(:func:`alife.analysis.pair_states.shrunk_to_parents`): a family met a handful of times
+then meets as the families pooled with it do, not as its few meetings happened to end.
+The labels' rates it prints are still the run's own.
+
 With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
 the labels of the holders within Z cells of the front (the farthest holder) in the run
 beside their mean over each chain's replicas that took hold: which kinds of holder
@@ -99,6 +106,7 @@ from alife.analysis.pair_states import (
     motif_masks,
     pair_state_labels,
     pair_transitions,
+    shrunk_to_parents,
 )
 from alife.analysis.spread import check_origin, holding, parse_origin, trait_spread
 from alife.analysis.tape_order import (
@@ -353,6 +361,13 @@ def main() -> None:
         "self-replicators are a label of their own",
     )
     parser.add_argument(
+        "--shrink",
+        type=float,
+        metavar="W",
+        help="with --families, draw each named family's meetings toward the pooled label's "
+        "by W meetings",
+    )
+    parser.add_argument(
         "--label-ages",
         action="store_true",
         help="the chains' labels' meetings with fresh partners by the holder's age in its label",
@@ -409,6 +424,11 @@ def study(args: argparse.Namespace) -> None:
     if args.replicating_pooled and args.families is None:
         raise AlifeInputError(
             "--replicating-pooled splits the family chain's pooled label: give --families"
+        )
+    if args.shrink is not None and (not args.shrink >= 0 or args.families is None):
+        raise AlifeInputError(
+            f"--shrink W draws the named families toward the pooled label: give --families "
+            f"and W >= 0 meetings, not {args.shrink}"
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
@@ -556,6 +576,11 @@ def study(args: argparse.Namespace) -> None:
         transitions = pair_transitions(source, make(), kinds, last)
         print(f"{name}: meetings of each label's holders with a fresh partner")
         print_label_rates(transitions)
+        if args.shrink is not None and name != "pair states":
+            parent = np.arange(kinds + 1)
+            parent[2 : families.kinds] = 1  # FamilyLabels: named families 2 .., pooled 1
+            transitions = shrunk_to_parents(transitions, parent, args.shrink)
+            name = f"{name}, shrunk by {args.shrink:g}"
         if args.label_ages:
             print_label_ages(label_age_outcomes(source, make(), kinds, last))
         first = make()(programs)

@@ -624,11 +624,12 @@ STUDY = os.path.join(os.path.dirname(__file__), "..", "scripts", "study_tape_ord
 def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     """scripts/study_tape_order_wave.py --occupancy and --front-labels: the run's side
     of each table against plain counts of its snapshots and meetings; with
-    --replicating-pooled, the pooled holders that do not replicate alone as label 4."""
+    --replicating-pooled, the pooled holders that do not replicate alone as label 4;
+    --shrink names both family chains so (its tables: tests/test_pair_state_shrinking.py)."""
     args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
     args += ["--survivals", "2", "--occupancy", "16", "--families", "2", "--front-labels", "3"]
     result = subprocess.run(
-        [sys.executable, STUDY, *args, "--replicating-pooled", "--replicas", "6"],
+        [sys.executable, STUDY, *args, "--replicating-pooled", "--shrink", "5", "--replicas", "6"],
         capture_output=True,
         text=True,
     )
@@ -645,6 +646,7 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     language = get_language("bff_noheads")
     blocks = out.split("holders within 3 cells")
     assert len(blocks) == 3  # the family chain's table, then the split chain's
+    assert len(re.findall(r"^pair states, 2 families.*shrunk by 5 +took hold", out, re.M)) == 2
     with open_run(grid_run) as run:
         snapshots = [(int(e), run.snapshot(int(e), "soup")) for e in run.snapshot_epochs]
     pooled_at_front = 0
@@ -666,6 +668,25 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
             line = re.search(rf"^\s+{epoch}\s+([\d ]+)\|", block, re.M)
             assert [int(x) for x in line.group(1).split()] == expected
     assert pooled_at_front > 0
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--shrink", "-1", "--families", "2"],
+        ["--shrink", "nan", "--families", "2"],
+        ["--shrink", "5"],
+        ["--replicating-pooled"],
+        ["--aged-pooled", "0", "--families", "2"],
+        ["--families", "0"],
+    ],
+)
+def test_the_study_refuses_a_chain_option_it_cannot_use_in_one_sentence(grid_run, options):
+    args = [STUDY, grid_run, "--motif", MOTIFS[0], *options]
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
 
 
 def test_replicator_labels_split_a_label_by_whether_its_holders_replicate():

@@ -15,8 +15,11 @@ epoch start is a *wreck*, state L (a non-holder that never did is *fresh*, state
 pair (first on the tape, second) into: from their two states to their two labels after
 the epoch. :func:`pair_state_labels` plays that chain on the run's own meetings: each
 meeting draws its outcome from the counts for its pair's states, and a program that
-meets no one keeps its label. :func:`label_age_outcomes` counts what holders' meetings
-with fresh programs did by how long each had had its label, which the chain ignores.
+meets no one keeps its label. :func:`shrunk_to_parents` draws the counts of rare
+labels toward those of the label they were split from, so that a family met a handful
+of times does not replay the accidents of those few meetings. :func:`label_age_outcomes`
+counts what holders' meetings with fresh programs did by how long each had had its
+label, which the chain ignores.
 
 It generalises the tape-order contact process of :mod:`alife.analysis.tape_order`
 (one kind of holder, and only meetings of a holder with a non-holder change anything):
@@ -28,6 +31,7 @@ themselves more or less surely.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -207,6 +211,54 @@ class PairTransitions:
         shares one copy (156 MB for 66 labels)."""
         cdf = self.outcome_cdf()
         return (cdf + np.arange(len(cdf))[:, None]).ravel()
+
+
+def shrunk_to_parents(
+    transitions: PairTransitions, parent: np.ndarray, weight: float
+) -> PairTransitions:
+    """``transitions`` with each pair of states whose labels have parents drawn toward
+    its parents' pair: (L + 1, L + 1, L, L) float64 counts, empirical-Bayes style.
+
+    ``parent``: (L + 1,) int64, the parent state of each state (itself where it has
+    none; a parent must have no parent of its own). For the pair (a, b), with parents
+    (pa, pb) not both themselves, ``weight`` (>= 0, in meetings) times the parent
+    pair's outcome shares are added to the pair's own counts. In those outcomes a
+    parent's label stands for its child's: pa's label becomes a's and pb's b's (where
+    both are children of one parent, each program's outcome takes its own child's
+    label: the first's a's, the second's b's). A pair with many meetings keeps its
+    rates; one with a handful, or none, takes its parents': a rare family met a few
+    times and never lost is lost as often as the families it was pooled with
+    (docs/reproductions.md, "Spatial soups")."""
+    kinds = transitions.kinds
+    children = np.flatnonzero(parent != np.arange(kinds + 1))
+    parents = parent[children]
+    if parent[kinds] != kinds or np.any(parents == kinds) or np.any(parent[parents] != parents):
+        raise ValueError("a wreck has no parent and is none, and a parent has no parent")
+    counts = transitions.counts.astype(np.float64)
+    labels = np.arange(kinds)
+    for a, b in itertools.product(range(kinds + 1), repeat=2):
+        pa, pb = parent[a], parent[b]
+        source = transitions.counts[pa, pb].astype(np.float64)
+        if (pa, pb) == (a, b) or source.sum() == 0:
+            continue
+        shares = np.zeros((kinds, kinds))
+        np.add.at(
+            shares,
+            (_as_child(labels, a, pa, b, pb)[:, None], _as_child(labels, b, pb, a, pa)[None, :]),
+            weight * source / source.sum(),
+        )
+        counts[a, b] += shares
+    return PairTransitions(counts)
+
+
+def _as_child(labels: np.ndarray, own: int, own_parent: int, other: int, other_parent: int):
+    """``labels`` ((L,) int64) with the parents' labels replaced by their children's,
+    this program's own pair (``own``, ``own_parent``) first where both share a parent."""
+    relabelled = labels.copy()
+    for child, parent in ((other, other_parent), (own, own_parent)):
+        if parent != child:
+            relabelled[labels == parent] = child
+    return relabelled
 
 
 def labelled_epochs(
