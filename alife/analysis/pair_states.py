@@ -1,5 +1,5 @@
 """A soup run's meetings as a Markov chain on what each program holds: the *pair-state
-model* (docs/reproductions.md, "Spatial soups").
+model* (docs/wave_models.md).
 
 Each program gets a *label*, 0 .. L - 1, from its bytes: 0 when it holds none of the
 motifs followed, else the kind of holder it is. Two labellings are here:
@@ -228,7 +228,7 @@ def shrunk_to_parents(
     label: the first's a's, the second's b's). A pair with many meetings keeps its
     rates; one with a handful, or none, takes its parents': a rare family met a few
     times and never lost is lost as often as the families it was pooled with
-    (docs/reproductions.md, "Spatial soups")."""
+    (docs/wave_models.md)."""
     kinds = transitions.kinds
     children = np.flatnonzero(parent != np.arange(kinds + 1))
     parents = parent[children]
