@@ -533,11 +533,13 @@ def study(args: argparse.Namespace) -> None:
     # name: (a fresh labeller for one replay, its kinds, the labels its front shows and
     # their kinds; an aged label shows as the pooled label, 1)
     labellings = {}
+    shrunk = set()  # the names of the chains --shrink draws toward the pooled label
     if args.pair_states:
         by_motif = partial(motif_masks, motifs=source_motifs)
         kinds = 1 << len(motifs)
         labellings["pair states"] = (lambda: by_motif, kinds, by_motif, kinds)
     if args.families is not None:
+        by_motif_only = set(labellings)
         families = common_families(source, source_motifs, args.families)
         labellings[f"pair states, {args.families} families"] = (
             lambda: families,
@@ -566,6 +568,8 @@ def study(args: argparse.Namespace) -> None:
                 replicators,
                 replicators.kinds,
             )
+        if args.shrink is not None:
+            shrunk = set(labellings) - by_motif_only
     distance = None
     if args.front_labels is not None:
         if grid is None:
@@ -576,10 +580,9 @@ def study(args: argparse.Namespace) -> None:
         transitions = pair_transitions(source, make(), kinds, last)
         print(f"{name}: meetings of each label's holders with a fresh partner")
         print_label_rates(transitions)
-        if args.shrink is not None and name != "pair states":
-            parent = np.arange(kinds + 1)
-            parent[2 : families.kinds] = 1  # FamilyLabels: named families 2 .., pooled 1
-            transitions = shrunk_to_parents(transitions, parent, args.shrink)
+        if name in shrunk:
+            parents = families.parent_states(kinds)
+            transitions = shrunk_to_parents(transitions, parents, args.shrink)
             name = f"{name}, shrunk by {args.shrink:g}"
         if args.label_ages:
             print_label_ages(label_age_outcomes(source, make(), kinds, last))

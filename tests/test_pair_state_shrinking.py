@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from alife.analysis.pair_states import PairTransitions, shrunk_to_parents
+from alife.analysis.pair_states import FamilyLabels, PairTransitions, shrunk_to_parents
 
 # labels: 0 none, 1 pooled, 2 and 3 named families; state 4 a wreck
 PARENT = np.array([0, 1, 1, 1, 4])
@@ -89,3 +89,10 @@ def test_a_parent_map_that_is_not_one_level_is_refused(parent):
     counts = np.zeros((5, 5, 4, 4), dtype=np.int64)
     with pytest.raises(ValueError, match="parent"):
         shrunk_to_parents(PairTransitions(counts), np.array(parent), 1.0)
+
+
+def test_family_labels_name_the_pooled_label_each_named_familys_parent():
+    families = FamilyLabels([np.frombuffer(b"{.>]", dtype=np.uint8)], [b"a", b"b", b"c"], None)
+    assert families.kinds == 5  # none, pooled, three families
+    # with one more label after them (as ReplicatorLabels adds), and a wreck
+    assert families.parent_states(6).tolist() == [0, 1, 1, 1, 1, 5, 6]

@@ -78,6 +78,15 @@ class FamilyLabels:
         self.index = {family: 2 + i for i, family in enumerate(families)}
         self.kinds = 2 + len(families)
 
+    def parent_states(self, kinds: int) -> np.ndarray:
+        """(``kinds`` + 1,) int64 parents, as :func:`shrunk_to_parents` takes them, of the
+        states of a labelling with ``kinds`` labels whose first are these (the others
+        after them, a wreck last): the pooled label, 1, for each named family, and
+        itself for every other state."""
+        parent = np.arange(kinds + 1)
+        parent[2 : self.kinds] = 1
+        return parent
+
     def __call__(self, programs: np.ndarray) -> np.ndarray:
         labels = np.zeros(len(programs), dtype=np.int64)
         held = np.flatnonzero(holding(programs, self.motifs))
