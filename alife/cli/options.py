@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from alife.errors import AlifeInputError
+
+if TYPE_CHECKING:  # the engine loads on a command's first use, not at start-up
+    from alife.engine.run import Outcome, Simulation
 
 Decorator = Callable[[Callable], Callable]
 """What the option factories here return: a function that adds options to a command."""
@@ -179,7 +183,8 @@ RUN_KEYS = (
 )
 
 
-def report(path: str, outcome) -> None:
+def report(path: str, outcome: Outcome) -> None:
+    """Say on standard error why and where the run into ``path`` stopped."""
     click.echo(f"{path}: {outcome.reason} at {outcome.unit} {outcome.epoch}", err=True)
 
 
@@ -257,15 +262,15 @@ def resume_and_report(
 
 
 def start_and_report(
-    sim_class,
-    config,
+    sim_class: type[Simulation],
+    config: object,
     out: str,
     *,
     steps: int,
     metrics_every: int,
     snapshot_every: int,
     checkpoint_every: int,
-    **options,
+    **options: Any,
 ) -> None:
     """Start a run of ``steps`` epochs (generations) into ``out`` with the shared
     options (backend, stop rules, overwrite, progress)."""

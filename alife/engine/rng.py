@@ -26,7 +26,7 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 
 
-def splitmix64(x):
+def splitmix64(x: int | np.uint64) -> np.uint64:
     """SplitMix64 finaliser of ``x + golden gamma``: uint64 -> uint64, wrapping arithmetic."""
     z = np.uint64(x) + _GAMMA
     z = (z ^ (z >> _S30)) * _MIX1

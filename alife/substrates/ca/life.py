@@ -219,7 +219,7 @@ class Stepper:
         self._torus = bool(torus)
         self._mask = tail_mask(width)
 
-    def step(self, cells, out) -> None:
+    def step(self, cells: DeviceArray, out: DeviceArray) -> None:
         """One generation from packed ``cells`` into ``out`` (same shape and backend):
         one world (H, words) or a batch (B, H, words), each world on its own."""
         block = np.int64(cells.shape[-2])

@@ -16,7 +16,13 @@ from collections.abc import Callable
 import numba
 import numpy as np
 
-from alife.engine.backend import array_module, resolve_backend, to_backend, to_host
+from alife.engine.backend import (
+    DeviceArray,
+    array_module,
+    resolve_backend,
+    to_backend,
+    to_host,
+)
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
 from alife.substrates.ca.table import RuleTable
@@ -95,7 +101,7 @@ class TableStepper:
         self._unknown = xp.zeros(height, dtype=np.int64)
         self._kernel = generation_kernel(self.backend)
 
-    def step(self, cells, out) -> None:
+    def step(self, cells: DeviceArray, out: DeviceArray) -> None:
         """One generation from ``cells`` into ``out``."""
         self._kernel(cells, out, self._lut, self._n, self._torus, self._unknown)
 

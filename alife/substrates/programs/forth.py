@@ -262,7 +262,12 @@ def _trivial_colors() -> np.ndarray:
 
 
 def forth_language(
-    name: str, description: str, commands: dict[int, int], colors: np.ndarray, *, reset_trap=False
+    name: str,
+    description: str,
+    commands: dict[int, int],
+    colors: np.ndarray,
+    *,
+    reset_trap: bool = False,
 ) -> Language:
     """A Forth-family :class:`Language` printed as hex bytes, as cubff does."""
     kinds = forth_kinds(commands)

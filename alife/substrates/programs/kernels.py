@@ -22,12 +22,13 @@ CUDA thread per tape on the GPU (:mod:`alife.substrates.programs.kernels_cuda`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numba
 import numpy as np
 
-from alife.engine.backend import cuda_simulated
+from alife.engine.backend import DeviceArray, cuda_simulated
 from alife.engine.rng import rng_functions
 from alife.engine.targets import device_jit
 from alife.errors import AlifeInputError
@@ -166,7 +167,12 @@ def _build_cpu(language: Language, traced: bool) -> SimpleNamespace:
     return wrap_kernels(run_tapes_kernel, soup_epoch_kernel, np.zeros, lambda kernel, n: kernel)
 
 
-def wrap_kernels(run_tapes_kernel, soup_epoch_kernel, zeros, launcher) -> SimpleNamespace:
+def wrap_kernels(
+    run_tapes_kernel: Callable,
+    soup_epoch_kernel: Callable,
+    zeros: Callable,
+    launcher: Callable[[Callable, int], Callable],
+) -> SimpleNamespace:
     """Host-side entry points around compiled kernels, shared by both targets.
 
     ``zeros`` allocates the ops array on the target (numpy or CuPy); ``launcher(kernel,
@@ -219,7 +225,7 @@ def kernels_for(language: Language, backend: str, traced: bool = False) -> Simpl
     return _cache[key]
 
 
-def check_tapes(tapes, backend: str) -> None:
+def check_tapes(tapes: DeviceArray, backend: str) -> None:
     """Raise AlifeInputError unless ``tapes`` is a C-contiguous (n, 128) uint8 array that
     lives on ``backend``."""
     shape = getattr(tapes, "shape", None)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from alife.engine.backend import DeviceArray
 from alife.errors import AlifeInputError
 
 TAPE_SIZE = 128
@@ -145,7 +146,9 @@ class Language:
     build_traced: Callable[[str], Callable] | None = field(default=None, repr=False)
     noop_bytes: np.ndarray | None = field(default=None, repr=False)
 
-    def run(self, tapes, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu") -> np.ndarray:
+    def run(
+        self, tapes: DeviceArray, *, max_steps: int = DEFAULT_MAX_STEPS, backend: str = "cpu"
+    ) -> np.ndarray:
         """Run every tape of ``tapes`` in place; return the ops executed per tape.
 
         Parameters
@@ -171,7 +174,7 @@ class Language:
         check_max_steps(max_steps)
         return kernels_for(self, backend).run_tapes(tapes, max_steps)
 
-    def disassemble(self, program) -> str:
+    def disassemble(self, program: np.ndarray) -> str:
         """cubff's printable text of a 1-D uint8 array (a program or a tape)."""
         return self.printable.disassemble(program)
 

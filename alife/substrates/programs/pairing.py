@@ -14,10 +14,15 @@ form pair ``k``. Three orders, as cubff:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numba
 import numpy as np
 
 from alife.engine.rng import rng_functions
+
+if TYPE_CHECKING:
+    from alife.substrates.programs.soup import SoupConfig
 
 _rng = rng_functions("cpu")
 _mix, _derive = _rng.splitmix64, _rng.derive
@@ -65,7 +70,7 @@ def alternating(epoch: int, n: int) -> np.ndarray:
     return i if epoch % 2 == 1 else np.roll(i, 1)
 
 
-def pairing(config, seed_hash: int, epoch: int) -> np.ndarray:
+def pairing(config: SoupConfig, seed_hash: int, epoch: int) -> np.ndarray:
     """The order of ``config.programs`` programs at ``epoch`` under the config's pairing."""
     n = config.programs
     if not config.permute:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numba
 import numpy as np
@@ -46,6 +46,9 @@ from alife.substrates.programs.tracer import (
     fresh_tokens,
     trace_metrics,
 )
+
+if TYPE_CHECKING:
+    from alife.substrates.programs.cubff_io import CubffCheckpoint
 
 DEFAULT_MUTATION = 1 / 4096
 PRICE_BLOCK = 8
@@ -400,7 +403,7 @@ class Soup:
         save_simulation(self, path, overwrite=overwrite)
 
     @classmethod
-    def from_cubff(cls, saved, config: SoupConfig, backend: str = "cpu") -> Soup:
+    def from_cubff(cls, saved: CubffCheckpoint, config: SoupConfig, backend: str = "cpu") -> Soup:
         """The soup of a cubff checkpoint (a :class:`~alife.substrates.programs.cubff_io.
         CubffCheckpoint` from ``read_dat``), continued with ``config``, whose seed,
         language and mutation must be the cubff run's to continue it exactly."""

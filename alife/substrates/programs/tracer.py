@@ -13,6 +13,7 @@ program descends from (:mod:`alife.analysis.lineage`).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from alife.substrates.programs.language import PROGRAM_SIZE
 
@@ -29,7 +30,7 @@ share of bytes still carrying a token of the initial soup, and the mean over pro
 of the number of distinct origin programs (creation epoch and program) of their bytes."""
 
 
-def make_token(epoch, program, position):
+def make_token(epoch: ArrayLike, program: ArrayLike, position: ArrayLike) -> np.uint64 | np.ndarray:
     """The origin token (uint64) of a byte created at ``epoch`` at ``position`` (0-63) of
     ``program``; plain arithmetic, so it works on numpy scalars and arrays and compiles
     for the CPU and CUDA kernels."""
@@ -47,24 +48,24 @@ def fresh_tokens(programs: int, epoch: int = 0) -> np.ndarray:
     return make_token(epoch, p, j)
 
 
-def token_epoch(tokens) -> np.ndarray:
+def token_epoch(tokens: ArrayLike) -> np.ndarray:
     """Creation epochs (int64) of an array of tokens."""
     return (np.asarray(tokens, dtype=np.uint64) >> np.uint64(TOKEN_EPOCH_SHIFT)).astype(np.int64)
 
 
-def token_program(tokens) -> np.ndarray:
+def token_program(tokens: ArrayLike) -> np.ndarray:
     """Programs (int64) the tokens' bytes were created in."""
     mask = np.uint64(MAX_TRACED_PROGRAMS - 1)
     shifted = np.asarray(tokens, dtype=np.uint64) >> np.uint64(TOKEN_PROGRAM_SHIFT)
     return (shifted & mask).astype(np.int64)
 
 
-def token_position(tokens) -> np.ndarray:
+def token_position(tokens: ArrayLike) -> np.ndarray:
     """Positions (int64, 0-63) the tokens' bytes were created at."""
     return (np.asarray(tokens, dtype=np.uint64) & np.uint64(PROGRAM_SIZE - 1)).astype(np.int64)
 
 
-def origins(tokens) -> np.ndarray:
+def origins(tokens: ArrayLike) -> np.ndarray:
     """Origin of each token without its position: (creation epoch, program) packed into
     one uint64 (the token shifted right by 6)."""
     return np.asarray(tokens, dtype=np.uint64) >> np.uint64(TOKEN_PROGRAM_SHIFT)
