@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from types import SimpleNamespace
 
@@ -56,7 +57,7 @@ class Compiler:
     def __init__(self, cc: tuple[int, int]):
         self.cc, self.label, self.rows, self._seen = cc, "", [], set()
 
-    def launch(self, kernel, _config):
+    def launch(self, kernel: Callable, _config: object) -> Callable[..., None]:
         def compile_instead(*args):
             types = tuple(numba.typeof(arg) for arg in args)
             if (kernel.py_func, types) in self._seen:
@@ -91,7 +92,7 @@ def stand_in_for_a_gpu(compiler: Compiler) -> None:
     program_kernels.cuda_simulated = lambda: True  # lets tapes on "cuda" be numpy
 
 
-def program_paths(compiler: Compiler):
+def program_paths(compiler: Compiler) -> None:
     from alife.bench import PALINDROME
     from alife.substrates.programs import get_language, language_names
     from alife.substrates.programs.selfrep import selfrep_scores
@@ -114,7 +115,7 @@ def program_paths(compiler: Compiler):
     Soup(SoupConfig(programs=8, initial_program=PALINDROME * 4), "cuda").step()
 
 
-def ca_paths(compiler: Compiler):
+def ca_paths(compiler: Compiler) -> None:
     from alife.substrates.ca.flow_lenia import FlowLeniaWorld
     from alife.substrates.ca.flow_lenia_sim import FlowLeniaConfig
     from alife.substrates.ca.lenia import LeniaParams, LeniaWorlds
@@ -140,7 +141,7 @@ def ca_paths(compiler: Compiler):
     FlowLeniaWorld(mass, rule, config.flow(), "cuda").step()
 
 
-def gard_paths(compiler: Compiler):
+def gard_paths(compiler: Compiler) -> None:
     from alife.substrates.gard.ensemble import Ensemble
     from alife.substrates.gard.model import GardConfig
     from alife.substrates.gard.population import PopulationConfig, Populations
