@@ -5,7 +5,7 @@
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
         [--label-ages] [--aged-pooled E] [--replicating-pooled] [--shrink W] \
-        [--from-cells 40]
+        [--alone LABELS] [--from-cells 40]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -64,6 +64,12 @@ meetings toward the pooled label's, by W meetings
 then meets as the families pooled with it do, not as its few meetings happened to end.
 The labels' rates it prints are still the run's own.
 
+With ``--alone LABELS`` (and ``--families``; labels as the family chain prints them: 1
+the pooled label, 2 the commonest family, ...) it also plays each of those labels on
+its own (:func:`alife.analysis.pair_states.copies_only`): the run's holders at epoch 0
+all given that label, which spreads at its own rates with each side and partner, and
+makes no other kind: how fast that family would carry the wave alone.
+
 With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
 the labels of the holders within Z cells of the front (the farthest holder) in the run
 beside their mean over each chain's replicas that took hold: which kinds of holder
@@ -102,6 +108,7 @@ from alife.analysis.pair_states import (
     PairTransitions,
     ReplicatorLabels,
     common_families,
+    copies_only,
     label_age_outcomes,
     motif_masks,
     pair_state_labels,
@@ -128,6 +135,22 @@ TOOK_HOLD = 10
 
 PAIR_MEMORY_NAMES = ("first meeting", "again, same side", "again, other side")
 """The classes of :class:`~alife.analysis.meeting_classes.PairMemory`."""
+
+
+def alone_labels(text: str, families: int | None) -> list[int]:
+    """The family labels of ``--alone`` (comma-separated integers, 1 to ``families`` + 1:
+    the pooled label and the named families)."""
+    try:
+        labels = [int(part) for part in text.split(",")]
+    except ValueError:
+        labels = []
+    if families is None or not labels or not all(1 <= k <= families + 1 for k in labels):
+        top = "K + 1" if families is None else families + 1
+        raise AlifeInputError(
+            f"--alone takes family labels 1 to {top}, comma-separated, with --families K; "
+            f"not {text!r}"
+        )
+    return labels
 
 
 def spread_of(masks: Iterable, grid, origin, from_cells: int) -> tuple:
@@ -368,6 +391,12 @@ def main() -> None:
         "by W meetings",
     )
     parser.add_argument(
+        "--alone",
+        metavar="LABELS",
+        help="with --families, also play each of these family labels (comma-separated, "
+        "2 = the commonest family) on its own",
+    )
+    parser.add_argument(
         "--label-ages",
         action="store_true",
         help="the chains' labels' meetings with fresh partners by the holder's age in its label",
@@ -432,6 +461,7 @@ def study(args: argparse.Namespace) -> None:
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
+    alone = [] if args.alone is None else alone_labels(args.alone, args.families)
     if args.pair_states and len(args.motif) > MAX_MOTIFS:
         raise AlifeInputError(
             f"--pair-states follows at most {MAX_MOTIFS} motifs, not {len(args.motif)}"
@@ -534,6 +564,7 @@ def study(args: argparse.Namespace) -> None:
     # their kinds; an aged label shows as the pooled label, 1)
     labellings = {}
     shrunk = set()  # the names of the chains --shrink draws toward the pooled label
+    family_chain = None  # the name of the chain by family, which --alone plays from
     if args.pair_states:
         by_motif = partial(motif_masks, motifs=source_motifs)
         kinds = 1 << len(motifs)
@@ -541,7 +572,8 @@ def study(args: argparse.Namespace) -> None:
     if args.families is not None:
         by_motif_only = set(labellings)
         families = common_families(source, source_motifs, args.families)
-        labellings[f"pair states, {args.families} families"] = (
+        family_chain = f"pair states, {args.families} families"
+        labellings[family_chain] = (
             lambda: families,
             families.kinds,
             families,
@@ -578,6 +610,7 @@ def study(args: argparse.Namespace) -> None:
         distance = np.maximum(abs(rows - args.origin[0]), abs(cols - args.origin[1]))
     for name, (make, kinds, shown, shown_kinds) in labellings.items():
         transitions = pair_transitions(source, make(), kinds, last)
+        alone_here = alone if name == family_chain else []  # before --shrink renames it
         print(f"{name}: meetings of each label's holders with a fresh partner")
         print_label_rates(transitions)
         if name in shrunk:
@@ -587,6 +620,14 @@ def study(args: argparse.Namespace) -> None:
         if args.label_ages:
             print_label_ages(label_age_outcomes(source, make(), kinds, last))
         first = make()(programs)
+        for label in alone_here:
+            start, one_kind = np.where(first > 0, label, 0), copies_only(transitions)
+
+            def on_its_own(rng: np.random.Generator, start=start, one_kind=one_kind) -> Iterable:
+                for epoch, labels in pair_state_labels(start, meetings, epochs, one_kind, rng):
+                    yield epoch, labels > 0
+
+            print(summary(f"family {label} alone", replicas(on_its_own), args.from_cells))
         fronts = []  # per replica: (snapshots, kinds) shares at the front, NaN without holders
 
         def holders(

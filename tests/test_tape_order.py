@@ -625,11 +625,13 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     """scripts/study_tape_order_wave.py --occupancy and --front-labels: the run's side
     of each table against plain counts of its snapshots and meetings; with
     --replicating-pooled, the pooled holders that do not replicate alone as label 4;
-    --shrink names both family chains so (its tables: tests/test_pair_state_shrinking.py)."""
+    --shrink names both family chains so and --alone plays the families it names (their
+    tables: tests/test_pair_state_tables.py)."""
     args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
     args += ["--survivals", "2", "--occupancy", "16", "--families", "2", "--front-labels", "3"]
+    args += ["--replicating-pooled", "--shrink", "5", "--alone", "2,3", "--replicas", "6"]
     result = subprocess.run(
-        [sys.executable, STUDY, *args, "--replicating-pooled", "--shrink", "5", "--replicas", "6"],
+        [sys.executable, STUDY, *args],
         capture_output=True,
         text=True,
     )
@@ -647,6 +649,7 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     blocks = out.split("holders within 3 cells")
     assert len(blocks) == 3  # the family chain's table, then the split chain's
     assert len(re.findall(r"^pair states, 2 families.*shrunk by 5 +took hold", out, re.M)) == 2
+    assert re.findall(r"^family (\d) alone +took hold", out, re.M) == ["2", "3"]
     with open_run(grid_run) as run:
         snapshots = [(int(e), run.snapshot(int(e), "soup")) for e in run.snapshot_epochs]
     pooled_at_front = 0
@@ -679,6 +682,9 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
         ["--replicating-pooled"],
         ["--aged-pooled", "0", "--families", "2"],
         ["--families", "0"],
+        ["--alone", "2"],
+        ["--alone", "4", "--families", "2"],
+        ["--alone", "2,x", "--families", "2"],
     ],
 )
 def test_the_study_refuses_a_chain_option_it_cannot_use_in_one_sentence(grid_run, options):

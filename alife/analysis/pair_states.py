@@ -17,9 +17,10 @@ the epoch. :func:`pair_state_labels` plays that chain on the run's own meetings:
 meeting draws its outcome from the counts for its pair's states, and a program that
 meets no one keeps its label. :func:`shrunk_to_parents` draws the counts of rare
 labels toward those of the label they were split from, so that a family met a handful
-of times does not replay the accidents of those few meetings. :func:`label_age_outcomes`
-counts what holders' meetings with fresh programs did by how long each had had its
-label, which the chain ignores.
+of times does not replay the accidents of those few meetings. :func:`copies_only` keeps
+only what each kind of holder does to non-holders, to play one kind alone.
+:func:`label_age_outcomes` counts what holders' meetings with fresh programs did by how
+long each had had its label, which the chain ignores.
 
 It generalises the tape-order contact process of :mod:`alife.analysis.tape_order`
 (one kind of holder, and only meetings of a holder with a non-holder change anything):
@@ -268,6 +269,33 @@ def _as_child(labels: np.ndarray, own: int, own_parent: int, other: int, other_p
         if parent != child:
             relabelled[labels == parent] = child
     return relabelled
+
+
+def copies_only(transitions: PairTransitions) -> PairTransitions:
+    """Each kind of holder on its own: (L + 1, L + 1, L, L) int64 counts in which a
+    meeting of a holder of label k > 0 with a non-holder (fresh or wreck), on either
+    side of the tape, leaves each of the two holding k or nothing, as often as the run's
+    meetings of that pair of states left it holding any label or none. Every other
+    meeting (two holders, two non-holders) changes nothing. Played from holders of one
+    label, the chain spreads that label at its own rates, with no other kind made from
+    it: how fast each family would carry the wave alone."""
+    counts = transitions.counts
+    kinds = transitions.kinds
+    alone = np.zeros_like(counts)
+    for k in range(1, kinds):
+        for partner in (0, kinds):  # fresh, wreck
+            # [holder's label after][partner's], folded to (none, k) for each
+            first = counts[k, partner]
+            second = counts[partner, k].T
+            for side, table in ((0, first), (1, second)):
+                folded = np.array(
+                    [[table[0, 0], table[0, 1:].sum()], [table[1:, 0].sum(), table[1:, 1:].sum()]]
+                )
+                for holder_kept, partner_gained in itertools.product((0, 1), repeat=2):
+                    holder, other = k * holder_kept, k * partner_gained
+                    cell = (k, partner, holder, other) if side == 0 else (partner, k, other, holder)
+                    alone[cell] = folded[holder_kept, partner_gained]
+    return PairTransitions(alone)
 
 
 def labelled_epochs(

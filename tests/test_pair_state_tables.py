@@ -1,13 +1,19 @@
-"""The pair-state chain's family rates drawn toward their pooled label's
-(:func:`alife.analysis.pair_states.shrunk_to_parents`), against hand-made tables and a
-plain loop over every outcome."""
+"""Pair-state tables made from a run's: family rates drawn toward their pooled label's
+(:func:`alife.analysis.pair_states.shrunk_to_parents`) and each kind of holder on its own
+(:func:`alife.analysis.pair_states.copies_only`), against hand-made tables and plain
+loops over every outcome."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from alife.analysis.pair_states import FamilyLabels, PairTransitions, shrunk_to_parents
+from alife.analysis.pair_states import (
+    FamilyLabels,
+    PairTransitions,
+    copies_only,
+    shrunk_to_parents,
+)
 
 # labels: 0 none, 1 pooled, 2 and 3 named families; state 4 a wreck
 PARENT = np.array([0, 1, 1, 1, 4])
@@ -96,3 +102,33 @@ def test_family_labels_name_the_pooled_label_each_named_familys_parent():
     assert families.kinds == 5  # none, pooled, three families
     # with one more label after them (as ReplicatorLabels adds), and a wreck
     assert families.parent_states(6).tolist() == [0, 1, 1, 1, 1, 5, 6]
+
+
+def test_copies_only_fold_a_holders_meetings_with_non_holders_into_its_own_label():
+    counts = np.zeros((5, 5, 4, 4), dtype=np.int64)  # labels 0..3, wreck 4
+    counts[2, 0, 2, 2], counts[2, 0, 2, 1], counts[2, 0, 0, 0], counts[2, 0, 1, 0] = 5, 1, 1, 2
+    counts[4, 2, 0, 2], counts[4, 2, 0, 0], counts[4, 2, 3, 0] = 3, 7, 1
+    counts[2, 3, 2, 3] = 9  # two holders: nothing changes in the copies-only chain
+    counts[0, 4, 1, 0] = 4  # two non-holders: nor here
+    alone = copies_only(PairTransitions(counts)).counts
+    assert alone[2, 0, 2, 2] == 6 and alone[2, 0, 2, 0] == 2 and alone[2, 0, 0, 0] == 1
+    assert alone[4, 2, 0, 2] == 3 and alone[4, 2, 0, 0] == 7 and alone[4, 2, 2, 0] == 1
+    assert alone.sum() == 6 + 2 + 1 + 3 + 7 + 1
+
+
+def test_copies_only_is_the_plain_fold_of_every_outcome():
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 6, size=(6, 6, 5, 5))
+    kinds = 5
+    expected = np.zeros_like(counts)
+    for a in range(kinds + 1):
+        for b in range(kinds + 1):
+            holder_first = 0 < a < kinds and b in (0, kinds)
+            holder_second = 0 < b < kinds and a in (0, kinds)
+            if not (holder_first or holder_second):
+                continue
+            k = a if holder_first else b
+            for x in range(kinds):
+                for y in range(kinds):
+                    expected[a, b, k if x else 0, k if y else 0] += counts[a, b, x, y]
+    np.testing.assert_array_equal(copies_only(PairTransitions(counts)).counts, expected)
