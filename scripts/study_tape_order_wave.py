@@ -68,7 +68,8 @@ With ``--alone LABELS`` (and ``--families``; labels as the family chain prints t
 the pooled label, 2 the commonest family, ...) it also plays each of those labels on
 its own (:func:`alife.analysis.pair_states.copies_only`): the run's holders at epoch 0
 all given that label, which spreads at its own rates with each side and partner, and
-makes no other kind: how fast that family would carry the wave alone.
+makes no other kind: how fast that family would carry the wave alone (at its rates
+drawn toward the pooled label's, with ``--shrink``).
 
 With ``--front-labels Z`` (a grid soup and ``--origin``) it also prints, per snapshot,
 the labels of the holders within Z cells of the front (the farthest holder) in the run

@@ -261,7 +261,9 @@ def shrunk_to_parents(
     return PairTransitions(counts)
 
 
-def _as_child(labels: np.ndarray, own: int, own_parent: int, other: int, other_parent: int):
+def _as_child(
+    labels: np.ndarray, own: int, own_parent: int, other: int, other_parent: int
+) -> np.ndarray:
     """``labels`` ((L,) int64) with the parents' labels replaced by their children's,
     this program's own pair (``own``, ``own_parent``) first where both share a parent."""
     relabelled = labels.copy()
@@ -272,13 +274,14 @@ def _as_child(labels: np.ndarray, own: int, own_parent: int, other: int, other_p
 
 
 def copies_only(transitions: PairTransitions) -> PairTransitions:
-    """Each kind of holder on its own: (L + 1, L + 1, L, L) int64 counts in which a
-    meeting of a holder of label k > 0 with a non-holder (fresh or wreck), on either
-    side of the tape, leaves each of the two holding k or nothing, as often as the run's
-    meetings of that pair of states left it holding any label or none. Every other
-    meeting (two holders, two non-holders) changes nothing. Played from holders of one
-    label, the chain spreads that label at its own rates, with no other kind made from
-    it: how fast each family would carry the wave alone."""
+    """Each kind of holder on its own: (L + 1, L + 1, L, L) counts, of the dtype of
+    ``transitions``' (float after :func:`shrunk_to_parents`), in which a meeting of a
+    holder of label k > 0 with a non-holder (fresh or wreck), on either side of the
+    tape, leaves each of the two holding k or nothing, as often as the run's meetings of
+    that pair of states left it holding any label or none. Every other meeting (two
+    holders, two non-holders) changes nothing. Played from holders of one label, the
+    chain spreads that label at its own rates, with no other kind made from it: how fast
+    each family would carry the wave alone."""
     counts = transitions.counts
     kinds = transitions.kinds
     alone = np.zeros_like(counts)
