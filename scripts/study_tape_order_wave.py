@@ -455,10 +455,10 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(
             "--replicating-pooled splits the family chain's pooled label: give --families"
         )
-    if args.shrink is not None and (not args.shrink >= 0 or args.families is None):
+    if args.shrink is not None and (not 0 <= args.shrink < np.inf or args.families is None):
         raise AlifeInputError(
             f"--shrink W draws the named families toward the pooled label: give --families "
-            f"and W >= 0 meetings, not {args.shrink}"
+            f"and a finite W >= 0 meetings, not {args.shrink}"
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
@@ -621,8 +621,9 @@ def study(args: argparse.Namespace) -> None:
         if args.label_ages:
             print_label_ages(label_age_outcomes(source, make(), kinds, last))
         first = make()(programs)
+        one_kind = copies_only(transitions) if alone_here else None
         for label in alone_here:
-            start, one_kind = np.where(first > 0, label, 0), copies_only(transitions)
+            start = np.where(first > 0, label, 0)
 
             def on_its_own(rng: np.random.Generator, start=start, one_kind=one_kind) -> Iterable:
                 for epoch, labels in pair_state_labels(start, meetings, epochs, one_kind, rng):

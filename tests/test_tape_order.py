@@ -678,6 +678,7 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     [
         ["--shrink", "-1", "--families", "2"],
         ["--shrink", "nan", "--families", "2"],
+        ["--shrink", "inf", "--families", "2"],
         ["--shrink", "5"],
         ["--replicating-pooled"],
         ["--aged-pooled", "0", "--families", "2"],
