@@ -611,16 +611,17 @@ def study(args: argparse.Namespace) -> None:
         distance = np.maximum(abs(rows - args.origin[0]), abs(cols - args.origin[1]))
     for name, (make, kinds, shown, shown_kinds) in labellings.items():
         transitions = pair_transitions(source, make(), kinds, last)
-        alone_here = alone if name == family_chain else []  # before --shrink renames it
         print(f"{name}: meetings of each label's holders with a fresh partner")
         print_label_rates(transitions)
+        title = name
         if name in shrunk:
             parents = families.parent_states(kinds)
             transitions = shrunk_to_parents(transitions, parents, args.shrink)
-            name = f"{name}, shrunk by {args.shrink:g}"
+            title = f"{name}, shrunk by {args.shrink:g}"
         if args.label_ages:
             print_label_ages(label_age_outcomes(source, make(), kinds, last))
         first = make()(programs)
+        alone_here = alone if name == family_chain else []
         one_kind = copies_only(transitions) if alone_here else None
         for label in alone_here:
             start = np.where(first > 0, label, 0)
@@ -650,7 +651,7 @@ def study(args: argparse.Namespace) -> None:
                 yield epoch, labels > 0
 
         results = replicas(holders)
-        print(summary(name, results, args.from_cells))
+        print(summary(title, results, args.from_cells))
         if distance is not None:
             with open_run(args.run) as run_file:
                 in_run = [

@@ -248,8 +248,10 @@ def shrunk_to_parents(
     labels = np.arange(kinds)
     for a, b in itertools.product(range(kinds + 1), repeat=2):
         pa, pb = parent[a], parent[b]
+        if (pa, pb) == (a, b):
+            continue
         source = transitions.counts[pa, pb].astype(np.float64)
-        if (pa, pb) == (a, b) or source.sum() == 0:
+        if source.sum() == 0:
             continue
         shares = np.zeros((kinds, kinds))
         np.add.at(
@@ -286,18 +288,15 @@ def copies_only(transitions: PairTransitions) -> PairTransitions:
     kinds = transitions.kinds
     alone = np.zeros_like(counts)
     for k in range(1, kinds):
+        none_or_k = np.ix_((0, k), (0, k))
         for partner in (0, kinds):  # fresh, wreck
-            # [holder's label after][partner's], folded to (none, k) for each
-            first = counts[k, partner]
-            second = counts[partner, k].T
-            for side, table in ((0, first), (1, second)):
-                folded = np.array(
-                    [[table[0, 0], table[0, 1:].sum()], [table[1:, 0].sum(), table[1:, 1:].sum()]]
-                )
-                for holder_kept, partner_gained in itertools.product((0, 1), repeat=2):
-                    holder, other = k * holder_kept, k * partner_gained
-                    cell = (k, partner, holder, other) if side == 0 else (partner, k, other, holder)
-                    alone[cell] = folded[holder_kept, partner_gained]
+            for pair in ((k, partner), (partner, k)):  # the holder first, then second
+                # [first's label after][second's], each folded to none (0) or any (k)
+                table = counts[pair]
+                alone[pair][none_or_k] = [
+                    [table[0, 0], table[0, 1:].sum()],
+                    [table[1:, 0].sum(), table[1:, 1:].sum()],
+                ]
     return PairTransitions(alone)
 
 
