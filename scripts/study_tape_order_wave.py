@@ -5,7 +5,7 @@
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
         [--label-ages] [--aged-pooled E] [--replicating-pooled] [--shrink W] \
-        [--alone LABELS] [--from-cells 40]
+        [--alone LABELS] [--from-cells 40] [--until E]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
@@ -80,8 +80,9 @@ Beside the run itself it prints how many replicas took hold (more than 10 holder
 motif at the last snapshot), their holders there and, in a grid soup, their front speed
 in cells per epoch measured from ``--origin``: from the start, and from the first
 snapshot whose front is ``--from-cells`` cells out (the wave without its start); with
-six or more replicas that took hold, also a 95 % interval for the median speed. Two
-models whose intervals overlap are not told apart by these replicas: ask for more.
+``--until E`` also from the start up to epoch E (how the wave started); with six or
+more replicas that took hold, also a 95 % interval for the median speed. Two models
+whose intervals overlap are not told apart by these replicas: ask for more.
 """
 
 from __future__ import annotations
@@ -154,14 +155,15 @@ def alone_labels(text: str, families: int | None) -> list[int]:
     return labels
 
 
-def spread_of(masks: Iterable, grid, origin, from_cells: int) -> tuple:
-    """(holders at the last snapshot, front speed in cells per epoch from the start and
-    from ``from_cells`` cells out, each None without a fit) of (epoch, (n,) bool) masks."""
+def spread_of(masks: Iterable, grid, origin, fits: list[tuple[str, int, int | None]]) -> tuple:
+    """(holders at the last snapshot, then a front speed in cells per epoch for each of
+    ``fits`` (name, from cells out, up to epoch), None without a fit) of (epoch, (n,)
+    bool) masks."""
     spread = trait_spread(masks, grid, origin)
-    speeds = [None, None]
+    speeds = [None] * len(fits)
     if grid is not None:
-        for i, cells in enumerate((0, from_cells)):
-            fit = spread.front_speed(cells)
+        for i, (_, cells, until) in enumerate(fits):
+            fit = spread.front_speed(cells, until)
             speeds[i] = None if fit is None else fit[0]
     return int(spread.holders[-1]), *speeds
 
@@ -174,7 +176,7 @@ def _span(values: list[float]) -> str:
     return f"{min(values):.3f} - {max(values):.3f} (median {np.median(values):.3f}{within})"
 
 
-def summary(name: str, results: list[tuple], from_cells: int) -> str:
+def summary(name: str, results: list[tuple], fits: list[tuple[str, int, int | None]]) -> str:
     """One line: how many of ``results`` (from :func:`spread_of`) took hold, their
     holders and front speeds."""
     held = [r for r in results if r[0] > TOOK_HOLD]
@@ -182,7 +184,7 @@ def summary(name: str, results: list[tuple], from_cells: int) -> str:
     if held:
         holders = [r[0] for r in held]
         line += f"   holders {min(holders):6d} - {max(holders):6d}"
-        for i, label in ((1, "front speed"), (2, f"past {from_cells} cells")):
+        for i, (label, _, _) in enumerate(fits, start=1):
             speeds = [r[i] for r in held if r[i] is not None]
             if speeds:
                 line += f"   {label} {_span(speeds)}"
@@ -414,6 +416,12 @@ def main() -> None:
     parser.add_argument(
         "--from-cells", type=int, default=40, metavar="C", help="fit the wave from C cells out"
     )
+    parser.add_argument(
+        "--until",
+        type=int,
+        metavar="E",
+        help="also fit the wave from the start up to epoch E (a grid soup)",
+    )
     args = parser.parse_args()
     try:
         study(args)
@@ -463,6 +471,11 @@ def study(args: argparse.Namespace) -> None:
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
     alone = [] if args.alone is None else alone_labels(args.alone, args.families)
+    if args.until is not None and args.until < 1:
+        raise AlifeInputError(f"--until E fits the wave up to epoch E >= 1, not {args.until}")
+    fits = [("front speed", 0, None), (f"past {args.from_cells} cells", args.from_cells, None)]
+    if args.until is not None:
+        fits.append((f"to epoch {args.until}", 0, args.until))
     if args.pair_states and len(args.motif) > MAX_MOTIFS:
         raise AlifeInputError(
             f"--pair-states follows at most {MAX_MOTIFS} motifs, not {len(args.motif)}"
@@ -530,20 +543,17 @@ def study(args: argparse.Namespace) -> None:
         np.full(2, whole.lost[0, 1].sum() / whole.met[0, 1].sum()),
         None,
     )
-    run = spread_of(observed, grid, args.origin, args.from_cells)
-    print(summary("the run", [run], args.from_cells))
+    run = spread_of(observed, grid, args.origin, fits)
+    print(summary("the run", [run], fits))
 
     def replicas(play) -> list[tuple]:
         rngs = (np.random.default_rng([args.seed, r]) for r in range(args.replicas))
         in_step = zip(*(play(rng) for rng in rngs), strict=True)  # per snapshot, all replicas
-        return [
-            spread_of(masks, grid, args.origin, args.from_cells)
-            for masks in zip(*in_step, strict=True)
-        ]
+        return [spread_of(masks, grid, args.origin, fits) for masks in zip(*in_step, strict=True)]
 
     for name, (p, q, window) in models.items():
         results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
-        print(summary(name, results, args.from_cells))
+        print(summary(name, results, fits))
     for name, by_class_counts in split_counts.items():
         make, names = splits[name]
         p, q = by_class_counts.summed((0,)).rates()
@@ -557,7 +567,7 @@ def study(args: argparse.Namespace) -> None:
             return tape_order_masks(start, meetings, epochs, p, q, rng, split=split)
 
         results = replicas(by_class)
-        print(summary(f"by partner, {name}", results, args.from_cells))
+        print(summary(f"by partner, {name}", results, fits))
         if args.occupancy is not None:
             took = [t.met() for t, r in zip(tallies, results, strict=True) if r[0] > TOOK_HOLD]
             print_occupancy(by_class_counts, took, names)
@@ -630,7 +640,7 @@ def study(args: argparse.Namespace) -> None:
                 for epoch, labels in pair_state_labels(start, meetings, epochs, one_kind, rng):
                     yield epoch, labels > 0
 
-            print(summary(f"family {label} alone", replicas(on_its_own), args.from_cells))
+            print(summary(f"family {label} alone", replicas(on_its_own), fits))
         fronts = []  # per replica: (snapshots, kinds) shares at the front, NaN without holders
 
         def holders(
@@ -651,7 +661,7 @@ def study(args: argparse.Namespace) -> None:
                 yield epoch, labels > 0
 
         results = replicas(holders)
-        print(summary(title, results, args.from_cells))
+        print(summary(title, results, fits))
         if distance is not None:
             with open_run(args.run) as run_file:
                 in_run = [

@@ -143,6 +143,23 @@ def test_front_speed_fits_until_the_edge_and_skips_empty_snapshots():
     assert Spread(epochs, np.zeros(6, int), 100).front_speed() is None
 
 
+def test_front_speed_until_an_epoch_fits_only_the_snapshots_up_to_it():
+    epochs = np.array([0, 10, 20, 30, 40, 50])
+    late = Spread(epochs, np.ones(6, int), 100, (0, 0), np.array([0, 8, 10, -1, 14, 16]), 20)
+    # up to epoch 20: the line through (0, 0), (10, 8), (20, 10); 25 takes the same three
+    assert late.front_speed(until_epoch=20) == pytest.approx((0.5, 0, 20))
+    assert late.front_speed(until_epoch=25) == pytest.approx((0.5, 0, 20))
+    assert late.front_line(until_epoch=20)[1] == pytest.approx(1.0)  # mean 6 at epoch 10
+    # the empty 30 is left out: (0, 0) .. (40, 14) without it
+    slope = np.polyfit([0, 10, 20, 40], [0, 8, 10, 14], 1)[0]
+    assert late.front_speed(until_epoch=40) == pytest.approx((slope, 0, 40))
+    assert late.front_speed(from_cells=9, until_epoch=20) is None  # only (20, 10) is left
+    assert late.front_speed(until_epoch=5) is None  # one snapshot
+    # the edge still ends the fit before a later epoch
+    spread = Spread(epochs, np.ones(6, int), 100, (0, 0), np.array([-1, 0, 5, -1, 15, 15]), 15)
+    assert spread.front_speed(until_epoch=50) == pytest.approx((0.5, 10, 40))
+
+
 def test_the_command_prints_the_table_and_the_speed(wave, tmp_path):
     result = invoke("soup", "spread", wave, "--motif", MOTIFS[0], "--motif", MOTIFS[1])
     assert result.exit_code == 0, result.output

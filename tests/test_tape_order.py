@@ -626,10 +626,12 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     of each table against plain counts of its snapshots and meetings; with
     --replicating-pooled, the pooled holders that do not replicate alone as label 4;
     --shrink names both family chains so and --alone plays the families it names (their
-    tables: tests/test_pair_state_tables.py)."""
+    tables: tests/test_pair_state_tables.py); --until fits the run's front up to an
+    epoch as a plain least-squares line does."""
     args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
     args += ["--survivals", "2", "--occupancy", "16", "--families", "2", "--front-labels", "3"]
     args += ["--replicating-pooled", "--shrink", "5", "--alone", "2,3", "--replicas", "6"]
+    args += ["--until", "24"]
     result = subprocess.run(
         [sys.executable, STUDY, *args],
         capture_output=True,
@@ -650,6 +652,12 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     assert len(blocks) == 3  # the family chain's table, then the split chain's
     assert len(re.findall(r"^pair states, 2 families.*shrunk by 5 +took hold", out, re.M)) == 2
     assert re.findall(r"^family (\d) alone +took hold", out, re.M) == ["2", "3"]
+    # the run's farthest holder from (0, 0) in each snapshot up to epoch 24
+    fronts = [max(max(i // 16, i % 16) for i in np.flatnonzero(m)) for m in held[:25]]
+    speed = np.polyfit(np.arange(25), fronts, 1)[0]
+    run_line = re.search(r"^the run .* to epoch 24 ([\d.]+) - ", out, re.M)
+    assert float(run_line.group(1)) == pytest.approx(speed, abs=5e-4)
+    assert len(re.findall(r" to epoch 24 ", out)) >= 5  # every model's line has it too
     with open_run(grid_run) as run:
         snapshots = [(int(e), run.snapshot(int(e), "soup")) for e in run.snapshot_epochs]
     pooled_at_front = 0
@@ -686,6 +694,7 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
         ["--alone", "2"],
         ["--alone", "4", "--families", "2"],
         ["--alone", "2,x", "--families", "2"],
+        ["--until", "0"],
     ],
 )
 def test_the_study_refuses_a_chain_option_it_cannot_use_in_one_sentence(grid_run, options):

@@ -73,17 +73,23 @@ class Spread:
         j = i - (len(self.epochs) - len(self.contact.epochs))
         return j if j >= 0 else None
 
-    def front_line(self, from_cells: int = 0) -> tuple[float, float, int, int] | None:
+    def front_line(
+        self, from_cells: int = 0, until_epoch: int | None = None
+    ) -> tuple[float, float, int, int] | None:
         """(slope in cells per epoch, intercept in cells, first epoch, last epoch): the
         least-squares line through ``front`` over the snapshots from the first with a
         holder (with ``from_cells``: the first whose front is that far out) up to the
-        first where the front reaches the grid's edge, leaving out snapshots without
+        first where the front reaches the grid's edge (with ``until_epoch``: the last
+        snapshot at or before that epoch, if earlier), leaving out snapshots without
         holders; None for a soup without a grid or with fewer than two such snapshots.
-        ``from_cells`` leaves out how the spread started, to measure the wave alone."""
+        ``from_cells`` leaves out how the spread started, to measure the wave alone;
+        ``until_epoch`` measures how it started."""
         if self.front is None:
             return None
         at_edge = np.flatnonzero(self.front >= self.reach)
         last = int(at_edge[0]) if at_edge.size else len(self.front) - 1
+        if until_epoch is not None:
+            last = min(last, int(np.searchsorted(self.epochs, until_epoch, side="right")) - 1)
         reached = np.flatnonzero(self.front[: last + 1] >= max(from_cells, 0))
         first = int(reached[0]) if reached.size else last + 1
         window = first + np.flatnonzero(self.front[first : last + 1] >= 0)
@@ -97,9 +103,11 @@ class Spread:
             int(self.epochs[window[-1]]),
         )
 
-    def front_speed(self, from_cells: int = 0) -> tuple[float, int, int] | None:
+    def front_speed(
+        self, from_cells: int = 0, until_epoch: int | None = None
+    ) -> tuple[float, int, int] | None:
         """(cells per epoch, first epoch, last epoch) of :meth:`front_line`."""
-        line = self.front_line(from_cells)
+        line = self.front_line(from_cells, until_epoch)
         return None if line is None else (line[0], line[2], line[3])
 
 
