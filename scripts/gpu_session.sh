@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# What a session with a lent GPU runs (docs/gpu.md), one step per device call, each well
-# inside a call's 10 minutes. Run from the repository root on the GPU machine, after
-# `bash scripts/gpu_session.sh wheels` here has put the packages the device image lacks
-# into .whl/ (carry .whl). Logs go to $OUT (the device tool's folder) or ./gpu_logs.
+# What a session with a lent GPU runs (docs/gpu.md). A session has 15 minutes of device
+# time, the machine's start included, so `all` does everything in one device call of at
+# most 9 minutes, most important first, each part under its own time limit so that a
+# slow one cannot starve the rest; its logs (6 files) come back even if the call is cut
+# off. The other steps redo one part. Run from the repository root on the GPU machine,
+# after `bash scripts/gpu_session.sh wheels` here has put the packages the device image
+# lacks into .whl/ (carry .whl). Logs go to $OUT (the device tool's folder) or ./gpu_logs.
 #
 #   bash scripts/gpu_session.sh wheels        # here, with PyPI: download into .whl/
+#   bash scripts/gpu_session.sh all           # there: all of the below, in about 8 minutes
 #   bash scripts/gpu_session.sh check         # there: CPU = CUDA bit for bit on hardware,
 #                                             # and the torch substrates side by side
 #   bash scripts/gpu_session.sh bench-ca      # there: Life, Lenia, Flow-Lenia, cpu and cuda
@@ -13,9 +17,9 @@
 set -euo pipefail
 step=${1:-}
 case "$step" in
-wheels | check | bench-ca | bench-soup | bench-rest) ;;
+wheels | all | check | bench-ca | bench-soup | bench-rest) ;;
 *)
-    echo "unknown step '$step'; valid steps are wheels, check, bench-ca, bench-soup, bench-rest" >&2
+    echo "unknown step '$step'; valid steps are wheels, all, check, bench-ca, bench-soup, bench-rest" >&2
     exit 2
     ;;
 esac
@@ -31,32 +35,64 @@ if [ "$step" = wheels ]; then
 fi
 out=${OUT:-gpu_logs}
 mkdir -p "$out"
-python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
+machine() {
+    { nvidia-smi 2>&1; python3 -m pip list 2>/dev/null \
+        | grep -i -E "^(numba|numba-cuda|cupy-cuda1[23]x|torch|numpy) "; } > "$out/machine.txt" || true
+}
+machine
+if compgen -G ".whl/*.whl" > /dev/null; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl
+else
+    echo "no .whl/ here: brotli and hdf5plugin must be installed already" | tee -a "$out/machine.txt"
+fi
 export PYTHONPATH="/tmp/site:$PWD" PYTHONUNBUFFERED=1
-alife() { python3 -m alife "$@"; }
+# each part: its name, its time limit in seconds, its log, then the command; a part
+# that fails or runs out of time is noted in machine.txt and the next one starts
+part() {
+    local name=$1 limit=$2 log=$3 code=0
+    shift 3
+    local started=$SECONDS
+    timeout "$limit" "$@" 2>&1 | tee -a "$out/$log" || code=$?
+    local took=$((SECONDS - started))
+    if [ "$code" = 0 ]; then
+        echo "$name: done in $took s"
+    elif [ "$code" = 124 ]; then
+        echo "$name: stopped at its limit of $limit s"
+    else
+        echo "$name: failed with exit code $code after $took s"
+    fi >> "$out/machine.txt"
+}
+check() { part check 220 check.txt python3 tests/cudasim_compare.py; }
+torch_devices() { part torch 40 torch_devices.txt python3 scripts/compare_torch_devices.py; }
+bench_soup() {
+    part bench-soup 90 bench_soup.txt python3 -m alife bench soup --backend cpu --backend cuda --epochs 64
+}
+bench_ca() {
+    part bench-ca 60 bench_ca.txt python3 -m alife bench ca --size 1024 --size 4096 --size 16384 \
+        --steps 100 --repeats 2 --backend cpu --backend cuda
+    part bench-lenia 30 bench_ca.txt python3 -m alife bench lenia --size 256 --size 1024 --repeats 2 \
+        --backend cpu --backend cuda
+    part bench-flowlenia 20 bench_ca.txt python3 -m alife bench flowlenia --size 256 --repeats 2 \
+        --backend cpu --backend cuda
+}
+bench_rest() {
+    part bench-gard 30 bench_rest.txt python3 -m alife bench gard --repeats 2 --backend cpu --backend cuda
+    part bench-quine 20 bench_rest.txt python3 -m alife bench quine --backend cpu --backend cuda
+    part bench-netsoup 20 bench_rest.txt python3 -m alife bench netsoup --backend cpu --backend cuda
+}
 case "$step" in
+all)
+    check
+    bench_soup
+    bench_ca
+    bench_rest
+    torch_devices
+    ;;
 check)
-    nvidia-smi > "$out/nvidia-smi.txt"
-    python3 -m pip list 2>/dev/null | grep -i -E "^(numba|numba-cuda|cupy-cuda1[23]x|torch|numpy) " \
-        | tee "$out/versions.txt" || true
-    python3 tests/cudasim_compare.py 2>&1 | tee "$out/check.txt"
-    python3 scripts/compare_torch_devices.py 2>&1 | tee "$out/torch_devices.txt"
+    check
+    torch_devices
     ;;
-bench-ca)
-    alife bench ca --size 1024 --size 4096 --size 16384 --steps 100 --repeats 2 \
-        --backend cpu --backend cuda 2>&1 | tee "$out/bench_ca.txt"
-    alife bench lenia --size 256 --size 1024 --repeats 2 --backend cpu --backend cuda \
-        2>&1 | tee "$out/bench_lenia.txt"
-    alife bench flowlenia --size 256 --repeats 2 --backend cpu --backend cuda \
-        2>&1 | tee "$out/bench_flowlenia.txt"
-    ;;
-bench-soup)
-    alife bench soup --backend cpu --backend cuda --epochs 64 \
-        2>&1 | tee "$out/bench_soup.txt"
-    ;;
-bench-rest)
-    alife bench gard --repeats 2 --backend cpu --backend cuda 2>&1 | tee "$out/bench_gard.txt"
-    alife bench quine --backend cpu --backend cuda 2>&1 | tee "$out/bench_quine.txt"
-    alife bench netsoup --backend cpu --backend cuda 2>&1 | tee "$out/bench_netsoup.txt"
-    ;;
+bench-ca) bench_ca ;;
+bench-soup) bench_soup ;;
+bench-rest) bench_rest ;;
 esac

@@ -3,13 +3,16 @@
 Run by tests/test_cudasim.py in a subprocess under numba's CUDA simulator
 (NUMBA_ENABLE_CUDASIM=1, which must be set before numba is imported). On a machine with
 a GPU, run it directly, without the simulator, to check the same on hardware: inputs
-go to the device with ``to_backend`` and results come back with ``to_host``. Exits
-non-zero (an AssertionError) on the first difference.
+go to the device with ``to_backend`` and results come back with ``to_host``. Each
+comparison runs to its first difference or error, printed as a FAILED line, and the
+next one starts, so that one GPU session sees everything that differs; it exits 1 if
+any comparison failed.
 """
 
 import os
 import sys
 import tempfile
+import time
 import warnings
 from dataclasses import asdict
 
@@ -242,16 +245,36 @@ def compare_gard():
     print("gard generations identical")
 
 
-if __name__ == "__main__":
+COMPARISONS = (
+    compare_run_tapes,
+    compare_selfrep_scores,
+    compare_soup_epochs,
+    compare_whole_runs,
+    compare_life,
+    compare_loops,
+    compare_lenia,
+    compare_flow_lenia,
+    compare_exact_math,
+    compare_gard,
+)
+
+
+def main() -> int:
+    """Run every comparison, each to its end or its first difference or error (a
+    kernel that does not compile on the hardware, say); 1 if any failed, else 0."""
     assert cuda_available(), "needs NUMBA_ENABLE_CUDASIM=1, or a CUDA GPU with CuPy"
-    compare_run_tapes()
-    compare_selfrep_scores()
-    compare_soup_epochs()
-    compare_whole_runs()
-    compare_life()
-    compare_loops()
-    compare_lenia()
-    compare_flow_lenia()
-    compare_exact_math()
-    compare_gard()
-    sys.exit(0)
+    failed = []
+    for compare in COMPARISONS:
+        started = time.perf_counter()
+        try:
+            compare()
+        except Exception as failure:  # reported, and the next comparison runs
+            failed.append(compare.__name__)
+            print(f"FAILED {compare.__name__}: {type(failure).__name__}: {failure}")
+        print(f"  ({compare.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)
+    print("all identical" if not failed else f"{len(failed)} differ: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
