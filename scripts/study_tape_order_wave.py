@@ -82,7 +82,10 @@ in cells per epoch measured from ``--origin``: from the start, and from the firs
 snapshot whose front is ``--from-cells`` cells out (the wave without its start); with
 ``--until E`` also from the start up to epoch E (how the wave started); with six or
 more replicas that took hold, also a 95 % interval for the median speed. Two models
-whose intervals overlap are not told apart by these replicas: ask for more.
+whose intervals overlap are not told apart by these replicas: ask for more. After each
+model's speed, "run above k/n" says how many of the n replicas' speeds the run's is
+faster than; were the run one more replica, k/n would fall anywhere, not near n/n in
+every seed.
 """
 
 from __future__ import annotations
@@ -176,9 +179,16 @@ def _span(values: list[float]) -> str:
     return f"{min(values):.3f} - {max(values):.3f} (median {np.median(values):.3f}{within})"
 
 
-def summary(name: str, results: list[tuple], fits: list[tuple[str, int, int | None]]) -> str:
+def summary(
+    name: str,
+    results: list[tuple],
+    fits: list[tuple[str, int, int | None]],
+    run: tuple | None = None,
+) -> str:
     """One line: how many of ``results`` (from :func:`spread_of`) took hold, their
-    holders and front speeds."""
+    holders and front speeds; with ``run`` (the run's :func:`spread_of`), after each
+    speed, how many of the replicas' the run's is faster than: a model the run could
+    be a replica of puts it anywhere, not always at the top."""
     held = [r for r in results if r[0] > TOOK_HOLD]
     line = f"{name:24s} took hold {len(held):2d} of {len(results):2d}"
     if held:
@@ -188,6 +198,9 @@ def summary(name: str, results: list[tuple], fits: list[tuple[str, int, int | No
             speeds = [r[i] for r in held if r[i] is not None]
             if speeds:
                 line += f"   {label} {_span(speeds)}"
+                if run is not None and run[i] is not None:
+                    slower = sum(speed < run[i] for speed in speeds)
+                    line += f", run above {slower}/{len(speeds)}"
     return line
 
 
@@ -553,7 +566,7 @@ def study(args: argparse.Namespace) -> None:
 
     for name, (p, q, window) in models.items():
         results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
-        print(summary(name, results, fits))
+        print(summary(name, results, fits, run))
     for name, by_class_counts in split_counts.items():
         make, names = splits[name]
         p, q = by_class_counts.summed((0,)).rates()
@@ -567,7 +580,7 @@ def study(args: argparse.Namespace) -> None:
             return tape_order_masks(start, meetings, epochs, p, q, rng, split=split)
 
         results = replicas(by_class)
-        print(summary(f"by partner, {name}", results, fits))
+        print(summary(f"by partner, {name}", results, fits, run))
         if args.occupancy is not None:
             took = [t.met() for t, r in zip(tallies, results, strict=True) if r[0] > TOOK_HOLD]
             print_occupancy(by_class_counts, took, names)
@@ -640,7 +653,7 @@ def study(args: argparse.Namespace) -> None:
                 for epoch, labels in pair_state_labels(start, meetings, epochs, one_kind, rng):
                     yield epoch, labels > 0
 
-            print(summary(f"family {label} alone", replicas(on_its_own), fits))
+            print(summary(f"family {label} alone", replicas(on_its_own), fits, run))
         fronts = []  # per replica: (snapshots, kinds) shares at the front, NaN without holders
 
         def holders(
@@ -661,7 +674,7 @@ def study(args: argparse.Namespace) -> None:
                 yield epoch, labels > 0
 
         results = replicas(holders)
-        print(summary(title, results, fits))
+        print(summary(title, results, fits, run))
         if distance is not None:
             with open_run(args.run) as run_file:
                 in_run = [

@@ -6,6 +6,7 @@ meetings."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -679,6 +680,23 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
             line = re.search(rf"^\s+{epoch}\s+([\d ]+)\|", block, re.M)
             assert [int(x) for x in line.group(1).split()] == expected
     assert pooled_at_front > 0
+
+
+def test_the_studys_summary_places_the_run_among_the_replicas_that_took_hold():
+    spec = importlib.util.spec_from_file_location("study_tape_order_wave", STUDY)
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    fits = [("front speed", 0, None), ("past 40 cells", 40, None)]
+    # (holders at the end, speed from the start, speed past 40 cells); the last replica
+    # ends with 5 holders, so did not take hold and is left out
+    replicas = [(500, 0.20, 0.21), (400, 0.25, None), (600, 0.30, 0.19), (5, 0.9, 0.9)]
+    line = study.summary("model", replicas, fits, run=(900, 0.26, 0.21))  # a tie is not above
+    assert "took hold  3 of  4" in line
+    assert "front speed 0.200 - 0.300 (median 0.250), run above 2/3" in line
+    assert "past 40 cells 0.190 - 0.210 (median 0.200), run above 1/2" in line
+    assert "run above" not in study.summary("model", replicas, fits)
+    no_fit = study.summary("model", replicas, fits, run=(900, 0.26, None))
+    assert no_fit.count("run above") == 1 and no_fit.endswith("(median 0.200)")
 
 
 @pytest.mark.parametrize(
