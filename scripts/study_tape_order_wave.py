@@ -83,9 +83,10 @@ snapshot whose front is ``--from-cells`` cells out (the wave without its start);
 ``--until E`` also from the start up to epoch E (how the wave started); with six or
 more replicas that took hold, also a 95 % interval for the median speed. Two models
 whose intervals overlap are not told apart by these replicas: ask for more. After each
-model's speed, "run above k/n" says how many of the n replicas' speeds the run's is
-faster than; were the run one more replica, k/n would fall anywhere, not near n/n in
-every seed.
+model's speed, "run above k/n, p P" says how many of the n replicas' speeds the run's
+is faster than, and the one-sided p-value of the run's speed against them
+(:func:`alife.analysis.intervals.exceedance_p`); were the run one more replica, k/n
+would fall anywhere, and the p-values of several seeds combine into one test.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ from functools import lru_cache, partial
 
 import numpy as np
 
-from alife.analysis.intervals import median_interval
+from alife.analysis.intervals import exceedance_p, median_interval
 from alife.analysis.meeting_classes import (
     Exposures,
     Joint,
@@ -187,8 +188,9 @@ def summary(
 ) -> str:
     """One line: how many of ``results`` (from :func:`spread_of`) took hold, their
     holders and front speeds; with ``run`` (the run's :func:`spread_of`), after each
-    speed, how many of the replicas' the run's is faster than: a model the run could
-    be a replica of puts it anywhere, not always at the top."""
+    speed, how many of the replicas' the run's is faster than and its p-value against
+    them: a model the run could be a replica of puts it anywhere, not always at the
+    top."""
     held = [r for r in results if r[0] > TOOK_HOLD]
     line = f"{name:24s} took hold {len(held):2d} of {len(results):2d}"
     if held:
@@ -200,7 +202,8 @@ def summary(
                 line += f"   {label} {_span(speeds)}"
                 if run is not None and run[i] is not None:
                     slower = sum(speed < run[i] for speed in speeds)
-                    line += f", run above {slower}/{len(speeds)}"
+                    p_value = exceedance_p(run[i], speeds)
+                    line += f", run above {slower}/{len(speeds)}, p {p_value:.3f}"
     return line
 
 

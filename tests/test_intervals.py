@@ -5,7 +5,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from alife.analysis.intervals import median_interval, share_interval
+from alife.analysis.intervals import exceedance_p, median_interval, share_interval
 from alife.errors import AlifeInputError
 
 
@@ -48,3 +48,22 @@ def test_median_interval_is_the_narrowest_pair_of_ranks_that_covers_95_percent(n
 def test_median_interval_needs_six_values_at_95_percent():
     assert median_interval([1.0, 2.0, 3.0, 4.0, 5.0]) is None
     assert median_interval([3.0, 1.0, 2.0, 6.0, 5.0, 4.0]) == (1.0, 6.0)
+
+
+def test_exceedance_p_counts_the_replicas_at_least_as_large_and_the_observation():
+    assert exceedance_p(0.26, [0.20, 0.25, 0.30]) == 2 / 4
+    assert exceedance_p(0.25, [0.20, 0.25, 0.30]) == 3 / 4  # a tie counts against it
+    assert exceedance_p(0.31, [0.20, 0.25, 0.30]) == 1 / 4
+    assert exceedance_p(0.1, [0.20, 0.25, 0.30]) == 1.0
+    with pytest.raises(AlifeInputError, match="at least one replica"):
+        exceedance_p(0.2, [])
+
+
+def test_exceedance_p_of_one_more_replica_is_uniform_on_its_grid():
+    """Were the observation a replica, P(p <= j / (n + 1)) = j / (n + 1): its rank among
+    the n + 1 draws is uniform."""
+    rng = np.random.default_rng(5)
+    draws = rng.normal(size=(20000, 10))  # column 0 observed, 9 replicas
+    p = np.array([exceedance_p(row[0], row[1:]) for row in draws])
+    for j in (1, 3, 5, 9):
+        assert np.mean(p <= j / 10) == pytest.approx(j / 10, abs=0.012)

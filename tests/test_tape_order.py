@@ -692,8 +692,8 @@ def test_the_studys_summary_places_the_run_among_the_replicas_that_took_hold():
     replicas = [(500, 0.20, 0.21), (400, 0.25, None), (600, 0.30, 0.19), (5, 0.9, 0.9)]
     line = study.summary("model", replicas, fits, run=(900, 0.26, 0.21))  # a tie is not above
     assert "took hold  3 of  4" in line
-    assert "front speed 0.200 - 0.300 (median 0.250), run above 2/3" in line
-    assert "past 40 cells 0.190 - 0.210 (median 0.200), run above 1/2" in line
+    assert "front speed 0.200 - 0.300 (median 0.250), run above 2/3, p 0.500" in line
+    assert "past 40 cells 0.190 - 0.210 (median 0.200), run above 1/2, p 0.667" in line
     assert "run above" not in study.summary("model", replicas, fits)
     no_fit = study.summary("model", replicas, fits, run=(900, 0.26, None))
     assert no_fit.count("run above") == 1 and no_fit.endswith("(median 0.200)")

@@ -43,3 +43,15 @@ def median_interval(
     if below < 0:
         return None
     return float(ordered[below]), float(ordered[n - 1 - below])
+
+
+def exceedance_p(observed: float, replicas: Sequence[float]) -> float:
+    """One-sided Monte Carlo p-value of ``observed`` (such as a run's front speed, cells
+    per epoch) against ``replicas`` of a model: (replicas at least as large + 1) /
+    (replicas + 1). Were ``observed`` one more replica, P(p <= a) <= a for every a, so
+    p-values of independent runs (seeds) combine, e.g. with
+    ``scipy.stats.combine_pvalues``; 1 of 64 replicas as fast gives 2/65 = 0.031."""
+    if len(replicas) == 0:
+        raise AlifeInputError("a p-value against replicas needs at least one replica")
+    at_least = int(np.count_nonzero(np.asarray(replicas, dtype=float) >= observed))
+    return (at_least + 1) / (len(replicas) + 1)
