@@ -3,6 +3,7 @@
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
+        [--front-depth D] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
         [--label-ages] [--aged-pooled E] [--replicating-pooled] [--shrink W] \
         [--alone LABELS] [--from-cells 40] [--until E]
@@ -19,8 +20,10 @@ since either changed, with no effect, and with the holder on which side; with
 ``--exposures S``, by the partner's exposures: the meetings with a holder it came out of
 without the motif, since it last held it (0, 1, ..., S - 1 or more); with
 ``--neighbours B``, by the share of the partner's neighbours that hold the motif, in B
-equal bins (a grid soup or one with an interactions file)
-(:mod:`alife.analysis.meeting_classes`); with ``--joint``, also by every combination
+equal bins (a grid soup or one with an interactions file); with ``--front-depth D``, by
+whether the partner lies within D cells of the front (the farthest holder from
+``--origin``, a grid soup) or deeper (:mod:`alife.analysis.meeting_classes`); with
+``--joint``, also by every combination
 of the classes of those splits. Each split is one more replay.
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
@@ -101,6 +104,7 @@ import numpy as np
 from alife.analysis.intervals import exceedance_p, median_interval
 from alife.analysis.meeting_classes import (
     Exposures,
+    FrontDepth,
     Joint,
     NeighbourShare,
     PairMemory,
@@ -375,6 +379,12 @@ def main() -> None:
         help="also split rates by the share of the partner's neighbours holding, in B bins",
     )
     parser.add_argument(
+        "--front-depth",
+        type=int,
+        metavar="D",
+        help="also split rates by whether the partner is within D cells of the front",
+    )
+    parser.add_argument(
         "--joint", action="store_true", help="also split rates by all the splits above at once"
     )
     parser.add_argument(
@@ -454,14 +464,21 @@ def study(args: argparse.Namespace) -> None:
             raise AlifeInputError(
                 f"--{option} must be at least 1 class, got {getattr(args, option)}"
             )
+    if args.front_depth is not None and (args.front_depth < 1 or args.origin is None):
+        raise AlifeInputError(
+            f"--front-depth D splits meetings at the front from those behind it: give --origin "
+            f"and D >= 1 cells, not {args.front_depth}"
+        )
     asked = [args.survivals > 1, args.exposures > 1, args.neighbours > 1, args.pair_memory]
+    asked.append(args.front_depth is not None)
     asked_any = any(asked)
     if args.joint and sum(asked) < 2:
         raise AlifeInputError("--joint combines two or more splits; ask for them too")
     if args.occupancy is not None and (args.occupancy < 1 or args.rates_from or not asked_any):
         raise AlifeInputError(
             "--occupancy E sets the classes of a split's model beside its run's: give E >= 1, "
-            "a split (--survivals, --exposures, --neighbours, --pair-memory) and no --rates-from"
+            "a split (--survivals, --exposures, --neighbours, --pair-memory, --front-depth) and "
+            "no --rates-from"
         )
     if args.front_labels is not None and (
         args.front_labels < 0 or args.origin is None or not (args.pair_states or args.families)
@@ -512,6 +529,10 @@ def study(args: argparse.Namespace) -> None:
                     f"--neighbours needs a grid soup or an interactions file; {path!r} is "
                     f"well mixed"
                 )
+    if args.front_depth is not None:
+        for path, each in ((args.run, soup), (source, source_soup)):
+            if not each.config.grid:
+                raise AlifeInputError(f"--front-depth needs a grid soup; {path!r} has none")
     last = snapshot_epochs(source)[-1]
     source_motifs = parse_motifs(source, args.motif)
     counts = outcome_counts(source, source_motifs, last, args.window)
@@ -535,6 +556,12 @@ def study(args: argparse.Namespace) -> None:
         bins = args.neighbours
         names = [f"{100 * b // bins}-{100 * (b + 1) // bins} %" for b in range(bins)]
         splits["neighbours"] = (lambda soup: NeighbourShare(soup.graph, bins), names)
+    if args.front_depth is not None:
+        depth = args.front_depth
+        splits["front depth"] = (
+            lambda soup: FrontDepth(tuple(soup.config.grid), args.origin, depth),
+            [f"0-{depth - 1} cells", f"{depth}+ cells"],
+        )
     if args.joint:
         parts = list(splits.values())
         joint_names = [" / ".join(n) for n in itertools.product(*(n for _, n in parts))]

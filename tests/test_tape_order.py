@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from alife.analysis.meeting_classes import (
     Exposures,
+    FrontDepth,
     Joint,
     NeighbourShare,
     PairMemory,
@@ -234,6 +235,24 @@ class _HandNeighbours:
 
     def learn(self, pairs: list, before, after) -> None:
         self.held = after
+
+
+class _HandFrontDepth:
+    """How many cells a partner lies behind the farthest holder from cell (0, 0) of a
+    ``side`` x ``side`` grid (the larger of the row and column differences), in bins of
+    ``depth`` cells, from the holders ``start`` on."""
+
+    def __init__(self, side: int, start, depth: int, classes: int):
+        self.side, self.depth, self.classes = side, depth, classes
+        self.learn([], None, start)
+
+    def of(self, holder: int, other: int, side: int) -> int:
+        behind = max(self.front - max(divmod(int(other), self.side)), 0)
+        return min(behind // self.depth, self.classes - 1)
+
+    def learn(self, pairs: list, before, after) -> None:
+        held = [max(divmod(i, self.side)) for i in range(len(after)) if after[i]]
+        self.front = max(held, default=0)
 
 
 def _plain_process(start, meetings, last, passed, lost, rng, window=None, hand=None):
@@ -548,10 +567,18 @@ def test_outcome_counts_by_neighbour_share_are_the_plain_counts(grid_run):
     assert (expected[0].sum(axis=(0, 1)) > 0).sum() >= 3  # meetings at several depths
 
 
-@pytest.mark.parametrize("kind", ["exposures", "neighbours"])
+def test_outcome_counts_by_front_depth_are_the_plain_counts(grid_run):
+    motifs = parse_motifs(grid_run, MOTIFS)
+    counts = outcome_counts(grid_run, motifs, 64, split=FrontDepth((16, 16), (0, 0), 2, 3))
+    expected = _counts_by_class(grid_run, _HandFrontDepth(16, _held(grid_run)[0], 2, 3), 3)
+    assert np.array_equal(np.stack([counts.met[0], counts.passed[0], counts.lost[0]]), expected)
+    assert (expected[0].sum(axis=(0, 1)) > 0).all()  # meetings at the tip and behind it
+
+
+@pytest.mark.parametrize("kind", ["exposures", "neighbours", "front depth"])
 def test_the_process_by_the_partners_class_is_the_plain_one(grid_run, kind):
-    """Partners that resisted before, or deep among holders, take other rates: [kind]
-    [class 0, 1, 2]; the classes follow the process's own holders."""
+    """Partners that resisted before, deep among holders or far behind the front take
+    other rates: [kind][class 0, 1, 2]; the classes follow the process's own holders."""
     start = _held(grid_run)[0]
     soup = Soup.load(grid_run)
     passed = [(0.9, 0.6, 0.3), (0.97, 0.7, 0.5)]
@@ -559,8 +586,10 @@ def test_the_process_by_the_partners_class_is_the_plain_one(grid_run, kind):
     rates = np.array([passed]), np.array([lost])
     if kind == "exposures":
         split, hand = Exposures(256, 3), _HandExposures(256, 3)
-    else:
+    elif kind == "neighbours":
         split, hand = NeighbourShare(soup.graph, 3), _HandNeighbours(16, start, 3)
+    else:
+        split, hand = FrontDepth((16, 16), (0, 0), 2, 3), _HandFrontDepth(16, start, 2, 3)
     rng = np.random.default_rng(13)
     played = tape_order_masks(start, soup.meetings, [0, 64], *rates, rng, split=split)
     rng = np.random.default_rng(13)
@@ -632,7 +661,7 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
     args += ["--survivals", "2", "--occupancy", "16", "--families", "2", "--front-labels", "3"]
     args += ["--replicating-pooled", "--shrink", "5", "--alone", "2,3", "--replicas", "6"]
-    args += ["--until", "24"]
+    args += ["--until", "24", "--front-depth", "3"]
     result = subprocess.run(
         [sys.executable, STUDY, *args],
         capture_output=True,
@@ -644,7 +673,8 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     held, meetings = _held(grid_run), Soup.load(grid_run).meetings
     counts = _counts_by_window(held, meetings, _HandSurvivals(256, 2), 2, 16)
     fresh = counts[:, 0, :, FRESH].sum(axis=(1, 2))
-    printed = [int(m) for m in re.findall(r"^\s+\d+-\d+\s+(\d+) ", out, re.MULTILINE)]
+    survivals = out.split("by class (0, 1+)")[1].split("by class (")[0]
+    printed = [int(m) for m in re.findall(r"^\s+\d+-\d+\s+(\d+) ", survivals, re.MULTILINE)]
     assert printed == fresh.tolist() and fresh.sum() > 0
     # the labels of the run's holders within 3 cells of the farthest, in every snapshot
     families = common_families(grid_run, parse_motifs(grid_run, MOTIFS), 2)
@@ -659,6 +689,12 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
     run_line = re.search(r"^the run .* to epoch 24 ([\d.]+) - ", out, re.M)
     assert float(run_line.group(1)) == pytest.approx(speed, abs=5e-4)
     assert len(re.findall(r" to epoch 24 ", out)) >= 5  # every model's line has it too
+    # the meetings of a holder with a fresh partner within 3 cells of the front, and deeper
+    by_depth = _counts_by_class(grid_run, _HandFrontDepth(16, held[0], 3, 2), 2)
+    for depth, name in enumerate(("0-2 cells", "3+ cells")):
+        first_fresh = by_depth[0, 0, FRESH, depth]
+        assert re.search(rf"^  all +{re.escape(name)} .*\( *{first_fresh}\) /", out, re.M)
+    assert re.search(r"^by partner, front depth +took hold", out, re.M)
     with open_run(grid_run) as run:
         snapshots = [(int(e), run.snapshot(int(e), "soup")) for e in run.snapshot_epochs]
     pooled_at_front = 0
@@ -713,6 +749,8 @@ def test_the_studys_summary_places_the_run_among_the_replicas_that_took_hold():
         ["--alone", "4", "--families", "2"],
         ["--alone", "2,x", "--families", "2"],
         ["--until", "0"],
+        ["--front-depth", "3"],
+        ["--front-depth", "0", "--origin", "0,0"],
     ],
 )
 def test_the_study_refuses_a_chain_option_it_cannot_use_in_one_sentence(grid_run, options):

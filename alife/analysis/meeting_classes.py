@@ -15,7 +15,10 @@ non-holder (:meth:`classify`), and learns from the epoch's outcome (:meth:`updat
   ``classes`` - 1 or more);
 - :class:`NeighbourShare`: the share of the partner's neighbours (the programs it may
   meet) that hold the motif, in ``classes`` equal bins: how deep behind a wave's front
-  the meeting is.
+  the meeting is;
+- :class:`FrontDepth`: in a grid soup, how many cells the partner lies behind the wave's
+  front (the farthest holder from an origin), in bins of ``depth`` cells: whether the
+  meeting is at the front's tip, where the wave advances, or in its bulk.
 
 :class:`Joint` splits by every combination of the classes of several splits;
 :class:`Tallied` counts the meetings a split classifies, epoch window by window (how a
@@ -32,6 +35,7 @@ from typing import Protocol
 
 import numpy as np
 
+from alife.analysis.spread import cell_distances
 from alife.substrates.programs.interactions import InteractionGraph
 
 
@@ -165,6 +169,30 @@ class NeighbourShare:
         partner = partners_of(first, second, held)
         share_class = near[partner] * self.classes // np.maximum(self.degree[partner], 1)
         return np.minimum(share_class, self.classes - 1)
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        """Nothing to learn: the class follows the holders at each epoch's start."""
+
+
+class FrontDepth:
+    """Meetings by how far behind the front the partner lies (module docstring), on a
+    (width, height) ``grid`` with distances (cells, Chebyshev) from ``origin`` (row,
+    column): the front is the farthest holder's distance at the epoch's start, and
+    class c holds partners c * ``depth`` to (c + 1) * ``depth`` - 1 cells behind it
+    (the last class also deeper; a partner beyond the front is at depth 0)."""
+
+    def __init__(
+        self, grid: tuple[int, int], origin: tuple[int, int], depth: int, classes: int = 2
+    ):
+        self.distance = cell_distances(grid, origin)
+        self.depth, self.classes = depth, classes
+
+    def classify(self, first: np.ndarray, second: np.ndarray, held: np.ndarray) -> np.ndarray:
+        front = int(self.distance[held].max()) if held.any() else 0
+        behind = np.maximum(front - self.distance[partners_of(first, second, held)], 0)
+        return np.minimum(behind // self.depth, self.classes - 1)
 
     def update(
         self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray

@@ -175,10 +175,18 @@ def trait_spread(
             return Spread(epochs_array, holders_array, programs)
         first = grids[int(np.argmax(holders_array > 0))]
         origin = tuple(int(x) for x in np.argwhere(first)[0])
-    rows, cols = np.indices((height, width))
-    distance = np.maximum(abs(rows - origin[0]), abs(cols - origin[1]))
+    distance = cell_distances(grid, origin).reshape(height, width)
     front = np.asarray([distance[g].max() if g.any() else -1 for g in grids], dtype=np.int64)
     return Spread(epochs_array, holders_array, programs, origin, front, int(distance.max()))
+
+
+def cell_distances(grid: tuple[int, int], origin: tuple[int, int]) -> np.ndarray:
+    """(width * height,) int64: each program's Chebyshev distance in cells from
+    ``origin`` (row, column) on a (width, height) grid, program ``i`` at row
+    ``i // width``, column ``i % width`` (the grid's edges do not wrap)."""
+    width, height = grid
+    rows, cols = np.indices((height, width))
+    return np.maximum(abs(rows - origin[0]), abs(cols - origin[1])).ravel().astype(np.int64)
 
 
 def tape_sides(order: np.ndarray, pairs: int) -> tuple[np.ndarray, np.ndarray]:
