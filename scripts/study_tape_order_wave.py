@@ -23,8 +23,8 @@ without the motif, since it last held it (0, 1, ..., S - 1 or more); with
 equal bins (a grid soup or one with an interactions file); with ``--front-depth D``, by
 whether the partner lies within D cells of the front (the farthest holder from
 ``--origin``, a grid soup) or deeper (:mod:`alife.analysis.meeting_classes`); with
-``--joint``, also by every combination
-of the classes of those splits. Each split is one more replay.
+``--joint``, also by every combination of the classes of those splits. Each split is
+one more replay.
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
 replayed on RUN.h5's meetings: a prediction rather than a fit.
@@ -533,6 +533,7 @@ def study(args: argparse.Namespace) -> None:
         for path, each in ((args.run, soup), (source, source_soup)):
             if not each.config.grid:
                 raise AlifeInputError(f"--front-depth needs a grid soup; {path!r} has none")
+            check_origin(args.origin, tuple(each.config.grid))
     last = snapshot_epochs(source)[-1]
     source_motifs = parse_motifs(source, args.motif)
     counts = outcome_counts(source, source_motifs, last, args.window)
