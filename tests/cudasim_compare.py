@@ -272,7 +272,7 @@ def main() -> int:
             failed.append(compare.__name__)
             print(f"FAILED {compare.__name__}: {type(failure).__name__}: {failure}")
         print(f"  ({compare.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)
-    print("all identical" if not failed else f"{len(failed)} differ: {', '.join(failed)}")
+    print("all comparisons passed" if not failed else f"{len(failed)} differ: {', '.join(failed)}")
     return 1 if failed else 0
 
 
