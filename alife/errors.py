@@ -5,15 +5,30 @@ sentence that names the bad value and what would be valid. It subclasses ``Value
 notebook user can catch it as such; the CLI prints it on stderr and exits with code 2.
 """
 
+import argparse
 import math
 import numbers
 import os
+from collections.abc import Callable
 
 import numpy as np
 
 
 class AlifeInputError(ValueError):
     """Bad input from the user: one sentence naming the bad value and what is valid."""
+
+
+def run_script(
+    parser: argparse.ArgumentParser, study: Callable[[argparse.Namespace], None]
+) -> None:
+    """Parse a script's arguments with ``parser`` and call ``study`` with them; bad input
+    (an AlifeInputError, or an OSError from a file) ends the script as the CLI does: one
+    'Error:' line on stderr, exit code 2, no traceback."""
+    args = parser.parse_args()
+    try:
+        study(args)
+    except (AlifeInputError, OSError) as error:
+        parser.exit(2, f"Error: {error}\n")
 
 
 def _integer(value: object) -> bool:

@@ -128,6 +128,7 @@ from alife.analysis.pair_states import (
 from alife.analysis.spread import check_origin, holding, parse_origin, trait_spread
 from alife.analysis.tape_order import (
     FRESH,
+    TOOK_HOLD,
     WRECK,
     OutcomeCounts,
     outcome_counts,
@@ -137,11 +138,8 @@ from alife.analysis.tape_order import (
     tape_order_masks,
 )
 from alife.engine.store import open_run
-from alife.errors import AlifeInputError
+from alife.errors import AlifeInputError, run_script
 from alife.substrates.programs.registry import get_language
-
-TOOK_HOLD = 10
-"""A spread took hold with more holders than this at the last snapshot."""
 
 PAIR_MEMORY_NAMES = ("first meeting", "again, same side", "again, other side")
 """The classes of :class:`~alife.analysis.meeting_classes.PairMemory`."""
@@ -448,11 +446,7 @@ def main() -> None:
         metavar="E",
         help="also fit the wave from the start up to epoch E (a grid soup)",
     )
-    args = parser.parse_args()
-    try:
-        study(args)
-    except (AlifeInputError, OSError) as error:
-        parser.exit(2, f"Error: {error}\n")
+    run_script(parser, study)
 
 
 def study(args: argparse.Namespace) -> None:

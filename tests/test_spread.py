@@ -9,7 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from alife.analysis.plots import spread_figure
-from alife.analysis.spread import Spread, contact_masks, parse_origin
+from alife.analysis.spread import (
+    FrontSteps,
+    Spread,
+    contact_masks,
+    front_steps,
+    parse_origin,
+)
 from alife.cli import main
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
@@ -482,3 +488,23 @@ def test_bad_motifs_and_files_are_refused(wave, tmp_path):
     )
     result = invoke("soup", "spread", life, "--motif", MOTIFS[0])
     assert result.exit_code == 2 and "soup" in result.stderr
+
+
+def test_front_steps_count_advances_retreats_and_fronts_lost_by_hand():
+    distance = np.array([0, 1, 2, 3, 4])
+    held = [{0}, {0, 1, 2}, {0, 1}, set(), {0, 3}, {0, 3, 4}]
+    masks = [np.isin(np.arange(5), list(h)) for h in held]
+    # fronts 0, 2, 1, (none), 3, 4: +2, -1, +2 (against epoch 2's), +1; the front's
+    # holders are lost from epoch 1 to 2 (program 2) and from 2 to 4 (program 1)
+    steps = front_steps(masks, distance)
+    assert steps == FrontSteps(
+        advanced_cells=5,
+        advanced_epochs=3,
+        retreated_cells=1,
+        retreated_epochs=1,
+        front_lost_epochs=2,
+    )
+    # a front holder replaced at the same distance is lost, though the front stays
+    same = [np.array([True, False, True, False]), np.array([True, True, False, False])]
+    assert front_steps(same, np.array([0, 2, 2, 1])) == FrontSteps(0, 0, 0, 0, 1)
+    assert front_steps([np.zeros(3, bool)] * 2, np.arange(3)) == FrontSteps(0, 0, 0, 0, 0)

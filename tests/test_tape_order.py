@@ -761,6 +761,46 @@ def test_the_study_refuses_a_chain_option_it_cannot_use_in_one_sentence(grid_run
     assert "Traceback" not in result.stderr
 
 
+FRONT_STEPS = os.path.join(os.path.dirname(__file__), "..", "scripts", "study_front_steps.py")
+
+
+def test_the_front_steps_study_prints_the_runs_steps_as_a_plain_count(grid_run):
+    """scripts/study_front_steps.py: the run's front from (0, 0), epoch by epoch from
+    its every-epoch snapshots, counted by a plain loop."""
+    args = [FRONT_STEPS, grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1]]
+    args += ["--origin", "0,0", "--until", "40", "--replicas", "4"]
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    fronts, kept = [], []
+    for before, after in zip(_held(grid_run)[:41], _held(grid_run)[1:41], strict=False):
+        front = max(max(divmod(int(i), 16)) for i in np.flatnonzero(before))
+        fronts.append(front)
+        at_front = [i for i in np.flatnonzero(before) if max(divmod(int(i), 16)) == front]
+        kept.append(any(after[i] for i in at_front))
+    fronts.append(max(max(divmod(int(i), 16)) for i in np.flatnonzero(_held(grid_run)[40])))
+    steps = np.diff(fronts)
+    expected = {
+        "front at the end (cells)": fronts[-1],
+        "cells advanced": steps[steps > 0].sum(),
+        "epochs advanced": (steps > 0).sum(),
+        "cells retreated": -steps[steps < 0].sum(),
+        "epochs retreated": (steps < 0).sum(),
+        "epochs the front's holders were all lost": kept.count(False),
+    }
+    for name, value in expected.items():
+        assert re.search(rf"^  {re.escape(name)} +run +{value} ", result.stdout, re.M), name
+    assert steps.any() and kept.count(False) > 0  # the front moved and lost its holders
+    assert re.search(r"replicas that took hold", result.stdout)
+
+
+@pytest.mark.parametrize("options", [["--until", "0"], ["--until", "65"], ["--replicas", "0"]])
+def test_the_front_steps_study_refuses_bad_options_in_one_sentence(grid_run, options):
+    args = [FRONT_STEPS, grid_run, "--motif", MOTIFS[0], "--origin", "0,0", *options]
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
 def test_replicator_labels_split_a_label_by_whether_its_holders_replicate():
     """The paper's palindrome scores 64 alone, its first half alone 0: holders of the
     split label are told apart by that, the other labels kept, and each distinct

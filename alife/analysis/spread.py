@@ -287,3 +287,39 @@ def write_spread_csv(
 def _front(spread: Spread, i: int) -> int | str:
     """Snapshot ``i``'s front, or "" where there is none."""
     return "" if spread.front is None or spread.front[i] < 0 else int(spread.front[i])
+
+
+@dataclass(frozen=True)
+class FrontSteps:
+    """How a front moved epoch by epoch (:func:`front_steps`): cells it advanced and
+    retreated in all, the epochs it did each, and the epochs in which every holder at
+    the front's distance lost the trait (the front fell back or another holder took
+    its place)."""
+
+    advanced_cells: int
+    advanced_epochs: int
+    retreated_cells: int
+    retreated_epochs: int
+    front_lost_epochs: int
+
+
+def front_steps(masks: Iterable[np.ndarray], distance: np.ndarray) -> FrontSteps:
+    """The :class:`FrontSteps` of consecutive epochs' (n,) bool holders ``masks`` (one
+    per epoch, from the first), with ``distance`` (n,) each program's distance in cells
+    from the origin (:func:`cell_distances`); epochs without holders are skipped, and
+    a front that starts again after them is compared with the last one before."""
+    advanced = advanced_epochs = retreated = retreated_epochs = lost = 0
+    before, front = None, -1
+    for mask in masks:
+        if mask.any():
+            now = int(distance[mask].max())
+            if before is not None:
+                lost += not (mask & before & (distance == front)).any()
+                step = now - front
+                advanced, advanced_epochs = advanced + max(step, 0), advanced_epochs + (step > 0)
+                retreated, retreated_epochs = (
+                    retreated + max(-step, 0),
+                    retreated_epochs + (step < 0),
+                )
+            before, front = mask, now
+    return FrontSteps(advanced, advanced_epochs, retreated, retreated_epochs, lost)

@@ -39,6 +39,9 @@ from alife.substrates.programs.soup import Soup, SoupConfig
 FRESH, WRECK = 0, 1
 """Index of a partner's kind: never held the motif, or held it at an earlier epoch."""
 
+TOOK_HOLD = 10
+"""A model's spread took hold with more holders than this at its last epoch."""
+
 
 def replay(path: str, last: int) -> Iterator[tuple[int, np.ndarray, Soup]]:
     """(epoch, (n, 64) uint8 programs at its start, the soup) for epochs 0 .. ``last``
