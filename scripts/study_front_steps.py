@@ -74,11 +74,12 @@ def study(args: argparse.Namespace) -> None:
     """Print the run's front steps beside the model replicas' (module docstring)."""
     if args.replicas < 1:
         raise AlifeInputError(f"--replicas must be at least 1, not {args.replicas}")
-    last = snapshot_epochs(args.run)[-1] if args.until is None else args.until
-    if not 1 <= last <= snapshot_epochs(args.run)[-1]:
+    last_snapshot = snapshot_epochs(args.run)[-1]
+    last = last_snapshot if args.until is None else args.until
+    if not 1 <= last <= last_snapshot:
         raise AlifeInputError(
-            f"--until must be an epoch from 1 to the run's last snapshot "
-            f"({snapshot_epochs(args.run)[-1]}), not {last}"
+            f"--until must be an epoch from 1 to the run's last snapshot ({last_snapshot}), "
+            f"not {last}"
         )
     motifs = parse_motifs(args.run, args.motif)
     masks, soup = [], None
