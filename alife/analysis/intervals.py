@@ -1,5 +1,6 @@
 """Intervals for what a few runs or replicas measured: a share of runs (such as those
-that transitioned) and the median of a quantity (such as a model's front speed)."""
+that transitioned) and the median of a quantity (such as a model's front speed); and
+how far out a run lies among a model's replicas (a one-sided p-value)."""
 
 from __future__ import annotations
 
