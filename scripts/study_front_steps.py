@@ -6,7 +6,7 @@
 Replays the grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
 and notes, every epoch, which programs hold any of the motifs
 (:func:`alife.analysis.tape_order.replay`). It measures the four rates of the
-tape-order contact process on those epochs (:func:`alife.analysis.tape_order.outcome_counts`:
+tape-order contact process on those epochs (:func:`alife.analysis.tape_order.count_outcomes`:
 a holder first passes the motif on, a holder second is lost, each for a fresh or a
 wrecked partner) and plays ``--replicas`` of it on the run's own meetings from the same
 holders (:func:`alife.analysis.tape_order.tape_order_masks`).
@@ -38,7 +38,7 @@ from alife.analysis.spread import (
 )
 from alife.analysis.tape_order import (
     TOOK_HOLD,
-    outcome_counts,
+    count_outcomes,
     parse_motifs,
     replay,
     snapshot_epochs,
@@ -47,13 +47,13 @@ from alife.analysis.tape_order import (
 from alife.errors import AlifeInputError, run_script
 
 MEASURES = (
-    # (name, how to read it from the front at the end and the steps, larger is the run's side)
-    ("front at the end (cells)", lambda end, steps: end, True),
-    ("cells advanced", lambda end, steps: steps.advanced_cells, True),
-    ("epochs advanced", lambda end, steps: steps.advanced_epochs, True),
-    ("cells retreated", lambda end, steps: steps.retreated_cells, False),
-    ("epochs retreated", lambda end, steps: steps.retreated_epochs, False),
-    ("epochs the front's holders were all lost", lambda end, steps: steps.front_lost_epochs, False),
+    # (name, the FrontSteps field, whether larger is the run's side)
+    ("front at the end (cells)", "front", True),
+    ("cells advanced", "advanced_cells", True),
+    ("epochs advanced", "advanced_epochs", True),
+    ("cells retreated", "retreated_cells", False),
+    ("epochs retreated", "retreated_epochs", False),
+    ("epochs the front's holders were all lost", "front_lost_epochs", False),
 )
 
 
@@ -91,25 +91,25 @@ def study(args: argparse.Namespace) -> None:
             check_origin(args.origin, tuple(soup.config.grid))
         masks.append(holding(programs, motifs))
     distance = cell_distances(tuple(soup.config.grid), args.origin)
-    passed, lost = outcome_counts(args.run, motifs, last).total().rates()
     meetings = lru_cache(maxsize=last + 1)(soup.meetings)
+    passed, lost = count_outcomes(masks, meetings, last).total().rates()
     epochs = list(range(last + 1))
-    run = (int(distance[masks[-1]].max()) if masks[-1].any() else -1, front_steps(masks, distance))
+    run = front_steps(masks, distance)
     replicas = []
     for r in range(args.replicas):
         rng = np.random.default_rng([args.seed, r])
         played = [m for _, m in tape_order_masks(masks[0], meetings, epochs, passed, lost, rng)]
         if played[-1].sum() > TOOK_HOLD:
-            replicas.append((int(distance[played[-1]].max()), front_steps(played, distance)))
+            replicas.append(front_steps(played, distance))
     print(
         f"{args.run}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
         f"the run beside {len(replicas)} of {args.replicas} replicas that took hold"
     )
-    for name, read, larger in MEASURES:
-        mine = read(*run)
+    for name, field, larger in MEASURES:
+        mine = getattr(run, field)
         line = f"  {name:42s} run {mine:5d}"
         if replicas:
-            theirs = [read(*replica) for replica in replicas]
+            theirs = [getattr(replica, field) for replica in replicas]
             sign = 1 if larger else -1
             p_value = exceedance_p(sign * mine, [sign * t for t in theirs])
             line += (

@@ -498,6 +498,7 @@ def test_front_steps_count_advances_retreats_and_fronts_lost_by_hand():
     # holders are lost from epoch 1 to 2 (program 2) and from 2 to 4 (program 1)
     steps = front_steps(masks, distance)
     assert steps == FrontSteps(
+        front=4,
         advanced_cells=5,
         advanced_epochs=3,
         retreated_cells=1,
@@ -506,5 +507,5 @@ def test_front_steps_count_advances_retreats_and_fronts_lost_by_hand():
     )
     # a front holder replaced at the same distance is lost, though the front stays
     same = [np.array([True, False, True, False]), np.array([True, True, False, False])]
-    assert front_steps(same, np.array([0, 2, 2, 1])) == FrontSteps(0, 0, 0, 0, 1)
-    assert front_steps([np.zeros(3, bool)] * 2, np.arange(3)) == FrontSteps(0, 0, 0, 0, 0)
+    assert front_steps(same, np.array([0, 2, 2, 1])) == FrontSteps(2, 0, 0, 0, 0, 1)
+    assert front_steps([np.zeros(3, bool)] * 2, np.arange(3)) == FrontSteps(-1, 0, 0, 0, 0, 0)

@@ -291,11 +291,12 @@ def _front(spread: Spread, i: int) -> int | str:
 
 @dataclass(frozen=True)
 class FrontSteps:
-    """How a front moved epoch by epoch (:func:`front_steps`): cells it advanced and
-    retreated in all, the epochs it did each, and the epochs in which every holder at
-    the front's distance lost the trait (the front fell back or another holder took
-    its place)."""
+    """How a front moved epoch by epoch (:func:`front_steps`): where it ended (cells from
+    the origin, -1 if no epoch had a holder), the cells it advanced and retreated in
+    all, the epochs it did each, and the epochs in which every holder at the front's
+    distance lost the trait (the front fell back or another holder took its place)."""
 
+    front: int
     advanced_cells: int
     advanced_epochs: int
     retreated_cells: int
@@ -311,15 +312,14 @@ def front_steps(masks: Iterable[np.ndarray], distance: np.ndarray) -> FrontSteps
     advanced = advanced_epochs = retreated = retreated_epochs = lost = 0
     before, front = None, -1
     for mask in masks:
-        if mask.any():
-            now = int(distance[mask].max())
-            if before is not None:
-                lost += not (mask & before & (distance == front)).any()
-                step = now - front
-                advanced, advanced_epochs = advanced + max(step, 0), advanced_epochs + (step > 0)
-                retreated, retreated_epochs = (
-                    retreated + max(-step, 0),
-                    retreated_epochs + (step < 0),
-                )
-            before, front = mask, now
-    return FrontSteps(advanced, advanced_epochs, retreated, retreated_epochs, lost)
+        if not mask.any():
+            continue
+        now = int(distance[mask].max())
+        if before is not None:
+            lost += not (mask & before & (distance == front)).any()
+            if now > front:
+                advanced, advanced_epochs = advanced + now - front, advanced_epochs + 1
+            elif now < front:
+                retreated, retreated_epochs = retreated + front - now, retreated_epochs + 1
+        before, front = mask, now
+    return FrontSteps(front, advanced, advanced_epochs, retreated, retreated_epochs, lost)

@@ -22,7 +22,8 @@ more often than a *fresh* program that never held it. Here:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,19 +211,34 @@ def outcome_counts(
     for holding any of ``motifs`` (byte patterns), replayed with mutation as it ran; per
     window of ``window`` epochs (0 .. window - 1, ...; None: one window) and per class of
     ``split`` (a fresh one, sized for the run's programs; None: one class)."""
+    replayed = replay(path, last)
+    _, programs, soup = next(replayed)
+    held = itertools.chain(
+        [holding(programs, motifs)], (holding(later, motifs) for _, later, _ in replayed)
+    )
+    return count_outcomes(held, soup.meetings, last, window, split)
+
+
+def count_outcomes(
+    held_by_epoch: Iterable[np.ndarray],
+    meetings: Callable[[int], tuple[np.ndarray, int]],
+    last: int,
+    window: int | None = None,
+    split: MeetingSplit | None = None,
+) -> OutcomeCounts:
+    """:func:`outcome_counts` of given holders: ``held_by_epoch`` the (n,) bool holders
+    at the start of epochs 0 .. ``last``, on the pairs ``meetings(e)`` gives (as
+    :meth:`Soup.meetings`), for a caller that has them already."""
     windows = 1 if window is None else max(-(-last // window), 1)
     classes = 1 if split is None else split.classes
     outcomes = np.zeros((windows, 2, 2, classes, 3), dtype=np.int64)  # [.., count]
     holders_met = holders_kept = 0
-    before = ever = meetings = first = second = group = None
-    for epoch, programs, soup in replay(path, last):
-        held = holding(programs, motifs)
-        if meetings is not None:  # the epoch before this one has run: score its meetings
+    before = ever = pairs = first = second = group = None
+    for epoch, held in enumerate(held_by_epoch):
+        if pairs is not None:  # the epoch before this one has run: score its meetings
             at = 0 if window is None else (epoch - 1) // window
             kind = ever[partners_of(first, second, before)].astype(np.int64)  # FRESH, WRECK
-            by_label = meeting_outcomes(
-                before, held, *meetings, kind * classes + group, 2 * classes
-            )
+            by_label = meeting_outcomes(before, held, *pairs, kind * classes + group, 2 * classes)
             outcomes[at] += by_label.reshape(2, classes, 2, 3).transpose(2, 0, 1, 3)
             two = before[first] & before[second]
             holders_met += int(two.sum())
@@ -232,8 +248,8 @@ def outcome_counts(
         ever = held.copy() if ever is None else ever | held
         before = held
         if epoch < last:
-            meetings = soup.meetings(epoch)
-            first, second = tape_sides(*meetings)
+            pairs = meetings(epoch)
+            first, second = tape_sides(*pairs)
             if split is None:
                 group = np.zeros(len(first), dtype=np.int64)
             else:
