@@ -9,7 +9,7 @@
         [--alone LABELS] [--from-cells 40] [--until E]
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
-(:func:`alife.analysis.tape_order.outcome_counts`). It prints, for meetings of a holder
+(:func:`alife.analysis.tape_order.count_outcomes`). It prints, for meetings of a holder
 with a non-holder, how often a holder first passed the motif on and how often a holder
 second was lost, for fresh partners (never held the motif) and wrecks (held it before).
 With ``--window E`` it also prints them per window of E epochs (0 .. E - 1, ...); with
@@ -23,8 +23,8 @@ without the motif, since it last held it (0, 1, ..., S - 1 or more); with
 equal bins (a grid soup or one with an interactions file); with ``--front-depth D``, by
 whether the partner lies within D cells of the front (the farthest holder from
 ``--origin``, a grid soup) or deeper (:mod:`alife.analysis.meeting_classes`); with
-``--joint``, also by every combination of the classes of those splits. Each split is
-one more replay.
+``--joint``, also by every combination of the classes of those splits. The run is
+replayed once, and each split counts the same replayed holders.
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
 replayed on RUN.h5's meetings: a prediction rather than a fit.
@@ -131,7 +131,7 @@ from alife.analysis.tape_order import (
     TOOK_HOLD,
     WRECK,
     OutcomeCounts,
-    outcome_counts,
+    count_outcomes,
     parse_motifs,
     replay,
     snapshot_epochs,
@@ -530,7 +530,9 @@ def study(args: argparse.Namespace) -> None:
             check_origin(args.origin, tuple(each.config.grid))
     last = snapshot_epochs(source)[-1]
     source_motifs = parse_motifs(source, args.motif)
-    counts = outcome_counts(source, source_motifs, last, args.window)
+    # every epoch's holders of the rates' run, replayed once for the counts of all splits
+    source_held = [holding(later, source_motifs) for _, later, _ in replay(source, last)]
+    counts = count_outcomes(source_held, source_soup.meetings, last, args.window)
     whole = counts.total()
     print_rates(whole, f"{source}, epochs 0-{last}: meetings of a holder with a non-holder")
     if args.window is not None:
@@ -566,7 +568,9 @@ def study(args: argparse.Namespace) -> None:
         )
     split_counts = {}  # name: the run's counts by class, per --occupancy window if asked
     for name, (make, names) in splits.items():
-        by_class = outcome_counts(source, source_motifs, last, args.occupancy, make(source_soup))
+        by_class = count_outcomes(
+            source_held, source_soup.meetings, last, args.occupancy, make(source_soup)
+        )
         print_rates(by_class.summed((0,)), f"the same by {name} (meetings)", names)
         split_counts[name] = by_class
 
