@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from alife.analysis.plots import spread_figure
 from alife.analysis.spread import (
+    FitWindow,
     FrontSteps,
     Spread,
     contact_masks,
@@ -182,6 +183,31 @@ def test_the_command_prints_the_table_and_the_speed(wave, tmp_path):
     assert result.stderr.strip() == "Error: an origin needs a grid soup; this soup is well mixed"
     result = invoke("soup", "spread", wave, "--motif", "+++++", "--origin", "3,4")
     assert result.exit_code == 0 and "no program has it in any snapshot" in result.output
+
+
+def test_the_fit_window_options_choose_the_snapshots_the_speed_is_fitted_over(wave):
+    epochs, _, fronts, _ = reference(wave)
+    # from the first snapshot 10 cells out up to epoch 75: a line through those alone
+    window = [i for i, epoch in enumerate(epochs) if i >= 5 and epoch <= 75]
+    assert fronts[4] < 10 <= fronts[5] and max(fronts[i] for i in window) < 31  # not the edge
+    slope = np.polyfit([epochs[i] for i in window], [fronts[i] for i in window], 1)[0]
+    args = ["soup", "spread", wave, "--motif", MOTIFS[0], "--motif", MOTIFS[1]]
+    result = invoke(*args, "--fit-from-cells", "10", "--fit-until", "75")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"front speed {slope:.3g} cells/epoch (least squares over epochs 40-72)" in text
+    result = invoke(*args, "--fit-until", "4")
+    assert result.exit_code == 0, result.output
+    assert "too few snapshots (up to epoch 4) before the front reached" in " ".join(
+        result.output.split()
+    )
+    spread = run_spread(wave, MOTIFS, contact=True)
+    figure = spread_figure([("wave", spread)], "the loop", FitWindow(10, 75))
+    (name,) = [t.get_text() for t in figure.axes[1].get_legend().get_texts()]
+    limit = spread.contact.front_speed(10, 75)[0]
+    assert name == f"wave: {slope:.3g} cells/epoch over epochs 40-72 (contact limit {limit:.3g})"
+    result = invoke(*args, "--fit-from-cells", "-1")
+    assert result.exit_code == 2 and "Traceback" not in result.output
 
 
 def test_several_runs_end_with_their_speeds_and_write_one_csv(wave, tmp_path):

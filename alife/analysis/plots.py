@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from alife.analysis.spread import Spread
+from alife.analysis.spread import WHOLE_SPREAD, FitWindow, Spread
 from alife.analysis.transitions import (
     ENTROPY_TRANSITION_BITS,
     REPLICATOR_TRANSITION_FRACTION,
@@ -205,11 +205,13 @@ def trace_figure(runs: Runs) -> Figure:
     return fig
 
 
-def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
+def spread_figure(
+    spreads: Sequence[tuple[str, Spread]], trait: str, window: FitWindow = WHOLE_SPREAD
+) -> Figure:
     """The share of programs with ``trait`` (its name, for the title) at each snapshot
     (top) and, when any run is a grid soup, its front's distance in cells from the
     origin (bottom), for ``spreads``, pairs of (label, :class:`Spread`). A dashed line
-    is each front's least-squares fit over the epochs it was fitted to; a dotted line
+    is each front's least-squares fit over the snapshots of ``window``; a dotted line
     the farthest a front can get on that run's grid; a dash-dotted line a run's
     :attr:`Spread.contact`, where it has one. Runs with :attr:`Spread.transmission` add
     a panel of what their meetings did with the trait at each snapshot."""
@@ -232,7 +234,7 @@ def spread_figure(spreads: Sequence[tuple[str, Spread]], trait: str) -> Figure:
     top.set_title(f"Spread of {trait}" + (" (dash-dot: contact limit)" if contact else ""))
     top.legend(loc="upper left", fontsize="small")
     if grids:
-        _front_axes(axes[1], spreads)
+        _front_axes(axes[1], spreads, window)
     if meetings:
         _transmission_axes(axes[-1], spreads)
     axes[-1].set_xlabel("epoch")
@@ -264,9 +266,9 @@ def _transmission_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
     ax.legend(loc="lower right", fontsize="small")
 
 
-def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
-    """Each grid run's front, its fitted line, its grid's reach and its contact limit,
-    on ``ax``; one legend entry per run gives its speeds."""
+def _front_axes(ax, spreads: Sequence[tuple[str, Spread]], window: FitWindow) -> None:
+    """Each grid run's front, its line fitted over ``window``, its grid's reach and its
+    contact limit, on ``ax``; one legend entry per run gives its speeds."""
     for i, (label, spread) in enumerate(spreads):
         if spread.front is None:
             continue
@@ -275,9 +277,9 @@ def _front_axes(ax, spreads: Sequence[tuple[str, Spread]]) -> None:
         ax.plot(spread.epochs[held], spread.front[held], "o-", color=color, ms=3)
         ax.axhline(spread.reach, color=color, linewidth=0.8, linestyle=":")
         limit = spread.contact
-        limit_fit = None if limit is None else limit.front_speed()
+        limit_fit = None if limit is None else limit.front_speed(*window)
         bound = "" if limit_fit is None else f" (contact limit {limit_fit[0]:.3g})"
-        line = spread.front_line()
+        line = spread.front_line(*window)
         if line is not None:
             slope, intercept, first, last = line
             ends = np.array([first, last], dtype=np.float64)

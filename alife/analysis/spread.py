@@ -8,12 +8,31 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import numpy as np
 
 from alife.analysis.soup_price import motif_trait
 from alife.errors import AlifeInputError
+
+
+class FitWindow(NamedTuple):
+    """Which snapshots a front's speed is fitted over (see :meth:`Spread.front_line`):
+    from the first whose front is ``from_cells`` cells out, up to ``until_epoch`` (None:
+    until the front reaches the grid's edge)."""
+
+    from_cells: int = 0
+    until_epoch: int | None = None
+
+    def words(self) -> str:
+        """The window in words, '' for the whole spread."""
+        parts = [f"from a front {self.from_cells} cells out"] if self.from_cells else []
+        parts += [] if self.until_epoch is None else [f"up to epoch {self.until_epoch:,}"]
+        return " ".join(parts)
+
+
+WHOLE_SPREAD = FitWindow()
+"""The default window: from the first holder until the front reaches the grid's edge."""
 
 
 @dataclass(frozen=True)

@@ -386,6 +386,22 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     help="Also run the epoch after each snapshot again, exactly as the run did, and count "
     "how often a meeting of a holder with a non-holder passed the trait on.",
 )
+@click.option(
+    "--fit-from-cells",
+    type=COUNT,
+    default=0,
+    metavar="CELLS",
+    help="Fit the front's speed from the first snapshot whose front is this many cells "
+    "out, leaving out how the spread started (default: from the first holder).",
+)
+@click.option(
+    "--fit-until",
+    type=COUNT,
+    default=None,
+    metavar="EPOCH",
+    help="Fit the front's speed up to this epoch's snapshot, e.g. how the spread started "
+    "(default: until the front reaches the grid's edge).",
+)
 @click.option("--overwrite", is_flag=True, help="Replace the --plot image if it exists.")
 @progress_option
 @backend_option()
@@ -398,6 +414,8 @@ def soup_spread(
     plot,
     contact,
     transmission,
+    fit_from_cells,
+    fit_until,
     overwrite,
     progress,
     backend,
@@ -405,7 +423,7 @@ def soup_spread(
     """How a motif or replicators spread through runs' snapshots: the programs holding
     it, and in a grid soup the farthest of them from where it started, with the front's
     speed (several runs: a table of their speeds at the end)."""
-    from alife.analysis.spread import parse_origin
+    from alife.analysis.spread import FitWindow, parse_origin
     from alife.substrates.programs.spread_view import print_spreads
 
     cell = None if origin is None else parse_origin(origin)
@@ -421,6 +439,7 @@ def soup_spread(
         plot=plot,
         overwrite=overwrite,
         progress=progress,
+        window=FitWindow(fit_from_cells, fit_until),
     )
     if plot is not None:
         click.echo(f"wrote {plot}", err=True)

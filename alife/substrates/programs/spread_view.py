@@ -14,6 +14,8 @@ from tqdm import tqdm
 from alife.analysis.outputs import check_figure_path, save_figure
 from alife.analysis.plots import spread_figure
 from alife.analysis.spread import (
+    WHOLE_SPREAD,
+    FitWindow,
     Spread,
     check_origin,
     contact_masks,
@@ -167,16 +169,18 @@ def print_spreads(
     overwrite: bool = False,
     progress: bool | None = None,
     console: Console | None = None,
+    window: FitWindow = WHOLE_SPREAD,
 ) -> None:
     """For each run in ``paths``, print per snapshot how many programs hold any of
     ``motifs`` (or, with ``replicators``, replicate) and, in a grid soup, how far from
-    ``origin`` (default: where the first appeared), then the front's speed; several runs
-    end with a table of their speeds. ``as_csv`` writes the snapshots of every run as
-    CSV (see :func:`~alife.analysis.spread.write_spread_csv`) instead. ``plot`` names an
-    image file for :func:`~alife.analysis.plots.spread_figure` of every run (an existing
-    one is replaced only with ``overwrite``). Every run and the image's path are checked
-    before any run is read. A bar on standard error counts each run's snapshots when
-    ``progress`` (None: only on a terminal). Other arguments as :func:`run_spread`."""
+    ``origin`` (default: where the first appeared), then the front's speed fitted over
+    ``window``; several runs end with a table of their speeds. ``as_csv`` writes the
+    snapshots of every run as CSV (see :func:`~alife.analysis.spread.write_spread_csv`)
+    instead. ``plot`` names an image file for :func:`~alife.analysis.plots.spread_figure`
+    of every run (an existing one is replaced only with ``overwrite``). Every run and the
+    image's path are checked before any run is read. A bar on standard error counts each
+    run's snapshots when ``progress`` (None: only on a terminal). Other arguments as
+    :func:`run_spread`."""
     replay = _replay_option(contact, transmission)
     snapshots = []
     for path in paths:
@@ -203,13 +207,13 @@ def print_spreads(
             )
         spreads.append((path, spread))
         if not as_csv:
-            _print_table(console, path, spread, trait, origin is not None)
+            _print_table(console, path, spread, trait, origin is not None, window)
     if as_csv:
         write_spread_csv(spreads, console.file, contact, transmission)
     elif len(paths) > 1:
-        _print_speeds(console, spreads, contact, transmission)
+        _print_speeds(console, spreads, contact, transmission, window)
     if plot is not None:
-        save_figure(spread_figure(spreads, trait), plot)
+        save_figure(spread_figure(spreads, trait, window), plot)
 
 
 def _trait(motifs: Sequence[str], replicators: bool) -> str:
@@ -219,7 +223,7 @@ def _trait(motifs: Sequence[str], replicators: bool) -> str:
     return f"programs holding {' or '.join(motifs)}"
 
 
-def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None:
+def _print_table(console, path, spread: Spread, trait: str, given: bool, window: FitWindow) -> None:
     table = Table(title=f"{path}: {trait}")
     limit = spread.contact
     columns = ["epoch", "holders", "share"]
@@ -243,9 +247,9 @@ def _print_table(console, path, spread: Spread, trait: str, given: bool) -> None
                 row += [f"{met:,}", *(_share(count, met) for count in (passed, lost))]
         table.add_row(*row)
     print_uncut(console, table)
-    console.print(speed_sentence(spread, given), highlight=False)
+    console.print(speed_sentence(spread, given, window), highlight=False)
     if limit is not None:
-        console.print(_contact_sentence(spread), highlight=False)
+        console.print(_contact_sentence(spread, window), highlight=False)
     if spread.transmission is not None:
         console.print(_transmission_sentence(spread), highlight=False)
 
@@ -281,10 +285,14 @@ def _cells(front: int) -> str:
 
 
 def _print_speeds(
-    console, spreads: Sequence[tuple[str, Spread]], contact: bool, transmission: bool
+    console,
+    spreads: Sequence[tuple[str, Spread]],
+    contact: bool,
+    transmission: bool,
+    window: FitWindow,
 ) -> None:
-    """One row per run: its holders at the last snapshot, origin and front speed, and
-    when asked for, its contact limit and what its meetings passed on."""
+    """One row per run: its holders at the last snapshot, origin and front speed over
+    ``window``, and when asked for, its contact limit and what its meetings passed on."""
     table = Table(title="fronts of the runs")
     for column in ("run", "last epoch", "holders", "share", "origin (row, col)"):
         table.add_column(column, justify="right" if column != "run" else "left")
@@ -297,7 +305,7 @@ def _print_speeds(
         for column in ("holder first: passed on", "holder second: lost", "net per meeting"):
             table.add_column(column, justify="right")
     for path, spread in spreads:
-        fit = spread.front_speed()
+        fit = spread.front_speed(*window)
         row = [
             path,
             f"{spread.epochs[-1]:,}",
@@ -308,7 +316,7 @@ def _print_speeds(
             "-" if fit is None else f"{fit[1]:,}-{fit[2]:,}",
         ]
         if contact:
-            limit = None if spread.contact is None else spread.contact.front_speed()
+            limit = None if spread.contact is None else spread.contact.front_speed(*window)
             row.append("-" if limit is None else f"{limit[0]:.3g}")
             row.append("-" if fit is None or not limit else f"{fit[0] / limit[0]:.0%}")
         if transmission:
@@ -329,18 +337,22 @@ def _transmission_cells(spread: Spread) -> list[str]:
     ]
 
 
-def speed_sentence(spread: Spread, given: bool) -> str:
+def speed_sentence(spread: Spread, given: bool, window: FitWindow = WHOLE_SPREAD) -> str:
     """One sentence on ``spread``'s front: where it is measured from (the ``given``
-    origin or the first holder) and its least-squares speed in cells per epoch."""
+    origin or the first holder) and its least-squares speed in cells per epoch over the
+    snapshots of ``window``."""
     if not spread.holders.any():
         return "no program has it in any snapshot"
     if spread.front is None:
         return "not a grid soup: no front to follow"
     row, col = spread.origin
-    fit = spread.front_speed()
+    fit = spread.front_speed(*window)
     where = f"origin ({'given' if given else 'first holder'}): row {row}, column {col}"
     if fit is None:
-        return f"{where}; too few snapshots before the front reached the edge to fit a speed"
+        within = f" ({window.words()})" if window.words() else ""
+        return (
+            f"{where}; too few snapshots{within} before the front reached the edge to fit a speed"
+        )
     speed, first, last = fit
     return (
         f"{where}; front speed {speed:.3g} cells/epoch (least squares over epochs "
@@ -349,11 +361,12 @@ def speed_sentence(spread: Spread, given: bool) -> str:
     )
 
 
-def _contact_sentence(spread: Spread) -> str:
-    """How fast the trait would have spread had every meeting passed it on."""
+def _contact_sentence(spread: Spread, window: FitWindow) -> str:
+    """How fast the trait would have spread had every meeting passed it on, fitted over
+    ``window`` as the run's own front."""
     limit = spread.contact
     start = f"passed on at every meeting from the holders of epoch {limit.epochs[0]:,}"
-    fit, own = limit.front_speed(), spread.front_speed()
+    fit, own = limit.front_speed(*window), spread.front_speed(*window)
     if fit is not None:
         ratio = "" if own is None else f"; this front moves at {own[0] / fit[0]:.0%} of that"
         return f"contact limit: {start}, the front would move {fit[0]:.3g} cells/epoch{ratio}"
