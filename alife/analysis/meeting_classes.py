@@ -153,7 +153,16 @@ class Exposures:
         self.exposed[after] = 0
 
 
-class NeighbourShare:
+class _FromHolders:
+    """A split whose classes follow from the holders at each epoch's start alone."""
+
+    def update(
+        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
+    ) -> None:
+        """Nothing to learn."""
+
+
+class NeighbourShare(_FromHolders):
     """Meetings by the share of the partner's neighbours in ``graph`` that hold the
     motif (module docstring): class c holds shares s with c <= s * ``classes`` < c + 1
     (the last class also s = 1). The partner's holder is one of its neighbours."""
@@ -170,13 +179,8 @@ class NeighbourShare:
         share_class = near[partner] * self.classes // np.maximum(self.degree[partner], 1)
         return np.minimum(share_class, self.classes - 1)
 
-    def update(
-        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
-    ) -> None:
-        """Nothing to learn: the class follows the holders at each epoch's start."""
 
-
-class FrontDepth:
+class FrontDepth(_FromHolders):
     """Meetings by how far behind the front the partner lies (module docstring), on a
     (width, height) ``grid`` with distances (cells, Chebyshev) from ``origin`` (row,
     column): the front is the farthest holder's distance at the epoch's start, and
@@ -193,11 +197,6 @@ class FrontDepth:
         front = int(self.distance[held].max()) if held.any() else 0
         behind = np.maximum(front - self.distance[partners_of(first, second, held)], 0)
         return np.minimum(behind // self.depth, self.classes - 1)
-
-    def update(
-        self, before: np.ndarray, after: np.ndarray, first: np.ndarray, second: np.ndarray
-    ) -> None:
-        """Nothing to learn: the class follows the holders at each epoch's start."""
 
 
 class Joint:
