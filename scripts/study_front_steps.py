@@ -1,15 +1,18 @@
-"""How does the run's front move, epoch by epoch, against the four-rate model's?
+"""How does the run's front move, epoch by epoch, against a contact-process model's?
 
-    python scripts/study_front_steps.py RUN.h5 --motif '{.>]' --motif ']>.{' \
-        --origin 0,0 [--until E] [--replicas 16] [--seed 0]
+    python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
+        --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D]
 
-Replays the grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
+Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
 and notes, every epoch, which programs hold any of the motifs
 (:func:`alife.analysis.tape_order.replay`). It measures the four rates of the
 tape-order contact process on those epochs (:func:`alife.analysis.tape_order.count_outcomes`:
 a holder first passes the motif on, a holder second is lost, each for a fresh or a
 wrecked partner) and plays ``--replicas`` of it on the run's own meetings from the same
-holders (:func:`alife.analysis.tape_order.tape_order_masks`).
+holders (:func:`alife.analysis.tape_order.tape_order_masks`). With ``--front-depth D``
+the replicas play the front-depth model instead: the rates are counted, and each
+replica's meetings classed, by whether the partner lies fewer than D cells behind the
+front (:class:`alife.analysis.meeting_classes.FrontDepth`).
 
 For the run and for the replicas that took hold (more than 10 holders at the end) it
 prints how the front (the farthest holder from ``--origin``, in cells) moved
@@ -19,6 +22,10 @@ front's distance lost the motif. Beside each, the replicas' median and range, an
 run's one-sided p-value against them (:func:`alife.analysis.intervals.exceedance_p`):
 for the front and its advances, that the run's is larger; for retreats and fronts lost,
 that it is smaller.
+
+Several runs (seeds) end with one line per measure over the runs that took hold and had
+replicas that did: on how many the run lay above and below its replicas' median, and
+their p-values combined by Fisher's method (``scipy.stats.combine_pvalues``).
 """
 
 from __future__ import annotations
@@ -27,9 +34,12 @@ import argparse
 from functools import lru_cache
 
 import numpy as np
+from scipy.stats import combine_pvalues
 
 from alife.analysis.intervals import exceedance_p
+from alife.analysis.meeting_classes import FrontDepth
 from alife.analysis.spread import (
+    FrontSteps,
     cell_distances,
     check_origin,
     front_steps,
@@ -44,6 +54,7 @@ from alife.analysis.tape_order import (
     snapshot_epochs,
     tape_order_masks,
 )
+from alife.engine.store import open_run
 from alife.errors import AlifeInputError, run_script
 
 MEASURES = (
@@ -59,64 +70,142 @@ MEASURES = (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run", help="a grid soup run file")
+    parser.add_argument("runs", nargs="+", metavar="RUN", help="grid soup run files")
     parser.add_argument("--motif", action="append", required=True, help="byte pattern (repeatable)")
     parser.add_argument("--origin", required=True, type=parse_origin, metavar="ROW,COL")
     parser.add_argument(
-        "--until", type=int, metavar="E", help="last epoch (default: last snapshot)"
+        "--until", type=int, metavar="E", help="last epoch (default: each run's last snapshot)"
     )
     parser.add_argument("--replicas", type=int, default=16, help="model replicas to play")
     parser.add_argument("--seed", type=int, default=0, help="seed of the replicas' draws")
+    parser.add_argument(
+        "--front-depth",
+        type=int,
+        metavar="D",
+        help="play the front-depth model: rates for partners fewer than D cells behind the "
+        "front and for those deeper",
+    )
     run_script(parser, study)
 
 
 def study(args: argparse.Namespace) -> None:
-    """Print the run's front steps beside the model replicas' (module docstring)."""
+    """Print each run's front steps beside its model replicas', then, for several runs,
+    the measures over all of them (module docstring)."""
     if args.replicas < 1:
         raise AlifeInputError(f"--replicas must be at least 1, not {args.replicas}")
-    last_snapshot = snapshot_epochs(args.run)[-1]
+    if args.front_depth is not None and args.front_depth < 1:
+        raise AlifeInputError(f"--front-depth must be at least 1 cell, not {args.front_depth}")
+    lasts = [checked_last(path, args) for path in args.runs]
+    compared = []
+    for path, last in zip(args.runs, lasts, strict=True):
+        run, replicas = front_steps_and_replicas(path, last, args)
+        print_run(path, last, run, replicas, args)
+        if run.front >= 0 and replicas:
+            compared.append((run, replicas))
+    if len(args.runs) > 1:
+        print_combined(compared, len(args.runs))
+
+
+def checked_last(path: str, args: argparse.Namespace) -> int:
+    """The last epoch to replay ``path`` to; an AlifeInputError for a run that is not a
+    grid soup with ``--origin`` on its grid and snapshots up to ``--until``."""
+    last_snapshot = snapshot_epochs(path)[-1]
     last = last_snapshot if args.until is None else args.until
     if not 1 <= last <= last_snapshot:
         raise AlifeInputError(
-            f"--until must be an epoch from 1 to the run's last snapshot ({last_snapshot}), "
+            f"--until must be an epoch from 1 to {path!r}'s last snapshot ({last_snapshot}), "
             f"not {last}"
         )
-    motifs = parse_motifs(args.run, args.motif)
+    with open_run(path) as run:
+        grid = run.config.get("grid")
+    if not grid:
+        raise AlifeInputError(f"{path!r} is a well-mixed soup: it has no front")
+    check_origin(args.origin, tuple(grid))
+    return last
+
+
+def front_steps_and_replicas(
+    path: str, last: int, args: argparse.Namespace
+) -> tuple[FrontSteps, list[FrontSteps]]:
+    """The run's :class:`FrontSteps` over epochs 0 .. ``last`` and those of its model
+    replicas that took hold."""
+    motifs = parse_motifs(path, args.motif)
     masks, soup = [], None
-    for _, programs, each in replay(args.run, last):
-        if soup is None:
-            soup = each
-            if not soup.config.grid:
-                raise AlifeInputError(f"{args.run!r} is a well-mixed soup: it has no front")
-            check_origin(args.origin, tuple(soup.config.grid))
+    for _, programs, each in replay(path, last):
+        soup = soup or each
         masks.append(holding(programs, motifs))
-    distance = cell_distances(tuple(soup.config.grid), args.origin)
+    grid = tuple(soup.config.grid)
+    distance = cell_distances(grid, args.origin)
     meetings = lru_cache(maxsize=last + 1)(soup.meetings)
-    passed, lost = count_outcomes(masks, meetings, last).total().rates()
+
+    def split() -> FrontDepth | None:
+        return None if args.front_depth is None else FrontDepth(grid, args.origin, args.front_depth)
+
+    counts = count_outcomes(masks, meetings, last, split=split())
+    passed, lost = counts.summed((0,)).rates()
     epochs = list(range(last + 1))
-    run = front_steps(masks, distance)
     replicas = []
     for r in range(args.replicas):
         rng = np.random.default_rng([args.seed, r])
-        played = [m for _, m in tape_order_masks(masks[0], meetings, epochs, passed, lost, rng)]
+        played = tape_order_masks(masks[0], meetings, epochs, passed, lost, rng, split=split())
+        played = [m for _, m in played]
         if played[-1].sum() > TOOK_HOLD:
             replicas.append(front_steps(played, distance))
+    return front_steps(masks, distance), replicas
+
+
+def print_run(
+    path: str, last: int, run: FrontSteps, replicas: list[FrontSteps], args: argparse.Namespace
+) -> None:
+    """One run's block: each measure, the replicas' median and range, and the p-value."""
+    model = (
+        "the four-rate model"
+        if args.front_depth is None
+        else f"the front-depth model ({args.front_depth} cells)"
+    )
     print(
-        f"{args.run}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
-        f"the run beside {len(replicas)} of {args.replicas} replicas that took hold"
+        f"{path}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
+        f"the run beside {len(replicas)} of {args.replicas} replicas of {model} that took hold"
     )
     for name, field, larger in MEASURES:
         mine = getattr(run, field)
         line = f"  {name:42s} run {mine:5d}"
         if replicas:
             theirs = [getattr(replica, field) for replica in replicas]
-            sign = 1 if larger else -1
-            p_value = exceedance_p(sign * mine, [sign * t for t in theirs])
             line += (
                 f"   replicas median {np.median(theirs):6.1f} ({min(theirs)}-{max(theirs)})"
-                f"   p {p_value:.3f} ({'larger' if larger else 'smaller'})"
+                f"   p {one_sided_p(mine, theirs, larger):.3f} "
+                f"({'larger' if larger else 'smaller'})"
             )
         print(line)
+
+
+def one_sided_p(mine: int, theirs: list[int], larger: bool) -> float:
+    """The run's p-value against its replicas, on the side ``larger`` names."""
+    sign = 1 if larger else -1
+    return exceedance_p(sign * mine, [sign * t for t in theirs])
+
+
+def print_combined(compared: list[tuple[FrontSteps, list[FrontSteps]]], runs: int) -> None:
+    """Per measure over the ``compared`` runs: above and below the replicas' median, and
+    the combined p-value."""
+    print(f"{len(compared)} of {runs} runs took hold and had replicas that did:")
+    if not compared:
+        return
+    for name, field, larger in MEASURES:
+        above = below = 0
+        p_values = []
+        for run, replicas in compared:
+            mine = getattr(run, field)
+            theirs = [getattr(replica, field) for replica in replicas]
+            median = np.median(theirs)
+            above, below = above + (mine > median), below + (mine < median)
+            p_values.append(one_sided_p(mine, theirs, larger))
+        combined = combine_pvalues(p_values, method="fisher").pvalue
+        print(
+            f"  {name:42s} above the replicas' median {above:3d}, below {below:3d}"
+            f"   Fisher p {combined:.3f} ({'larger' if larger else 'smaller'})"
+        )
 
 
 if __name__ == "__main__":

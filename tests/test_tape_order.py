@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 from functools import partial
@@ -790,15 +791,75 @@ def test_the_front_steps_study_prints_the_runs_steps_as_a_plain_count(grid_run):
     for name, value in expected.items():
         assert re.search(rf"^  {re.escape(name)} +run +{value} ", result.stdout, re.M), name
     assert steps.any() and kept.count(False) > 0  # the front moved and lost its holders
-    assert re.search(r"replicas that took hold", result.stdout)
+    assert re.search(r"replicas of the four-rate model that took hold", result.stdout)
 
 
-@pytest.mark.parametrize("options", [["--until", "0"], ["--until", "65"], ["--replicas", "0"]])
+def _front_steps_study(*args):
+    result = subprocess.run([sys.executable, FRONT_STEPS, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_several_runs_end_with_their_medians_and_fisher_combined_p_values(grid_run, tmp_path):
+    """Two runs (the grid run and the same soup run again under another name): each its
+    block, then per measure the runs above and below their replicas' median and the
+    Fisher combination -2 sum(log p) against chi-squared with 4 degrees of freedom."""
+    from scipy.stats import chi2
+
+    again = str(tmp_path / "again.h5")
+    shutil.copy(grid_run, again)
+    args = ["--motif", MOTIFS[0], "--origin", "0,0", "--until", "40", "--replicas", "6"]
+    out = _front_steps_study(grid_run, again, *args, "--seed", "1")
+    blocks = out.split(f"{again}, epochs 0-40")
+    assert blocks[0].startswith(f"{grid_run}, epochs 0-40") and len(blocks) == 2
+    assert "2 of 2 runs took hold and had replicas that did:" in out
+    line = re.compile(r"^  (.+?) +run +(\d+) +replicas median +([\d.]+) .* p ([\d.]+) ", re.M)
+    per_run = {}
+    for block in blocks:
+        for name, mine, median, p_value in line.findall(block):
+            per_run.setdefault(name, []).append((int(mine), float(median), float(p_value)))
+    assert len(per_run) == 6
+    for name, rows in per_run.items():
+        above = sum(mine > median for mine, median, _ in rows)
+        below = sum(mine < median for mine, median, _ in rows)
+        statistic = -2 * sum(np.log(p_value) for _, _, p_value in rows)
+        combined = chi2.sf(statistic, 2 * len(rows))
+        pattern = rf"^  {re.escape(name)} +above the replicas' median +{above}, below +{below}"
+        found = re.search(pattern + r" +Fisher p ([\d.]+) ", out, re.M)
+        assert found, name
+        assert float(found[1]) == pytest.approx(combined, abs=6e-4)  # printed to 3 places
+
+
+def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):
+    """Every partner lies fewer than 64 cells behind the front of a 16x16 grid, so the
+    front-depth model has one class: the four-rate model, draw for draw."""
+    args = [grid_run, "--motif", MOTIFS[0], "--origin", "0,0", "--until", "40", "--replicas", "6"]
+    four_rate = _front_steps_study(*args)
+    deep = _front_steps_study(*args, "--front-depth", "64")
+    shallow = _front_steps_study(*args, "--front-depth", "1")
+    assert "replicas of the four-rate model" in four_rate
+    assert "replicas of the front-depth model (64 cells)" in deep
+    assert deep.splitlines()[1:] == four_rate.splitlines()[1:]
+    assert shallow.splitlines()[1:] != four_rate.splitlines()[1:]  # two classes, two rates
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--until", "0"], ["--until", "65"], ["--replicas", "0"], ["--front-depth", "0"]],
+)
 def test_the_front_steps_study_refuses_bad_options_in_one_sentence(grid_run, options):
     args = [FRONT_STEPS, grid_run, "--motif", MOTIFS[0], "--origin", "0,0", *options]
     result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+def test_the_front_steps_study_checks_every_run_before_it_replays_any(grid_run, tmp_path):
+    missing = str(tmp_path / "missing.h5")
+    args = [FRONT_STEPS, grid_run, missing, "--motif", MOTIFS[0], "--origin", "0,0"]
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and "missing.h5" in result.stderr
 
 
 def test_replicator_labels_split_a_label_by_whether_its_holders_replicate():
