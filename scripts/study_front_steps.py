@@ -23,9 +23,10 @@ run's one-sided p-value against them (:func:`alife.analysis.intervals.exceedance
 for the front and its advances, that the run's is larger; for retreats and fronts lost,
 that it is smaller.
 
-Several runs (seeds) end with one line per measure over the runs that took hold and had
-replicas that did: on how many the run lay above and below its replicas' median, and
-their p-values combined by Fisher's method (``scipy.stats.combine_pvalues``).
+Several runs (seeds) end with one line per measure over the runs that took hold (more
+than 10 holders at the end) and had replicas that did: on how many the run lay above
+and below its replicas' median, and their p-values combined by Fisher's method
+(``scipy.stats.combine_pvalues``).
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ def study(args: argparse.Namespace) -> None:
     lasts = [checked_last(path, args) for path in args.runs]
     compared = []
     for path, last in zip(args.runs, lasts, strict=True):
-        run, replicas = front_steps_and_replicas(path, last, args)
-        print_run(path, last, run, replicas, args)
-        if run.front >= 0 and replicas:
+        run, took_hold, replicas = front_steps_and_replicas(path, last, args)
+        print_run(path, last, run, took_hold, replicas, args)
+        if took_hold and replicas:
             compared.append((run, replicas))
     if len(args.runs) > 1:
         print_combined(compared, len(args.runs))
@@ -126,9 +127,9 @@ def checked_last(path: str, args: argparse.Namespace) -> int:
 
 def front_steps_and_replicas(
     path: str, last: int, args: argparse.Namespace
-) -> tuple[FrontSteps, list[FrontSteps]]:
-    """The run's :class:`FrontSteps` over epochs 0 .. ``last`` and those of its model
-    replicas that took hold."""
+) -> tuple[FrontSteps, bool, list[FrontSteps]]:
+    """The run's :class:`FrontSteps` over epochs 0 .. ``last``, whether it took hold,
+    and the :class:`FrontSteps` of its model replicas that took hold."""
     motifs = parse_motifs(path, args.motif)
     masks, soup = [], None
     for _, programs, each in replay(path, last):
@@ -151,11 +152,16 @@ def front_steps_and_replicas(
         played = [m for _, m in played]
         if played[-1].sum() > TOOK_HOLD:
             replicas.append(front_steps(played, distance))
-    return front_steps(masks, distance), replicas
+    return front_steps(masks, distance), bool(masks[-1].sum() > TOOK_HOLD), replicas
 
 
 def print_run(
-    path: str, last: int, run: FrontSteps, replicas: list[FrontSteps], args: argparse.Namespace
+    path: str,
+    last: int,
+    run: FrontSteps,
+    took_hold: bool,
+    replicas: list[FrontSteps],
+    args: argparse.Namespace,
 ) -> None:
     """One run's block: each measure, the replicas' median and range, and the p-value."""
     model = (
@@ -166,6 +172,7 @@ def print_run(
     print(
         f"{path}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
         f"the run beside {len(replicas)} of {args.replicas} replicas of {model} that took hold"
+        + ("" if took_hold else f" (the run did not: {TOOK_HOLD} holders or fewer at the end)")
     )
     for name, field, larger in MEASURES:
         mine = getattr(run, field)

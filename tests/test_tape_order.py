@@ -6,6 +6,7 @@ meetings."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import os
 import re
@@ -38,7 +39,7 @@ from alife.analysis.pair_states import (
     pair_state_labels,
     pair_transitions,
 )
-from alife.analysis.spread import holding, tape_sides
+from alife.analysis.spread import FrontSteps, holding, tape_sides
 from alife.analysis.tape_order import (
     FRESH,
     WRECK,
@@ -828,6 +829,51 @@ def test_several_runs_end_with_their_medians_and_fisher_combined_p_values(grid_r
         found = re.search(pattern + r" +Fisher p ([\d.]+) ", out, re.M)
         assert found, name
         assert float(found[1]) == pytest.approx(combined, abs=6e-4)  # printed to 3 places
+
+
+def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypatch, capsys):
+    """Of two runs with replicas that took hold, the one that did not take hold itself
+    is left out: the combined lines are the other run's own counts and p-values."""
+    spec = importlib.util.spec_from_file_location("study_front_steps", FRONT_STEPS)
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    replicas = [FrontSteps(front, 10, 8, 4, 3, 5) for front in (20, 30, 40)]
+    runs = {  # (the run's steps, whether it took hold)
+        "held.h5": (FrontSteps(35, 12, 9, 2, 1, 2), True),
+        "died.h5": (FrontSteps(90, 99, 99, 0, 0, 0), False),
+    }
+    monkeypatch.setattr(study, "checked_last", lambda path, args: 40)
+    monkeypatch.setattr(
+        study, "front_steps_and_replicas", lambda path, last, args: (*runs[path], replicas)
+    )
+    study.study(
+        argparse.Namespace(
+            runs=list(runs),
+            motif=["x"],
+            origin=(0, 0),
+            until=None,
+            replicas=3,
+            seed=0,
+            front_depth=None,
+        )
+    )
+    out = capsys.readouterr().out
+    assert "died.h5, epochs 0-40" in out and "(the run did not: 10 holders or fewer" in out
+    assert "1 of 2 runs took hold and had replicas that did:" in out
+    # held.h5 against fronts 20, 30, 40: above the median, 1 of 3 replicas as far: p 2/4
+    assert re.search(
+        r"^  front at the end \(cells\) +above the replicas' median +1, below +0 +"
+        r"Fisher p 0.500 ",
+        out,
+        re.M,
+    )
+    # retreats 2 against 4, 4, 4: below the median, none as few: p 1/4
+    assert re.search(
+        r"^  cells retreated +above the replicas' median +0, below +1 +"
+        r"Fisher p 0.250 ",
+        out,
+        re.M,
+    )
 
 
 def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):
