@@ -1,7 +1,7 @@
 """How does the run's front move, epoch by epoch, against a contact-process model's?
 
     python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
-        --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D]
+        --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front]
 
 Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
 and notes, every epoch, which programs hold any of the motifs
@@ -23,15 +23,23 @@ run's one-sided p-value against them (:func:`alife.analysis.intervals.exceedance
 for the front and its advances, that the run's is larger; for retreats and fronts lost,
 that it is smaller.
 
+With ``--lone-front`` it also counts, in the run and pooled over its replicas, what the
+front's holder did in the epochs it stood alone at the front's distance
+(:func:`alife.analysis.spread.lone_front`): how often it met a partner and was first on
+the tape, was second with a non-holder and lost the motif there, lost it at all, and
+how often the front advanced.
+
 Several runs (seeds) end with one line per measure over the runs that took hold (more
 than 10 holders at the end) and had replicas that did: on how many the run lay above
 and below its replicas' median, and their p-values combined by Fisher's method
-(``scipy.stats.combine_pvalues``).
+(``scipy.stats.combine_pvalues``); with ``--lone-front``, the lone front holders' counts
+pooled over those runs and over their replicas.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -41,10 +49,12 @@ from alife.analysis.intervals import exceedance_p
 from alife.analysis.meeting_classes import FrontDepth
 from alife.analysis.spread import (
     FrontSteps,
+    LoneFront,
     cell_distances,
     check_origin,
     front_steps,
     holding,
+    lone_front,
     parse_origin,
 )
 from alife.analysis.tape_order import (
@@ -86,7 +96,26 @@ def main() -> None:
         help="play the front-depth model: rates for partners fewer than D cells behind the "
         "front and for those deeper",
     )
+    parser.add_argument(
+        "--lone-front",
+        action="store_true",
+        help="also count what the front's holder did in the epochs it stood alone at the "
+        "front's distance, in the run and in its replicas",
+    )
     run_script(parser, study)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One run's front steps and its replicas': ``run``, whether it ``took_hold``, the
+    ``replicas`` that took hold and, with ``--lone-front``, what the run's lone front
+    holder did (``run_lone``) and those replicas', pooled (``replicas_lone``)."""
+
+    run: FrontSteps
+    took_hold: bool
+    replicas: list[FrontSteps]
+    run_lone: LoneFront | None = None
+    replicas_lone: LoneFront | None = None
 
 
 def study(args: argparse.Namespace) -> None:
@@ -99,10 +128,10 @@ def study(args: argparse.Namespace) -> None:
     lasts = [checked_last(path, args) for path in args.runs]
     compared = []
     for path, last in zip(args.runs, lasts, strict=True):
-        run, took_hold, replicas = front_steps_and_replicas(path, last, args)
-        print_run(path, last, run, took_hold, replicas, args)
-        if took_hold and replicas:
-            compared.append((run, replicas))
+        each = front_steps_and_replicas(path, last, args)
+        print_run(path, last, each, args)
+        if each.took_hold and each.replicas:
+            compared.append(each)
     if len(args.runs) > 1:
         print_combined(compared, len(args.runs))
 
@@ -125,11 +154,9 @@ def checked_last(path: str, args: argparse.Namespace) -> int:
     return last
 
 
-def front_steps_and_replicas(
-    path: str, last: int, args: argparse.Namespace
-) -> tuple[FrontSteps, bool, list[FrontSteps]]:
-    """The run's :class:`FrontSteps` over epochs 0 .. ``last``, whether it took hold,
-    and the :class:`FrontSteps` of its model replicas that took hold."""
+def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> Compared:
+    """The run's :class:`FrontSteps` over epochs 0 .. ``last`` beside those of its model
+    replicas that took hold."""
     motifs = parse_motifs(path, args.motif)
     masks, soup = [], None
     for _, programs, each in replay(path, last):
@@ -145,25 +172,27 @@ def front_steps_and_replicas(
     counts = count_outcomes(masks, meetings, last, split=split())
     passed, lost = counts.summed((0,)).rates()
     epochs = list(range(last + 1))
-    replicas = []
+    replicas, replicas_lone = [], LoneFront()
     for r in range(args.replicas):
         rng = np.random.default_rng([args.seed, r])
         played = tape_order_masks(masks[0], meetings, epochs, passed, lost, rng, split=split())
         played = [m for _, m in played]
         if played[-1].sum() > TOOK_HOLD:
             replicas.append(front_steps(played, distance))
-    return front_steps(masks, distance), bool(masks[-1].sum() > TOOK_HOLD), replicas
+            if args.lone_front:
+                replicas_lone += lone_front(played, distance, meetings)
+    return Compared(
+        front_steps(masks, distance),
+        bool(masks[-1].sum() > TOOK_HOLD),
+        replicas,
+        lone_front(masks, distance, meetings) if args.lone_front else None,
+        replicas_lone if args.lone_front and replicas else None,
+    )
 
 
-def print_run(
-    path: str,
-    last: int,
-    run: FrontSteps,
-    took_hold: bool,
-    replicas: list[FrontSteps],
-    args: argparse.Namespace,
-) -> None:
-    """One run's block: each measure, the replicas' median and range, and the p-value."""
+def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) -> None:
+    """One run's block: each measure, the replicas' median and range, and the p-value;
+    with ``--lone-front``, what the lone front holder did."""
     model = (
         "the four-rate model"
         if args.front_depth is None
@@ -171,20 +200,46 @@ def print_run(
     )
     print(
         f"{path}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
-        f"the run beside {len(replicas)} of {args.replicas} replicas of {model} that took hold"
-        + ("" if took_hold else f" (the run did not: {TOOK_HOLD} holders or fewer at the end)")
+        f"the run beside {len(each.replicas)} of {args.replicas} replicas of {model} that "
+        "took hold"
+        + ("" if each.took_hold else f" (the run did not: {TOOK_HOLD} holders or fewer at the end)")
     )
     for name, field, larger in MEASURES:
-        mine = getattr(run, field)
+        mine = getattr(each.run, field)
         line = f"  {name:42s} run {mine:5d}"
-        if replicas:
-            theirs = [getattr(replica, field) for replica in replicas]
+        if each.replicas:
+            theirs = [getattr(replica, field) for replica in each.replicas]
             line += (
                 f"   replicas median {np.median(theirs):6.1f} ({min(theirs)}-{max(theirs)})"
                 f"   p {one_sided_p(mine, theirs, larger):.3f} "
                 f"({'larger' if larger else 'smaller'})"
             )
         print(line)
+    print_lone("the run", each.run_lone)
+    print_lone("its replicas", each.replicas_lone)
+
+
+def print_lone(whose: str, lone: LoneFront | None) -> None:
+    """What ``whose`` lone front holder did, as shares; nothing without counts."""
+    if lone is None:
+        return
+    if lone.epochs == 0:
+        print(f"  a lone front holder, {whose}: in no epoch")
+        return
+    print(
+        f"  a lone front holder, {whose}: {lone.epochs} epochs; it met a partner in "
+        f"{share(lone.met, lone.epochs)} of them and was first on the tape in "
+        f"{share(lone.first, lone.met)} of those; second with a non-holder in "
+        f"{share(lone.second_with_non_holder, lone.epochs)}, lost in "
+        f"{share(lone.lost_there, lone.second_with_non_holder)} of those; lost in "
+        f"{share(lone.lost, lone.epochs)} in all; the front advanced after "
+        f"{share(lone.advanced, lone.epochs)}"
+    )
+
+
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a percentage, '-' of none."""
+    return "-" if whole == 0 else f"{part / whole:.1%}"
 
 
 def one_sided_p(mine: int, theirs: list[int], larger: bool) -> float:
@@ -193,18 +248,19 @@ def one_sided_p(mine: int, theirs: list[int], larger: bool) -> float:
     return exceedance_p(sign * mine, [sign * t for t in theirs])
 
 
-def print_combined(compared: list[tuple[FrontSteps, list[FrontSteps]]], runs: int) -> None:
+def print_combined(compared: list[Compared], runs: int) -> None:
     """Per measure over the ``compared`` runs: above and below the replicas' median, and
-    the combined p-value."""
+    the combined p-value; with ``--lone-front``, what their lone front holders did,
+    pooled."""
     print(f"{len(compared)} of {runs} runs took hold and had replicas that did:")
     if not compared:
         return
     for name, field, larger in MEASURES:
         above = below = 0
         p_values = []
-        for run, replicas in compared:
-            mine = getattr(run, field)
-            theirs = [getattr(replica, field) for replica in replicas]
+        for each in compared:
+            mine = getattr(each.run, field)
+            theirs = [getattr(replica, field) for replica in each.replicas]
             median = np.median(theirs)
             above, below = above + (mine > median), below + (mine < median)
             p_values.append(one_sided_p(mine, theirs, larger))
@@ -213,6 +269,9 @@ def print_combined(compared: list[tuple[FrontSteps, list[FrontSteps]]], runs: in
             f"  {name:42s} above the replicas' median {above:3d}, below {below:3d}"
             f"   Fisher p {combined:.3f} ({'larger' if larger else 'smaller'})"
         )
+    if compared[0].run_lone is not None:
+        print_lone("the runs", sum((each.run_lone for each in compared), LoneFront()))
+        print_lone("their replicas", sum((each.replicas_lone for each in compared), LoneFront()))
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ from alife.analysis.plots import spread_figure
 from alife.analysis.spread import (
     FitWindow,
     FrontSteps,
+    LoneFront,
     Spread,
     contact_masks,
     front_steps,
+    lone_front,
     parse_origin,
 )
 from alife.cli import main
@@ -535,3 +537,26 @@ def test_front_steps_count_advances_retreats_and_fronts_lost_by_hand():
     same = [np.array([True, False, True, False]), np.array([True, True, False, False])]
     assert front_steps(same, np.array([0, 2, 2, 1])) == FrontSteps(2, 0, 0, 0, 0, 1)
     assert front_steps([np.zeros(3, bool)] * 2, np.arange(3)) == FrontSteps(-1, 0, 0, 0, 0, 0)
+
+
+def test_lone_front_counts_what_a_lone_front_holder_did_by_hand():
+    distance = np.arange(5)
+    held = [{0, 2}, {0, 2, 3}, {0, 2}, {0, 1}, {0, 1}, {0, 1}, set()]
+    masks = [np.isin(np.arange(5), list(h)) for h in held]
+    orders = [[2, 3], [4, 3], [0, 1], [3, 1], [0, 1], [2, 4]]  # one pair an epoch
+
+    def meetings(epoch):
+        pair = orders[epoch]
+        return np.array(pair + [i for i in range(5) if i not in pair]), 1
+
+    # epoch 0: holder 2 alone at the front, first with 3, which takes it: the front advances;
+    # 1: holder 3 second with 4, lost there; 2: holder 2 meets no one and loses it anyway;
+    # 3: holder 1 second with 3, keeps it; 4: holder 1 second with holder 0; 5: no holder
+    # after it, not counted
+    assert lone_front(masks, distance, meetings) == LoneFront(
+        epochs=5, met=4, first=1, second_with_non_holder=2, lost_there=1, lost=2, advanced=1
+    )
+    # two holders at the front's distance: not a lone front
+    two = [np.array([False, True, True, False, False])] * 2
+    assert lone_front(two, np.array([0, 2, 2, 1, 1]), meetings) == LoneFront()
+    assert LoneFront(1, 2, 3, 4, 5, 6, 7) + LoneFront(7, 6, 5, 4, 3, 2, 1) == LoneFront(*[8] * 7)

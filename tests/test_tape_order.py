@@ -836,6 +836,7 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
     is left out: the combined lines are the other run's own counts and p-values."""
     spec = importlib.util.spec_from_file_location("study_front_steps", FRONT_STEPS)
     study = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "study_front_steps", study)  # for its dataclass
     spec.loader.exec_module(study)
     replicas = [FrontSteps(front, 10, 8, 4, 3, 5) for front in (20, 30, 40)]
     runs = {  # (the run's steps, whether it took hold)
@@ -844,7 +845,9 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
     }
     monkeypatch.setattr(study, "checked_last", lambda path, args: 40)
     monkeypatch.setattr(
-        study, "front_steps_and_replicas", lambda path, last, args: (*runs[path], replicas)
+        study,
+        "front_steps_and_replicas",
+        lambda path, last, args: study.Compared(*runs[path], replicas),
     )
     study.study(
         argparse.Namespace(
@@ -855,6 +858,7 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
             replicas=3,
             seed=0,
             front_depth=None,
+            lone_front=False,
         )
     )
     out = capsys.readouterr().out
@@ -874,6 +878,55 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
         out,
         re.M,
     )
+
+
+def test_the_lone_front_line_is_a_plain_count_of_the_runs_lone_front_holder(grid_run):
+    """--lone-front: in the epochs one holder stood at the front's distance from (0, 0),
+    what it did, counted meeting by meeting from the every-epoch snapshots."""
+    held = _held(grid_run)[:41]
+    meetings = Soup.load(grid_run).meetings
+    epochs = met = first = second = lost_there = lost = advanced = 0
+    for epoch in range(40):
+        before, after = held[epoch], held[epoch + 1]
+        if not before.any() or not after.any():
+            continue
+        far = {int(i): max(divmod(int(i), 16)) for i in np.flatnonzero(before)}
+        front = max(far.values())
+        at_front = [i for i, d in far.items() if d == front]
+        if len(at_front) != 1:
+            continue
+        alone = at_front[0]
+        order, pairs = meetings(epoch)
+        partner = {}
+        for k in range(pairs):
+            a, b = int(order[2 * k]), int(order[2 * k + 1])
+            partner[a], partner[b] = (b, "first"), (a, "second")
+        epochs += 1
+        if alone in partner:
+            met += 1
+            other, side = partner[alone]
+            first += side == "first"
+            if side == "second" and not before[other]:
+                second += 1
+                lost_there += not after[alone]
+        lost += not after[alone]
+        advanced += max(max(divmod(int(i), 16)) for i in np.flatnonzero(after)) > front
+    assert epochs > 5 and second > 0 and lost > 0 and advanced > 0
+    args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
+    out = _front_steps_study(*args, "--until", "40", "--replicas", "4", "--lone-front")
+
+    def pct(part, whole):
+        return f"{part / whole:.1%}"
+
+    expected = (
+        f"  a lone front holder, the run: {epochs} epochs; it met a partner in "
+        f"{pct(met, epochs)} of them and was first on the tape in {pct(first, met)} of "
+        f"those; second with a non-holder in {pct(second, epochs)}, lost in "
+        f"{pct(lost_there, second)} of those; lost in {pct(lost, epochs)} in all; the "
+        f"front advanced after {pct(advanced, epochs)}"
+    )
+    assert expected in out.splitlines()
+    assert "  a lone front holder, its replicas: " in out
 
 
 def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):

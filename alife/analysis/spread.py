@@ -5,6 +5,8 @@ far from where it started, so the speed of a replicator's wave can be read off."
 from __future__ import annotations
 
 import csv
+import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -342,3 +344,57 @@ def front_steps(masks: Iterable[np.ndarray], distance: np.ndarray) -> FrontSteps
                 retreated, retreated_epochs = retreated + front - now, retreated_epochs + 1
         before, front = mask, now
     return FrontSteps(front, advanced, advanced_epochs, retreated, retreated_epochs, lost)
+
+
+@dataclass(frozen=True)
+class LoneFront:
+    """What the front's holder did in the epochs it stood alone at the front's distance
+    (:func:`lone_front`): of ``epochs`` such epochs (with a holder somewhere after
+    them), those in which it ``met`` a partner and was ``first`` on the tape, those in
+    which it was second with a non-holder (``second_with_non_holder``) and came out
+    without the trait (``lost_there``), those it came out of without the trait at all
+    (``lost``), and those after which the front lay farther out (``advanced``)."""
+
+    epochs: int = 0
+    met: int = 0
+    first: int = 0
+    second_with_non_holder: int = 0
+    lost_there: int = 0
+    lost: int = 0
+    advanced: int = 0
+
+    def __add__(self, other: LoneFront) -> LoneFront:
+        """The counts of both, as of one pooled run."""
+        mine, theirs = dataclasses.astuple(self), dataclasses.astuple(other)
+        return LoneFront(*(a + b for a, b in zip(mine, theirs, strict=True)))
+
+
+def lone_front(
+    masks: Iterable[np.ndarray],
+    distance: np.ndarray,
+    meetings: Callable[[int], tuple[np.ndarray, int]],
+) -> LoneFront:
+    """The :class:`LoneFront` of consecutive epochs' (n,) bool holders ``masks`` (the
+    holders at the start of epochs 0, 1, ...), with ``distance`` (n,) each program's
+    distance in cells from the origin (:func:`cell_distances`) and ``meetings(e)`` the
+    pairs of epoch e (as :meth:`~alife.substrates.programs.soup.Soup.meetings`)."""
+    counts = {field.name: 0 for field in dataclasses.fields(LoneFront)}
+    for epoch, (before, after) in enumerate(itertools.pairwise(masks)):
+        if not before.any() or not after.any():
+            continue
+        front = distance[before].max()
+        at_front = np.flatnonzero(before & (distance == front))
+        if at_front.size != 1:
+            continue
+        holder = at_front[0]
+        first, second = tape_sides(*meetings(epoch))
+        as_first, as_second = first == holder, second == holder
+        counts["epochs"] += 1
+        counts["met"] += bool(as_first.any() or as_second.any())
+        counts["first"] += bool(as_first.any())
+        if as_second.any() and not before[first[as_second][0]]:
+            counts["second_with_non_holder"] += 1
+            counts["lost_there"] += not after[holder]
+        counts["lost"] += not after[holder]
+        counts["advanced"] += bool(distance[after].max() > front)
+    return LoneFront(**counts)
