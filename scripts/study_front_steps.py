@@ -1,7 +1,8 @@
 """How does the run's front move, epoch by epoch, against a contact-process model's?
 
     python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
-        --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front]
+        --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front] \
+        [--ages 2,5]
 
 Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
 and notes, every epoch, which programs hold any of the motifs
@@ -29,16 +30,22 @@ front's holder did in the epochs it stood alone at the front's distance
 the tape, was second with a non-holder and lost the motif there, lost it at all, and
 how often the front advanced.
 
+With ``--ages A,B,...`` it also counts, in the run and pooled over its replicas, how
+often a holder second on the tape with a non-holder lost the motif, by the epochs since
+it became a holder, for the lone front holder and for every other holder
+(:func:`alife.analysis.spread.losses_by_age`).
+
 Several runs (seeds) end with one line per measure over the runs that took hold (more
 than 10 holders at the end) and had replicas that did: on how many the run lay above
 and below its replicas' median, and their p-values combined by Fisher's method
-(``scipy.stats.combine_pvalues``); with ``--lone-front``, the lone front holders' counts
+(``scipy.stats.combine_pvalues``); with ``--lone-front`` and ``--ages``, the counts
 pooled over those runs and over their replicas.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,6 +62,7 @@ from alife.analysis.spread import (
     front_steps,
     holding,
     lone_front,
+    losses_by_age,
     parse_origin,
 )
 from alife.analysis.tape_order import (
@@ -102,6 +110,12 @@ def main() -> None:
         help="also count what the front's holder did in the epochs it stood alone at the "
         "front's distance, in the run and in its replicas",
     )
+    parser.add_argument(
+        "--ages",
+        metavar="A,B,...",
+        help="also count how often holders second with a non-holder lost the motif, by the "
+        "epochs since they became holders, in bins split at these ages (e.g. 2,5)",
+    )
     run_script(parser, study)
 
 
@@ -109,13 +123,17 @@ def main() -> None:
 class Compared:
     """One run's front steps and its replicas': ``run``, whether it ``took_hold``, the
     ``replicas`` that took hold and, with ``--lone-front``, what the run's lone front
-    holder did (``run_lone``) and those replicas', pooled (``replicas_lone``)."""
+    holder did (``run_lone``) and those replicas', pooled (``replicas_lone``); with
+    ``--ages``, the :func:`~alife.analysis.spread.losses_by_age` of the run and of those
+    replicas, pooled."""
 
     run: FrontSteps
     took_hold: bool
     replicas: list[FrontSteps]
     run_lone: LoneFront | None = None
     replicas_lone: LoneFront | None = None
+    run_ages: np.ndarray | None = None
+    replicas_ages: np.ndarray | None = None
 
 
 def study(args: argparse.Namespace) -> None:
@@ -125,6 +143,7 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(f"--replicas must be at least 1, not {args.replicas}")
     if args.front_depth is not None and args.front_depth < 1:
         raise AlifeInputError(f"--front-depth must be at least 1 cell, not {args.front_depth}")
+    args.age_bins = None if args.ages is None else parse_ages(args.ages)
     lasts = [checked_last(path, args) for path in args.runs]
     compared = []
     for path, last in zip(args.runs, lasts, strict=True):
@@ -133,7 +152,21 @@ def study(args: argparse.Namespace) -> None:
         if each.took_hold and each.replicas:
             compared.append(each)
     if len(args.runs) > 1:
-        print_combined(compared, len(args.runs))
+        print_combined(compared, len(args.runs), args.age_bins)
+
+
+def parse_ages(text: str) -> tuple[int, ...]:
+    """``"2,5"`` -> (2, 5): ages that split the bins, ascending from 1; an
+    AlifeInputError naming the text otherwise."""
+    try:
+        ages = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        ages = ()
+    if not ages or ages[0] < 1 or any(b <= a for a, b in itertools.pairwise(ages)):
+        raise AlifeInputError(
+            f"--ages {text!r} is not ascending whole numbers of epochs from 1, e.g. 2,5"
+        )
+    return ages
 
 
 def checked_last(path: str, args: argparse.Namespace) -> int:
@@ -172,7 +205,7 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
     counts = count_outcomes(masks, meetings, last, split=split())
     passed, lost = counts.summed((0,)).rates()
     epochs = list(range(last + 1))
-    replicas, replicas_lone = [], LoneFront()
+    replicas, replicas_lone, replicas_ages = [], LoneFront(), 0
     for r in range(args.replicas):
         rng = np.random.default_rng([args.seed, r])
         played = tape_order_masks(masks[0], meetings, epochs, passed, lost, rng, split=split())
@@ -181,12 +214,17 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
             replicas.append(front_steps(played, distance))
             if args.lone_front:
                 replicas_lone += lone_front(played, distance, meetings)
+            if args.age_bins:
+                replicas_ages += losses_by_age(played, distance, meetings, args.age_bins)
+    ages = args.age_bins
     return Compared(
         front_steps(masks, distance),
         bool(masks[-1].sum() > TOOK_HOLD),
         replicas,
         lone_front(masks, distance, meetings) if args.lone_front else None,
         replicas_lone if args.lone_front and replicas else None,
+        None if ages is None else losses_by_age(masks, distance, meetings, ages),
+        replicas_ages if ages and replicas else None,
     )
 
 
@@ -217,6 +255,8 @@ def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) ->
         print(line)
     print_lone("the run", each.run_lone)
     print_lone("its replicas", each.replicas_lone)
+    print_ages("the run", each.run_ages, args.age_bins)
+    print_ages("its replicas", each.replicas_ages, args.age_bins)
 
 
 def print_lone(whose: str, lone: LoneFront | None) -> None:
@@ -237,6 +277,22 @@ def print_lone(whose: str, lone: LoneFront | None) -> None:
     )
 
 
+def print_ages(whose: str, counts: np.ndarray | None, ages: tuple[int, ...] | None) -> None:
+    """``whose`` holders second with a non-holder, by age: the share that lost the motif
+    and of how many such meetings, for the lone front holder and for the others."""
+    if counts is None:
+        return
+    starts = (0, *ages)
+    names = [f"{a}" if b == a + 1 else f"{a}-{b - 1}" for a, b in itertools.pairwise(starts)]
+    names.append(f"{ages[-1]}+")
+    for row, holder in enumerate(("the lone front holder", "the other holders")):
+        bins = ", ".join(
+            f"age {name} {share(lost, met)} of {met}"
+            for name, (met, lost) in zip(names, counts[row].tolist(), strict=True)
+        )
+        print(f"  second with a non-holder and lost, {whose}, {holder}: {bins}")
+
+
 def share(part: int, whole: int) -> str:
     """``part`` of ``whole`` as a percentage, '-' of none."""
     return "-" if whole == 0 else f"{part / whole:.1%}"
@@ -248,7 +304,9 @@ def one_sided_p(mine: int, theirs: list[int], larger: bool) -> float:
     return exceedance_p(sign * mine, [sign * t for t in theirs])
 
 
-def print_combined(compared: list[Compared], runs: int) -> None:
+def print_combined(
+    compared: list[Compared], runs: int, age_bins: tuple[int, ...] | None = None
+) -> None:
     """Per measure over the ``compared`` runs: above and below the replicas' median, and
     the combined p-value; with ``--lone-front``, what their lone front holders did,
     pooled."""
@@ -272,6 +330,10 @@ def print_combined(compared: list[Compared], runs: int) -> None:
     if compared[0].run_lone is not None:
         print_lone("the runs", sum((each.run_lone for each in compared), LoneFront()))
         print_lone("their replicas", sum((each.replicas_lone for each in compared), LoneFront()))
+    if compared[0].run_ages is not None:
+        ages = age_bins
+        print_ages("the runs", sum(each.run_ages for each in compared), ages)
+        print_ages("their replicas", sum(each.replicas_ages for each in compared), ages)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from alife.analysis.spread import (
     contact_masks,
     front_steps,
     lone_front,
+    losses_by_age,
     parse_origin,
 )
 from alife.cli import main
@@ -560,3 +561,30 @@ def test_lone_front_counts_what_a_lone_front_holder_did_by_hand():
     two = [np.array([False, True, True, False, False])] * 2
     assert lone_front(two, np.array([0, 2, 2, 1, 1]), meetings) == LoneFront()
     assert LoneFront(1, 2, 3, 4, 5, 6, 7) + LoneFront(7, 6, 5, 4, 3, 2, 1) == LoneFront(*[8] * 7)
+
+
+def test_losses_by_age_count_holders_second_with_a_non_holder_by_hand():
+    distance = np.array([0, 0, 1, 2])
+    held = [{0, 1, 3}, {0, 1, 3}, {0, 1, 3}, {0, 1}, {0, 1}, {0}]
+    masks = [np.isin(np.arange(4), list(h)) for h in held]
+    orders = [[2, 3], [0, 1], [2, 3], [2, 0], [2, 1]]  # one pair an epoch, first then second
+
+    def meetings(epoch):
+        pair = orders[epoch]
+        return np.array(pair + [i for i in range(4) if i not in pair]), 1
+
+    # 0: holder 3, alone at the front, second with 2 at age 0: kept; 1: two holders meet;
+    # 2: 3 again, age 2: lost; 3: holder 0, two at the front (0 and 1), age 3: kept;
+    # 4: holder 1, age 4: lost
+    counts = losses_by_age(masks, distance, meetings, (2,))
+    expected = np.zeros((2, 2, 2), dtype=np.int64)
+    expected[0, 0] = [1, 0]
+    expected[0, 1] = [1, 1]
+    expected[1, 1] = [2, 1]
+    np.testing.assert_array_equal(counts, expected)
+    # a holder made during epoch 0 (second to holder 0) is 0 epochs old at epoch 1
+    made = [np.array([True, False, False]), np.array([True, True, False])]
+    made.append(made[-1])
+    pairs = [[0, 1, 2], [2, 1, 0]]
+    counts = losses_by_age(made, np.arange(3), lambda epoch: (np.array(pairs[epoch]), 1), (1,))
+    np.testing.assert_array_equal(counts[0], [[1, 0], [0, 0]])

@@ -929,6 +929,29 @@ def test_the_lone_front_line_is_a_plain_count_of_the_runs_lone_front_holder(grid
     assert "  a lone front holder, its replicas: " in out
 
 
+def test_the_ages_lines_agree_with_the_lone_front_line(grid_run):
+    """--ages counts the lone front holder's meetings second with a non-holder by age
+    (spread.losses_by_age) apart from --lone-front (spread.lone_front): summed over the
+    ages they are the same meetings, and the same losses."""
+    args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
+    out = _front_steps_study(
+        *args, "--until", "40", "--replicas", "4", "--lone-front", "--ages", "1,3"
+    )
+    lone = re.search(
+        r"a lone front holder, the run: (\d+) epochs; .* second with a non-holder in "
+        r"([\d.]+)%, lost in ([\d.]+)% of those",
+        out,
+    )
+    ages = re.search(r"and lost, the run, the lone front holder: (.*)$", out, re.M)
+    bins = re.findall(r"age (\d+(?:-\d+|\+)?) ([\d.]+|-)%? of (\d+)", ages[1])
+    assert [name for name, _, _ in bins] == ["0", "1-2", "3+"]
+    met = sum(int(n) for _, _, n in bins)
+    lost = sum(round(float(x) / 100 * int(n)) for _, x, n in bins if x != "-")
+    assert met > 0 and f"{met / int(lone[1]):.1%}" == f"{lone[2]}%"
+    assert f"{lost / met:.1%}" == f"{lone[3]}%"
+    assert "and lost, its replicas, the other holders: age 0 " in out
+
+
 def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):
     """Every partner lies fewer than 64 cells behind the front of a 16x16 grid, so the
     front-depth model has one class: the four-rate model, draw for draw."""
@@ -944,7 +967,15 @@ def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):
 
 @pytest.mark.parametrize(
     "options",
-    [["--until", "0"], ["--until", "65"], ["--replicas", "0"], ["--front-depth", "0"]],
+    [
+        ["--until", "0"],
+        ["--until", "65"],
+        ["--replicas", "0"],
+        ["--front-depth", "0"],
+        ["--ages", "0,2"],
+        ["--ages", "5,2"],
+        ["--ages", "two"],
+    ],
 )
 def test_the_front_steps_study_refuses_bad_options_in_one_sentence(grid_run, options):
     args = [FRONT_STEPS, grid_run, "--motif", MOTIFS[0], "--origin", "0,0", *options]

@@ -398,3 +398,35 @@ def lone_front(
         counts["lost"] += not after[holder]
         counts["advanced"] += bool(distance[after].max() > front)
     return LoneFront(**counts)
+
+
+def losses_by_age(
+    masks: Iterable[np.ndarray],
+    distance: np.ndarray,
+    meetings: Callable[[int], tuple[np.ndarray, int]],
+    ages: Sequence[int],
+) -> np.ndarray:
+    """(2, len(ages) + 1, 2) int64: how often holders second on the tape with a
+    non-holder came out without the trait, by the holder's age, the epochs since it last
+    became a holder (bins split at ``ages``, ascending and from 1: (2, 5) gives 0-1,
+    2-4, 5 and more; holders at the first epoch count from it), for the front's holder
+    in the epochs it stood alone at the front's distance (row 0, as :func:`lone_front`)
+    and for every other holder (row 1): [such meetings, those it lost the trait in].
+    ``masks``, ``distance`` and ``meetings`` as :func:`lone_front`."""
+    counts = np.zeros((2, len(ages) + 1, 2), dtype=np.int64)
+    since = None
+    for epoch, (before, after) in enumerate(itertools.pairwise(masks)):
+        if since is None:
+            since = np.zeros(len(before), dtype=np.int64)
+        first, second = tape_sides(*meetings(epoch))
+        exposed = second[before[second] & ~before[first]]
+        if exposed.size and after.any():
+            front = distance[before].max()
+            at_front = np.flatnonzero(before & (distance == front))
+            row = (exposed == at_front[0]) if at_front.size == 1 else np.zeros(exposed.size, bool)
+            age_bin = np.searchsorted(np.asarray(ages), epoch - since[exposed], side="right")
+            lost = ~after[exposed]
+            np.add.at(counts, (np.where(row, 0, 1), age_bin, 0), 1)
+            np.add.at(counts, (np.where(row, 0, 1), age_bin, 1), lost)
+        since[after & ~before] = epoch + 1
+    return counts
