@@ -859,6 +859,7 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
             seed=0,
             front_depth=None,
             lone_front=False,
+            ages=None,
         )
     )
     out = capsys.readouterr().out
