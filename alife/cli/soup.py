@@ -399,8 +399,8 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     type=COUNT,
     default=None,
     metavar="EPOCH",
-    help="Fit the front's speed up to this epoch's snapshot, e.g. how the spread started "
-    "(default: until the front reaches the grid's edge).",
+    help="Fit the front's speed up to the last snapshot at or before this epoch, e.g. how "
+    "the spread started (default: until the front reaches the grid's edge).",
 )
 @click.option("--overwrite", is_flag=True, help="Replace the --plot image if it exists.")
 @progress_option
