@@ -204,8 +204,8 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
 
     counts = count_outcomes(masks, meetings, last, split=split())
     passed, lost = counts.summed((0,)).rates()
-    epochs = list(range(last + 1))
-    replicas, replicas_lone, replicas_ages = [], LoneFront(), 0
+    epochs, ages = list(range(last + 1)), args.age_bins
+    replicas, replicas_lone, replicas_ages = [], LoneFront(), None
     for r in range(args.replicas):
         rng = np.random.default_rng([args.seed, r])
         played = tape_order_masks(masks[0], meetings, epochs, passed, lost, rng, split=split())
@@ -214,9 +214,9 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
             replicas.append(front_steps(played, distance))
             if args.lone_front:
                 replicas_lone += lone_front(played, distance, meetings)
-            if args.age_bins:
-                replicas_ages += losses_by_age(played, distance, meetings, args.age_bins)
-    ages = args.age_bins
+            if ages:
+                by_age = losses_by_age(played, distance, meetings, ages)
+                replicas_ages = by_age if replicas_ages is None else replicas_ages + by_age
     return Compared(
         front_steps(masks, distance),
         bool(masks[-1].sum() > TOOK_HOLD),
@@ -224,13 +224,13 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
         lone_front(masks, distance, meetings) if args.lone_front else None,
         replicas_lone if args.lone_front and replicas else None,
         None if ages is None else losses_by_age(masks, distance, meetings, ages),
-        replicas_ages if ages and replicas else None,
+        replicas_ages,
     )
 
 
 def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) -> None:
     """One run's block: each measure, the replicas' median and range, and the p-value;
-    with ``--lone-front``, what the lone front holder did."""
+    with ``--lone-front`` and ``--ages``, those counts."""
     model = (
         "the four-rate model"
         if args.front_depth is None
@@ -308,8 +308,8 @@ def print_combined(
     compared: list[Compared], runs: int, age_bins: tuple[int, ...] | None = None
 ) -> None:
     """Per measure over the ``compared`` runs: above and below the replicas' median, and
-    the combined p-value; with ``--lone-front``, what their lone front holders did,
-    pooled."""
+    the combined p-value; with ``--lone-front`` and ``--ages`` (its bins ``age_bins``),
+    those counts pooled."""
     print(f"{len(compared)} of {runs} runs took hold and had replicas that did:")
     if not compared:
         return
