@@ -380,13 +380,10 @@ def lone_front(
     pairs of epoch e (as :meth:`~alife.substrates.programs.soup.Soup.meetings`)."""
     counts = {field.name: 0 for field in dataclasses.fields(LoneFront)}
     for epoch, (before, after) in enumerate(itertools.pairwise(masks)):
-        if not before.any() or not after.any():
+        holder = _lone_front_holder(before, after, distance)
+        if holder is None:
             continue
-        front = distance[before].max()
-        at_front = np.flatnonzero(before & (distance == front))
-        if at_front.size != 1:
-            continue
-        holder = at_front[0]
+        front = distance[holder]
         first, second = tape_sides(*meetings(epoch))
         as_first, as_second = first == holder, second == holder
         counts["epochs"] += 1
@@ -414,6 +411,7 @@ def losses_by_age(
     and for every other holder (row 1): [such meetings, those it lost the trait in].
     ``masks``, ``distance`` and ``meetings`` as :func:`lone_front`."""
     counts = np.zeros((2, len(ages) + 1, 2), dtype=np.int64)
+    splits = np.asarray(ages)
     since = None
     for epoch, (before, after) in enumerate(itertools.pairwise(masks)):
         if since is None:
@@ -421,12 +419,18 @@ def losses_by_age(
         first, second = tape_sides(*meetings(epoch))
         exposed = second[before[second] & ~before[first]]
         if exposed.size and after.any():
-            front = distance[before].max()
-            at_front = np.flatnonzero(before & (distance == front))
-            row = (exposed == at_front[0]) if at_front.size == 1 else np.zeros(exposed.size, bool)
-            age_bin = np.searchsorted(np.asarray(ages), epoch - since[exposed], side="right")
-            lost = ~after[exposed]
-            np.add.at(counts, (np.where(row, 0, 1), age_bin, 0), 1)
-            np.add.at(counts, (np.where(row, 0, 1), age_bin, 1), lost)
+            row = np.where(exposed == _lone_front_holder(before, after, distance), 0, 1)
+            age_bin = np.searchsorted(splits, epoch - since[exposed], side="right")
+            np.add.at(counts, (row, age_bin, 0), 1)
+            np.add.at(counts, (row, age_bin, 1), ~after[exposed])
         since[after & ~before] = epoch + 1
     return counts
+
+
+def _lone_front_holder(before: np.ndarray, after: np.ndarray, distance: np.ndarray) -> int | None:
+    """The program alone at the front's distance in holders ``before`` an epoch, or None
+    when several are, or when no program holds the trait before or ``after`` it."""
+    if not before.any() or not after.any():
+        return None
+    at_front = np.flatnonzero(before & (distance == distance[before].max()))
+    return int(at_front[0]) if at_front.size == 1 else None
