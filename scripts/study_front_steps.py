@@ -2,10 +2,11 @@
 
     python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
         --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front] \
-        [--ages 2,5]
+        [--ages 2,5] [--every-motif]
 
 Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
-and notes, every epoch, which programs hold any of the motifs
+and notes, every epoch, which programs hold any of the motifs (with ``--every-motif``,
+all of them: programs that kept one half of a copy loop do not count)
 (:func:`alife.analysis.tape_order.replay`). It measures the four rates of the
 tape-order contact process on those epochs (:func:`alife.analysis.tape_order.count_outcomes`:
 a holder first passes the motif on, a holder second is lost, each for a fresh or a
@@ -92,6 +93,11 @@ def main() -> None:
     parser.add_argument("runs", nargs="+", metavar="RUN", help="grid soup run files")
     parser.add_argument("--motif", action="append", required=True, help="byte pattern (repeatable)")
     parser.add_argument("--origin", required=True, type=parse_origin, metavar="ROW,COL")
+    parser.add_argument(
+        "--every-motif",
+        action="store_true",
+        help="a holder holds every motif, not any (e.g. both halves of a copy loop)",
+    )
     parser.add_argument(
         "--until", type=int, metavar="E", help="last epoch (default: each run's last snapshot)"
     )
@@ -194,7 +200,7 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
     masks, soup = [], None
     for _, programs, each in replay(path, last):
         soup = soup or each
-        masks.append(holding(programs, motifs))
+        masks.append(holding(programs, motifs, args.every_motif))
     grid = tuple(soup.config.grid)
     distance = cell_distances(grid, args.origin)
     meetings = lru_cache(maxsize=last + 1)(soup.meetings)

@@ -59,8 +59,9 @@ def fronts_from(cells_per_snapshot, origin):
     return fronts
 
 
-def reference(path, origin=None):
-    """Holders and fronts by loops: every program, every start, every byte."""
+def reference(path, origin=None, every=False):
+    """Holders and fronts by loops: every program, every start, every byte; a program
+    holds any of MOTIFS (``every``: all of them)."""
     language = get_language("bff_noheads")
     motifs = [list(language.parse(m)) for m in MOTIFS]
     with open_run(path) as run:
@@ -70,7 +71,8 @@ def reference(path, origin=None):
     for soup in soups:
         cells = []
         for i, program in enumerate(soup.tolist()):
-            if any(program[s : s + len(m)] == m for m in motifs for s in range(65 - len(m))):
+            found = [any(program[s : s + len(m)] == m for s in range(65 - len(m))) for m in motifs]
+            if (all if every else any)(found):
                 cells.append((i // WIDTH, i % WIDTH))
         holding.append(cells)
         if cells and origin is None:
@@ -91,6 +93,26 @@ def test_holders_and_front_match_a_byte_by_byte_count(wave):
     assert (steps <= 2).all()
     speed, first, last = spread.front_speed()
     assert 0 < speed <= 2 and first == 0 and last <= 96
+
+
+def test_every_motif_counts_only_programs_holding_all_of_them(wave):
+    spread = run_spread(wave, MOTIFS, every=True)
+    epochs, holders, fronts, origin = reference(wave, every=True)
+    assert spread.epochs.tolist() == epochs and spread.holders.tolist() == holders
+    assert spread.front.tolist() == fronts and spread.origin == origin
+    assert holders != reference(wave)[1]  # some programs kept one half of the loop
+    args = ["soup", "spread", wave, "--motif", MOTIFS[0], "--motif", MOTIFS[1]]
+    result = invoke(*args, "--every-motif", "--csv")
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.output.splitlines()[1:]]
+    assert [int(row[2]) for row in rows] == holders
+    title = f"programs holding {MOTIFS[0]} and {MOTIFS[1]}"
+    assert title in " ".join(invoke(*args, "--every-motif").output.split())
+    result = invoke("soup", "spread", wave, "--replicators", "--every-motif")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: --every-motif needs the motifs to hold (--motif TEXT, repeated)"
+    )
 
 
 def test_chosen_snapshots_are_those_of_the_whole_spread(wave):

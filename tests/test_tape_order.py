@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import os
 import re
 import shutil
@@ -766,22 +767,19 @@ def test_the_study_refuses_a_chain_option_it_cannot_use_in_one_sentence(grid_run
 FRONT_STEPS = os.path.join(os.path.dirname(__file__), "..", "scripts", "study_front_steps.py")
 
 
-def test_the_front_steps_study_prints_the_runs_steps_as_a_plain_count(grid_run):
-    """scripts/study_front_steps.py: the run's front from (0, 0), epoch by epoch from
-    its every-epoch snapshots, counted by a plain loop."""
-    args = [FRONT_STEPS, grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1]]
-    args += ["--origin", "0,0", "--until", "40", "--replicas", "4"]
-    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+def _hand_front_steps(held: np.ndarray, until: int) -> dict[str, int]:
+    """Each FrontSteps measure of a 16x16 grid run's (epochs + 1, 256) bool holders
+    from (0, 0) over epochs 0 .. ``until``, counted by a plain loop."""
     fronts, kept = [], []
-    for before, after in zip(_held(grid_run)[:41], _held(grid_run)[1:41], strict=False):
+    for before, after in itertools.pairwise(held[: until + 1]):
         front = max(max(divmod(int(i), 16)) for i in np.flatnonzero(before))
         fronts.append(front)
         at_front = [i for i in np.flatnonzero(before) if max(divmod(int(i), 16)) == front]
         kept.append(any(after[i] for i in at_front))
-    fronts.append(max(max(divmod(int(i), 16)) for i in np.flatnonzero(_held(grid_run)[40])))
+    fronts.append(max(max(divmod(int(i), 16)) for i in np.flatnonzero(held[until])))
     steps = np.diff(fronts)
-    expected = {
+    assert steps.any() and kept.count(False) > 0  # the front moved and lost its holders
+    return {
         "front at the end (cells)": fronts[-1],
         "cells advanced": steps[steps > 0].sum(),
         "epochs advanced": (steps > 0).sum(),
@@ -789,10 +787,46 @@ def test_the_front_steps_study_prints_the_runs_steps_as_a_plain_count(grid_run):
         "epochs retreated": (steps < 0).sum(),
         "epochs the front's holders were all lost": kept.count(False),
     }
+
+
+def _assert_run_line(stdout: str, expected: dict[str, int]) -> None:
     for name, value in expected.items():
-        assert re.search(rf"^  {re.escape(name)} +run +{value} ", result.stdout, re.M), name
-    assert steps.any() and kept.count(False) > 0  # the front moved and lost its holders
+        assert re.search(rf"^  {re.escape(name)} +run +{value} ", stdout, re.M), name
+
+
+def test_the_front_steps_study_prints_the_runs_steps_as_a_plain_count(grid_run):
+    """scripts/study_front_steps.py: the run's front from (0, 0), epoch by epoch from
+    its every-epoch snapshots, counted by a plain loop."""
+    args = [FRONT_STEPS, grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1]]
+    args += ["--origin", "0,0", "--until", "40", "--replicas", "4"]
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    _assert_run_line(result.stdout, _hand_front_steps(_held(grid_run), 40))
     assert re.search(r"replicas of the four-rate model that took hold", result.stdout)
+
+
+def test_every_motif_follows_the_front_of_programs_holding_both_halves(tmp_path):
+    """A fifth program holding one half of the loop ('{.>]' alone) sits beside the four
+    palindromes: the study follows its front with any motif held, and leaves it out with
+    --every-motif; each run line is a plain count of those holders."""
+    path = str(tmp_path / "half.h5")
+    half = "[[{.>]-]" + "0" * 56
+    args = ["soup", "run", "--grid", "16x16", "--epochs", "40", "--seed", "5"]
+    args += ["--initial-program", PALINDROME * 4 + half, "--mutation", "0.000244140625"]
+    args += ["--no-progress", "--snapshot-every", "1", "--out", path]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    language = get_language("bff_noheads")
+    halves = [language.parse(m).tobytes() for m in MOTIFS]
+    with open_run(path) as run:
+        programs = [run.snapshot(int(e), "soup") for e in run.snapshot_epochs]
+    found = np.array([[[h in p.tobytes() for h in halves] for p in soup] for soup in programs])
+    study = [path, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
+    study += ["--replicas", "2"]
+    expected_any = _hand_front_steps(found.any(axis=2), 40)
+    expected_every = _hand_front_steps(found.all(axis=2), 40)
+    assert expected_any != expected_every
+    _assert_run_line(_front_steps_study(*study), expected_any)
+    _assert_run_line(_front_steps_study(*study, "--every-motif"), expected_every)
 
 
 def _front_steps_study(*args):
@@ -860,6 +894,7 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
             front_depth=None,
             lone_front=False,
             ages=None,
+            every_motif=False,
         )
     )
     out = capsys.readouterr().out

@@ -132,12 +132,14 @@ class Spread:
         return None if line is None else (line[0], line[2], line[3])
 
 
-def holding(soup: np.ndarray, motifs: Sequence[np.ndarray]) -> np.ndarray:
+def holding(soup: np.ndarray, motifs: Sequence[np.ndarray], every: bool = False) -> np.ndarray:
     """(n,) bool: which programs of an (n, 64) uint8 soup contain any of ``motifs``
-    (1-D uint8 byte patterns) as consecutive bytes."""
+    (1-D uint8 byte patterns) as consecutive bytes; with ``every``, all of them (e.g.
+    both halves of a copy loop, leaving out programs that kept one)."""
     if not motifs:
         raise AlifeInputError("give at least one motif")
-    return np.any([motif_trait(soup, motif) > 0 for motif in motifs], axis=0)
+    found = [motif_trait(soup, motif) > 0 for motif in motifs]
+    return np.all(found, axis=0) if every else np.any(found, axis=0)
 
 
 def parse_origin(text: str) -> tuple[int, int]:

@@ -354,6 +354,13 @@ def soup_lineage(path, epoch, program, first, top, backend) -> None:
     help="Follow the replicators instead (a census of every snapshot: slower).",
 )
 @click.option(
+    "--every-motif",
+    "every",
+    is_flag=True,
+    help="Count a program only if it holds every --motif, not any (e.g. both halves of a "
+    "copy loop, leaving out programs that kept one).",
+)
+@click.option(
     "--origin",
     metavar="ROW,COL",
     default=None,
@@ -409,6 +416,7 @@ def soup_spread(
     paths,
     motifs,
     replicators,
+    every,
     origin,
     as_csv,
     plot,
@@ -431,6 +439,7 @@ def soup_spread(
         paths,
         motifs,
         replicators=replicators,
+        every=every,
         origin=cell,
         backend=backend,
         contact=contact,

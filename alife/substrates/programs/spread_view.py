@@ -36,12 +36,17 @@ from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.soup import Soup, SoupConfig
 
 
-def _checked(run, path: str, motifs: Sequence[str], replicators: bool, origin, replay: str):
+def _checked(
+    run, path: str, motifs: Sequence[str], replicators: bool, every: bool, origin, replay: str
+):
     """(motif byte patterns, grid or None) of the open soup ``run``, after checking that
-    it can be followed as asked (``replay`` names the option that replays its meetings,
-    or is empty); raises AlifeInputError naming what is wrong."""
+    it can be followed as asked (``every``: every motif held; ``replay`` names the option
+    that replays its meetings, or is empty); raises AlifeInputError naming what is
+    wrong."""
     if bool(motifs) == replicators:
         raise AlifeInputError("follow either motifs (--motif TEXT) or replicators (--replicators)")
+    if every and not motifs:
+        raise AlifeInputError("--every-motif needs the motifs to hold (--motif TEXT, repeated)")
     if run.substrate != "soup":
         raise wrong_substrate_error(path, run.substrate, "'alife soup spread'", ["soup"])
     patterns = [get_language(run.config["language"]).parse_motif(text) for text in motifs]
@@ -67,6 +72,7 @@ def run_spread(
     motifs: Sequence[str] = (),
     *,
     replicators: bool = False,
+    every: bool = False,
     origin: tuple[int, int] | None = None,
     backend: str = "cpu",
     contact: bool = False,
@@ -75,9 +81,10 @@ def run_spread(
     epochs: Sequence[int] | None = None,
 ) -> Spread:
     """The :class:`~alife.analysis.spread.Spread` through every snapshot of the soup run
-    at ``path`` of holding any of ``motifs`` (in the run's language's printable form) or,
-    with ``replicators``, of being a replicator: scoring at least REPLICATOR_THRESHOLD in
-    the census a run would take at that epoch (its seed and step limit; on ``backend``).
+    at ``path`` of holding any of ``motifs`` (in the run's language's printable form;
+    with ``every``, all of them) or, with ``replicators``, of being a replicator: scoring
+    at least REPLICATOR_THRESHOLD in the census a run would take at that epoch (its seed
+    and step limit; on ``backend``).
     ``origin`` (row, column) measures a grid soup's front from that cell. ``contact``
     adds :attr:`Spread.contact`, replaying the run's own meetings from the holders of the
     first snapshot with any (none: no contact spread). ``transmission`` adds
@@ -87,7 +94,7 @@ def run_spread(
     snapshots to follow, ascending (default: all)."""
     replay = _replay_option(contact, transmission)
     with open_run(path) as run:
-        patterns, grid = _checked(run, path, motifs, replicators, origin, replay)
+        patterns, grid = _checked(run, path, motifs, replicators, every, origin, replay)
         config = run.config
         stored = [int(e) for e in run.snapshot_epochs]
         missing = sorted(set(epochs or ()) - set(stored))
@@ -100,7 +107,7 @@ def run_spread(
         def held(soup: np.ndarray, epoch: int) -> np.ndarray:
             if replicators:
                 return snapshot_scores(config, soup, epoch, backend) >= REPLICATOR_THRESHOLD
-            return holding(soup, patterns)
+            return holding(soup, patterns, every)
 
         replay_soup = _replay_soup(run, backend) if contact or transmission else None
         next_epoch = _replayer(replay_soup) if transmission else None
@@ -160,6 +167,7 @@ def print_spreads(
     motifs: Sequence[str] = (),
     *,
     replicators: bool = False,
+    every: bool = False,
     origin: tuple[int, int] | None = None,
     backend: str = "cpu",
     contact: bool = False,
@@ -172,25 +180,25 @@ def print_spreads(
     window: FitWindow = WHOLE_SPREAD,
 ) -> None:
     """For each run in ``paths``, print per snapshot how many programs hold any of
-    ``motifs`` (or, with ``replicators``, replicate) and, in a grid soup, how far from
-    ``origin`` (default: where the first appeared), then the front's speed fitted over
-    ``window``; several runs end with a table of their speeds. ``as_csv`` writes the
-    snapshots of every run as CSV (see :func:`~alife.analysis.spread.write_spread_csv`)
-    instead. ``plot`` names an image file for :func:`~alife.analysis.plots.spread_figure`
-    of every run (an existing one is replaced only with ``overwrite``). Every run and the
-    image's path are checked before any run is read. A bar on standard error counts each
-    run's snapshots when ``progress`` (None: only on a terminal). Other arguments as
-    :func:`run_spread`."""
+    ``motifs`` (with ``every``, all of them; or, with ``replicators``, replicate) and,
+    in a grid soup, how far from ``origin`` (default: where the first appeared), then the
+    front's speed fitted over ``window``; several runs end with a table of their speeds.
+    ``as_csv`` writes the snapshots of every run as CSV (see
+    :func:`~alife.analysis.spread.write_spread_csv`) instead. ``plot`` names an image file
+    for :func:`~alife.analysis.plots.spread_figure` of every run (an existing one is
+    replaced only with ``overwrite``). Every run and the image's path are checked before
+    any run is read. A bar on standard error counts each run's snapshots when
+    ``progress`` (None: only on a terminal). Other arguments as :func:`run_spread`."""
     replay = _replay_option(contact, transmission)
     snapshots = []
     for path in paths:
         with open_run(path) as run:
-            _checked(run, path, motifs, replicators, origin, replay)
+            _checked(run, path, motifs, replicators, every, origin, replay)
             snapshots.append(len(run.snapshot_epochs))
     if plot is not None:
         check_figure_path(plot, overwrite)
     console = console or Console()
-    trait = _trait(motifs, replicators)
+    trait = _trait(motifs, replicators, every)
     spreads = []
     for path, total in zip(paths, snapshots, strict=True):
         disable = None if progress is None else not progress
@@ -199,6 +207,7 @@ def print_spreads(
                 path,
                 motifs,
                 replicators=replicators,
+                every=every,
                 origin=origin,
                 backend=backend,
                 contact=contact,
@@ -216,11 +225,11 @@ def print_spreads(
         save_figure(spread_figure(spreads, trait, window), plot)
 
 
-def _trait(motifs: Sequence[str], replicators: bool) -> str:
+def _trait(motifs: Sequence[str], replicators: bool, every: bool) -> str:
     """What is followed, in words."""
     if replicators:
         return f"replicators (census score >= {REPLICATOR_THRESHOLD})"
-    return f"programs holding {' or '.join(motifs)}"
+    return f"programs holding {(' and ' if every else ' or ').join(motifs)}"
 
 
 def _print_table(console, path, spread: Spread, trait: str, given: bool, window: FitWindow) -> None:
