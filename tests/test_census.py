@@ -2,6 +2,7 @@
 and the 'soup census' command."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -119,3 +120,32 @@ def test_census_command_and_show(tmp_path):
     expected = reference_count(Soup(CONFIG).soup, CONFIG.seed, 0)
     assert f"epoch 0: {expected} of 16 programs replicate" in census.output
     assert PALINDROME in census.output
+
+
+def test_census_splits_programs_by_how_many_motifs_they_hold(tmp_path):
+    """--motif: per number of the loop's halves a program holds, the programs and their
+    replicators, counted byte by byte and scored by the reference CheckSelfRep."""
+    forward, backward = "[[{.>]-]" + "0" * 56, "0" * 56 + "]-]>.{[["
+    path = str(tmp_path / "halves.h5")
+    run = ["soup", "run", "--programs", "16", "--seed", "5", "--max-steps", "1024"]
+    run += ["--initial-program", PALINDROME * 3 + forward * 2 + backward, "--epochs", "1"]
+    assert CliRunner().invoke(main, [*run, "--no-progress", "--out", path]).exit_code == 0
+    with open_run(path) as run_file:
+        soup = run_file.snapshot(1)
+    halves = [b"{.>]", b"]>.{"]  # '0' is the zero byte: these halves are plain ASCII
+    held = [sum(h in bytes(program) for h in halves) for program in soup]
+    census_seed = cubff_seed(5, 0)
+    replicates = [selfrep_score(soup, i, census_seed, "bff_noheads", 1024) >= 5 for i in range(16)]
+    expected = []
+    for k in range(3):
+        rows = [i for i in range(16) if held[i] == k]
+        expected.append((k, len(rows), sum(replicates[i] for i in rows)))
+    assert [n for _, n, _ in expected[1:]] != [0, 0]  # some programs hold one half, some both
+    args = ["soup", "census", path, "--motif", "{.>]", "--motif", "]>.{"]
+    result = CliRunner().invoke(main, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    found = re.findall(r"│ +(\d) of 2 │ +(\d+) │ +(\d+) │", result.output)
+    assert [tuple(int(x) for x in row) for row in found] == expected
+    assert "programs by how many of {.>], ]>.{ they hold, epoch 1" in result.output
+    result = CliRunner().invoke(main, ["soup", "census", path, "--motif", "{.>]x"])
+    assert result.exit_code == 2 and "'x' at position 4 of '{.>]x'" in result.stderr

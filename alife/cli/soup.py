@@ -308,13 +308,20 @@ def soup_show(path, top, epoch) -> None:
     show_default=True,
     help="How many of the most abundant replicators to list.",
 )
+@click.option(
+    "--motif",
+    "motifs",
+    multiple=True,
+    help="Also split the programs by how many of these byte patterns they hold, e.g. "
+    "'{.>]' and ']>.{' (repeatable), and count the replicators of each.",
+)
 @backend_option()
-def soup_census(path, epoch, top, backend) -> None:
+def soup_census(path, epoch, top, motifs, backend) -> None:
     """Count the self-replicators of a snapshot (cubff's CheckSelfRep) and list the
     most abundant ones."""
     from alife.substrates.programs.summary import print_census
 
-    print_census(path, epoch=epoch, top=top, backend=backend)
+    print_census(path, epoch=epoch, top=top, backend=backend, motifs=motifs)
 
 
 @soup.command("lineage")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from alife.analysis.soup_price import motif_trait
 from alife.engine.backend import DeviceArray, to_backend, to_host
 from alife.engine.rng import derive_host
 from alife.substrates.programs.language import Language
@@ -59,6 +61,20 @@ def snapshot_scores(config: dict, soup: np.ndarray, epoch: int, backend: str) ->
         backend=backend,
     )
     return to_host(scores)
+
+
+def replicators_by_motifs(
+    soup: np.ndarray, scores: np.ndarray, motifs: Sequence[np.ndarray]
+) -> np.ndarray:
+    """(len(motifs) + 1, 2) int64: per number k of ``motifs`` (1-D uint8 byte patterns)
+    a program of the (n, 64) uint8 ``soup`` holds, [k] = (programs holding exactly k,
+    those of them scoring at least REPLICATOR_THRESHOLD in the (n,) ``scores``); e.g.
+    whether programs that kept one half of a copy loop still replicate."""
+    held = np.sum([motif_trait(soup, motif) > 0 for motif in motifs], axis=0, dtype=np.int64)
+    replicates = np.asarray(scores) >= REPLICATOR_THRESHOLD
+    length = len(motifs) + 1
+    programs = np.bincount(held, minlength=length)
+    return np.stack([programs, np.bincount(held[replicates], minlength=length)], axis=1)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +23,7 @@ from alife.substrates.programs.census import (
     Census,
     most_frequent_programs,
     replicator_census,
+    replicators_by_motifs,
     snapshot_scores,
 )
 from alife.substrates.programs.registry import get_language
@@ -51,6 +54,20 @@ def _read_soup_run(path: str, epoch: int | None, command: str):
             epoch = int(run.snapshot_epochs[-1])
         state = run_state(run)
         return run.metrics, run.config, state, epoch, run.snapshot(epoch)
+
+
+def _print_motif_split(
+    console: Console, epoch: int, motifs: Sequence[str], counts: np.ndarray
+) -> None:
+    """The table of :func:`~alife.substrates.programs.census.replicators_by_motifs`'s
+    ``counts`` for ``motifs`` at ``epoch``."""
+    table = Table(title=f"programs by how many of {', '.join(motifs)} they hold, epoch {epoch}")
+    for column in ("motifs held", "programs", "replicators", "share replicating"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for held, (programs, replicators) in enumerate(counts):
+        share = f"{replicators / programs:.1%}" if programs else "-"
+        table.add_row(f"{held} of {len(motifs)}", f"{programs:,}", f"{replicators:,}", share)
+    print_uncut(console, table)
 
 
 def _last_census(metrics) -> dict | None:
@@ -114,17 +131,26 @@ def print_summary(
     print_uncut(console, programs)
 
 
+def _scored_snapshot(path: str, epoch: int | None, backend: str, motifs: Sequence[str] = ()):
+    """(epoch, language, (n, 64) uint8 snapshot, (n,) int64 replicator scores, motif
+    byte patterns) of the snapshot at ``epoch`` (default: the last) of the soup run in
+    ``path``, scored with the run's seed and step limit as a census during the run would
+    be; ``motifs`` (printable form) are parsed before the scoring."""
+    backend = resolve_backend(backend)
+    _, config, _, epoch, soup = _read_soup_run(path, epoch, "alife soup census")
+    language = get_language(config["language"])
+    patterns = [language.parse_motif(text) for text in motifs]
+    return epoch, language, soup, snapshot_scores(config, soup, epoch, backend), patterns
+
+
 def snapshot_census(
     path: str, *, epoch: int | None = None, top: int = 10, backend: str = "cpu"
 ) -> tuple[int, Census]:
     """The replicator census of the snapshot at ``epoch`` (default: the last) of the soup
     run in ``path``, scored with the run's seed and step limit as a census during the run
     would be: returns (epoch, census)."""
-    backend = resolve_backend(backend)
-    _, config, _, epoch, soup = _read_soup_run(path, epoch, "alife soup census")
-    scores = snapshot_scores(config, soup, epoch, backend)
-    noop = get_language(config["language"]).noop_bytes
-    return epoch, replicator_census(soup, scores, top, noop)
+    epoch, language, soup, scores, _ = _scored_snapshot(path, epoch, backend)
+    return epoch, replicator_census(soup, scores, top, language.noop_bytes)
 
 
 def print_census(
@@ -133,13 +159,17 @@ def print_census(
     epoch: int | None = None,
     top: int = 10,
     backend: str = "cpu",
+    motifs: Sequence[str] = (),
     console: Console | None = None,
 ) -> None:
-    """Print the replicator census of a snapshot and its ``top`` most abundant replicators."""
+    """Print the replicator census of a snapshot and its ``top`` most abundant
+    replicators; with ``motifs`` (in the run's language's printable form), first how
+    many programs hold 0, 1, ... of them and how many of those replicate."""
     console = console or Console()
-    epoch, census = snapshot_census(path, epoch=epoch, top=top, backend=backend)
-    with open_run(path) as run:
-        language = get_language(run.config["language"])
+    epoch, language, soup, scores, patterns = _scored_snapshot(path, epoch, backend, motifs)
+    census = replicator_census(soup, scores, top, language.noop_bytes)
+    if patterns:
+        _print_motif_split(console, epoch, motifs, replicators_by_motifs(soup, scores, patterns))
     console.print(
         f"epoch {epoch}: {census.replicators:,} of {census.programs:,} programs replicate "
         f"(score >= {REPLICATOR_THRESHOLD}; {census.fraction:.2%}), "
