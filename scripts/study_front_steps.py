@@ -2,7 +2,7 @@
 
     python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
         --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front] \
-        [--ages 2,5] [--every-motif]
+        [--ages 2,5] [--every-motif] [--swaps]
 
 Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
 and notes, every epoch, which programs hold any of the motifs (with ``--every-motif``,
@@ -36,11 +36,18 @@ often a holder second on the tape with a non-holder lost the motif, by the epoch
 it became a holder, for the lone front holder and for every other holder
 (:func:`alife.analysis.spread.losses_by_age`).
 
+With ``--swaps`` it also runs again, without mutation, each meeting in which the run's
+lone front holder was second with a non-holder: the same pair, the holder with each of
+its other non-holder partners, and the partner with each of its other holder partners
+(:func:`alife.analysis.front_partners.partner_swaps`), and prints how often the holder
+came out without the motif each way, by age with ``--ages``: whether the holder or its
+partner decided. The run only: the replicas' holders have no programs.
+
 Several runs (seeds) end with one line per measure over the runs that took hold (more
 than 10 holders at the end) and had replicas that did: on how many the run lay above
 and below its replicas' median, and their p-values combined by Fisher's method
-(``scipy.stats.combine_pvalues``); with ``--lone-front`` and ``--ages``, the counts
-pooled over those runs and over their replicas.
+(``scipy.stats.combine_pvalues``); with ``--lone-front``, ``--ages`` and ``--swaps``,
+the counts pooled over those runs (and over their replicas).
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.stats import combine_pvalues
 
+from alife.analysis.front_partners import SWAPS, PartnerSwaps, partner_swaps
 from alife.analysis.intervals import exceedance_p
 from alife.analysis.meeting_classes import FrontDepth
 from alife.analysis.spread import (
@@ -71,11 +79,13 @@ from alife.analysis.tape_order import (
     count_outcomes,
     parse_motifs,
     replay,
+    second_loses,
     snapshot_epochs,
     tape_order_masks,
 )
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError, run_script
+from alife.substrates.programs.registry import get_language
 
 MEASURES = (
     # (name, the FrontSteps field, whether larger is the run's side)
@@ -122,6 +132,12 @@ def main() -> None:
         help="also count how often holders second with a non-holder lost the motif, by the "
         "epochs since they became holders, in bins split at these ages (e.g. 2,5)",
     )
+    parser.add_argument(
+        "--swaps",
+        action="store_true",
+        help="also run the lone front holder's meetings second with a non-holder again: "
+        "the same pair, the holder with its other partners, the partner with other holders",
+    )
     run_script(parser, study)
 
 
@@ -131,7 +147,8 @@ class Compared:
     ``replicas`` that took hold and, with ``--lone-front``, what the run's lone front
     holder did (``run_lone``) and those replicas', pooled (``replicas_lone``); with
     ``--ages``, the :func:`~alife.analysis.spread.losses_by_age` of the run and of those
-    replicas, pooled."""
+    replicas, pooled; with ``--swaps``, the run's
+    :class:`~alife.analysis.front_partners.PartnerSwaps`."""
 
     run: FrontSteps
     took_hold: bool
@@ -140,6 +157,7 @@ class Compared:
     replicas_lone: LoneFront | None = None
     run_ages: np.ndarray | None = None
     replicas_ages: np.ndarray | None = None
+    run_swaps: PartnerSwaps | None = None
 
 
 def study(args: argparse.Namespace) -> None:
@@ -231,7 +249,26 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
         replicas_lone if args.lone_front and replicas else None,
         None if ages is None else losses_by_age(masks, distance, meetings, ages),
         replicas_ages,
+        swaps(path, last, masks, soup, distance, meetings, args) if args.swaps else None,
     )
+
+
+def swaps(path, last, masks, soup, distance, meetings, args) -> PartnerSwaps:
+    """The run's :class:`~alife.analysis.front_partners.PartnerSwaps`, replaying it
+    again for its programs; one age bin without ``--ages``."""
+    language = get_language(soup.config.language)
+    motifs = parse_motifs(path, args.motif)
+    graph = soup.graph
+
+    def partners(program: int) -> np.ndarray:
+        return graph.targets[graph.offsets[program] : graph.offsets[program + 1]]
+
+    def loses(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return second_loses(language, first, second, motifs, args.every_motif)
+
+    programs = (programs for _, programs, _ in replay(path, last))
+    ages = args.age_bins or ()
+    return partner_swaps(programs, masks, distance, meetings, partners, loses, ages)
 
 
 def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) -> None:
@@ -263,6 +300,7 @@ def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) ->
     print_lone("its replicas", each.replicas_lone)
     print_ages("the run", each.run_ages, args.age_bins)
     print_ages("its replicas", each.replicas_ages, args.age_bins)
+    print_swaps("the run", each.run_swaps, args.age_bins)
 
 
 def print_lone(whose: str, lone: LoneFront | None) -> None:
@@ -283,17 +321,38 @@ def print_lone(whose: str, lone: LoneFront | None) -> None:
     )
 
 
+def age_names(ages: tuple[int, ...] | None) -> list[str]:
+    """The age bins split at ``ages`` in words: (2, 5) -> 'age 0-1', 'age 2-4',
+    'age 5+'; one bin, 'any age', without splits."""
+    if not ages:
+        return ["any age"]
+    starts = (0, *ages)
+    names = [f"{a}" if b == a + 1 else f"{a}-{b - 1}" for a, b in itertools.pairwise(starts)]
+    return [f"age {name}" for name in (*names, f"{ages[-1]}+")]
+
+
+def print_swaps(whose: str, swaps: PartnerSwaps | None, ages: tuple[int, ...] | None) -> None:
+    """Per age bin, how often ``whose`` lone front holder second with a non-holder came
+    out without the motif in the run and run again each way of SWAPS."""
+    if swaps is None:
+        return
+    for name, met, shares in zip(age_names(ages), swaps.meetings, swaps.shares(), strict=True):
+        ways = ", ".join(
+            f"{way} {'-' if np.isnan(lost) else f'{lost:.1%}'}"
+            for way, lost in zip(SWAPS, shares, strict=True)
+        )
+        print(f"  the lone front holder second with a non-holder, {whose}, {name}, {met}: {ways}")
+
+
 def print_ages(whose: str, counts: np.ndarray | None, ages: tuple[int, ...] | None) -> None:
     """``whose`` holders second with a non-holder, by age: the share that lost the motif
     and of how many such meetings, for the lone front holder and for the others."""
     if counts is None:
         return
-    starts = (0, *ages)
-    names = [f"{a}" if b == a + 1 else f"{a}-{b - 1}" for a, b in itertools.pairwise(starts)]
-    names.append(f"{ages[-1]}+")
+    names = age_names(ages)
     for row, holder in enumerate(("the lone front holder", "the other holders")):
         bins = ", ".join(
-            f"age {name} {share(lost, met)} of {met}"
+            f"{name} {share(lost, met)} of {met}"
             for name, (met, lost) in zip(names, counts[row].tolist(), strict=True)
         )
         print(f"  second with a non-holder and lost, {whose}, {holder}: {bins}")
@@ -340,6 +399,9 @@ def print_combined(
         ages = age_bins
         print_ages("the runs", sum(each.run_ages for each in compared), ages)
         print_ages("their replicas", sum(each.replicas_ages for each in compared), ages)
+    if compared[0].run_swaps is not None:
+        pooled = sum((each.run_swaps for each in compared[1:]), compared[0].run_swaps)
+        print_swaps("the runs", pooled, age_bins)
 
 
 if __name__ == "__main__":

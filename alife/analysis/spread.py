@@ -382,7 +382,7 @@ def lone_front(
     pairs of epoch e (as :meth:`~alife.substrates.programs.soup.Soup.meetings`)."""
     counts = {field.name: 0 for field in dataclasses.fields(LoneFront)}
     for epoch, (before, after) in enumerate(itertools.pairwise(masks)):
-        holder = _lone_front_holder(before, after, distance)
+        holder = lone_front_holder(before, after, distance)
         if holder is None:
             continue
         front = distance[holder]
@@ -414,22 +414,33 @@ def losses_by_age(
     ``masks``, ``distance`` and ``meetings`` as :func:`lone_front`."""
     counts = np.zeros((2, len(ages) + 1, 2), dtype=np.int64)
     splits = np.asarray(ages)
+    for epoch, (before, after, age) in enumerate(holder_ages(masks)):
+        first, second = tape_sides(*meetings(epoch))
+        exposed = second[before[second] & ~before[first]]
+        if exposed.size and after.any():
+            row = np.where(exposed == lone_front_holder(before, after, distance), 0, 1)
+            age_bin = np.searchsorted(splits, age[exposed], side="right")
+            np.add.at(counts, (row, age_bin, 0), 1)
+            np.add.at(counts, (row, age_bin, 1), ~after[exposed])
+    return counts
+
+
+def holder_ages(
+    masks: Iterable[np.ndarray],
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per epoch of the (n,) bool holders ``masks`` at the start of epochs 0, 1, ...:
+    (holders before it, holders after it, (n,) int64 each holder's age before it: the
+    epochs since it last became a holder, holders at the first epoch counting from it;
+    meaningless for non-holders)."""
     since = None
     for epoch, (before, after) in enumerate(itertools.pairwise(masks)):
         if since is None:
             since = np.zeros(len(before), dtype=np.int64)
-        first, second = tape_sides(*meetings(epoch))
-        exposed = second[before[second] & ~before[first]]
-        if exposed.size and after.any():
-            row = np.where(exposed == _lone_front_holder(before, after, distance), 0, 1)
-            age_bin = np.searchsorted(splits, epoch - since[exposed], side="right")
-            np.add.at(counts, (row, age_bin, 0), 1)
-            np.add.at(counts, (row, age_bin, 1), ~after[exposed])
+        yield before, after, epoch - since
         since[after & ~before] = epoch + 1
-    return counts
 
 
-def _lone_front_holder(before: np.ndarray, after: np.ndarray, distance: np.ndarray) -> int | None:
+def lone_front_holder(before: np.ndarray, after: np.ndarray, distance: np.ndarray) -> int | None:
     """The program alone at the front's distance in holders ``before`` an epoch, or None
     when several are, or when no program holds the trait before or ``after`` it."""
     if not before.any() or not after.any():

@@ -33,7 +33,7 @@ from alife.analysis.spread import holding, meeting_outcomes, tape_sides
 from alife.engine.backend import to_host
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.programs.language import PROGRAM_SIZE
+from alife.substrates.programs.language import PROGRAM_SIZE, Language
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.soup import Soup, SoupConfig
 
@@ -103,12 +103,32 @@ class WreckRow:
     instructions_all: float
 
 
+def _run_tapes(language, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """(k, 128) uint8: the k tapes ``first`` + ``second`` ((k, 64) uint8 each) after
+    running them in ``language`` (no mutation)."""
+    tapes = np.concatenate([first, second], axis=1)
+    language.run(tapes)
+    return tapes
+
+
 def _neither_holds(language, first: np.ndarray, second: np.ndarray, motifs) -> np.ndarray:
     """(k,) bool: after running the k tapes ``first`` + ``second`` ((k, 64) uint8
     each, no mutation), neither half holds any of ``motifs``."""
-    tapes = np.concatenate([first, second], axis=1)
-    language.run(tapes)
+    tapes = _run_tapes(language, first, second)
     return ~(holding(tapes[:, :PROGRAM_SIZE], motifs) | holding(tapes[:, PROGRAM_SIZE:], motifs))
+
+
+def second_loses(
+    language: Language,
+    first: np.ndarray,
+    second: np.ndarray,
+    motifs: Sequence[np.ndarray],
+    every: bool = False,
+) -> np.ndarray:
+    """(k,) bool: after running the k tapes ``first`` + ``second`` ((k, 64) uint8 each,
+    no mutation) in ``language``, the second half does not hold any of ``motifs`` (with
+    ``every``: does not hold all of them), as :func:`~alife.analysis.spread.holding`."""
+    return ~holding(_run_tapes(language, first, second)[:, PROGRAM_SIZE:], motifs, every)
 
 
 def _mean(values: np.ndarray) -> float:
