@@ -336,12 +336,17 @@ def print_swaps(whose: str, swaps: PartnerSwaps | None, ages: tuple[int, ...] | 
     out without the motif in the run and run again each way of SWAPS."""
     if swaps is None:
         return
-    for name, met, shares in zip(age_names(ages), swaps.meetings, swaps.shares(), strict=True):
-        ways = ", ".join(
+    rows = zip(age_names(ages), swaps.meetings, swaps.shares(), swaps.swapped, strict=True)
+    for name, met, shares, swapped in rows:
+        ways = [
             f"{way} {'-' if np.isnan(lost) else f'{lost:.1%}'}"
             for way, lost in zip(SWAPS, shares, strict=True)
+        ]
+        ways[2:] = [f"{way} (of {n})" for way, n in zip(ways[2:], swapped, strict=True)]
+        print(
+            f"  the lone front holder second with a non-holder, {whose}, {name}, {met}: "
+            + ", ".join(ways)
         )
-        print(f"  the lone front holder second with a non-holder, {whose}, {name}, {met}: {ways}")
 
 
 def print_ages(whose: str, counts: np.ndarray | None, ages: tuple[int, ...] | None) -> None:

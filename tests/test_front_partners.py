@@ -137,6 +137,9 @@ def test_the_study_prints_the_swaps_pooled_over_runs(still_run, tmp_path):
         expected[3] / expected[4],
         expected[5] / expected[6],
     ]
-    ways = ", ".join(f"{way} {share:.1%}" for way, share in zip(SWAPS, shares, strict=True))
+    ways = [f"{way} {share:.1%}" for way, share in zip(SWAPS, shares, strict=True)]
+    ways[2] += f" (of {2 * int(expected[4])})"
+    ways[3] += f" (of {2 * int(expected[6])})"
+    ways = ", ".join(ways)
     line = "  the lone front holder second with a non-holder, the runs, any age, "
     assert f"{line}{2 * int(expected[0])}: {ways}" in result.stdout.splitlines()
