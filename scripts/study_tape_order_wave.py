@@ -1,12 +1,16 @@
 """Does the order on the tape, with the motif's wrecks, explain how fast its wave moves?
 
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
-        [--origin 0,0] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
+        [--origin 0,0] [--every-motif] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
         [--front-depth D] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
         [--label-ages] [--aged-pooled E] [--replicating-pooled] [--shrink W] \
         [--alone LABELS] [--from-cells 40] [--until E]
+
+A holder holds any of the motifs; with ``--every-motif``, all of them (both halves of a
+copy loop: programs that kept one half do not count; not with ``--pair-states`` or
+``--families``, which follow each motif on its own).
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.count_outcomes`). It prints, for meetings of a holder
@@ -344,6 +348,11 @@ def main() -> None:
     parser.add_argument("run", help="a soup run file with snapshots")
     parser.add_argument("--motif", action="append", required=True, help="repeatable")
     parser.add_argument("--origin", type=parse_origin, help="ROW,COL of a grid soup")
+    parser.add_argument(
+        "--every-motif",
+        action="store_true",
+        help="a holder holds every motif, not any (e.g. both halves of a copy loop)",
+    )
     parser.add_argument("--replicas", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0, help="seed of the replicas' draws")
     parser.add_argument(
@@ -497,6 +506,11 @@ def study(args: argparse.Namespace) -> None:
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
+    if args.every_motif and (args.pair_states or args.families is not None):
+        raise AlifeInputError(
+            "--every-motif follows programs holding all the motifs; the pair-state chains "
+            "(--pair-states, --families) follow each motif on its own: leave one out"
+        )
     alone = [] if args.alone is None else alone_labels(args.alone, args.families)
     if args.until is not None and args.until < 1:
         raise AlifeInputError(f"--until E fits the wave up to epoch E >= 1, not {args.until}")
@@ -508,10 +522,10 @@ def study(args: argparse.Namespace) -> None:
             f"--pair-states follows at most {MAX_MOTIFS} motifs, not {len(args.motif)}"
         )
     epochs = snapshot_epochs(args.run)
-    motifs = parse_motifs(args.run, args.motif)
+    motifs, every = parse_motifs(args.run, args.motif), args.every_motif
     with open_run(args.run) as run:
         grid = tuple(run.config["grid"]) if run.config.get("grid") else None
-        observed = [(e, holding(run.snapshot(e, "soup"), motifs)) for e in epochs]
+        observed = [(e, holding(run.snapshot(e, "soup"), motifs, every)) for e in epochs]
     check_origin(args.origin, grid)  # before the replay, not after
     source = args.rates_from or args.run
     _, programs, soup = list(replay(args.run, 0))[-1]  # the run's soup at epoch 0
@@ -531,7 +545,7 @@ def study(args: argparse.Namespace) -> None:
     last = snapshot_epochs(source)[-1]
     source_motifs = parse_motifs(source, args.motif)
     # every epoch's holders of the rates' run, replayed once for the counts of all splits
-    source_held = [holding(later, source_motifs) for _, later, _ in replay(source, last)]
+    source_held = [holding(later, source_motifs, every) for _, later, _ in replay(source, last)]
     counts = count_outcomes(source_held, source_soup.meetings, last, args.window)
     whole = counts.total()
     print_rates(whole, f"{source}, epochs 0-{last}: meetings of a holder with a non-holder")
@@ -574,7 +588,7 @@ def study(args: argparse.Namespace) -> None:
         print_rates(by_class.summed((0,)), f"the same by {name} (meetings)", names)
         split_counts[name] = by_class
 
-    start = holding(programs, motifs)
+    start = holding(programs, motifs, every)
     # the replicas run in step, one snapshot gap at a time: each epoch's meetings once
     meetings = lru_cache(maxsize=int(np.diff([0, *epochs]).max()) + 1)(soup.meetings)
     models = {"rates by partner": (*whole.rates(), None)}

@@ -805,11 +805,12 @@ def test_the_front_steps_study_prints_the_runs_steps_as_a_plain_count(grid_run):
     assert re.search(r"replicas of the four-rate model that took hold", result.stdout)
 
 
-def test_every_motif_follows_the_front_of_programs_holding_both_halves(tmp_path):
-    """A fifth program holding one half of the loop ('{.>]' alone) sits beside the four
-    palindromes: the study follows its front with any motif held, and leaves it out with
-    --every-motif; each run line is a plain count of those holders."""
-    path = str(tmp_path / "half.h5")
+@pytest.fixture(scope="module")
+def half_run(tmp_path_factory):
+    """(path, (epochs + 1, 256, 2) bool: which of MOTIFS each program holds, counted
+    byte by byte) of a 16x16 grid run with a fifth program holding one half of the loop
+    ('{.>]' alone) beside the four palindromes in its first row."""
+    path = str(tmp_path_factory.mktemp("half") / "half.h5")
     half = "[[{.>]-]" + "0" * 56
     args = ["soup", "run", "--grid", "16x16", "--epochs", "40", "--seed", "5"]
     args += ["--initial-program", PALINDROME * 4 + half, "--mutation", "0.000244140625"]
@@ -819,7 +820,13 @@ def test_every_motif_follows_the_front_of_programs_holding_both_halves(tmp_path)
     halves = [language.parse(m).tobytes() for m in MOTIFS]
     with open_run(path) as run:
         programs = [run.snapshot(int(e), "soup") for e in run.snapshot_epochs]
-    found = np.array([[[h in p.tobytes() for h in halves] for p in soup] for soup in programs])
+    return path, np.array([[[h in p.tobytes() for h in halves] for p in soup] for soup in programs])
+
+
+def test_every_motif_follows_the_front_of_programs_holding_both_halves(half_run):
+    """The study follows the half-loop's front with any motif held, and leaves it out
+    with --every-motif; each run line is a plain count of those holders."""
+    path, found = half_run
     study = [path, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
     study += ["--replicas", "2"]
     expected_any = _hand_front_steps(found.any(axis=2), 40)
@@ -827,6 +834,36 @@ def test_every_motif_follows_the_front_of_programs_holding_both_halves(tmp_path)
     assert expected_any != expected_every
     _assert_run_line(_front_steps_study(*study), expected_any)
     _assert_run_line(_front_steps_study(*study, "--every-motif"), expected_every)
+
+
+def test_the_wave_study_counts_rates_of_whole_loops_with_every_motif(half_run):
+    """study_tape_order_wave.py --every-motif: the rates of meetings of a holder of both
+    halves with a non-holder, counted by hand; the pair-state chains are refused."""
+    path, found = half_run
+    meetings = Soup.load(path).meetings
+    args = [STUDY, path, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--replicas", "2"]
+    printed = {}
+    for every in (False, True):
+        held = found.all(axis=2) if every else found.any(axis=2)
+        counts = _counts_by_window(held, meetings, _HandSurvivals(256, 1), 1, 41)[0, :, :, :, 0]
+        run = [sys.executable, *args, *(["--every-motif"] if every else [])]
+        result = subprocess.run(run, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        printed[every] = result.stdout.split("two holders")[0]
+        for side, verb, outcome in ((0, "passed it on", 1), (1, "was lost", 2)):
+            for kind, partner in ((FRESH, "fresh"), (WRECK, "wreck")):
+                met = counts[0, side, kind]
+                share = 100 * counts[outcome, side, kind] / met if met else float("nan")
+                line = (
+                    f"  holder {('first', 'second')[side]:6s} vs {partner}: {met:8d} meetings, "
+                    f"{verb} in {share:.1f} %"
+                )
+                assert line in printed[every].splitlines(), line
+    assert printed[False] != printed[True]
+    refused = subprocess.run(
+        [sys.executable, *args, "--every-motif", "--pair-states"], capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "--every-motif follows programs" in refused.stderr
 
 
 def _front_steps_study(*args):
