@@ -256,7 +256,7 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
 def swaps(path, last, masks, soup, distance, meetings, args) -> PartnerSwaps:
     """The run's :class:`~alife.analysis.front_partners.PartnerSwaps`, replaying it
     again for its programs; one age bin without ``--ages``."""
-    language = get_language(soup.config.language)
+    language, steps = get_language(soup.config.language), soup.config.max_steps
     motifs = parse_motifs(path, args.motif)
     graph = soup.graph
 
@@ -264,7 +264,7 @@ def swaps(path, last, masks, soup, distance, meetings, args) -> PartnerSwaps:
         return graph.targets[graph.offsets[program] : graph.offsets[program + 1]]
 
     def loses(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        return second_loses(language, first, second, motifs, args.every_motif)
+        return second_loses(language, first, second, motifs, args.every_motif, steps)
 
     programs = (programs for _, programs, _ in replay(path, last))
     ages = args.age_bins or ()

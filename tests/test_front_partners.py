@@ -22,6 +22,7 @@ from alife.substrates.programs.soup import Soup
 PALINDROME = "[[{.>]-]" + "0" * 48 + "]-]>.{[["
 MOTIFS = ["{.>]", "]>.{"]
 SIDE = 16
+STEPS = 512  # not the default: the swaps must run tapes with the run's step limit
 STUDY = os.path.join(os.path.dirname(__file__), "..", "scripts", "study_front_steps.py")
 
 
@@ -31,6 +32,7 @@ def still_run(tmp_path_factory):
     meeting must do what it did in the run."""
     path = str(tmp_path_factory.mktemp("front_partners") / "grid.h5")
     args = ["soup", "run", "--grid", f"{SIDE}x{SIDE}", "--epochs", "64", "--seed", "3"]
+    args += ["--max-steps", str(STEPS)]
     args += ["--initial-program", PALINDROME * 4, "--mutation", "0", "--no-progress"]
     result = CliRunner().invoke(main, [*args, "--snapshot-every", "1", "--out", path])
     assert result.exit_code == 0, result.output
@@ -43,7 +45,7 @@ def _holds_both(program: np.ndarray) -> bool:
 
 def _second_lost(first: np.ndarray, second: np.ndarray) -> bool:
     tape = np.concatenate([first, second])[None, :].copy()
-    get_language("bff_noheads").run(tape)
+    get_language("bff_noheads").run(tape, max_steps=STEPS)
     return not _holds_both(tape[0, 64:])
 
 
@@ -109,7 +111,7 @@ def test_partner_swaps_are_a_plain_count_of_the_runs_meetings_run_again(still_ru
         cell_distances((SIDE, SIDE), (0, 0)),
         soup.meetings,
         lambda a: graph.targets[graph.offsets[a] : graph.offsets[a + 1]],
-        lambda first, second: second_loses(language, first, second, motifs, every=True),
+        lambda first, second: second_loses(language, first, second, motifs, True, STEPS),
         ages,
     )
     assert swaps.meetings.tolist() == [row[0] for row in expected]

@@ -33,7 +33,7 @@ from alife.analysis.spread import holding, meeting_outcomes, tape_sides
 from alife.engine.backend import to_host
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError
-from alife.substrates.programs.language import PROGRAM_SIZE, Language
+from alife.substrates.programs.language import DEFAULT_MAX_STEPS, PROGRAM_SIZE, Language
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.soup import Soup, SoupConfig
 
@@ -103,18 +103,21 @@ class WreckRow:
     instructions_all: float
 
 
-def _run_tapes(language, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+def _run_tapes(language, first: np.ndarray, second: np.ndarray, max_steps: int) -> np.ndarray:
     """(k, 128) uint8: the k tapes ``first`` + ``second`` ((k, 64) uint8 each) after
-    running them in ``language`` (no mutation)."""
+    running them in ``language`` for up to ``max_steps`` steps (no mutation)."""
     tapes = np.concatenate([first, second], axis=1)
-    language.run(tapes)
+    language.run(tapes, max_steps=max_steps)
     return tapes
 
 
-def _neither_holds(language, first: np.ndarray, second: np.ndarray, motifs) -> np.ndarray:
+def _neither_holds(
+    language, first: np.ndarray, second: np.ndarray, motifs, max_steps: int
+) -> np.ndarray:
     """(k,) bool: after running the k tapes ``first`` + ``second`` ((k, 64) uint8
-    each, no mutation), neither half holds any of ``motifs``."""
-    tapes = _run_tapes(language, first, second)
+    each, no mutation, up to ``max_steps`` steps), neither half holds any of
+    ``motifs``."""
+    tapes = _run_tapes(language, first, second, max_steps)
     return ~(holding(tapes[:, :PROGRAM_SIZE], motifs) | holding(tapes[:, PROGRAM_SIZE:], motifs))
 
 
@@ -124,11 +127,14 @@ def second_loses(
     second: np.ndarray,
     motifs: Sequence[np.ndarray],
     every: bool = False,
+    max_steps: int = DEFAULT_MAX_STEPS,
 ) -> np.ndarray:
     """(k,) bool: after running the k tapes ``first`` + ``second`` ((k, 64) uint8 each,
-    no mutation) in ``language``, the second half does not hold any of ``motifs`` (with
-    ``every``: does not hold all of them), as :func:`~alife.analysis.spread.holding`."""
-    return ~holding(_run_tapes(language, first, second)[:, PROGRAM_SIZE:], motifs, every)
+    no mutation, up to ``max_steps`` steps: the run's) in ``language``, the second half
+    does not hold any of ``motifs`` (with ``every``: does not hold all of them), as
+    :func:`~alife.analysis.spread.holding`."""
+    tapes = _run_tapes(language, first, second, max_steps)
+    return ~holding(tapes[:, PROGRAM_SIZE:], motifs, every)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -140,11 +146,13 @@ def wreck_rows(
 ) -> Iterator[WreckRow]:
     """The :class:`WreckRow` of each snapshot of the soup run ``path`` up to epoch
     ``until`` (default: all), for ``motif_texts`` (any one held counts). The met tapes
-    are run again without mutation; ``seed`` draws the random control."""
+    are run again without mutation, with the run's step limit; ``seed`` draws the random
+    control."""
     snapshots = snapshot_epochs(path, until)
     motifs = parse_motifs(path, motif_texts)
     with open_run(path) as run:
         language = get_language(run.config["language"])
+        steps = run.config["max_steps"]
     noop = language.noop_bytes
     instruction = np.ones(256, dtype=bool) if noop is None else ~noop
     control = np.random.default_rng(seed)
@@ -157,7 +165,7 @@ def wreck_rows(
         first, second = tape_sides(*soup.meetings(epoch))
         met = ~held[first] & held[second]
         partners, holders = first[met], second[met]
-        lost = _neither_holds(language, programs[partners], programs[holders], motifs)
+        lost = _neither_holds(language, programs[partners], programs[holders], motifs, steps)
         noise = control.integers(0, 256, (len(holders), PROGRAM_SIZE), dtype=np.uint8)
         once = ever[partners]  # they do not hold it now: so at an earlier start
         per_program = instruction[programs].sum(axis=1)
@@ -170,7 +178,9 @@ def wreck_rows(
             once=int(once.sum()),
             lost_once=int(lost[once].sum()),
             lost_never=int(lost[~once].sum()),
-            lost_random=int(_neither_holds(language, noise, programs[holders], motifs).sum()),
+            lost_random=int(
+                _neither_holds(language, noise, programs[holders], motifs, steps).sum()
+            ),
             instructions_met=_mean(per_program[partners]),
             instructions_all=_mean(per_program[~held]),
         )
