@@ -3,7 +3,7 @@
     python scripts/study_tape_order_wave.py RUN.h5 --motif '{.>]' --motif ']>.{' \
         [--origin 0,0] [--every-motif] [--replicas 16] [--seed 0] [--rates-from OTHER.h5] \
         [--window E] [--survivals S] [--pair-memory] [--exposures S] [--neighbours B] \
-        [--front-depth D] \
+        [--front-depth D] [--persistent] \
         [--joint] [--occupancy E] [--pair-states] [--families K] [--front-labels Z] \
         [--label-ages] [--aged-pooled E] [--replicating-pooled] [--shrink W] \
         [--alone LABELS] [--from-cells 40] [--until E]
@@ -29,6 +29,12 @@ whether the partner lies within D cells of the front (the farthest holder from
 ``--origin``, a grid soup) or deeper (:mod:`alife.analysis.meeting_classes`); with
 ``--joint``, also by every combination of the classes of those splits. The run is
 replayed once, and each split counts the same replayed holders.
+
+With ``--persistent`` it prints how often a non-holder first with a holder second did
+again what it did at its previous such meeting
+(:func:`alife.analysis.tape_order.danger_persistence`), and plays the model by partner
+with each non-holder's danger drawn once, not per meeting (``persistent`` of
+:func:`alife.analysis.tape_order.tape_order_masks`).
 
 With ``--rates-from OTHER.h5`` the rates are measured on that run instead, and
 replayed on RUN.h5's meetings: a prediction rather than a fit.
@@ -136,6 +142,7 @@ from alife.analysis.tape_order import (
     WRECK,
     OutcomeCounts,
     count_outcomes,
+    danger_persistence,
     parse_motifs,
     replay,
     snapshot_epochs,
@@ -245,6 +252,20 @@ def print_rates(counts: OutcomeCounts, heading: str, names: list[str] | None = N
         print(f"  {span:9s}  {names[c]:17s}  {cells[0]} / {cells[1]}    {cells[2]} / {cells[3]}")
 
 
+def print_persistence(counts: np.ndarray) -> None:
+    """The :func:`~alife.analysis.tape_order.danger_persistence` ``counts``: per kind of
+    partner, how often it destroyed a holder second after destroying and after sparing
+    one the time before."""
+    print("a non-holder first with a holder second, at its next such meeting:")
+    for kind, partner in ((FRESH, "fresh"), (WRECK, "wreck")):
+        shares = []
+        for before, what in ((1, "destroying"), (0, "sparing")):
+            met = counts[kind, before].sum()
+            share = f"{100 * counts[kind, before, 1] / met:.1f} %" if met else "-"
+            shares.append(f"destroyed it in {share} of {met} after {what} one")
+        print(f"  {partner}: " + ", ".join(shares))
+
+
 def print_occupancy(run: OutcomeCounts, took: list[np.ndarray], names: list[str]) -> None:
     """Per window of ``run`` (counts by class per window), how the meetings of a holder
     with a fresh partner, either side, fall into the classes ``names``: in the run, and
@@ -352,6 +373,12 @@ def main() -> None:
         "--every-motif",
         action="store_true",
         help="a holder holds every motif, not any (e.g. both halves of a copy loop)",
+    )
+    parser.add_argument(
+        "--persistent",
+        action="store_true",
+        help="also play the model by partner with each non-holder's danger to a holder "
+        "placed second drawn once, not per meeting",
     )
     parser.add_argument("--replicas", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0, help="seed of the replicas' draws")
@@ -553,6 +580,8 @@ def study(args: argparse.Namespace) -> None:
         print_rates(counts, "the same per window (meetings)")
     kept = whole.holders_kept / max(whole.holders_met, 1)
     print(f"  two holders: {whole.holders_met} meetings, both kept it in {100 * kept:.2f} %")
+    if args.persistent:
+        print_persistence(danger_persistence(source_held, source_soup.meetings, last))
     splits = {}  # name: (a fresh split for a run's soup, its classes' names)
     for name, count, kind in (
         ("survivals", args.survivals, Survivals),
@@ -591,13 +620,17 @@ def study(args: argparse.Namespace) -> None:
     start = holding(programs, motifs, every)
     # the replicas run in step, one snapshot gap at a time: each epoch's meetings once
     meetings = lru_cache(maxsize=int(np.diff([0, *epochs]).max()) + 1)(soup.meetings)
-    models = {"rates by partner": (*whole.rates(), None)}
+    # name: (passed, lost, window, persistent) of each model by partner
+    models = {"rates by partner": (*whole.rates(), None, False)}
     if args.window is not None:
-        models["by partner, window"] = (*counts.rates(), args.window)
+        models["by partner, window"] = (*counts.rates(), args.window, False)
+    if args.persistent:
+        models["by partner, persistent"] = (*whole.rates(), None, True)
     models["pooled rates"] = (
         np.full(2, whole.passed[0, 0].sum() / whole.met[0, 0].sum()),
         np.full(2, whole.lost[0, 1].sum() / whole.met[0, 1].sum()),
         None,
+        False,
     )
     run = spread_of(observed, grid, args.origin, fits)
     print(summary("the run", [run], fits))
@@ -607,8 +640,11 @@ def study(args: argparse.Namespace) -> None:
         in_step = zip(*(play(rng) for rng in rngs), strict=True)  # per snapshot, all replicas
         return [spread_of(masks, grid, args.origin, fits) for masks in zip(*in_step, strict=True)]
 
-    for name, (p, q, window) in models.items():
-        results = replicas(partial(tape_order_masks, start, meetings, epochs, p, q, window=window))
+    for name, (p, q, window, persistent) in models.items():
+        play = partial(
+            tape_order_masks, start, meetings, epochs, p, q, window=window, persistent=persistent
+        )
+        results = replicas(play)
         print(summary(name, results, fits, run))
     for name, by_class_counts in split_counts.items():
         make, names = splits[name]

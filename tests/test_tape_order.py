@@ -45,6 +45,7 @@ from alife.analysis.tape_order import (
     FRESH,
     WRECK,
     OutcomeCounts,
+    danger_persistence,
     outcome_counts,
     parse_motifs,
     tape_order_masks,
@@ -258,11 +259,15 @@ class _HandFrontDepth:
         self.front = max(held, default=0)
 
 
-def _plain_process(start, meetings, last, passed, lost, rng, window=None, hand=None):
+def _plain_process(
+    start, meetings, last, passed, lost, rng, window=None, hand=None, persistent=False
+):
     """The tape-order process meeting by meeting, for the test. Rates: ``rates[kind]``,
     or per window of ``window`` epochs ``rates[w][kind]``, or with the classes of
-    ``hand`` (a hand-kept split) ``rates[w][kind][class]``."""
+    ``hand`` (a hand-kept split) ``rates[w][kind][class]``. ``persistent``: a holder
+    second is lost by its partner's one draw, drawn again when the partner changes."""
     held, ever = start.copy(), start.copy()
+    danger = list(rng.random(len(start))) if persistent else None
 
     def rate(rates, epoch, kind, holder, other, side):
         cell = rates if window is None else rates[epoch // window]
@@ -274,6 +279,8 @@ def _plain_process(start, meetings, last, passed, lost, rng, window=None, hand=N
         draws = rng.random((2, pairs))
         new = held.copy()
         met = [(order[2 * k], order[2 * k + 1]) for k in range(pairs)]
+        if persistent:
+            draws[1] = [danger[a] for a, _ in met]
         for k, (a, b) in enumerate(met):
             if held[a] and not held[b] and draws[0, k] < rate(passed, epoch, ever[b], a, b, 0):
                 new[b] = True
@@ -281,6 +288,10 @@ def _plain_process(start, meetings, last, passed, lost, rng, window=None, hand=N
                 new[b] = False
         if hand is not None:
             hand.learn(met, held, new)
+        if persistent:
+            changed = [i for i in range(len(held)) if new[i] != held[i]]
+            for i, draw in zip(changed, rng.random(len(changed)), strict=True):
+                danger[i] = draw
         held = new
         ever |= held
     return held
@@ -302,6 +313,44 @@ def test_the_tape_order_process_is_the_plain_one(runs, passed, lost):
     assert [e for e, _ in masks] == epochs and np.array_equal(masks[0][1], start)
     expected = _plain_process(start, meetings, 24, passed, lost, np.random.default_rng(5))
     assert np.array_equal(masks[-1][1], expected) and expected.any()
+
+
+def test_the_persistent_process_is_the_plain_one(runs):
+    path = runs[0]
+    start = _held(path)[0]
+    meetings = Soup.load(path).meetings
+    rates = np.array((0.9, 0.97)), np.array((0.6, 0.94))
+    rng = np.random.default_rng(5)
+    masks = list(tape_order_masks(start, meetings, [0, 24], *rates, rng, persistent=True))
+    expected = _plain_process(
+        start, meetings, 24, *rates, np.random.default_rng(5), None, None, True
+    )
+    assert np.array_equal(masks[-1][1], expected) and expected.any()
+    fresh = list(tape_order_masks(start, meetings, [0, 24], *rates, np.random.default_rng(5)))
+    assert not np.array_equal(fresh[-1][1], expected)  # not the draws of every meeting
+
+
+def test_a_persistent_partner_destroys_every_holder_placed_second_or_none():
+    """Each of 4,000 non-holders meets its own holder, placed second, every epoch, and a
+    holder second is lost at rate 0.3. Drawn each meeting, the holders go on dying;
+    drawn once per partner, those that survived the first epoch survive them all."""
+    pairs = 4000
+    order = np.stack([np.arange(pairs), np.arange(pairs, 2 * pairs)], axis=1).ravel()
+    start = np.arange(2 * pairs) >= pairs
+
+    def meetings(epoch):
+        return order, pairs
+
+    rates = np.array((0.0, 0.0)), np.array((0.3, 0.3))
+    for persistent in (False, True):
+        rng = np.random.default_rng(2)
+        played = dict(tape_order_masks(start, meetings, [1, 8], *rates, rng, persistent=persistent))
+        after_one = played[1].sum()
+        assert abs(after_one - 0.7 * pairs) < 4 * np.sqrt(0.21 * pairs)  # lost at the rate
+        if persistent:
+            assert played[8].sum() == after_one
+        else:
+            assert abs(played[8].sum() - 0.7**8 * pairs) < 4 * np.sqrt(0.7**8 * pairs)
 
 
 def test_the_process_with_rates_per_window_is_the_plain_one(runs):
@@ -719,6 +768,50 @@ def test_the_study_sets_the_runs_front_and_classes_beside_its_models(grid_run):
             line = re.search(rf"^\s+{epoch}\s+([\d ]+)\|", block, re.M)
             assert [int(x) for x in line.group(1).split()] == expected
     assert pooled_at_front > 0
+
+
+def test_danger_persistence_is_a_plain_count_and_the_study_prints_it(grid_run):
+    """A non-holder first with a holder second, at its next such meeting while its
+    holding has not changed: did it destroy the holder again, by what it did the time
+    before, counted meeting by meeting; --persistent prints those shares and plays the
+    persistent model."""
+    held = _held(grid_run)
+    meetings = Soup.load(grid_run).meetings
+    expected = np.zeros((2, 2, 2), dtype=np.int64)
+    previous, ever = {}, set(np.flatnonzero(held[0]).tolist())
+    for epoch in range(64):
+        before, after = held[epoch], held[epoch + 1]
+        order, pairs = meetings(epoch)
+        for k in range(pairs):
+            a, b = int(order[2 * k]), int(order[2 * k + 1])
+            if before[b] and not before[a]:
+                destroyed = int(not after[b])
+                if a in previous:
+                    expected[int(a in ever), previous[a], destroyed] += 1
+                previous[a] = destroyed
+        for i in range(256):
+            if before[i] != after[i]:
+                previous.pop(i, None)
+            if after[i]:
+                ever.add(i)
+    counts = danger_persistence(held, meetings, 64)
+    assert np.array_equal(counts, expected)
+    assert expected[:, 1, 1].sum() > 0 and expected[:, 0].sum() > 0  # both rows were met
+    args = [grid_run, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--origin", "0,0"]
+    result = subprocess.run(
+        [sys.executable, STUDY, *args, "--persistent", "--replicas", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    for kind, partner in ((FRESH, "fresh"), (WRECK, "wreck")):
+        shares = []
+        for before, what in ((1, "destroying"), (0, "sparing")):
+            met = expected[kind, before].sum()
+            share = f"{100 * expected[kind, before, 1] / met:.1f} %" if met else "-"
+            shares.append(f"destroyed it in {share} of {met} after {what} one")
+        assert f"  {partner}: " + ", ".join(shares) in result.stdout.splitlines()
+    assert re.search(r"^by partner, persistent +took hold", result.stdout, re.M)
 
 
 def test_the_studys_summary_places_the_run_among_the_replicas_that_took_hold():

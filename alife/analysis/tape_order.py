@@ -17,7 +17,10 @@ more often than a *fresh* program that never held it. Here:
   a holder first passes the motif on, and a holder second is lost, each with its rate
   for the partner's kind (and, if given, for the epoch's window and the meeting's
   class), drawn at random. Nothing else changes a program: meetings of two holders
-  keep both (99.9 % in the runs measured), and mutation makes no holder.
+  keep both (99.9 % in the runs measured), and mutation makes no holder. With
+  ``persistent``, whether a non-holder destroys a holder placed second is drawn once per
+  non-holder, not per meeting, as a partner in the runs nearly always does again what
+  it did the time before (:func:`danger_persistence`; docs/wave_models.md).
 """
 
 from __future__ import annotations
@@ -288,6 +291,34 @@ def count_outcomes(
     return OutcomeCounts(met, passed, lost, holders_met, holders_kept, window)
 
 
+def danger_persistence(held_by_epoch: Iterable[np.ndarray], meetings, last: int) -> np.ndarray:
+    """(2, 2, 2) int64: how a non-holder first on the tape with a holder did again, in
+    epochs 0 .. ``last - 1`` of holders ``held_by_epoch`` (the (n,) bool holders at the
+    start of epochs 0 .. ``last``) on the pairs ``meetings(e)`` gives: per meeting
+    after the non-holder's previous such meeting, while its holding did not change,
+    [partner FRESH or WRECK][it destroyed the holder the previous time][it destroyed
+    this one]. A partner's danger that is a property of the partner shows as nearly
+    all counts on the diagonal; one drawn afresh each meeting, as the same rate in both
+    rows."""
+    counts = np.zeros((2, 2, 2), dtype=np.int64)
+    previous = ever = None  # previous: per program -1 (no such meeting yet), 0 or 1
+    for epoch, (before, after) in enumerate(itertools.pairwise(held_by_epoch)):
+        if epoch == last:
+            break
+        if previous is None:
+            previous, ever = np.full(len(before), -1, dtype=np.int64), before.copy()
+        first, second = tape_sides(*meetings(epoch))
+        met = before[second] & ~before[first]
+        partners, destroyed = first[met], ~after[second[met]]
+        again = previous[partners] >= 0
+        cells = (ever[partners][again], previous[partners][again], destroyed[again])
+        np.add.at(counts, tuple(c.astype(np.intp) for c in cells), 1)
+        previous[partners] = destroyed
+        previous[before != after] = -1
+        ever |= after
+    return counts
+
+
 def _cells(rates: np.ndarray) -> np.ndarray:
     """(windows, 2, classes) float: ``rates`` given as (2,), (windows, 2) or that."""
     cells = np.asarray(rates, dtype=float)
@@ -305,6 +336,7 @@ def tape_order_masks(
     rng: np.random.Generator,
     window: int | None = None,
     split: MeetingSplit | None = None,
+    persistent: bool = False,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """(epoch, (n,) bool holders) at each of ``epochs`` (ascending, from 0) of the
     tape-order contact process (module docstring) from holders ``start`` at epoch 0, on
@@ -315,9 +347,14 @@ def tape_order_masks(
     epoch's window of ``window`` epochs (the last one for epochs beyond), ``c`` the
     meeting's class by ``split`` (a fresh one; :mod:`alife.analysis.meeting_classes`),
     which follows the process's own holders. Both rates, of one shape, may leave out
-    the classes ((windows, 2)) and the windows ((2,)). ``rng`` draws the outcomes."""
+    the classes ((windows, 2)) and the windows ((2,)). ``rng`` draws the outcomes. With
+    ``persistent`` each program holds one uniform draw while its holding does not change
+    (a fresh one when it does), and a holder second is lost when its partner's draw is
+    below the rate: the same partner destroys every holder placed second to it, or none,
+    at the same rate on average."""
     passed, lost = _cells(passed), _cells(lost)
     held, ever = start.copy(), start.copy()
+    danger = rng.random(len(held)) if persistent else None
     for epoch in range(epochs[-1] + 1):
         if epoch in epochs:
             yield epoch, held.copy()
@@ -327,6 +364,8 @@ def tape_order_masks(
         first, second = tape_sides(*meetings(epoch))
         group = 0 if split is None else split.classify(first, second, held)
         draws = rng.random((2, len(first)))
+        if persistent:
+            draws[1] = danger[first]
         a, b = held[first], held[second]
         gain = a & ~b & (draws[0] < passed[row, ever[second].astype(np.intp), group])
         loss = ~a & b & (draws[1] < lost[row, ever[first].astype(np.intp), group])
@@ -335,4 +374,7 @@ def tape_order_masks(
         held[second[loss]] = False
         if split is not None:
             split.update(before, held, first, second)
+        if persistent:
+            changed = np.flatnonzero(held != before)
+            danger[changed] = rng.random(len(changed))
         ever |= held
