@@ -273,7 +273,7 @@ def swaps(path, last, masks, soup, distance, meetings, args) -> PartnerSwaps:
 
 def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) -> None:
     """One run's block: each measure, the replicas' median and range, and the p-value;
-    with ``--lone-front`` and ``--ages``, those counts."""
+    with ``--lone-front``, ``--ages`` and ``--swaps``, those counts."""
     model = (
         "the four-rate model"
         if args.front_depth is None
@@ -378,8 +378,8 @@ def print_combined(
     compared: list[Compared], runs: int, age_bins: tuple[int, ...] | None = None
 ) -> None:
     """Per measure over the ``compared`` runs: above and below the replicas' median, and
-    the combined p-value; with ``--lone-front`` and ``--ages`` (its bins ``age_bins``),
-    those counts pooled."""
+    the combined p-value; with ``--lone-front``, ``--ages`` (its bins ``age_bins``) and
+    ``--swaps``, those counts pooled."""
     print(f"{len(compared)} of {runs} runs took hold and had replicas that did:")
     if not compared:
         return
@@ -401,9 +401,8 @@ def print_combined(
         print_lone("the runs", sum((each.run_lone for each in compared), LoneFront()))
         print_lone("their replicas", sum((each.replicas_lone for each in compared), LoneFront()))
     if compared[0].run_ages is not None:
-        ages = age_bins
-        print_ages("the runs", sum(each.run_ages for each in compared), ages)
-        print_ages("their replicas", sum(each.replicas_ages for each in compared), ages)
+        print_ages("the runs", sum(each.run_ages for each in compared), age_bins)
+        print_ages("their replicas", sum(each.replicas_ages for each in compared), age_bins)
     if compared[0].run_swaps is not None:
         pooled = sum((each.run_swaps for each in compared[1:]), compared[0].run_swaps)
         print_swaps("the runs", pooled, age_bins)

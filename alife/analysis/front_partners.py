@@ -12,13 +12,18 @@ Counted by the lone holder's age (:func:`alife.analysis.spread.holder_ages`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from alife.analysis.spread import holder_ages, lone_front_holder, tape_sides
+from alife.analysis.spread import (
+    PooledCounts,
+    holder_ages,
+    lone_front_holder,
+    partner_before,
+    tape_sides,
+)
 
 SWAPS = (
     "in the run",
@@ -30,7 +35,7 @@ SWAPS = (
 
 
 @dataclass(frozen=True)
-class PartnerSwaps:
+class PartnerSwaps(PooledCounts):
     """Per age bin, the lone front holder's meetings second with a non-holder
     (``meetings``, (bins,) int64) and how often it came out without the trait (``lost``,
     (bins, 4) float64, summed over meetings: one column per :data:`SWAPS`; the two swap
@@ -49,11 +54,6 @@ class PartnerSwaps:
             np.zeros((bins, len(SWAPS)), dtype=np.float64),
             np.zeros((bins, 2), dtype=np.int64),
         )
-
-    def __add__(self, other: PartnerSwaps) -> PartnerSwaps:
-        """The counts of both, as of one pooled run."""
-        mine, theirs = dataclasses.astuple(self), dataclasses.astuple(other)
-        return PartnerSwaps(*(a + b for a, b in zip(mine, theirs, strict=True)))
 
     def shares(self) -> np.ndarray:
         """(bins, 4) float64: the share lost per column of :data:`SWAPS` (NaN where a
@@ -88,11 +88,9 @@ def partner_swaps(
         holder = lone_front_holder(before, after, distance)
         if holder is None:
             continue
-        first, second = tape_sides(*meetings(epoch))
-        at = np.flatnonzero(second == holder)
-        if not at.size or before[first[at[0]]]:
+        partner = partner_before(holder, *tape_sides(*meetings(epoch)))
+        if partner is None or before[partner]:
             continue
-        partner = int(first[at[0]])
         age_bin = int(np.searchsorted(splits, age[holder], side="right"))
         counts.meetings[age_bin] += 1
         counts.lost[age_bin, 0] += not after[holder]

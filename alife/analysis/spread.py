@@ -348,8 +348,17 @@ def front_steps(masks: Iterable[np.ndarray], distance: np.ndarray) -> FrontSteps
     return FrontSteps(front, advanced, advanced_epochs, retreated, retreated_epochs, lost)
 
 
+class PooledCounts:
+    """Counts of a dataclass that pool field by field: ``a + b`` holds both, as of one
+    pooled run (ints and arrays alike)."""
+
+    def __add__(self, other: PooledCounts) -> PooledCounts:
+        mine, theirs = dataclasses.astuple(self), dataclasses.astuple(other)
+        return type(self)(*(a + b for a, b in zip(mine, theirs, strict=True)))
+
+
 @dataclass(frozen=True)
-class LoneFront:
+class LoneFront(PooledCounts):
     """What the front's holder did in the epochs it stood alone at the front's distance
     (:func:`lone_front`): of ``epochs`` such epochs (with a holder somewhere after
     them), those in which it ``met`` a partner and was ``first`` on the tape, those in
@@ -364,11 +373,6 @@ class LoneFront:
     lost_there: int = 0
     lost: int = 0
     advanced: int = 0
-
-    def __add__(self, other: LoneFront) -> LoneFront:
-        """The counts of both, as of one pooled run."""
-        mine, theirs = dataclasses.astuple(self), dataclasses.astuple(other)
-        return LoneFront(*(a + b for a, b in zip(mine, theirs, strict=True)))
 
 
 def lone_front(
@@ -387,11 +391,11 @@ def lone_front(
             continue
         front = distance[holder]
         first, second = tape_sides(*meetings(epoch))
-        as_first, as_second = first == holder, second == holder
+        is_first, partner = bool((first == holder).any()), partner_before(holder, first, second)
         counts["epochs"] += 1
-        counts["met"] += bool(as_first.any() or as_second.any())
-        counts["first"] += bool(as_first.any())
-        if as_second.any() and not before[first[as_second][0]]:
+        counts["met"] += is_first or partner is not None
+        counts["first"] += is_first
+        if partner is not None and not before[partner]:
             counts["second_with_non_holder"] += 1
             counts["lost_there"] += not after[holder]
         counts["lost"] += not after[holder]
@@ -438,6 +442,13 @@ def holder_ages(
             since = np.zeros(len(before), dtype=np.int64)
         yield before, after, epoch - since
         since[after & ~before] = epoch + 1
+
+
+def partner_before(holder: int, first: np.ndarray, second: np.ndarray) -> int | None:
+    """The program first on the tape in the meeting where ``holder`` was second, of the
+    meetings' sides ``first`` and ``second`` (:func:`tape_sides`); None if it was not."""
+    at = np.flatnonzero(second == holder)
+    return int(first[at[0]]) if at.size else None
 
 
 def lone_front_holder(before: np.ndarray, after: np.ndarray, distance: np.ndarray) -> int | None:
