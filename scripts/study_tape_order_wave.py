@@ -9,8 +9,8 @@
         [--alone LABELS] [--from-cells 40] [--until E]
 
 A holder holds any of the motifs; with ``--every-motif``, all of them (both halves of a
-copy loop: programs that kept one half do not count; not with ``--pair-states`` or
-``--families``, which follow each motif on its own).
+copy loop: programs that kept one half do not count; not with ``--pair-states``, which
+follows each motif on its own; ``--families`` then names the families of whole loops).
 
 First it replays the soup run RUN.h5 from epoch 0 to its last snapshot
 (:func:`alife.analysis.tape_order.count_outcomes`). It prints, for meetings of a holder
@@ -533,10 +533,10 @@ def study(args: argparse.Namespace) -> None:
         )
     if args.families is not None and args.families < 1:
         raise AlifeInputError(f"--families must be at least 1, got {args.families}")
-    if args.every_motif and (args.pair_states or args.families is not None):
+    if args.every_motif and args.pair_states:
         raise AlifeInputError(
-            "--every-motif follows programs holding all the motifs; the pair-state chains "
-            "(--pair-states, --families) follow each motif on its own: leave one out"
+            "--every-motif follows programs holding all the motifs; the pair-state chain "
+            "(--pair-states) follows each motif on its own: leave one out"
         )
     alone = [] if args.alone is None else alone_labels(args.alone, args.families)
     if args.until is not None and args.until < 1:
@@ -674,7 +674,7 @@ def study(args: argparse.Namespace) -> None:
         labellings["pair states"] = (lambda: by_motif, kinds, by_motif, kinds)
     if args.families is not None:
         by_motif_only = set(labellings)
-        families = common_families(source, source_motifs, args.families)
+        families = common_families(source, source_motifs, args.families, every)
         family_chain = f"pair states, {args.families} families"
         labellings[family_chain] = (
             lambda: families,

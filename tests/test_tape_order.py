@@ -530,39 +530,59 @@ def test_the_pair_state_model_is_the_plain_one(runs):
     assert len(set(expected.tolist())) > 2  # more than one kind of holder
 
 
-def test_family_labels_follow_the_most_common_families(runs):
-    """Against a plain count over the snapshots: holders grouped by their bytes without
-    no-ops, a program and its mirror one family."""
-    path = runs[2]
+def _assert_plain_family_labels(path: str, k: int, every: bool) -> np.ndarray:
+    """common_families(path, MOTIFS, k, every) against a plain count over the snapshots:
+    holders (of any motif, or with ``every`` of all) grouped by their bytes without
+    no-ops, a program and its mirror one family. Returns the (n,) labels expected over
+    all snapshots."""
     motifs = parse_motifs(path, MOTIFS)
     noop = get_language("bff_noheads").noop_bytes
-    labels = common_families(path, motifs, 3)
+    labels = common_families(path, motifs, k, every)
 
     def key(program: np.ndarray) -> bytes:
         code = bytes(b for b in program.tolist() if not noop[b])
         return min(code, code[::-1])
+
+    def holds(program: np.ndarray) -> bool:
+        found = [bytes(m) in bytes(program) for m in motifs]
+        return all(found) if every else any(found)
 
     sizes: dict[bytes, int] = {}
     with open_run(path) as run:
         snapshots = [run.snapshot(int(e), "soup") for e in run.snapshot_epochs]
     for programs in snapshots:
         for program in programs:
-            if any(bytes(m) in bytes(program) for m in motifs):
+            if holds(program):
                 sizes[key(program)] = sizes.get(key(program), 0) + 1
     ranked = sorted(sizes, key=lambda k: -sizes[k])
-    assert sizes[ranked[2]] > sizes[ranked[3]]  # no tie decides the three followed
-    followed = ranked[:3]
+    assert sizes[ranked[k - 1]] > sizes[ranked[k]]  # no tie decides the families followed
+    followed = ranked[:k]
 
     def label(program: np.ndarray) -> int:
-        if not any(bytes(m) in bytes(program) for m in motifs):
+        if not holds(program):
             return 0
         return 2 + followed.index(key(program)) if key(program) in followed else 1
 
-    every = np.concatenate(snapshots)
-    expected = [label(p) for p in every]
-    assert labels.kinds == 5
-    assert np.array_equal(labels(every), expected) and set(expected) == {0, 1, 2, 3, 4}
-    assert isinstance(labels, FamilyLabels)
+    programs = np.concatenate(snapshots)
+    expected = np.array([label(p) for p in programs])
+    assert isinstance(labels, FamilyLabels) and labels.kinds == 2 + k
+    assert np.array_equal(labels(programs), expected)
+    assert set(expected.tolist()) == set(range(2 + k))
+    return expected
+
+
+def test_family_labels_follow_the_most_common_families(runs):
+    _assert_plain_family_labels(runs[2], 3, every=False)
+
+
+def test_family_labels_of_whole_loops_leave_out_programs_holding_one_half(half_run):
+    """With every=True the programs that kept one half of the loop are no holders, and
+    the five families followed are the five commonest whole loops (counting programs
+    with one half would follow another fifth)."""
+    path, found = half_run
+    whole = _assert_plain_family_labels(path, 5, every=True)
+    assert np.array_equal(whole > 0, found.all(axis=2).ravel())
+    assert (found.any(axis=2) & ~found.all(axis=2)).any()
 
 
 @pytest.fixture(scope="module")
@@ -931,10 +951,13 @@ def test_every_motif_follows_the_front_of_programs_holding_both_halves(half_run)
 
 def test_the_wave_study_counts_rates_of_whole_loops_with_every_motif(half_run):
     """study_tape_order_wave.py --every-motif: the rates of meetings of a holder of both
-    halves with a non-holder, counted by hand; the pair-state chains are refused."""
+    halves with a non-holder, counted by hand, and the family chain's meetings of its
+    labels with fresh partners add up to the same counts; the pair-state chain by motif
+    is refused."""
     path, found = half_run
     meetings = Soup.load(path).meetings
     args = [STUDY, path, "--motif", MOTIFS[0], "--motif", MOTIFS[1], "--replicas", "2"]
+    args += ["--families", "2"]
     printed = {}
     for every in (False, True):
         held = found.all(axis=2) if every else found.any(axis=2)
@@ -952,6 +975,11 @@ def test_the_wave_study_counts_rates_of_whole_loops_with_every_motif(half_run):
                     f"{verb} in {share:.1f} %"
                 )
                 assert line in printed[every].splitlines(), line
+        labels = result.stdout.split("with a fresh partner")[1].split("took hold")[0]
+        rows = re.findall(r"^ +\d+ +(\d+), .* (\d+), +[\d.]+ % +\d+$", labels, re.M)
+        assert len(rows) >= 2
+        for side, column in enumerate(zip(*rows, strict=True)):
+            assert sum(map(int, column)) == counts[0, side, FRESH]
     assert printed[False] != printed[True]
     refused = subprocess.run(
         [sys.executable, *args, "--every-motif", "--pair-states"], capture_output=True, text=True

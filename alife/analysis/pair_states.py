@@ -65,8 +65,9 @@ def motif_masks(programs: np.ndarray, motifs: Sequence[np.ndarray]) -> np.ndarra
 
 
 class FamilyLabels:
-    """Labels by family: 0 for a program holding none of ``motifs``, 2 + i for a holder
-    whose :func:`~alife.substrates.programs.census.skeleton` (with ``noop_bytes``) is
+    """Labels by family: 0 for a program holding none of ``motifs`` (with ``every``:
+    not all of them), 2 + i for a holder whose
+    :func:`~alife.substrates.programs.census.skeleton` (with ``noop_bytes``) is
     ``families[i]``, 1 for any other holder. Call it on (n, 64) uint8 programs."""
 
     def __init__(
@@ -74,8 +75,9 @@ class FamilyLabels:
         motifs: Sequence[np.ndarray],
         families: Sequence[bytes],
         noop_bytes: np.ndarray | None,
+        every: bool = False,
     ):
-        self.motifs, self.noop_bytes = motifs, noop_bytes
+        self.motifs, self.noop_bytes, self.every = motifs, noop_bytes, every
         self.index = {family: 2 + i for i, family in enumerate(families)}
         self.kinds = 2 + len(families)
 
@@ -90,7 +92,7 @@ class FamilyLabels:
 
     def __call__(self, programs: np.ndarray) -> np.ndarray:
         labels = np.zeros(len(programs), dtype=np.int64)
-        held = np.flatnonzero(holding(programs, self.motifs))
+        held = np.flatnonzero(holding(programs, self.motifs, self.every))
         if held.size:  # one skeleton per distinct program: copies are many
             distinct, inverse = np.unique(programs[held], axis=0, return_inverse=True)
             keys = [self.index.get(skeleton(p, self.noop_bytes), 1) for p in distinct]
@@ -160,9 +162,12 @@ class ReplicatorLabels:
         return labels
 
 
-def common_families(path: str, motifs: Sequence[np.ndarray], k: int) -> FamilyLabels:
+def common_families(
+    path: str, motifs: Sequence[np.ndarray], k: int, every: bool = False
+) -> FamilyLabels:
     """The :class:`FamilyLabels` of the ``k`` families with the most holders of
-    ``motifs``, summed over the snapshots of the soup run ``path``."""
+    ``motifs`` (any of them, or with ``every`` all), summed over the snapshots of the
+    soup run ``path``."""
     if k < 1:
         raise AlifeInputError(f"the families to follow must be at least 1, got {k}")
     with open_run(path) as run:
@@ -171,12 +176,12 @@ def common_families(path: str, motifs: Sequence[np.ndarray], k: int) -> FamilyLa
         for epoch in snapshot_epochs(path):
             programs = run.snapshot(epoch, "soup")
             distinct, copies = np.unique(
-                programs[holding(programs, motifs)], axis=0, return_counts=True
+                programs[holding(programs, motifs, every)], axis=0, return_counts=True
             )
             for program, count in zip(distinct, copies.tolist(), strict=True):
                 sizes[skeleton(program, noop_bytes)] += count
     families = [family for family, _ in sizes.most_common(k)]
-    return FamilyLabels(motifs, families, noop_bytes)
+    return FamilyLabels(motifs, families, noop_bytes, every)
 
 
 def states_of(labels: np.ndarray, ever: np.ndarray, kinds: int) -> np.ndarray:
