@@ -2,7 +2,8 @@
 
     python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
         --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front] \
-        [--ages 2,5] [--every-motif] [--swaps]
+        [--ages 2,5] [--every-motif] [--swaps] [--shuffle holders|fresh|wrecks] \
+        [--shuffle-seeds K] [--within-rings]
 
 Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
 and notes, every epoch, which programs hold any of the motifs (with ``--every-motif``,
@@ -43,6 +44,17 @@ its other non-holder partners, and the partner with each of its other holder par
 came out without the motif each way, by age with ``--ages``: whether the holder or its
 partner decided. The run only: the replicas' holders have no programs.
 
+With ``--shuffle CLASS`` each run is played again ``--shuffle-seeds`` times (default
+1) with the programs of that class (holders, fresh programs or wrecks) shuffled among
+the class's cells before every epoch (:func:`alife.analysis.shuffled_soup.shuffled_holders`),
+and each of those plays is the run compared with its own model: what the wave owes to
+which program sits where. With ``--within-rings`` a program moves only among the
+class's cells at its own distance from ``--origin``: shuffled fresh programs then
+carry nothing ahead of the front. Not with ``--swaps``, which runs the run's own
+programs again. Each run or play also prints how many programs became holders without
+meeting one (:func:`alife.analysis.shuffled_soup.gains_without_holder`), which the
+model never does.
+
 Several runs (seeds) end with one line per measure over the runs that took hold (more
 than 10 holders at the end) and had replicas that did: on how many the run lay above
 and below its replicas' median, and their p-values combined by Fisher's method
@@ -63,6 +75,12 @@ from scipy.stats import combine_pvalues
 from alife.analysis.front_partners import SWAPS, PartnerSwaps, partner_swaps
 from alife.analysis.intervals import exceedance_p
 from alife.analysis.meeting_classes import FrontDepth
+from alife.analysis.shuffled_soup import (
+    SHUFFLED_CLASSES,
+    check_shuffled,
+    gains_without_holder,
+    shuffled_holders,
+)
 from alife.analysis.spread import (
     FrontSteps,
     LoneFront,
@@ -86,6 +104,9 @@ from alife.analysis.tape_order import (
 from alife.engine.store import open_run
 from alife.errors import AlifeInputError, run_script
 from alife.substrates.programs.registry import get_language
+
+SHUFFLE_STREAM = 2**32
+"""Added to a shuffle's number in its generator's seed, apart from the replicas' [seed, r]."""
 
 MEASURES = (
     # (name, the FrontSteps field, whether larger is the run's side)
@@ -138,6 +159,25 @@ def main() -> None:
         help="also run the lone front holder's meetings second with a non-holder again: "
         "the same pair, the holder with its other partners, the partner with other holders",
     )
+    parser.add_argument(
+        "--shuffle",
+        metavar="CLASS",
+        help=f"play each run again with these programs ({', '.join(SHUFFLED_CLASSES)}) "
+        "shuffled among their own cells before every epoch",
+    )
+    parser.add_argument(
+        "--shuffle-seeds",
+        type=int,
+        default=1,
+        metavar="K",
+        help="with --shuffle: how many shuffled plays of each run (default 1)",
+    )
+    parser.add_argument(
+        "--within-rings",
+        action="store_true",
+        help="with --shuffle: move each program only among the cells at its own distance "
+        "from --origin",
+    )
     run_script(parser, study)
 
 
@@ -148,7 +188,8 @@ class Compared:
     holder did (``run_lone``) and those replicas', pooled (``replicas_lone``); with
     ``--ages``, the :func:`~alife.analysis.spread.losses_by_age` of the run and of those
     replicas, pooled; with ``--swaps``, the run's
-    :class:`~alife.analysis.front_partners.PartnerSwaps`."""
+    :class:`~alife.analysis.front_partners.PartnerSwaps`; the run's
+    :func:`~alife.analysis.shuffled_soup.gains_without_holder`."""
 
     run: FrontSteps
     took_hold: bool
@@ -158,6 +199,7 @@ class Compared:
     run_ages: np.ndarray | None = None
     replicas_ages: np.ndarray | None = None
     run_swaps: PartnerSwaps | None = None
+    gains_without_holder: int = 0
 
 
 def study(args: argparse.Namespace) -> None:
@@ -167,16 +209,29 @@ def study(args: argparse.Namespace) -> None:
         raise AlifeInputError(f"--replicas must be at least 1, not {args.replicas}")
     if args.front_depth is not None and args.front_depth < 1:
         raise AlifeInputError(f"--front-depth must be at least 1 cell, not {args.front_depth}")
+    if args.shuffle is not None:
+        check_shuffled(args.shuffle)
+        if args.swaps:
+            raise AlifeInputError("--swaps runs the run's own programs again: not with --shuffle")
+    if args.within_rings and args.shuffle is None:
+        raise AlifeInputError("--within-rings says where --shuffle moves programs: give --shuffle")
+    if args.shuffle_seeds < 1 or (args.shuffle is None and args.shuffle_seeds != 1):
+        raise AlifeInputError(
+            f"--shuffle-seeds K plays each run K >= 1 times shuffled: give --shuffle, and K "
+            f">= 1, not {args.shuffle_seeds}"
+        )
     args.age_bins = None if args.ages is None else parse_ages(args.ages)
     lasts = [checked_last(path, args) for path in args.runs]
+    shuffles = [None] if args.shuffle is None else list(range(args.shuffle_seeds))
     compared = []
     for path, last in zip(args.runs, lasts, strict=True):
-        each = front_steps_and_replicas(path, last, args)
-        print_run(path, last, each, args)
-        if each.took_hold and each.replicas:
-            compared.append(each)
-    if len(args.runs) > 1:
-        print_combined(compared, len(args.runs), args.age_bins)
+        for shuffle in shuffles:
+            each = front_steps_and_replicas(path, last, args, shuffle)
+            print_run(path, last, each, args, shuffle)
+            if each.took_hold and each.replicas:
+                compared.append(each)
+    if len(args.runs) * len(shuffles) > 1:
+        print_combined(compared, len(args.runs) * len(shuffles), args.age_bins)
 
 
 def parse_ages(text: str) -> tuple[int, ...]:
@@ -211,14 +266,26 @@ def checked_last(path: str, args: argparse.Namespace) -> int:
     return last
 
 
-def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> Compared:
+def front_steps_and_replicas(
+    path: str, last: int, args: argparse.Namespace, shuffle: int | None = None
+) -> Compared:
     """The run's :class:`FrontSteps` over epochs 0 .. ``last`` beside those of its model
-    replicas that took hold."""
+    replicas that took hold; with ``shuffle`` (a number), the run played again with
+    ``--shuffle`` programs shuffled, by a generator seeded with ``--seed`` and it."""
     motifs = parse_motifs(path, args.motif)
-    masks, soup = [], None
-    for _, programs, each in replay(path, last):
-        soup = soup or each
-        masks.append(holding(programs, motifs, args.every_motif))
+    if shuffle is None:
+        masks, soup = [], None
+        for _, programs, each in replay(path, last):
+            soup = soup or each
+            masks.append(holding(programs, motifs, args.every_motif))
+    else:
+        rng = np.random.default_rng([args.seed, SHUFFLE_STREAM + shuffle])
+        with open_run(path) as run:
+            rings = cell_distances(tuple(run.config["grid"]), args.origin)
+        groups = rings if args.within_rings else None
+        masks, soup = shuffled_holders(
+            path, last, motifs, args.every_motif, args.shuffle, rng, groups
+        )
     grid = tuple(soup.config.grid)
     distance = cell_distances(grid, args.origin)
     meetings = lru_cache(maxsize=last + 1)(soup.meetings)
@@ -250,6 +317,7 @@ def front_steps_and_replicas(path: str, last: int, args: argparse.Namespace) -> 
         None if ages is None else losses_by_age(masks, distance, meetings, ages),
         replicas_ages,
         swaps(path, last, masks, soup, distance, meetings, args) if args.swaps else None,
+        gains_without_holder(masks, meetings),
     )
 
 
@@ -271,14 +339,20 @@ def swaps(path, last, masks, soup, distance, meetings, args) -> PartnerSwaps:
     return partner_swaps(programs, masks, distance, meetings, partners, loses, ages)
 
 
-def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) -> None:
+def print_run(
+    path: str, last: int, each: Compared, args: argparse.Namespace, shuffle: int | None = None
+) -> None:
     """One run's block: each measure, the replicas' median and range, and the p-value;
-    with ``--lone-front``, ``--ages`` and ``--swaps``, those counts."""
+    with ``--lone-front``, ``--ages`` and ``--swaps``, those counts; the holders made
+    without meeting one. ``shuffle``: the number of a shuffled play."""
     model = (
         "the four-rate model"
         if args.front_depth is None
         else f"the front-depth model ({args.front_depth} cells)"
     )
+    if shuffle is not None:
+        where = " within rings" if args.within_rings else ""
+        path = f"{path} with its {args.shuffle} shuffled{where} (shuffle {shuffle})"
     print(
         f"{path}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
         f"the run beside {len(each.replicas)} of {args.replicas} replicas of {model} that "
@@ -296,6 +370,7 @@ def print_run(path: str, last: int, each: Compared, args: argparse.Namespace) ->
                 f"({'larger' if larger else 'smaller'})"
             )
         print(line)
+    print(f"  holders made without meeting a holder: {each.gains_without_holder}")
     print_lone("the run", each.run_lone)
     print_lone("its replicas", each.replicas_lone)
     print_ages("the run", each.run_ages, args.age_bins)
