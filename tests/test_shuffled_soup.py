@@ -169,20 +169,3 @@ def test_within_rings_no_fresh_program_leaves_its_distance_from_the_origin(grid_
     motifs = parse_motifs(grid_run, MOTIFS)
     shuffled_holders(grid_run, 8, motifs, True, "fresh", np.random.default_rng(1), rings)
     assert len(moved) == 8 and min(moved) > 0
-
-
-@pytest.mark.parametrize(
-    "options",
-    [
-        ["--within-rings"],
-        ["--shuffle", "partners"],
-        ["--shuffle", "holders", "--swaps"],
-        ["--shuffle", "holders", "--shuffle-seeds", "0"],
-        ["--shuffle-seeds", "2"],
-    ],
-)
-def test_the_study_refuses_a_bad_shuffle_in_one_sentence(grid_run, options):
-    args = [STUDY, grid_run, "--motif", MOTIFS[0], "--origin", "0,0", *options]
-    result = subprocess.run([sys.executable, *args], capture_output=True, text=True)
-    assert result.returncode == 2
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1

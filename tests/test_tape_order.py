@@ -1169,6 +1169,11 @@ def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):
         ["--ages", "0,2"],
         ["--ages", "5,2"],
         ["--ages", "two"],
+        ["--within-rings"],
+        ["--shuffle", "partners"],
+        ["--shuffle", "holders", "--swaps"],
+        ["--shuffle", "holders", "--shuffle-seeds", "0"],
+        ["--shuffle-seeds", "2"],
     ],
 )
 def test_the_front_steps_study_refuses_bad_options_in_one_sentence(grid_run, options):
