@@ -45,15 +45,16 @@ came out without the motif each way, by age with ``--ages``: whether the holder 
 partner decided. The run only: the replicas' holders have no programs.
 
 With ``--shuffle CLASS`` each run is played again ``--shuffle-seeds`` times (default
-1) with the programs of that class (holders, fresh programs or wrecks) shuffled among
-the class's cells before every epoch (:func:`alife.analysis.shuffled_soup.shuffled_holders`),
-and each of those plays is the run compared with its own model: what the wave owes to
-which program sits where. With ``--within-rings`` a program moves only among the
-class's cells at its own distance from ``--origin``: shuffled fresh programs then
-carry nothing ahead of the front. Not with ``--swaps``, which runs the run's own
-programs again. Each run or play also prints how many programs became holders without
-meeting one (:func:`alife.analysis.shuffled_soup.gains_without_holder`), which the
-model never does.
+1) with the programs of that class (holders, fresh programs or wrecks; several with
+commas, each shuffled apart) shuffled among the class's cells before every epoch
+(:func:`alife.analysis.shuffled_soup.shuffled_holders`), and each of those plays is
+the run compared with its own model: what the wave owes to which program sits where.
+With ``--within-rings`` a program moves only among the class's cells at its own
+distance from ``--origin``: shuffled fresh programs then carry nothing farther from
+it. Not with ``--swaps``, which runs the run's own programs again. Each run or play
+also prints how many programs became holders without meeting one
+(:func:`alife.analysis.shuffled_soup.gains_without_holder`), which the model never
+does.
 
 Several runs (seeds) end with one line per measure over the runs that took hold (more
 than 10 holders at the end) and had replicas that did: on how many the run lay above
@@ -162,8 +163,8 @@ def main() -> None:
     parser.add_argument(
         "--shuffle",
         metavar="CLASS",
-        help=f"play each run again with these programs ({', '.join(SHUFFLED_CLASSES)}) "
-        "shuffled among their own cells before every epoch",
+        help=f"play each run again with these programs ({', '.join(SHUFFLED_CLASSES)}; "
+        "several with commas) shuffled among their own class's cells before every epoch",
     )
     parser.add_argument(
         "--shuffle-seeds",
@@ -210,6 +211,7 @@ def study(args: argparse.Namespace) -> None:
     if args.front_depth is not None and args.front_depth < 1:
         raise AlifeInputError(f"--front-depth must be at least 1 cell, not {args.front_depth}")
     if args.shuffle is not None:
+        args.shuffle = args.shuffle.split(",")
         check_shuffled(args.shuffle)
         if args.swaps:
             raise AlifeInputError("--swaps runs the run's own programs again: not with --shuffle")
@@ -352,7 +354,7 @@ def print_run(
     )
     if shuffle is not None:
         where = " within rings" if args.within_rings else ""
-        path = f"{path} with its {args.shuffle} shuffled{where} (shuffle {shuffle})"
+        path = f"{path} with its {' and '.join(args.shuffle)} shuffled{where} (shuffle {shuffle})"
     print(
         f"{path}, epochs 0-{last}: the front from ({args.origin[0]}, {args.origin[1]}), "
         f"the run beside {len(each.replicas)} of {args.replicas} replicas of {model} that "

@@ -39,9 +39,9 @@ def _holds_both(program: np.ndarray) -> bool:
     return all(motif.encode() in program.tobytes() for motif in MOTIFS)
 
 
-def _plain_shuffled(path: str, shuffled: str, seed) -> np.ndarray:
-    """(EPOCHS + 1, 256) bool holders of both motifs of the run played again with
-    ``shuffled`` programs permuted among their cells before each epoch."""
+def _plain_shuffled(path: str, shuffled: list[str], seed) -> np.ndarray:
+    """(EPOCHS + 1, 256) bool holders of both motifs of the run played again with the
+    programs of each class in ``shuffled`` permuted among its cells before each epoch."""
     with open_run(path) as run:
         soup = Soup(SoupConfig(**run.config))
     rng = np.random.default_rng(seed)
@@ -52,15 +52,16 @@ def _plain_shuffled(path: str, shuffled: str, seed) -> np.ndarray:
         ever |= held
         masks.append(held)
         if epoch < EPOCHS:
-            cells = {"holders": held, "fresh": ~ever, "wrecks": ever & ~held}[shuffled]
-            cells = np.flatnonzero(cells)
-            order = rng.permutation(cells)
-            soup.soup[cells] = soup.soup[order].copy()
+            for name in shuffled:
+                cells = {"holders": held, "fresh": ~ever, "wrecks": ever & ~held}[name]
+                cells = np.flatnonzero(cells)
+                order = rng.permutation(cells)
+                soup.soup[cells] = soup.soup[order].copy()
             soup.step()
     return np.array(masks)
 
 
-@pytest.mark.parametrize("shuffled", ["holders", "fresh", "wrecks"])
+@pytest.mark.parametrize("shuffled", [["holders"], ["fresh"], ["wrecks"], ["wrecks", "holders"]])
 def test_a_shuffled_play_is_the_plain_one_and_another_run(grid_run, shuffled):
     motifs = parse_motifs(grid_run, MOTIFS)
     masks, soup = shuffled_holders(
@@ -131,7 +132,7 @@ def test_the_front_steps_study_compares_each_shuffled_play_with_its_model(grid_r
     assert len(blocks) == 2 and " of 2 runs took hold" in result.stdout
     plays = []
     for k, block in enumerate(blocks):
-        held = _plain_shuffled(grid_run, "fresh", [0, 2**32 + k])[:25]
+        held = _plain_shuffled(grid_run, ["fresh"], [0, 2**32 + k])[:25]
         fronts = np.array([max(max(divmod(int(i), 16)) for i in np.flatnonzero(h)) for h in held])
         steps = np.diff(fronts)
         plays.append(fronts.tolist())
@@ -167,5 +168,5 @@ def test_within_rings_no_fresh_program_leaves_its_distance_from_the_origin(grid_
 
     monkeypatch.setattr(shuffled_soup, "permute_within", spy)
     motifs = parse_motifs(grid_run, MOTIFS)
-    shuffled_holders(grid_run, 8, motifs, True, "fresh", np.random.default_rng(1), rings)
+    shuffled_holders(grid_run, 8, motifs, True, ["fresh"], np.random.default_rng(1), rings)
     assert len(moved) == 8 and min(moved) > 0

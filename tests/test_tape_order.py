@@ -1171,6 +1171,7 @@ def test_a_front_depth_beyond_the_grid_plays_the_four_rate_model(grid_run):
         ["--ages", "two"],
         ["--within-rings"],
         ["--shuffle", "partners"],
+        ["--shuffle", "holders,"],
         ["--shuffle", "holders", "--swaps"],
         ["--shuffle", "holders", "--shuffle-seeds", "0"],
         ["--shuffle-seeds", "2"],

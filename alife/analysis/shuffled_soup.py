@@ -1,6 +1,6 @@
-"""A soup run played again with one class of its programs shuffled among that class's
-cells at the start of every epoch: a randomisation test of what a wave owes to which
-program sits where (docs/wave_models.md, "Shuffled soups").
+"""A soup run played again with a class of its programs (or several, each apart)
+shuffled among that class's cells at the start of every epoch: a randomisation test of
+what a wave owes to which program sits where (docs/wave_models.md, "Shuffled soups").
 
 The classes are those of :mod:`alife.analysis.tape_order`: *holders* of the motifs,
 *fresh* programs (never held them) and *wrecks* (held them at an earlier epoch start,
@@ -9,8 +9,7 @@ and mutations (a soup's pairs and mutation draws depend on its seed and epoch, n
 its programs); it moves only what meets. Shuffled holders: a variant is no longer
 beside the copies it made, so the front cannot keep the variants that copy well.
 Shuffled fresh programs or wrecks: a program no longer meets the same neighbours again,
-so a partner's lasting danger or mildness is spread over the whole class.
-"""
+so a partner's lasting danger or mildness is spread over the whole class."""
 
 from __future__ import annotations
 
@@ -27,13 +26,16 @@ SHUFFLED_CLASSES = ("holders", "fresh", "wrecks")
 """The classes of programs :func:`shuffled_holders` can shuffle."""
 
 
-def check_shuffled(shuffled: str) -> None:
-    """An AlifeInputError naming ``shuffled`` unless it is one of
-    :data:`SHUFFLED_CLASSES`."""
-    if shuffled not in SHUFFLED_CLASSES:
-        raise AlifeInputError(
-            f"cannot shuffle {shuffled!r}: choose one of {', '.join(SHUFFLED_CLASSES)}"
-        )
+def check_shuffled(shuffled: Sequence[str]) -> None:
+    """An AlifeInputError naming the first of ``shuffled`` that is not one of
+    :data:`SHUFFLED_CLASSES`, or saying that none is given."""
+    if not shuffled:
+        raise AlifeInputError(f"name a class to shuffle: {', '.join(SHUFFLED_CLASSES)}")
+    for name in shuffled:
+        if name not in SHUFFLED_CLASSES:
+            raise AlifeInputError(
+                f"cannot shuffle {name!r}: choose from {', '.join(SHUFFLED_CLASSES)}"
+            )
 
 
 def shuffled_cells(shuffled: str, held: np.ndarray, ever: np.ndarray) -> np.ndarray:
@@ -56,13 +58,14 @@ def shuffled_holders(
     last: int,
     motifs: Sequence[np.ndarray],
     every: bool,
-    shuffled: str,
+    shuffled: Sequence[str],
     rng: np.random.Generator,
     groups: np.ndarray | None = None,
 ) -> tuple[list[np.ndarray], Soup]:
     """Epochs 0 .. ``last`` of the soup run at ``path`` played again on the CPU from its
-    config, with the programs of class ``shuffled`` permuted among their own cells by
-    ``rng`` before every epoch (with ``groups``, (n,) int64, only among those of the
+    config, with the programs of each class in ``shuffled`` (of
+    :data:`SHUFFLED_CLASSES`) permuted among that class's cells by ``rng`` before every
+    epoch (with ``groups``, (n,) int64, only among those of the
     same group, such as the cells at one distance from a wave's origin): ((n,) bool
     holders of any of ``motifs``, or with ``every`` all of them, at the start of each
     epoch; the soup, whose ``meetings(e)`` are the run's). Nothing is checked against
@@ -78,12 +81,13 @@ def shuffled_holders(
         ever = held.copy() if ever is None else ever | held
         masks.append(held)
         if epoch < last:
-            cells = np.flatnonzero(shuffled_cells(shuffled, held, ever))
-            if groups is None:
-                programs[cells] = programs[rng.permutation(cells)]
-            else:
-                by_group, permuted = permute_within(cells, groups, rng)
-                programs[by_group] = programs[permuted]
+            for name in shuffled:
+                cells = np.flatnonzero(shuffled_cells(name, held, ever))
+                if groups is None:
+                    programs[cells] = programs[rng.permutation(cells)]
+                else:
+                    by_group, permuted = permute_within(cells, groups, rng)
+                    programs[by_group] = programs[permuted]
             soup.step()
     return masks, soup
 
