@@ -2,7 +2,7 @@
 
     python scripts/study_front_steps.py RUN.h5 [RUN.h5 ...] --motif '{.>]' --motif ']>.{' \
         --origin 0,0 [--until E] [--replicas 16] [--seed 0] [--front-depth D] [--lone-front] \
-        [--ages 2,5] [--every-motif] [--swaps] [--shuffle holders|fresh|wrecks] \
+        [--ages 2,5] [--every-motif] [--swaps] [--shuffle holders|fresh|wrecks[,...]] \
         [--shuffle-seeds K] [--within-rings]
 
 Replays each grid soup run RUN.h5 from epoch 0 to epoch E (default: its last snapshot)
@@ -282,9 +282,10 @@ def front_steps_and_replicas(
             masks.append(holding(programs, motifs, args.every_motif))
     else:
         rng = np.random.default_rng([args.seed, SHUFFLE_STREAM + shuffle])
-        with open_run(path) as run:
-            rings = cell_distances(tuple(run.config["grid"]), args.origin)
-        groups = rings if args.within_rings else None
+        groups = None
+        if args.within_rings:
+            with open_run(path) as run:
+                groups = cell_distances(tuple(run.config["grid"]), args.origin)
         masks, soup = shuffled_holders(
             path, last, motifs, args.every_motif, args.shuffle, rng, groups
         )

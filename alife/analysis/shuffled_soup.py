@@ -44,7 +44,9 @@ def shuffled_cells(shuffled: str, held: np.ndarray, ever: np.ndarray) -> np.ndar
     return {"holders": held, "fresh": ~ever, "wrecks": ever & ~held}[shuffled]
 
 
-def permute_within(cells: np.ndarray, groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def permute_within(
+    cells: np.ndarray, groups: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """``cells`` ((k,) int64 program indices) sorted by group, and a permutation of them
     that keeps each in its group (``groups``: (n,) int64, a group per program), drawn by
     ``rng``: assign ``programs[sorted] = programs[permuted]``."""
@@ -65,11 +67,11 @@ def shuffled_holders(
     """Epochs 0 .. ``last`` of the soup run at ``path`` played again on the CPU from its
     config, with the programs of each class in ``shuffled`` (of
     :data:`SHUFFLED_CLASSES`) permuted among that class's cells by ``rng`` before every
-    epoch (with ``groups``, (n,) int64, only among those of the
-    same group, such as the cells at one distance from a wave's origin): ((n,) bool
-    holders of any of ``motifs``, or with ``every`` all of them, at the start of each
-    epoch; the soup, whose ``meetings(e)`` are the run's). Nothing is checked against
-    the run's snapshots: it is another run."""
+    epoch; with ``groups`` ((n,) int64, such as each cell's distance from a wave's
+    origin), only among the class's cells of the same group. Returns ((n,) bool holders
+    of any of ``motifs``, or with ``every`` all of them, at the start of each epoch; the
+    soup, whose ``meetings(e)`` are the run's). Nothing is checked against the run's
+    snapshots: it is another run."""
     check_shuffled(shuffled)
     with open_run(path) as run:
         config = SoupConfig(**run.config)
