@@ -1039,7 +1039,7 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
     monkeypatch.setattr(
         study,
         "front_steps_and_replicas",
-        lambda path, last, args: study.Compared(*runs[path], replicas),
+        lambda path, last, args, shuffle: study.Compared(*runs[path], replicas),
     )
     study.study(
         argparse.Namespace(
@@ -1053,6 +1053,9 @@ def test_runs_that_did_not_take_hold_are_left_out_of_the_combined_lines(monkeypa
             lone_front=False,
             ages=None,
             every_motif=False,
+            shuffle=None,
+            shuffle_seeds=1,
+            within_rings=False,
         )
     )
     out = capsys.readouterr().out
