@@ -70,7 +70,9 @@ def test_a_shuffled_play_is_the_plain_one_and_another_run(grid_run, shuffled):
     expected = _plain_shuffled(grid_run, shuffled, 9)
     assert np.array_equal(np.array(masks), expected)
     with open_run(grid_run) as run:
-        original = np.array([[_holds_both(p) for p in run.snapshot(e, "soup")] for e in range(41)])
+        original = np.array(
+            [[_holds_both(p) for p in run.snapshot(e, "soup")] for e in range(EPOCHS + 1)]
+        )
     assert not np.array_equal(expected, original)  # the shuffle changed the run
     assert np.array_equal(soup.meetings(3)[0], Soup.load(grid_run).meetings(3)[0])
 
