@@ -232,8 +232,9 @@ def study(args: argparse.Namespace) -> None:
             print_run(path, last, each, args, shuffle)
             if each.took_hold and each.replicas:
                 compared.append(each)
-    if len(args.runs) * len(shuffles) > 1:
-        print_combined(compared, len(args.runs) * len(shuffles), args.age_bins)
+    plays = len(args.runs) * len(shuffles)  # each run once, or once per shuffle
+    if plays > 1:
+        print_combined(compared, plays, args.age_bins)
 
 
 def parse_ages(text: str) -> tuple[int, ...]:
