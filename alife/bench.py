@@ -3,10 +3,12 @@
 Soup benchmark regimes, both at the run's mutation rate (1/4096), for any language:
 
 * ``random``: cubff's random initial soup (seed 0): most tapes halt within a few steps;
-* ``replicator`` (languages in :data:`REPLICATORS`): every program a known replicator,
-  so nearly every tape runs thousands of steps: for ``bff_noheads`` the paper's
-  palindrome ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[``, for ``forthtrivial`` the replicator
-  that took over cubff's golden-log run (seed 10248) by epoch 257;
+* ``replicator`` (languages in :data:`REPLICATORS`): every program a known replicator:
+  for ``bff_noheads`` the paper's palindrome ``[[{.>]-]`` + 48 zeros + ``]-]>.{[[`` and
+  for ``forthtrivial`` the replicator that took over cubff's golden-log run (seed 10248)
+  by epoch 257, whose tapes run thousands of steps; for ``rsubleq4`` and ``subleq``
+  :data:`RSUBLEQ4_REPLICATOR` and :data:`SUBLEQ_REPLICATOR`, whose tapes run 325 and
+  519 steps;
 * ``run``: the latest soup of a run file (``from_run``), for example one taken over by
   the replicators that evolved in it, restarted at epoch 0 with the run's seed and
   rules so that alife and cubff do the same epochs.
@@ -37,8 +39,31 @@ from alife.substrates.programs.tracer import fresh_tokens
 PALINDROME = "[[{.>]-]" + "0" * 48 + "]-]>.{[["
 """The self-replicator of "Computational Life" (its Fig. 1), as cubff prints it."""
 
+RSUBLEQ4_REPLICATOR = (
+    "40002C04FCFC2904F9F92504242422081C1C1CF0ECEC1B04E9E917041413100421210E044C0B0804"
+    "0404048000FF014040000000000000000000000000000000"
+)
+"""A 49-byte ``rsubleq4`` program (15 free bytes after it) that, run first on a tape,
+copies itself exactly over its partner whatever the partner holds, in 325 steps: a
+five-instruction loop copies byte ``i`` to ``i + 64`` 64 times, then five instructions
+put back the loop's counters in both copies and the last jumps off the tape. Written
+for alife; docs/reproductions.md lists it instruction by instruction."""
+
+SUBLEQ_REPLICATOR = (
+    "40400330000640300900310C01310F04311206311830300000041B01041E060421040424410C27440F"
+    "2A46122D3030C800FF0000000000000000000000000000"
+)
+"""A 50-byte ``subleq`` program (14 free bytes after it) that, run first on a tape,
+copies itself exactly over its partner whatever the partner holds, in 519 steps: an
+eight-instruction loop copies byte ``i`` to ``i + 64`` 64 times (clear the byte, take
+the source's negative into a scratch byte, subtract it), then seven instructions put
+back the loop's pointers in both copies and the last jumps off the tape. Written for
+alife; docs/reproductions.md lists it instruction by instruction."""
+
 REPLICATORS = {
     "bff_noheads": PALINDROME,
+    "rsubleq4": RSUBLEQ4_REPLICATOR,
+    "subleq": SUBLEQ_REPLICATOR,
     "forthtrivial": "0C089C8E96B803CF8A727592EDAEE2F9B808315DF450136FCC2F308C4E59E704"
     "2FC5850549A5A1E7E7617A410C13140289A7B9128E065DBB2462DBC09226B67E",
 }

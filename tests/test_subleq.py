@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import reference
 
+from alife.bench import RSUBLEQ4_REPLICATOR, SUBLEQ_REPLICATOR
 from alife.errors import AlifeInputError
 from alife.substrates.programs import get_language
 
@@ -79,3 +80,31 @@ def test_loops_that_change_nothing_run_to_the_step_limit(max_steps):
     ops = get_language("subleq").run(tapes, max_steps=max_steps)
     assert ops[0] == max_steps
     np.testing.assert_array_equal(tapes[0], expected)
+
+
+@pytest.mark.parametrize(
+    "name,text,steps",
+    [
+        # 64 turns of the five-instruction loop, the last leaving after its fourth, then
+        # five instructions that put the counters back and one that jumps off the tape
+        ("rsubleq4", RSUBLEQ4_REPLICATOR, 64 * 5 - 1 + 6),
+        # 64 turns of the eight-instruction loop, the last leaving after its seventh,
+        # then seven instructions that put the pointers back and one that jumps off
+        ("subleq", SUBLEQ_REPLICATOR, 64 * 8 - 1 + 8),
+    ],
+)
+def test_subleq_replicators_copy_themselves_exactly_over_any_partner(name, text, steps):
+    """Hand-counted steps, whatever the partner holds; the tape ends as two copies."""
+    language = get_language(name)
+    program = language.parse(text)
+    rng = np.random.default_rng(4)
+    partners = rng.integers(0, 256, (300, 64), dtype=np.uint8)
+    partners[:3] = [np.zeros(64), np.full(64, 255), program]
+    tapes = np.concatenate([np.tile(program, (300, 1)), partners], axis=1)
+    for tape in tapes[:12]:  # the plain interpreter agrees
+        plain = tape.tolist()
+        assert reference.run_program(plain, name) == steps
+        assert plain == program.tolist() * 2
+    ops = language.run(tapes)
+    assert (ops == steps).all()
+    np.testing.assert_array_equal(tapes, np.tile(program, (300, 2)))
