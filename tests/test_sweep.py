@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from processes import dead_writer
 from tables import table_row
 
+from alife.bench import SUBLEQ_REPLICATOR
 from alife.cli import main
 from alife.engine.run import Schedule
 from alife.engine.session import start_run
@@ -164,6 +165,37 @@ def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
         shown = table_row(result.output, str(density))
         assert shown == [str(density), "done", "completed", "5", str(population), str(changes)]
     assert (out / "sweep_final.png").stat().st_size > 10_000  # population, changes by density
+
+
+def test_a_census_metric_holds_the_runs_last_census(tmp_path):
+    # records at epochs 1, 9, 17 and 24; a census at 1 and 17 only
+    path = tmp_path / "census.toml"
+    path.write_text(
+        f'command = "soup run"\nout_dir = "{tmp_path / "runs"}"\n[fixed]\nprograms = 64\n'
+        "epochs = 24\nmetrics-every = 8\neval-replicators-every = 16\n"
+        f'language = "subleq"\ninitial-program = "{SUBLEQ_REPLICATOR * 16}"\n'
+        '[axes]\nseed = "0..1"\n'
+    )
+    spec = load_sweep(str(path))
+    entries = load_manifest(spec)
+    for run in spec.runs:
+        entries[run.name].update(execute_run(spec.command, run), state="done")
+    save_manifest(spec, entries)
+    out = tmp_path / "analysis"
+    result = CliRunner().invoke(main, ["analyze", "--sweep", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with open(out / "sweep_summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    for row, run in zip(rows, spec.runs, strict=True):
+        with open_run(run.path) as handle:
+            epochs, metrics = handle.metrics["epoch"].tolist(), handle.metrics
+        assert epochs == [1, 9, 17, 24]
+        at_17 = metrics["replicators"][2]
+        assert np.isnan(metrics["replicators"][3]) and at_17 > 0
+        assert (int(row["census_epoch"]), float(row["replicators"])) == (17, at_17)
+        assert float(row["higher_entropy"]) == pytest.approx(metrics["higher_entropy"][3])
+        shown = table_row(result.output, str(run.params["seed"]))
+        assert shown[-2:] == ["17", str(int(at_17))]
 
 
 def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):

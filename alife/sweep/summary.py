@@ -49,9 +49,10 @@ def _file_state(path: str) -> str:
 
 def collect(spec: SweepSpec) -> list[dict]:
     """One row per run: its axis values, state and outcome; for a finished run also its
-    substrate, every metric's last value, and for soups the epoch of the entropy
-    transition (empty when none). A metric named like an axis (a Life run's
-    ``density``) is ``final_NAME``, so the axis value stays."""
+    substrate, every metric's last recorded value (records where it is NaN skipped, so a
+    census metric such as ``replicators`` holds the last census, at ``census_epoch``),
+    and for soups the epoch of the entropy transition (empty when none). A metric named
+    like an axis (a Life run's ``density``) is ``final_NAME``, so the axis value stays."""
     from alife.analysis.transitions import entropy_transition
     from alife.engine.store import open_run
 
@@ -63,13 +64,23 @@ def collect(spec: SweepSpec) -> list[dict]:
                 metrics, substrate = run.metrics, run.substrate
             row["substrate"] = substrate
             for name, values in metrics.items():
-                if len(values):
-                    row[f"final_{name}" if name in entry["params"] else name] = values[-1].item()
+                recorded = _recorded(values)
+                if len(recorded):
+                    row[f"final_{name}" if name in entry["params"] else name] = recorded[-1].item()
+            if "replicators" in metrics:
+                censused = metrics["epoch"][~np.isnan(metrics["replicators"])]
+                row["census_epoch"] = censused[-1].item() if len(censused) else ""
             if substrate == "soup":
                 transition = entropy_transition(metrics)
                 row["transition_epoch"] = "" if transition is None else transition
         rows.append(row)
     return rows
+
+
+def _recorded(values: np.ndarray) -> np.ndarray:
+    """The records of one metric (1-D, per metrics record) that hold a value: float
+    metrics recorded only at some records (a census) are NaN at the others."""
+    return values[~np.isnan(values)] if values.dtype.kind == "f" else values
 
 
 def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
@@ -96,6 +107,7 @@ def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
     table = Table(title=f"{spec.source}: {len(rows)} runs")
     headline = _headline_metrics(spec, rows)
     preferred = [*spec.axes, "state", "reason", "epoch", "transition_epoch", *headline]
+    preferred.extend(("census_epoch", "replicators"))  # where the runs counted replicators
     shown = [c for c in preferred if c in columns] or columns[:10]
     for column in shown:
         table.add_column(column, justify="right")
