@@ -138,6 +138,21 @@ def assert_analysis_matches_the_runs(spec, out):
     assert (out / "sweep_transitions.png").stat().st_size > 0
 
 
+def analyze_runs_made_directly(path, out):
+    """Make every run of the sweep file ``path`` in this process (no cluster), mark them
+    done in the manifest, run 'alife analyze --sweep' into ``out``; return the sweep, the
+    command's output and the summary's rows."""
+    spec = load_sweep(str(path))
+    entries = load_manifest(spec)
+    for run in spec.runs:
+        entries[run.name].update(execute_run(spec.command, run), state="done")
+    save_manifest(spec, entries)
+    result = CliRunner().invoke(main, ["analyze", "--sweep", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with open(out / "sweep_summary.csv") as f:
+        return spec, result.output, list(csv.DictReader(f))
+
+
 def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
     # a Life run records its live 'density'; the sweep's 'density' axis is the start's
     path = tmp_path / "life.toml"
@@ -145,16 +160,8 @@ def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
         f'command = "ca run"\nout_dir = "{tmp_path / "runs"}"\n'
         '[fixed]\nsize = "32x32"\nsteps = 5\n[axes]\ndensity = [0.2, 0.6]\n'
     )
-    spec = load_sweep(str(path))
-    entries = load_manifest(spec)
-    for run in spec.runs:
-        entries[run.name].update(execute_run(spec.command, run), state="done")
-    save_manifest(spec, entries)
     out = tmp_path / "analysis"
-    result = CliRunner().invoke(main, ["analyze", "--sweep", str(path), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    with open(out / "sweep_summary.csv") as f:
-        rows = list(csv.DictReader(f))
+    spec, output, rows = analyze_runs_made_directly(path, out)
     assert [float(r["density"]) for r in rows] == [0.2, 0.6]
     for row, run in zip(rows, spec.runs, strict=True):
         with open_run(run.path) as handle:
@@ -162,7 +169,7 @@ def test_a_metric_named_like_an_axis_keeps_the_axis_value(tmp_path):
             population, changes = (int(handle.metrics[k][-1]) for k in ("population", "changes"))
         # the printed table shows a Life run's headline metrics, as its progress bar does
         density = run.params["density"]
-        shown = table_row(result.output, str(density))
+        shown = table_row(output, str(density))
         assert shown == [str(density), "done", "completed", "5", str(population), str(changes)]
     assert (out / "sweep_final.png").stat().st_size > 10_000  # population, changes by density
 
@@ -176,16 +183,7 @@ def test_a_census_metric_holds_the_runs_last_census(tmp_path):
         f'language = "subleq"\ninitial-program = "{SUBLEQ_REPLICATOR * 16}"\n'
         '[axes]\nseed = "0..1"\n'
     )
-    spec = load_sweep(str(path))
-    entries = load_manifest(spec)
-    for run in spec.runs:
-        entries[run.name].update(execute_run(spec.command, run), state="done")
-    save_manifest(spec, entries)
-    out = tmp_path / "analysis"
-    result = CliRunner().invoke(main, ["analyze", "--sweep", str(path), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    with open(out / "sweep_summary.csv") as f:
-        rows = list(csv.DictReader(f))
+    spec, output, rows = analyze_runs_made_directly(path, tmp_path / "analysis")
     for row, run in zip(rows, spec.runs, strict=True):
         with open_run(run.path) as handle:
             epochs, metrics = handle.metrics["epoch"].tolist(), handle.metrics
@@ -194,7 +192,7 @@ def test_a_census_metric_holds_the_runs_last_census(tmp_path):
         assert np.isnan(metrics["replicators"][3]) and at_17 > 0
         assert (int(row["census_epoch"]), float(row["replicators"])) == (17, at_17)
         assert float(row["higher_entropy"]) == pytest.approx(metrics["higher_entropy"][3])
-        shown = table_row(result.output, str(run.params["seed"]))
+        shown = table_row(output, str(run.params["seed"]))
         assert shown[-2:] == ["17", str(int(at_17))]
 
 
