@@ -49,11 +49,12 @@ def _file_state(path: str) -> str:
 
 def collect(spec: SweepSpec) -> list[dict]:
     """One row per run: its axis values, state and outcome; for a finished run also its
-    substrate, every metric's last recorded value (records where it is NaN skipped, so a
-    census metric such as ``replicators`` holds the last census, at ``census_epoch``),
-    and for soups the epoch of the entropy transition (empty when none). A metric named
+    substrate, every metric's last value (a census metric such as a soup's
+    ``replicators``: its last census, whose epoch is ``census_epoch``), and for soups
+    the epoch of the entropy transition (empty when none). A metric named
     like an axis (a Life run's ``density``) is ``final_NAME``, so the axis value stays."""
     from alife.analysis.transitions import entropy_transition
+    from alife.engine.session import simulation_class
     from alife.engine.store import open_run
 
     rows = []
@@ -63,13 +64,15 @@ def collect(spec: SweepSpec) -> list[dict]:
             with open_run(entry["path"]) as run:
                 metrics, substrate = run.metrics, run.substrate
             row["substrate"] = substrate
+            census = getattr(simulation_class(substrate), "CENSUS_METRICS", {})
             for name, values in metrics.items():
-                recorded = _recorded(values)
-                if len(recorded):
-                    row[f"final_{name}" if name in entry["params"] else name] = recorded[-1].item()
-            if "replicators" in metrics:
-                censused = metrics["epoch"][~np.isnan(metrics["replicators"])]
-                row["census_epoch"] = censused[-1].item() if len(censused) else ""
+                if name in census:  # NaN at the records without a census
+                    values = values[~np.isnan(values)]
+                if len(values):
+                    row[f"final_{name}" if name in entry["params"] else name] = values[-1].item()
+            censused = _census_epochs(metrics, census)
+            if len(censused):
+                row["census_epoch"] = censused[-1].item()
             if substrate == "soup":
                 transition = entropy_transition(metrics)
                 row["transition_epoch"] = "" if transition is None else transition
@@ -77,10 +80,11 @@ def collect(spec: SweepSpec) -> list[dict]:
     return rows
 
 
-def _recorded(values: np.ndarray) -> np.ndarray:
-    """The records of one metric (1-D, per metrics record) that hold a value: float
-    metrics recorded only at some records (a census) are NaN at the others."""
-    return values[~np.isnan(values)] if values.dtype.kind == "f" else values
+def _census_epochs(metrics: dict[str, np.ndarray], census: dict[str, str]) -> np.ndarray:
+    """The epochs (1-D int) of the records that hold a census: where any of the run's
+    ``census`` metrics is not NaN."""
+    held = [~np.isnan(metrics[name]) for name in census if name in metrics]
+    return metrics["epoch"][np.any(held, axis=0)] if held else np.array([], dtype=np.int64)
 
 
 def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:
