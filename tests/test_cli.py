@@ -303,10 +303,10 @@ def test_bench_soup_prints_a_table_of_both_regimes():
 
 def test_bench_soup_times_several_languages():
     args = ("bench", "soup", "--programs", "64", "--epochs", "1")
-    result = invoke(*args, "--language", "subleq", "--language", "forthtrivial")
+    result = invoke(*args, "--language", "forth", "--language", "forthtrivial")
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if " alife " in line]
-    assert len(rows) == 3  # subleq random; forthtrivial random and replicator
+    assert len(rows) == 3  # forth random (no known replicator); forthtrivial both
     result = invoke(*args, "--language", "forth", "--regime", "replicator")
     assert result.exit_code == 2 and "no known replicator for 'forth'" in result.output
     result = invoke(*args, "--language", "fourth")
