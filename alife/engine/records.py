@@ -5,7 +5,7 @@ knows."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +57,15 @@ class RunRecords:
             f"metrics records, snapshots at {self.unit}s "
             f"{epoch_list(np.array(self.snapshots))}; {self.state.describe()}>"
         )
+
+
+def last_census(metrics: dict[str, np.ndarray], census: Iterable[str]) -> int | None:
+    """The index of the latest metrics record (``metrics``: name -> (k,) array) that
+    holds a census, one where any of the ``census`` metrics (a simulation's
+    ``CENSUS_METRICS``; NaN at the records without one) has a value; None if none does."""
+    held = [np.isfinite(metrics[name]) for name in census if name in metrics]
+    taken = np.flatnonzero(np.any(held, axis=0)) if held else ()
+    return int(taken[-1]) if len(taken) else None
 
 
 def read_records(

@@ -54,6 +54,7 @@ def collect(spec: SweepSpec) -> list[dict]:
     the epoch of the entropy transition (empty when none). A metric named
     like an axis (a Life run's ``density``) is ``final_NAME``, so the axis value stays."""
     from alife.analysis.transitions import entropy_transition
+    from alife.engine.records import last_census
     from alife.engine.session import simulation_class
     from alife.engine.store import open_run
 
@@ -65,26 +66,19 @@ def collect(spec: SweepSpec) -> list[dict]:
                 metrics, substrate = run.metrics, run.substrate
             row["substrate"] = substrate
             census = getattr(simulation_class(substrate), "CENSUS_METRICS", {})
+            at = last_census(metrics, census)
             for name, values in metrics.items():
-                if name in census:  # NaN at the records without a census
-                    values = values[~np.isnan(values)]
-                if len(values):
-                    row[f"final_{name}" if name in entry["params"] else name] = values[-1].item()
-            censused = _census_epochs(metrics, census)
-            if len(censused):
-                row["census_epoch"] = censused[-1].item()
+                record = at if name in census else -1  # census metrics: the last census
+                if len(values) and record is not None:
+                    key = f"final_{name}" if name in entry["params"] else name
+                    row[key] = values[record].item()
+            if at is not None:
+                row["census_epoch"] = metrics["epoch"][at].item()
             if substrate == "soup":
                 transition = entropy_transition(metrics)
                 row["transition_epoch"] = "" if transition is None else transition
         rows.append(row)
     return rows
-
-
-def _census_epochs(metrics: dict[str, np.ndarray], census: dict[str, str]) -> np.ndarray:
-    """The epochs (1-D int) of the records that hold a census: where any of the run's
-    ``census`` metrics is not NaN."""
-    held = [~np.isnan(metrics[name]) for name in census if name in metrics]
-    return metrics["epoch"][np.any(held, axis=0)] if held else np.array([], dtype=np.int64)
 
 
 def write_summary(spec: SweepSpec, out_dir: str | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from alife.analysis.transitions import (
     replicator_transition,
 )
 from alife.engine.backend import resolve_backend
+from alife.engine.records import last_census
 from alife.engine.run_state import run_state
 from alife.engine.session import wrong_substrate_error
 from alife.engine.store import open_run
@@ -28,6 +29,7 @@ from alife.substrates.programs.census import (
 )
 from alife.substrates.programs.registry import get_language
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
+from alife.substrates.programs.soup import Soup
 
 _SHOWN_METRICS = (
     ("higher_entropy", "higher-order entropy (bits/byte)", "{:.4f}"),
@@ -72,12 +74,8 @@ def _print_motif_split(
 
 def _last_census(metrics) -> dict | None:
     """The latest metrics row that holds a census, or None."""
-    if "replicators" not in metrics:
-        return None
-    taken = np.flatnonzero(np.isfinite(metrics["replicators"]))
-    if not taken.size:
-        return None
-    return {k: v[taken[-1]] for k, v in metrics.items()}
+    at = last_census(metrics, Soup.CENSUS_METRICS)
+    return None if at is None else {k: v[at] for k, v in metrics.items()}
 
 
 def print_summary(
