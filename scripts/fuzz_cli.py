@@ -29,6 +29,7 @@ import traceback
 import click
 from click.testing import CliRunner
 
+from alife.bench import SUBLEQ_REPLICATOR
 from alife.cli import main
 
 BASES = {
@@ -36,6 +37,7 @@ BASES = {
     "soup resume": "soup.h5 --epochs 2 --no-progress",
     "soup show": "soup.h5",
     "soup census": "soup.h5",
+    "soup mutants": f"{SUBLEQ_REPLICATOR} --language subleq",
     "soup export": "soup.h5 --out x.dat",
     "soup frame": "soup.h5 --out x.ppm",
     "soup import": "soup.dat --out new.h5",

@@ -324,6 +324,35 @@ def soup_census(path, epoch, top, motifs, backend) -> None:
     print_census(path, epoch=epoch, top=top, backend=backend, motifs=motifs)
 
 
+@soup.command("mutants")
+@click.argument("program")
+@_language_option()
+@seed_option("Seed of the noise the program and its mutants are scored against.")
+@click.option(
+    "--max-steps",
+    type=int,
+    default=8192,
+    show_default=True,
+    help="Interpreter iterations per run.",
+)
+@click.option(
+    "--at-least",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Score a mutant must keep [default: the program's own].",
+)
+@backend_option()
+def soup_mutants(program, language, seed, max_steps, at_least, backend) -> None:
+    """Which bytes of a replicator (64 bytes, cubff's printable form, as 'alife soup
+    census' lists them) its replication needs: every one-byte mutant scored, per byte
+    the values that keep the score, and the bits the program specifies."""
+    from alife.substrates.programs.mutants_view import print_mutant_scan
+
+    print_mutant_scan(
+        language, program, seed=seed, max_steps=max_steps, at_least=at_least, backend=backend
+    )
+
+
 @soup.command("lineage")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--epoch", type=int, default=None, help="Snapshot to examine (default: the last).")
