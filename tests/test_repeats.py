@@ -49,6 +49,6 @@ def test_soup_show_reports_the_shown_snapshots_repeats(tmp_path):
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert (
-        f"copied material at epoch 4: {expected.share:.2%} of the soup's 14,592 8-byte "
+        f"Copied material at epoch 4: {expected.share:.2%} of the soup's 14,592 8-byte "
         f"strings occur more than once ({expected.share_not_runs:.2%} not runs" in text
     )

@@ -44,6 +44,7 @@ from alife.errors import AlifeInputError
 from alife.substrates.programs.census import most_frequent_programs
 from alife.substrates.programs.frames import soup_frame, soup_rows_image
 from alife.substrates.programs.registry import get_language
+from alife.substrates.programs.repeats import repeated_strings
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.spread_view import run_spread, speed_sentence
 from alife.substrates.programs.summary import snapshot_census
@@ -247,7 +248,7 @@ def _snapshot_lines(run, epoch, soup, census, top, backend) -> list[str]:
         f"{count:>7} {language.disassemble(program)}"
         for program, count in most_frequent_programs(soup, top)
     ]
-    lines.append("```")
+    lines += ["```", "", repeated_strings(soup).sentence(epoch)]
     return lines
 
 

@@ -38,6 +38,14 @@ class Repeats:
         """Repeated strings that are not runs of one byte, per string."""
         return self.repeated_not_runs / self.strings
 
+    def sentence(self, epoch: int) -> str:
+        """One line saying what these counts of the soup after ``epoch`` are."""
+        return (
+            f"Copied material at epoch {epoch}: {self.share:.2%} of the soup's "
+            f"{self.strings:,} {STRING_LENGTH}-byte strings occur more than once "
+            f"({self.share_not_runs:.2%} not runs of one byte; random bytes would repeat none)."
+        )
+
 
 def _repeated(keys: np.ndarray) -> int:
     _, counts = np.unique(keys, return_counts=True)

@@ -28,7 +28,7 @@ from alife.substrates.programs.census import (
     snapshot_scores,
 )
 from alife.substrates.programs.registry import get_language
-from alife.substrates.programs.repeats import STRING_LENGTH, repeated_strings
+from alife.substrates.programs.repeats import repeated_strings
 from alife.substrates.programs.selfrep import REPLICATOR_THRESHOLD
 from alife.substrates.programs.soup import Soup
 
@@ -128,12 +128,7 @@ def print_summary(
     for program, count in most_frequent_programs(soup, top):
         programs.add_row(str(count), f"{count / len(soup):.2%}", language.disassemble(program))
     print_uncut(console, programs)
-    repeats = repeated_strings(soup)
-    console.print(
-        f"copied material at epoch {epoch}: {repeats.share:.2%} of the soup's "
-        f"{repeats.strings:,} {STRING_LENGTH}-byte strings occur more than once "
-        f"({repeats.share_not_runs:.2%} not runs of one byte; random bytes would repeat none)"
-    )
+    console.print(repeated_strings(soup).sentence(epoch))
 
 
 def _scored_snapshot(path: str, epoch: int | None, backend: str, motifs: Sequence[str] = ()):
