@@ -207,7 +207,7 @@ def test_an_interrupted_run_resumes_from_its_checkpoint(tmp_path):
     )
 
 
-def test_status_tells_how_the_running_runs_stand_by_their_files(tmp_path):
+def test_status_tells_how_the_running_runs_stand_by_their_files(tmp_path, monkeypatch):
     spec = load_sweep(write_sweep(tmp_path))
     os.makedirs(spec.out_dir)
     killed, waiting = spec.runs[0], spec.runs[1]
@@ -221,7 +221,19 @@ def test_status_tells_how_the_running_runs_stand_by_their_files(tmp_path):
     lines = result.output.splitlines()
     assert lines[0].endswith("4 runs: 2 pending, 2 running, 0 done, 0 failed")
     assert f"  running {killed.name}: 33 of 64 epochs, killed; resume continues it" in lines
-    assert f"  running {waiting.name}: no run file yet" in lines
+    assert lines[-1] == (
+        f"  running but not started by a worker yet (no run file): 1: {waiting.name}"
+    )
+    others = spec.runs[2:]
+    for run in others:
+        entries[run.name].update(state="running", attempts=1)
+    save_manifest(spec, entries)
+    monkeypatch.setattr("alife.sweep.summary.WAITING_NAMES", 2)
+    lines = CliRunner().invoke(main, ["sweep", "status", spec.source]).output.splitlines()
+    assert lines[-1] == (
+        "  running but not started by a worker yet (no run file): 3: "
+        f"{waiting.name}, {others[0].name} and 1 more"
+    )
 
 
 def test_a_run_that_ended_before_the_manifest_heard_is_left_as_it_is(tmp_path):

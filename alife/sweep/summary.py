@@ -10,6 +10,9 @@ import numpy as np
 from alife.sweep.manifest import STATES, load_manifest
 from alife.sweep.spec import SweepSpec
 
+WAITING_NAMES = 5
+"""Runs named in the status line of those no worker has started."""
+
 
 def print_status(spec: SweepSpec) -> dict[str, int]:
     """Print runs by state, where each run the manifest calls running stands by its
@@ -23,11 +26,22 @@ def print_status(spec: SweepSpec) -> dict[str, int]:
         f"{spec.source}: {len(entries)} runs: "
         + ", ".join(f"{counts[state]} {state}" for state in STATES)
     )
+    waiting = []
     for entry in entries.values():
         if entry["state"] == "running":
-            click.echo(f"  running {entry['name']}: {_file_state(entry['path'])}")
+            if os.path.exists(entry["path"]):
+                click.echo(f"  running {entry['name']}: {_file_state(entry['path'])}")
+            else:
+                waiting.append(entry["name"])
         if entry["state"] == "failed":
             click.echo(f"  failed {entry['name']} ({entry['attempts']} attempts): {entry['error']}")
+    if waiting:
+        names = ", ".join(waiting[:WAITING_NAMES])
+        more = f" and {len(waiting) - WAITING_NAMES} more" if len(waiting) > WAITING_NAMES else ""
+        click.echo(
+            f"  running but not started by a worker yet (no run file): {len(waiting)}: "
+            f"{names}{more}"
+        )
     return counts
 
 
@@ -38,8 +52,6 @@ def _file_state(path: str) -> str:
     from alife.engine.store import open_run
     from alife.errors import AlifeInputError
 
-    if not os.path.exists(path):
-        return "no run file yet"
     try:
         with open_run(path) as run:
             return run_state(run).describe()
