@@ -16,6 +16,7 @@ import numpy as np
 
 STRING_LENGTH = 8
 """Bytes per string counted: eight fill one uint64 key."""
+_RUN = np.uint64(0x0101010101010101)  # a byte value times this: the key of its run
 
 
 @dataclass(frozen=True)
@@ -47,20 +48,15 @@ class Repeats:
         )
 
 
-def _repeated(keys: np.ndarray) -> int:
-    _, counts = np.unique(keys, return_counts=True)
-    return int(counts[counts > 1].sum())
-
-
 def repeated_strings(soup: np.ndarray) -> Repeats:
     """Count the 8-byte strings of an (n, width) uint8 ``soup`` (width >= 8) that occur
     more than once anywhere in it, each occurrence counted (two equal strings: 2)."""
     soup = np.asarray(soup, dtype=np.uint8)
     starts = soup.shape[1] - STRING_LENGTH + 1
     keys = np.zeros((soup.shape[0], starts), dtype=np.uint64)
-    run = np.ones((soup.shape[0], starts), dtype=bool)
     for i in range(STRING_LENGTH):
-        window = soup[:, i : i + starts]
-        keys = (keys << np.uint64(8)) | window.astype(np.uint64)
-        run &= window == soup[:, :starts]
-    return Repeats(keys.size, _repeated(keys.ravel()), _repeated(keys[~run]))
+        keys = (keys << np.uint64(8)) | soup[:, i : i + starts].astype(np.uint64)
+    values, counts = np.unique(keys, return_counts=True)
+    again = counts > 1
+    run = values == (values & np.uint64(0xFF)) * _RUN
+    return Repeats(keys.size, int(counts[again].sum()), int(counts[again & ~run].sum()))
