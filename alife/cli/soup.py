@@ -21,6 +21,7 @@ from alife.cli.options import (
     view_options,
 )
 from alife.errors import AlifeInputError
+from alife.substrates.programs.language import DEFAULT_MAX_STEPS
 
 
 def _language_option(help: str = "Program language (see 'alife soup languages')."):
@@ -30,6 +31,12 @@ def _language_option(help: str = "Program language (see 'alife soup languages').
 def _mutation_option(help: str = "Per-byte mutation probability per interaction, in [0, 1]."):
     return click.option(
         "--mutation", type=float, default=1 / 4096, show_default="1/4096", help=help
+    )
+
+
+def _max_steps_option(help: str):
+    return click.option(
+        "--max-steps", type=int, default=DEFAULT_MAX_STEPS, show_default=True, help=help
     )
 
 
@@ -134,13 +141,7 @@ def _soup_rules(programs, zero_init, reset_interval, no_permute, fixed_shuffle, 
 )
 @seed_option()
 @_mutation_option()
-@click.option(
-    "--max-steps",
-    type=int,
-    default=8192,
-    show_default=True,
-    help="Interpreter iterations per interaction.",
-)
+@_max_steps_option("Interpreter iterations per interaction.")
 @_initial_program_option
 @_soup_rules_options
 @click.option(
@@ -328,13 +329,7 @@ def soup_census(path, epoch, top, motifs, backend) -> None:
 @click.argument("program")
 @_language_option()
 @seed_option("Seed of the noise the program and its mutants are scored against.")
-@click.option(
-    "--max-steps",
-    type=int,
-    default=8192,
-    show_default=True,
-    help="Interpreter iterations per run.",
-)
+@_max_steps_option("Interpreter iterations per run.")
 @click.option(
     "--at-least",
     type=click.IntRange(0, 64),
